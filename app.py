@@ -1,0 +1,27 @@
+"""Entry point: the ASGI app (OAuth routes, the sandbox under /sandbox) and the page frame.
+
+``streamlit run app.py`` serves ``app`` (Streamlit's Starlette app with our routes)
+and runs the script part below for every page view.
+"""
+
+import streamlit as st
+from starlette.routing import Mount
+
+from linkedin import context
+from linkedin.routes import OAuthRoutes
+
+
+def _routes():
+    settings = context.settings(st.get_option("server.port"))
+    found = OAuthRoutes(lambda: settings, lambda: context.store(settings.db_path)).routes()
+    if settings.sandbox and settings.api_base_url == settings.sandbox_base_url:
+        found.append(Mount("/sandbox", app=context.sandbox_app()))
+    return found
+
+
+app = st.App(__file__, routes=_routes())
+
+if st.runtime.exists():
+    from ui import frame
+
+    frame.run()

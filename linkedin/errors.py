@@ -1,0 +1,194 @@
+"""LinkedInError and its subclasses, chosen from a response by one mapping function.
+
+Every error carries what an analyst needs (``explain``: what it means and what to do)
+and what an engineer needs (status, LinkedIn's serviceErrorCode and code, the request
+id). No error ever carries a token: messages come from LinkedIn's body or from us.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+
+class LinkedInError(Exception):
+    """Something LinkedIn (or the way to it) refused or failed."""
+
+    advice = "Try again; if it keeps happening, note the request id and contact support."
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        service_error_code: int | None = None,
+        code: str | None = None,
+        request_id: str | None = None,
+        body: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.service_error_code = service_error_code
+        self.code = code
+        self.request_id = request_id
+        self.body = body
+
+    def explain(self) -> str:
+        """One or two sentences for the analyst: what happened and what to do."""
+        return f"{self.message}. {self.advice}" if self.message else self.advice
+
+    def __str__(self) -> str:
+        parts = [self.message]
+        if self.status:
+            parts.append(f"HTTP {self.status}")
+        if self.code:
+            parts.append(self.code)
+        if self.request_id:
+            parts.append(f"request id {self.request_id}")
+        return " | ".join(p for p in parts if p)
+
+
+class ConnectionFailed(LinkedInError):
+    """LinkedIn could not be reached (DNS, refused, timeout, dropped connection)."""
+
+    advice = "LinkedIn could not be reached. Check the network and try again; nothing was lost."
+
+
+class MalformedResponse(LinkedInError):
+    """LinkedIn answered with something that is not what its contract promises."""
+
+    advice = "LinkedIn sent an answer the app could not read. Try again in a moment."
+
+
+class AuthError(LinkedInError):
+    """The access token was not accepted (HTTP 401)."""
+
+    needs_consent = False
+    advice = "The connection to LinkedIn is no longer valid. Reconnect your LinkedIn account."
+
+
+class InvalidToken(AuthError):
+    """65600: LinkedIn does not know this token; a refresh may fix it."""
+
+    advice = "LinkedIn no longer recognises the app's access. The app will try to renew it; if that fails, reconnect."
+
+
+class ExpiredToken(AuthError):
+    """65602: the access token's 60 days are over; the refresh token can mint a new one."""
+
+    advice = "The access token expired. The app renews it automatically when it can; otherwise reconnect."
+
+
+class RevokedToken(AuthError):
+    """65601: the member (or LinkedIn) revoked the app's access; only consent helps."""
+
+    needs_consent = True
+    advice = "Access to LinkedIn was revoked (from LinkedIn's settings, or by LinkedIn). Reconnect to grant it again."
+
+
+class NeedsConsent(AuthError):
+    """No way to get a working token without the member: refresh token dead or absent."""
+
+    needs_consent = True
+    advice = "LinkedIn needs you to sign in again. Reconnect: your work on this page stays where it is."
+
+
+class OAuthError(LinkedInError):
+    """The token endpoint refused a grant: ``error`` / ``error_description`` of RFC 6749."""
+
+    advice = "LinkedIn refused the sign-in. Try connecting again."
+
+
+class PermissionDenied(LinkedInError):
+    """403: a scope, an API product or the member's role is missing."""
+
+    advice = (
+        "LinkedIn refused: the app lacks a permission (scope or API product), or your role on the "
+        "ad account is not enough (VIEWER cannot manage audiences)."
+    )
+
+
+class NotFound(LinkedInError):
+    """404."""
+
+    advice = "LinkedIn could not find it. A segment created seconds ago may not be visible yet."
+
+
+class Conflict(LinkedInError):
+    """409: two writers raced."""
+
+
+class RateLimited(LinkedInError):
+    """429: LinkedIn's per-minute or daily limit; it sends no Retry-After."""
+
+    advice = "LinkedIn's rate limit was reached. The app waits and retries; large uploads slow down, nothing is lost."
+
+
+class ServerError(LinkedInError):
+    """5xx: LinkedIn's side failed; worth retrying."""
+
+    advice = "LinkedIn had a temporary problem. The app retries; try again later if it persists."
+
+
+class VersionError(LinkedInError):
+    """400 VERSION_MISSING or 426 NONEXISTENT_VERSION: a configuration problem, never retried."""
+
+    advice = "The configured LinkedIn API version (LINKEDIN_VERSION) is missing or no longer active. Update it."
+
+
+class BadRequest(LinkedInError):
+    """400: LinkedIn rejected the request's content."""
+
+    advice = "LinkedIn rejected the request. Check the values named in the message."
+
+
+_BY_SERVICE_CODE: dict[int, type[LinkedInError]] = {
+    65600: InvalidToken,
+    65601: RevokedToken,
+    65602: ExpiredToken,
+}
+_BY_CODE: dict[str, type[LinkedInError]] = {
+    "INVALID_ACCESS_TOKEN": InvalidToken,
+    "REVOKED_ACCESS_TOKEN": RevokedToken,
+    "EXPIRED_ACCESS_TOKEN": ExpiredToken,
+    "VERSION_MISSING": VersionError,
+    "NONEXISTENT_VERSION": VersionError,
+}
+_BY_STATUS: dict[int, type[LinkedInError]] = {
+    400: BadRequest,
+    401: AuthError,
+    403: PermissionDenied,
+    404: NotFound,
+    409: Conflict,
+    426: VersionError,
+    429: RateLimited,
+}
+
+
+def error_from_response(status: int, body: Any, headers: Mapping[str, str] | None = None) -> LinkedInError:
+    """The typed error for a failed API response (LinkedIn's ``{message, serviceErrorCode, status, code}``)."""
+    headers = headers or {}
+    data = body if isinstance(body, dict) else {}
+    message = str(data.get("message") or data.get("error_description") or "") or f"LinkedIn answered HTTP {status}"
+    sec = data.get("serviceErrorCode")
+    service_code = sec if isinstance(sec, int) else None
+    code = data.get("code") if isinstance(data.get("code"), str) else None
+    cls = (
+        _BY_SERVICE_CODE.get(service_code or 0)
+        or _BY_CODE.get(code or "")
+        or _BY_STATUS.get(status)
+        or (ServerError if status >= 500 else LinkedInError)
+    )
+    return cls(
+        message,
+        status=status,
+        service_error_code=service_code,
+        code=code,
+        request_id=_request_id(headers),
+        body=data or None,
+    )
+
+
+def _request_id(headers: Mapping[str, str]) -> str | None:
+    lowered = {k.lower(): v for k, v in headers.items()}
+    return lowered.get("x-li-request-id") or lowered.get("x-restli-id-request") or lowered.get("x-li-uuid")

@@ -1,0 +1,98 @@
+"""The connection (MA-001 to MA-006): who, which scopes, token lifetimes, heartbeat, refresh."""
+
+import time
+
+import streamlit as st
+
+from linkedin.errors import LinkedInError
+from ui import session
+from ui.format import countdown, when
+
+conn = session.connection()
+st.title("LinkedIn connection")
+if conn is None:
+    st.info("Not connected.")
+    st.stop()
+tz = st.context.timezone
+
+
+@st.fragment(run_every=15)
+def overview() -> None:
+    """Re-read every 15 s: countdowns move, and a token due for renewal is renewed (MA-003, MA-005)."""
+    status = conn.status()
+    token = status.token
+    now = time.time()
+    st.subheader(status.member_name or "LinkedIn member")
+    if status.member_urn:
+        st.caption(status.member_urn)
+    if status.state == "needs_consent":
+        st.error(f"Sign-in needed: {status.reason}", icon=":material/link_off:")
+
+    missing = token.missing_scopes()
+    if missing:
+        st.warning(
+            "LinkedIn did not grant " + ", ".join(f"`{s}`" for s in missing) + ". "
+            "Without it the app cannot manage audiences: ask LinkedIn to enable the Audiences "
+            "(Matched Audiences) product for this app, then reconnect.",
+            icon=":material/warning:",
+        )
+    scopes = [{"Scope": s, "Granted": s in token.scopes, "Required": s in ("r_ads", "rw_dmp_segments")}
+              for s in dict.fromkeys(["r_ads", "rw_dmp_segments", *token.scopes])]
+    st.dataframe(scopes, hide_index=True, width="content")
+
+    left, right = st.columns(2)
+    left.metric("Access token expires", countdown(token.access_expires_at - now), border=True)
+    left.caption(when(token.access_expires_at, tz))
+    if token.refresh_token:
+        right.metric("Refresh token expires", countdown((token.refresh_expires_at or now) - now), border=True)
+        right.caption(
+            f"{when(token.refresh_expires_at, tz)}: a year after you first connected; renewals never extend it."
+        )
+    else:
+        right.metric("Refresh token", "none", border=True)
+        right.caption("LinkedIn gave this app no refresh token: you will reconnect when the access token expires.")
+    if status.last_event:
+        st.caption(f"Last change, {when(status.last_event_at, tz)}: {status.last_event}")
+
+
+overview()
+
+st.subheader("Heartbeat")
+st.caption("The app checks the token with LinkedIn's introspection and a real API call, periodically and on demand.")
+
+
+@st.fragment
+def heartbeat_panel() -> None:
+    cols = st.columns(3)
+    check = cols[0].button("Check now", icon=":material/monitor_heart:")
+    refresh = cols[1].button("Refresh now", icon=":material/autorenew:")
+    if check:
+        with st.spinner("Checking with LinkedIn..."):
+            conn.check()
+    if refresh:
+        try:
+            conn.refresh(because="you pressed Refresh now", force=True)
+            st.success("A new access token was minted with the refresh token.")
+        except LinkedInError as err:
+            st.error(err.explain())
+    beat = conn.status().heartbeat
+    if beat is None:
+        st.info("No check yet.")
+    else:
+        (st.success if beat.ok else st.error)(f"{when(beat.checked_at, tz)}: {beat.message}")
+        st.dataframe(
+            [{"Introspection": beat.introspection, "API call (adAccountUsers)": beat.api_call}],
+            hide_index=True,
+        )
+    if check or refresh:
+        st.rerun()
+
+
+heartbeat_panel()
+
+st.divider()
+st.markdown(
+    '<a href="/oauth/linkedin/logout" target="_self">Disconnect</a>: the app forgets your tokens on this '
+    "server and the session cookie in this browser.",
+    unsafe_allow_html=True,
+)

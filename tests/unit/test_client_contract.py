@@ -1,0 +1,213 @@
+"""Transport and connection behaviour against LinkedIn's documented answers (responses)."""
+
+import random
+
+import pytest
+import requests
+import responses
+
+from linkedin.auth import OAuth, Token
+from linkedin.client import Client, RetryPolicy, StaticToken, backoff_delay, headers, is_retryable
+from linkedin.config import Settings
+from linkedin.connection import Connection
+from linkedin.errors import (
+    ConnectionFailed,
+    ExpiredToken,
+    NeedsConsent,
+    RateLimited,
+    RevokedToken,
+    ServerError,
+    VersionError,
+)
+from linkedin.store import Store
+
+API = "https://api.linkedin.com"
+TOKEN_URL = "https://www.linkedin.com/oauth/v2/accessToken"
+SETTINGS = Settings(client_id="cid", client_secret="csecret", redirect_uri="https://a/cb", cookie_secret="x" * 32)
+NOW = 1_800_000_000.0
+USERS = API + "/rest/adAccountUsers?q=authenticatedUser&count=1"
+
+
+def err401(code, name, message):
+    return {"status": 401, "serviceErrorCode": code, "code": name, "message": message}
+
+
+class Clock:
+    def __init__(self, now=NOW):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+def make_connection(clock, *, access_expires=NOW + 5184000, refresh=True, refresh_expires=NOW + 31536000):
+    store = Store(":memory:")
+    conn = Connection(SETTINGS, store, "sid-1", oauth=OAuth(SETTINGS, clock=clock), clock=clock)
+    token = Token("AT1", access_expires, ("r_ads", "rw_dmp_segments"),
+                  "RT1" if refresh else None, refresh_expires if refresh else None, NOW, NOW)
+    conn.connect(token, member_urn="urn:li:person:abc", member_name="Avery Analyst")
+    return conn
+
+
+def refresh_ok(access="AT2", rt_in=31000000):
+    responses.post(TOKEN_URL, json={"access_token": access, "expires_in": 5184000, "refresh_token": "RT1",
+                                    "refresh_token_expires_in": rt_in, "scope": "r_ads,rw_dmp_segments"})
+
+
+def test_headers_are_versioned_restli_2():
+    assert headers("202608") == {"LinkedIn-Version": "202608", "X-Restli-Protocol-Version": "2.0.0"}
+    assert headers("202608", restli_method="BATCH_CREATE", json_body=True) == {
+        "LinkedIn-Version": "202608", "X-Restli-Protocol-Version": "2.0.0",
+        "X-RestLi-Method": "BATCH_CREATE", "Content-Type": "application/json"}
+
+
+def test_retry_decisions_and_backoff_are_pure():
+    assert all(is_retryable(s) for s in (429, 500, 502, 503, 504))
+    assert not any(is_retryable(s) for s in (400, 401, 403, 404, 426))
+    rng = random.Random(1)
+    delays = [backoff_delay(n, base=1, cap=8, rng=rng) for n in range(1, 7)]
+    for n, d in enumerate(delays, start=1):
+        ceiling = min(8, 2 ** (n - 1))
+        assert ceiling / 2 <= d <= ceiling
+
+
+@responses.activate
+def test_get_sends_bearer_version_and_protocol_and_exact_url():
+    responses.get(USERS, json={"elements": []}, match=[responses.matchers.header_matcher(
+        {"Authorization": "Bearer T", "LinkedIn-Version": "202608", "X-Restli-Protocol-Version": "2.0.0"})])
+    resp = Client(SETTINGS, StaticToken("T")).get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
+    assert resp.data == {"elements": []}
+    assert responses.calls[0].request.url == USERS
+
+
+@responses.activate
+def test_429_without_retry_after_is_retried_with_backoff_then_succeeds():
+    responses.get(USERS, status=429, json={"status": 429, "message": "throttled"})
+    responses.get(USERS, status=503, json={"message": "unavailable"})
+    responses.get(USERS, json={"elements": []})
+    waits, slept = [], []
+    client = Client(SETTINGS, StaticToken("T"), on_wait=lambda d, e: waits.append(type(e)), sleep=slept.append)
+    assert client.get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1}).status == 200
+    assert waits == [RateLimited, ServerError]
+    assert len(slept) == 2 and all(s > 0 for s in slept)
+
+
+@responses.activate
+def test_retries_are_bounded():
+    responses.get(USERS, status=500, json={"message": "boom"})
+    client = Client(SETTINGS, StaticToken("T"), retry=RetryPolicy(tries=3), sleep=lambda s: None)
+    with pytest.raises(ServerError):
+        client.get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
+    assert len(responses.calls) == 3
+
+
+@responses.activate
+def test_version_errors_are_never_retried():
+    responses.get(USERS, status=426, json={"status": 426, "code": "NONEXISTENT_VERSION", "message": "Requested version 202301 is not active"})
+    with pytest.raises(VersionError):
+        Client(SETTINGS, StaticToken("T"), sleep=lambda s: None).get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_connection_refused_is_a_typed_error_without_the_token():
+    responses.get(USERS, body=requests.ConnectionError("refused"))
+    with pytest.raises(ConnectionFailed) as caught:
+        Client(SETTINGS, StaticToken("SECRET-T")).get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
+    assert "SECRET-T" not in str(caught.value)
+
+
+@responses.activate
+@pytest.mark.parametrize("code, name", [(65600, "INVALID_ACCESS_TOKEN"), (65602, "EXPIRED_ACCESS_TOKEN")])
+def test_curable_401_refreshes_once_and_retries_once(code, name):
+    clock = Clock()
+    conn = make_connection(clock)
+    responses.get(USERS, status=401, json=err401(code, name, "bad"))
+    responses.get(USERS, json={"elements": []})
+    refresh_ok()
+    resp = conn.client().get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
+    assert resp.status == 200
+    api_calls = [c for c in responses.calls if c.request.url.startswith(API)]
+    assert [c.request.headers["Authorization"] for c in api_calls] == ["Bearer AT1", "Bearer AT2"]
+    assert sum(c.request.url == TOKEN_URL for c in responses.calls) == 1
+    assert "renewed" in conn.status().last_event
+
+
+@responses.activate
+def test_a_second_401_after_refresh_is_not_retried_again():
+    conn = make_connection(Clock())
+    responses.get(USERS, status=401, json=err401(65602, "EXPIRED_ACCESS_TOKEN", "expired"))
+    refresh_ok()
+    with pytest.raises(ExpiredToken):
+        conn.client().get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
+    assert sum(c.request.url == USERS for c in responses.calls) == 2
+    assert sum(c.request.url == TOKEN_URL for c in responses.calls) == 1
+
+
+@responses.activate
+def test_revoked_token_never_refreshes_and_asks_for_consent():
+    conn = make_connection(Clock())
+    responses.get(USERS, status=401, json=err401(65601, "REVOKED_ACCESS_TOKEN", "The token used in the request has been revoked by the user"))
+    with pytest.raises(RevokedToken):
+        conn.client().get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
+    assert len(responses.calls) == 1
+    status = conn.status()
+    assert status.state == "needs_consent" and "revoked" in status.reason
+    with pytest.raises(NeedsConsent):
+        conn.access_token()
+
+
+@responses.activate
+def test_invalid_grant_on_refresh_ends_in_consent_without_a_loop():
+    conn = make_connection(Clock())
+    responses.get(USERS, status=401, json=err401(65602, "EXPIRED_ACCESS_TOKEN", "expired"))
+    responses.post(TOKEN_URL, status=400, json={"error": "invalid_grant", "error_description": "revoked"})
+    with pytest.raises(ExpiredToken):
+        conn.client().get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
+    assert len(responses.calls) == 2  # one API call, one refresh attempt
+    assert conn.status().state == "needs_consent"
+
+
+@responses.activate
+def test_refresh_before_expiry_from_the_stored_time():
+    clock = Clock()
+    conn = make_connection(clock, access_expires=NOW + 100)  # inside the 300 s skew
+    refresh_ok()
+    responses.get(USERS, json={"elements": []})
+    conn.client().get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
+    assert responses.calls[0].request.url == TOKEN_URL
+    assert responses.calls[1].request.headers["Authorization"] == "Bearer AT2"
+
+
+def test_expired_refresh_token_by_stored_time_needs_consent_without_any_call():
+    clock = Clock(NOW + 40_000_000)
+    conn = make_connection(clock, access_expires=NOW + 10, refresh_expires=NOW + 20)
+    with responses.RequestsMock() as rsps:  # any HTTP call would fail this test
+        with pytest.raises(NeedsConsent):
+            conn.token()
+        assert len(rsps.calls) == 0
+    assert conn.status().state == "needs_consent"
+
+
+def test_token_without_refresh_ability_needs_consent_when_expired():
+    conn = make_connection(Clock(NOW + 100), access_expires=NOW + 10, refresh=False)
+    with pytest.raises(NeedsConsent, match="no refresh token"):
+        conn.token()
+
+
+@responses.activate
+def test_cursor_pages_are_followed_to_the_end():
+    url = API + "/rest/adAccounts"
+    responses.get(url + "?q=search&pageSize=2", json={"elements": [{"id": 1}, {"id": 2}], "metadata": {"nextPageToken": "p2"}})
+    responses.get(url + "?q=search&pageSize=2&pageToken=p2", json={"elements": [{"id": 3}], "metadata": {}})
+    ids = [e["id"] for e in Client(SETTINGS, StaticToken("T")).cursor_elements("/rest/adAccounts", params={"q": "search"}, page_size=2)]
+    assert ids == [1, 2, 3]
+
+
+@responses.activate
+def test_start_count_pages_are_followed_to_the_total():
+    url = API + "/rest/adAccountUsers?q=authenticatedUser"
+    responses.get(url + "&start=0&count=2", json={"elements": [{"a": 1}, {"a": 2}], "paging": {"start": 0, "count": 2, "total": 3}})
+    responses.get(url + "&start=2&count=2", json={"elements": [{"a": 3}], "paging": {"start": 2, "count": 2, "total": 3}})
+    got = list(Client(SETTINGS, StaticToken("T")).elements("/rest/adAccountUsers", params={"q": "authenticatedUser"}, count=2))
+    assert got == [{"a": 1}, {"a": 2}, {"a": 3}]

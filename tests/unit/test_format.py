@@ -1,0 +1,25 @@
+import pytest
+
+from ui.format import countdown, when
+
+
+@pytest.mark.parametrize(
+    "seconds, text",
+    [
+        (5184000, "in 60 days 0 h"),
+        (86400 + 3600 * 5 + 7, "in 1 day 5 h"),
+        (3 * 3600 + 120, "in 3 h 2 min"),
+        (65, "in 1 min 5 s"),
+        (9, "in 9 s"),
+        (-180, "expired 3 min 0 s ago"),
+    ],
+)
+def test_countdown(seconds, text):
+    assert countdown(seconds) == text
+
+
+def test_when_uses_the_viewers_zone_and_survives_bad_zones():
+    assert when(0, "UTC") == "1970-01-01 00:00:00 UTC"
+    assert when(0, "Europe/Paris") == "1970-01-01 01:00:00 CET"
+    assert when(0, "Not/AZone") == "1970-01-01 00:00:00 UTC"
+    assert when(None) == "unknown"

@@ -1,0 +1,115 @@
+"""What every page shares: page config, sidebar status, messages, heartbeat, navigation."""
+
+from __future__ import annotations
+
+import time
+
+import streamlit as st
+
+from linkedin.connection import Status
+from linkedin.routes import AUTH_ERRORS
+from ui import session
+from ui.format import when
+
+RECONNECT_URL = "/oauth/linkedin/start?next=/%3Freconnected%3D1"
+
+
+def _flash_from_query() -> None:
+    """Turn the callback's ``?auth_error=`` / ``?connected=`` into a message kept for this session."""
+    params = st.query_params
+    if "auth_error" in params:
+        key = params["auth_error"]
+        st.session_state["flash"] = ("error", AUTH_ERRORS.get(key, "The sign-in did not complete. Please connect again."))
+    elif "reconnected" in params:
+        st.session_state["flash"] = (
+            "success",
+            "Reconnected to LinkedIn. If you were working in another tab, go back to it: your work is still there.",
+        )
+    elif "connected" in params:
+        st.session_state["flash"] = ("success", "Connected to LinkedIn.")
+    elif "disconnected" in params:
+        st.session_state["flash"] = ("info", "Disconnected: the app forgot your LinkedIn tokens.")
+    else:
+        return
+    params.clear()
+
+
+def _show_flash() -> None:
+    flash = st.session_state.pop("flash", None)
+    if flash:
+        kind, text = flash
+        getattr(st, kind)(text)
+
+
+def reconnect_prompt(status: Status) -> None:
+    """MA-004/MA-006: one click back through consent, in a new tab so this page's work stays."""
+    st.warning(
+        f"**LinkedIn needs you to sign in again.** {status.reason or ''}\n\n"
+        "Reconnect opens LinkedIn's consent screen in a new tab; when it is done, come back here "
+        "and press Continue: nothing on this page is lost.",
+        icon=":material/link_off:",
+    )
+    left, right = st.columns([1, 1])
+    left.link_button("Reconnect LinkedIn", RECONNECT_URL, type="primary", icon=":material/login:")
+    if right.button("Continue", key="continue_after_reconnect"):
+        st.rerun()
+
+
+def _sidebar(status: Status) -> None:
+    settings = session.settings()
+    with st.sidebar:
+        if settings.sandbox:
+            st.info(
+                "**Sandbox mode**: an offline LinkedIn emulator; no real accounts or data. "
+                "Set LINKEDIN_CLIENT_ID to use real LinkedIn.",
+                icon=":material/science:",
+            )
+        if status.state == "disconnected":
+            st.caption("Not connected to LinkedIn.")
+            return
+        name = status.member_name or "LinkedIn member"
+        if status.connected:
+            st.success(f"Connected as **{name}**", icon=":material/link:")
+        else:
+            st.error(f"**{name}**: sign-in needed", icon=":material/link_off:")
+        if status.connected:
+            _heartbeat()
+
+
+@st.fragment(run_every=session.settings().heartbeat_seconds)
+def _heartbeat() -> None:
+    """MA-002: check the token every ``heartbeat_seconds`` while the page is open."""
+    conn = session.connection()
+    if conn is None:
+        return
+    status = conn.status()
+    last = status.heartbeat
+    if last is None or time.time() - last.checked_at >= session.settings().heartbeat_seconds - 1:
+        last = conn.check()
+    icon = "✅" if last.ok else "⚠️"
+    st.caption(f"{icon} Heartbeat {when(last.checked_at, st.context.timezone)}: {last.message}")
+    if conn.status().state != status.state:
+        st.rerun()
+
+
+def run() -> None:
+    st.set_page_config(page_title="Matched Audiences Workbench", page_icon=":material/groups:", layout="wide")
+    _flash_from_query()
+    conn = session.connection()
+    status = conn.status() if conn else Status("disconnected")
+    _sidebar(status)
+    settings = session.settings()
+
+    connect = st.Page("pages/connect.py", title="Connect LinkedIn", icon=":material/login:", url_path="connect")
+    connection = st.Page("pages/connection.py", title="Connection", icon=":material/link:", url_path="connection")
+    tools = []
+    if settings.sandbox:
+        tools.append(st.Page("pages/sandbox.py", title="Sandbox controls", icon=":material/science:", url_path="sandbox"))
+    if status.state == "disconnected":
+        pages = {"LinkedIn": [connect], "Demo": tools} if tools else [connect]
+    else:
+        pages = {"LinkedIn": [connection], **({"Demo": tools} if tools else {})}
+    _show_flash()
+    if status.state == "needs_consent":
+        reconnect_prompt(status)
+    st.navigation(pages).run()
