@@ -138,7 +138,8 @@ class Connection:
             self._needs_consent(meaning)
             return False
         try:
-            self.refresh(because=meaning[0].lower() + meaning[1:], force=True)
+            because = meaning if meaning.startswith("LinkedIn") else meaning[0].lower() + meaning[1:]
+            self.refresh(because=because, force=True)
         except NeedsConsent:
             return False
         return True

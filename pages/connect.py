@@ -14,7 +14,7 @@ st.write(
 rows = [{"Permission": s, "Needed": "required", "Why": REQUIRED_SCOPES[s]} for s in REQUIRED_SCOPES if s in settings.scopes]
 rows += [{"Permission": s, "Needed": "optional", "Why": OPTIONAL_SCOPES[s]} for s in OPTIONAL_SCOPES if s in settings.scopes]
 rows += [{"Permission": s, "Needed": "configured", "Why": ""} for s in settings.scopes if s not in REQUIRED_SCOPES and s not in OPTIONAL_SCOPES]
-st.dataframe(rows, hide_index=True, width="stretch")
+st.table(rows)
 st.caption(
     "You accept all of them or none on LinkedIn's screen. Your tokens stay on this server; "
     "the browser only gets an opaque session cookie."

@@ -4,6 +4,7 @@ import time
 
 import streamlit as st
 
+from linkedin.config import REQUIRED_SCOPES
 from linkedin.errors import LinkedInError
 from ui import session
 from ui.format import countdown, when
@@ -36,9 +37,10 @@ def overview() -> None:
             "(Matched Audiences) product for this app, then reconnect.",
             icon=":material/warning:",
         )
-    scopes = [{"Scope": s, "Granted": s in token.scopes, "Required": s in ("r_ads", "rw_dmp_segments")}
-              for s in dict.fromkeys(["r_ads", "rw_dmp_segments", *token.scopes])]
-    st.dataframe(scopes, hide_index=True, width="content")
+    scopes = [{"Scope": s, "Granted": "✅ yes" if s in token.scopes else "❌ no",
+               "Needed": "required" if s in REQUIRED_SCOPES else "optional"}
+              for s in dict.fromkeys([*REQUIRED_SCOPES, *token.scopes])]
+    st.table(scopes)
 
     left, right = st.columns(2)
     left.metric("Access token expires", countdown(token.access_expires_at - now), border=True)
@@ -80,10 +82,7 @@ def heartbeat_panel() -> None:
         st.info("No check yet.")
     else:
         (st.success if beat.ok else st.error)(f"{when(beat.checked_at, tz)}: {beat.message}")
-        st.dataframe(
-            [{"Introspection": beat.introspection, "API call (adAccountUsers)": beat.api_call}],
-            hide_index=True,
-        )
+        st.caption(f"Introspection: **{beat.introspection}** · API call (adAccountUsers): **{beat.api_call}**")
     if check or refresh:
         st.rerun()
 

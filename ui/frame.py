@@ -100,11 +100,11 @@ def run() -> None:
     _sidebar(status)
     settings = session.settings()
 
-    connect = st.Page("pages/connect.py", title="Connect LinkedIn", icon=":material/login:", url_path="connect")
+    connect = st.Page("pages/connect.py", title="Connect", icon=":material/login:", url_path="connect")
     connection = st.Page("pages/connection.py", title="Connection", icon=":material/link:", url_path="connection")
     tools = []
     if settings.sandbox:
-        tools.append(st.Page("pages/sandbox.py", title="Sandbox controls", icon=":material/science:", url_path="sandbox"))
+        tools.append(st.Page("pages/sandbox.py", title="Sandbox controls", icon=":material/science:", url_path="sandbox-controls"))
     if status.state == "disconnected":
         pages = {"LinkedIn": [connect], "Demo": tools} if tools else [connect]
     else:

@@ -1,0 +1,44 @@
+"""Steps a person takes, shared by browser tests: connect through the sandbox consent screen."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+
+def wait_for_app(page: Page) -> None:
+    """Wait until Streamlit finished running the script for the page shown."""
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=30_000)
+
+
+def connect(page: Page, app_url: str, *, member: str | None = None) -> None:
+    """From a disconnected app: Connect LinkedIn -> consent screen -> Allow -> back, connected."""
+    page.goto(app_url + "/")
+    page.get_by_role("link", name="Connect LinkedIn").click()
+    expect(page.get_by_role("button", name="Allow")).to_be_visible()
+    if member:
+        _pick(page, member)
+    page.get_by_role("button", name="Allow").click()
+    expect(page.get_by_text("Connected to LinkedIn.")).to_be_visible()
+    wait_for_app(page)
+
+
+def _pick(page: Page, member: str) -> None:
+    options = page.locator("select#member option")
+    for i in range(options.count()):
+        text = options.nth(i).inner_text()
+        if text.startswith(member):
+            page.locator("select#member").select_option(index=i)
+            return
+    raise AssertionError(f"no demo member named {member!r} on the consent screen")
+
+
+def open_page(page: Page, title: str) -> None:
+    """Open a page through the sidebar navigation, as a person would."""
+    page.get_by_test_id("stSidebarNavLink").filter(has_text=title).click()
+    wait_for_app(page)
+
+
+def main(page: Page):
+    """The page's main area (the sidebar repeats some texts)."""
+    return page.get_by_test_id("stMainBlockContainer")

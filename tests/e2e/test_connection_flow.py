@@ -1,0 +1,120 @@
+"""MA-001..MA-006 in a real browser: connect, see the connection, expire and recover, reconnect, disconnect."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.flows import connect, main, open_page, wait_for_app
+
+pytestmark = pytest.mark.e2e
+
+
+def sandbox_button(page: Page, app_url: str, name: str) -> None:
+    open_page(page, "Sandbox controls")
+    page.get_by_role("button", name=name).click()
+    wait_for_app(page)
+
+
+def open_connection(page: Page, app_url: str) -> None:
+    open_page(page, "Connection")
+    expect(page.get_by_role("heading", name="LinkedIn connection")).to_be_visible()
+
+
+def test_connect_cancel_shows_a_clear_message(app_server, page: Page):
+    page.goto(app_server.url + "/")
+    expect(main(page).get_by_text("rw_dmp_segments").first).to_be_visible()
+    page.get_by_role("link", name="Connect LinkedIn").click()
+    expect(page.get_by_text("Matched Audiences Workbench (sandbox)").first).to_be_visible()
+    page.get_by_role("button", name="Cancel").click()
+    expect(main(page).get_by_text("You cancelled on LinkedIn's consent screen")).to_be_visible()
+    expect(page.get_by_role("link", name="Connect LinkedIn")).to_be_visible()
+
+
+def test_forged_state_is_refused(app_server, page: Page):
+    page.goto(app_server.url + "/")
+    page.get_by_role("link", name="Connect LinkedIn").click()
+    expect(page.get_by_role("button", name="Allow")).to_be_visible()
+    # The attacker's callback carries a code and a state of their own.
+    page.goto(app_server.url + "/oauth/linkedin/callback?code=attacker-code&state=forged")
+    expect(main(page).get_by_text("did not belong to this browser's sign-in")).to_be_visible()
+    assert not any(c["name"] == "li_sid" for c in page.context.cookies())
+
+
+def test_whole_connection_lifecycle(app_server, page: Page):
+    connect(page, app_server.url)
+    # MA-001: member, scopes, expiries.
+    open_connection(page, app_server.url)
+    expect(page.get_by_role("heading", name="Avery Analyst")).to_be_visible()
+    expect(main(page).get_by_text("Access token expires")).to_be_visible()
+    expect(main(page).get_by_text(re.compile(r"in 5\d days"))).to_have_count(1)
+    expect(main(page).get_by_text("Refresh token expires")).to_be_visible()
+    sid_cookie = next(c for c in page.context.cookies() if c["name"] == "li_sid")
+    assert sid_cookie["httpOnly"] and sid_cookie["sameSite"] == "Lax"
+
+    # MA-002: heartbeat on demand.
+    page.get_by_role("button", name="Check now").click()
+    expect(main(page).get_by_text("LinkedIn accepted the connection.")).to_be_visible()
+
+    # Reload and a new tab: still connected.
+    page.reload()
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Avery Analyst")).to_be_visible()
+    other = page.context.new_page()
+    other.goto(app_server.url + "/")
+    open_page(other, "Connection")
+    expect(other.get_by_role("heading", name="Avery Analyst")).to_be_visible()
+    other.close()
+
+    # MA-003 + MA-005: LinkedIn expires the access token; the next call sees 65602 and renews it.
+    sandbox_button(page, app_server.url, "Expire access token now")
+    expect(main(page).get_by_text("The access token expired on LinkedIn's side")).to_be_visible()
+    open_connection(page, app_server.url)
+    page.get_by_role("button", name="Check now").click()
+    expect(main(page).get_by_text("LinkedIn accepted the connection.")).to_be_visible()
+    expect(main(page).get_by_text(re.compile("renewed with the refresh token because LinkedIn reported that the access token had expired"))).to_be_visible()
+
+    # Refresh now, on demand.
+    page.get_by_role("button", name="Refresh now").click()
+    expect(main(page).get_by_text("because you pressed Refresh now")).to_be_visible()
+
+    # MA-006: the refresh token expires too; the next renewal fails and the app asks for consent.
+    sandbox_button(page, app_server.url, "Expire access token now")
+    sandbox_button(page, app_server.url, "Expire refresh token now")
+    open_connection(page, app_server.url)
+    page.get_by_role("button", name="Check now").click()
+    expect(main(page).get_by_text("LinkedIn needs you to sign in again.").first).to_be_visible()
+    reconnect = page.get_by_role("link", name="Reconnect LinkedIn")
+    expect(reconnect).to_be_visible()
+
+    # MA-004: one click, in a new tab, so this tab keeps its work.
+    with page.context.expect_page() as new_tab:
+        reconnect.click()
+    consent = new_tab.value
+    consent.get_by_role("button", name="Allow").click()
+    expect(main(consent).get_by_text("Reconnected to LinkedIn.")).to_be_visible()
+    consent.close()
+    page.get_by_role("button", name="Continue").click()
+    wait_for_app(page)
+    expect(page.get_by_role("link", name="Reconnect LinkedIn")).to_have_count(0)
+    page.get_by_role("button", name="Check now").click()
+    expect(main(page).get_by_text("LinkedIn accepted the connection.")).to_be_visible()
+
+    # Disconnect: the server forgets the tokens, the browser the cookie.
+    page.get_by_role("link", name="Disconnect").click()
+    expect(main(page).get_by_text("Disconnected: the app forgot your LinkedIn tokens.")).to_be_visible()
+    expect(page.get_by_role("link", name="Connect LinkedIn")).to_be_visible()
+    assert not any(c["name"] == "li_sid" for c in page.context.cookies())
+    page.goto(app_server.url + "/")
+    wait_for_app(page)
+    expect(page.get_by_role("link", name="Connect LinkedIn")).to_be_visible()
+    expect(page.get_by_test_id("stSidebarNavLink").filter(has_text="Connection")).to_have_count(0)
+
+
+def test_revoked_access_asks_for_consent(app_server, page: Page):
+    connect(page, app_server.url)
+    sandbox_button(page, app_server.url, "Revoke access")
+    open_connection(page, app_server.url)
+    page.get_by_role("button", name="Check now").click()
+    expect(main(page).get_by_text("Access was revoked on LinkedIn's side").first).to_be_visible()
+    expect(page.get_by_role("link", name="Reconnect LinkedIn")).to_be_visible()
