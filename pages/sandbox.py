@@ -7,7 +7,7 @@ from linkedin.sandbox_control import SandboxControl
 from ui import session
 
 settings = session.settings()
-control = SandboxControl(settings.sandbox_base_url or settings.oauth_base_url)
+control = SandboxControl(settings.api_base_url)  # the sandbox serves every path at its root
 conn = session.connection()
 status = conn.status() if conn else None
 token = status.token.access_token if status and status.token else None

@@ -43,8 +43,9 @@ def _show_flash() -> None:
 
 def reconnect_prompt(status: Status) -> None:
     """MA-004/MA-006: one click back through consent, in a new tab so this page's work stays."""
+    reason = (status.reason or "").rstrip(".")
     st.warning(
-        f"**LinkedIn needs you to sign in again.** {status.reason or ''}\n\n"
+        f"**LinkedIn needs you to sign in again.** {reason + '.' if reason else ''}\n\n"
         "Reconnect opens LinkedIn's consent screen in a new tab; when it is done, come back here "
         "and press Continue: nothing on this page is lost.",
         icon=":material/link_off:",
