@@ -52,7 +52,7 @@ def serve_asgi(app: Any, *, timeout: float = SERVER_START_TIMEOUT) -> Iterator[L
     """Serve ``app`` with uvicorn on 127.0.0.1 in a daemon thread until the block exits."""
     import uvicorn
 
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # TCP_NODELAY on keep-alive
     sock.bind(("127.0.0.1", 0))  # bound here, handed to uvicorn: no free-port race
     port = sock.getsockname()[1]
     config = uvicorn.Config(

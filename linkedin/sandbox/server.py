@@ -1,0 +1,27 @@
+"""Assembles the sandbox: one World, LinkedIn's routes at their own paths, the controls,
+and the gateway middleware in front of them all."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+
+from . import controls, oauth, profile, restapi
+from .errors import ApiError, OAuthError, handle_api_error, handle_oauth_error
+from .gateway import Gateway
+from .settings import SandboxSettings
+from .world import World
+
+
+def create_app(settings: SandboxSettings | None = None, *, seed: int = 7, population_size: int = 500) -> Starlette:
+    """A LinkedIn sandbox as an ASGI app, standalone at "/" or mounted anywhere.
+
+    `app.state.sandbox` is the World: clock, settings, members, tokens, ad accounts."""
+    world = World(settings, seed=seed, population_size=population_size)
+    app = Starlette(
+        routes=[*oauth.routes, *profile.routes, *restapi.routes, *controls.routes, *restapi.fallback_routes],
+        middleware=[Middleware(Gateway, world=world)],
+        exception_handlers={ApiError: handle_api_error, OAuthError: handle_oauth_error},
+    )
+    app.state.sandbox = world
+    return app
