@@ -14,6 +14,7 @@ class LinkedInError(Exception):
     """Something LinkedIn (or the way to it) refused or failed."""
 
     advice = "Try again; if it keeps happening, note the request id and contact support."
+    needs_consent = False  # True only when the member must go through LinkedIn's consent again
 
     def __init__(
         self,
@@ -63,7 +64,6 @@ class MalformedResponse(LinkedInError):
 class AuthError(LinkedInError):
     """The access token was not accepted (HTTP 401)."""
 
-    needs_consent = False
     advice = "The connection to LinkedIn is no longer valid. Reconnect your LinkedIn account."
 
 

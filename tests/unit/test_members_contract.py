@@ -1,0 +1,178 @@
+"""The sync engine against LinkedIn's documented batch answers (responses): bodies, results, pauses, resume."""
+
+import json
+
+import pytest
+import responses
+
+from linkedin.client import Client, RetryPolicy, StaticToken
+from linkedin.config import Settings
+from linkedin.ledger import Ledger
+from linkedin.members import MAX_BATCH, Sender, items_for
+from linkedin.store import Store
+from linkedin.uploads import Uploads
+
+SETTINGS = Settings(client_id="cid", client_secret="s", redirect_uri="https://a/cb", cookie_secret="x" * 32)
+URL = "https://api.linkedin.com/rest/dmpSegments/77/users"
+
+
+def element(i):
+    return {"userIds": [{"idType": "SHA256_EMAIL", "idValue": f"{i:064x}"}], "firstName": f"N{i}"}
+
+
+def source_for(n):
+    table = {f"k{i:07d}": element(i) for i in range(n)}
+    return table, (lambda keys: {k: table[k] for k in keys if k in table})
+
+
+def sender(store, **kw):
+    client = Client(SETTINGS, StaticToken("T"), retry=RetryPolicy(tries=2, base=0.01), sleep=lambda s: None)
+    return Sender(client, store, kind="users", sleep=lambda s: None, **kw)
+
+
+def ok_callback(request):
+    body = json.loads(request.body)
+    return 200, {}, json.dumps({"elements": [{"status": 201} for _ in body["elements"]]})
+
+
+@responses.activate
+def test_batches_of_at_most_5000_with_batch_create_and_exact_elements():
+    store = Store()
+    table, source = source_for(12_001)
+    s = sender(store)
+    plan = Ledger(store).plan(77, table, "add")
+    run_id = s.start(segment_id=77, segment_name="Seg", account="urn:li:sponsoredAccount:1", plan=plan, needs_file=True)
+    responses.add_callback(responses.POST, URL, callback=ok_callback)
+    progress = []
+    run = s.run(run_id, source, on_progress=progress.append)
+    assert run.state == "done" and run.accepted == 12_001 and run.pending == 0
+    sizes = [len(json.loads(c.request.body)["elements"]) for c in responses.calls]
+    assert sizes == [5000, 5000, 2001]
+    first = responses.calls[0].request
+    assert first.headers["X-RestLi-Method"] == "BATCH_CREATE"
+    assert first.headers["LinkedIn-Version"] == "202608"
+    assert json.loads(first.body)["elements"][0] == {"action": "ADD", **element(0)}
+    assert progress[-1].done == 12_001 and progress[-1].batches_done == 3 and progress[-1].fraction == 1.0
+    assert Ledger(store).count(77) == 12_001
+
+
+@responses.activate
+def test_per_element_results_map_back_by_index():
+    store = Store()
+    table, source = source_for(3)
+    responses.post(URL, json={"elements": [{"status": 201}, {"status": 400, "message": "Invalid idValue", "batchIndex": 1},
+                                           {"status": 400, "error": {"message": "Bad country"}}]})
+    s = sender(store)
+    run_id = s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False)
+    run = s.run(run_id, source)
+    assert (run.accepted, run.rejected) == (1, 2)
+    results = Uploads(store).results(run_id)
+    assert results["k0000000"][1] == "accepted"
+    assert results["k0000001"] == ("ADD", "rejected", 400, "Invalid idValue")
+    assert results["k0000002"][3] == "Bad country"
+    assert Ledger(store).keys(77) == {"k0000000"}
+
+
+@responses.activate
+def test_mirror_removes_absent_members_from_the_ledger_identity_without_the_old_table():
+    store = Store()
+    ledger = Ledger(store)
+    old, _ = source_for(4)
+    ledger.record(77, "ADD", [(k, {"userIds": e["userIds"]}) for k, e in old.items()])
+    new = {"k0000001": element(1), "k0000009": element(9)}
+    plan = ledger.plan(77, new, "mirror")
+    assert plan.summary() == {"add": 1, "remove": 3, "unchanged": 1, "in_ledger": 4, "after": 2}
+    assert items_for(plan)[0] == ("k0000009", "ADD")  # adds go first
+    responses.add_callback(responses.POST, URL, callback=ok_callback)
+    s = sender(store)
+    run = s.run(s.start(segment_id=77, segment_name="S", account="a", plan=plan, needs_file=False),
+                lambda keys: {k: new[k] for k in keys if k in new})
+    body = json.loads(responses.calls[0].request.body)["elements"]
+    removes = [e for e in body if e["action"] == "REMOVE"]
+    assert removes[0] == {"action": "REMOVE", "userIds": element(0)["userIds"]}  # no names in a REMOVE
+    assert run.state == "done"
+    assert ledger.keys(77) == {"k0000001", "k0000009"}
+
+
+@responses.activate
+def test_a_failure_pauses_and_resume_sends_only_what_is_pending():
+    store = Store()
+    table, source = source_for(10_000)
+    responses.add_callback(responses.POST, URL, callback=ok_callback)
+    responses.post(URL, status=503, json={"message": "unavailable"})
+    responses.post(URL, status=503, json={"message": "unavailable"})
+    s = sender(store)
+    run_id = s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=True)
+    # responses serves registrations in order for the same URL: one good batch, then failures
+    run = s.run(run_id, source)
+    assert run.state == "paused" and run.accepted == 5000 and run.pending == 5000 and run.resumable
+    assert "Resume" in run.message
+    responses.reset()
+    responses.add_callback(responses.POST, URL, callback=ok_callback)
+    run = s.run(run_id, source)
+    assert run.state == "done" and run.accepted == 10_000
+    sent = [e["userIds"][0]["idValue"] for c in responses.calls for e in json.loads(c.request.body)["elements"]]
+    assert len(sent) == 5000 and sent[0] == f"{5000:064x}"  # nothing accepted was sent twice
+
+
+@responses.activate
+def test_new_segment_404_is_waited_out_not_fatal():
+    store = Store()
+    table, source = source_for(2)
+    responses.post(URL, status=404, json={"message": "Could not find DMP segment with ID 77", "status": 404})
+    responses.add_callback(responses.POST, URL, callback=ok_callback)
+    clock = [1000.0]
+    slept = []
+    client = Client(SETTINGS, StaticToken("T"), sleep=lambda s: None)
+    s = Sender(client, store, kind="users", sleep=lambda d: (slept.append(d), clock.__setitem__(0, clock[0] + d)),
+               clock=lambda: clock[0])
+    run_id = s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False)
+    run = s.run(run_id, source, segment_created_at=999.0)
+    assert run.state == "done"
+    assert slept[0] == pytest.approx(4.0)  # the 5-second wait after creation
+    assert len(slept) == 2  # then one back-off after the 404
+
+
+@responses.activate
+def test_old_segment_404_pauses_with_a_clear_message():
+    store = Store()
+    table, source = source_for(1)
+    responses.post(URL, status=404, json={"message": "Could not find DMP segment with ID 77"})
+    s = sender(store)
+    run = s.run(s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False), source)
+    assert run.state == "paused" and "could not find" in run.message.lower()
+
+
+def test_resume_without_the_table_needs_the_file():
+    store = Store()
+    table, _ = source_for(1)
+    s = sender(store)
+    run = s.run(s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=True),
+                lambda keys: {})
+    assert run.state == "paused" and "same file" in run.message and run.pending == 1
+
+
+@responses.activate
+def test_malformed_batch_answer_pauses():
+    store = Store()
+    table, source = source_for(2)
+    responses.post(URL, json={"elements": [{"status": 201}]})
+    s = sender(store)
+    run = s.run(s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False), source)
+    assert run.state == "paused" and run.pending == 2
+
+
+def test_batch_size_is_bounded():
+    with pytest.raises(ValueError):
+        sender(Store(), batch_size=MAX_BATCH + 1)
+
+
+def test_plan_modes():
+    store = Store()
+    ledger = Ledger(store)
+    ledger.record(5, "ADD", [("a", {}), ("b", {})])
+    assert ledger.plan(5, {"b", "c"}, "add").summary() == {"add": 1, "remove": 0, "unchanged": 1, "in_ledger": 2, "after": 3}
+    assert ledger.plan(5, {"b", "c"}, "remove").summary() == {"add": 0, "remove": 2, "unchanged": 0, "in_ledger": 2, "after": 1}
+    assert ledger.plan(5, {"b", "c"}, "mirror").summary() == {"add": 1, "remove": 1, "unchanged": 1, "in_ledger": 2, "after": 2}
+    with pytest.raises(ValueError):
+        ledger.plan(5, set(), "replace")
