@@ -1,5 +1,28 @@
 """The sandbox's own control panel under /_sandbox: JSON in, JSON out, for demos and
-tests. Nothing here exists at LinkedIn; nothing here ever shows a token string."""
+tests. Nothing here exists at LinkedIn; nothing here ever shows a token string.
+
+    GET    /_sandbox/state                      clock, settings, demo members, grants, counts
+    POST   /_sandbox/tokens/expire-access       {"access_token"} | {"member"} | {} (all)
+    POST   /_sandbox/tokens/expire-refresh      same targets
+    POST   /_sandbox/tokens/revoke              same targets
+    GET    /_sandbox/settings                   every setting
+    POST   /_sandbox/settings                   {"name": value, ...} -> the new settings
+    POST   /_sandbox/clock/advance              {"seconds": N}: segment statuses move too
+    GET    /_sandbox/faults                     queued faults
+    POST   /_sandbox/faults                     {"kind": "429"|"500"|"503"|"slow"|"drop",
+                                                 "count", "path_prefix", "delay_seconds"}
+    DELETE /_sandbox/faults                     clear them
+    POST   /_sandbox/reset                      back to the seed
+    POST   /_sandbox/portfolio                  {"member": "urn:li:person:...", "accounts": 50,
+                                                 "segments_per_account": 100}: that many extra
+                                                 ACTIVE accounts the member manages, with
+                                                 segments (deterministic) -> {"accounts",
+                                                 "segments", "account_ids"}
+    GET    /_sandbox/segments/{id}/members      what a segment holds: live and published
+                                                 counts, and its stored keys (hashes, ad ids,
+                                                 company keys; never a raw email);
+                                                 ?keys=false leaves the keys out
+"""
 
 from __future__ import annotations
 
@@ -116,6 +139,69 @@ async def clear_faults(request: Request) -> Response:
     return JSONResponse({"faults": []})
 
 
+MAX_PORTFOLIO = 1000
+
+
+def _count(body: dict, name: str, *, minimum: int) -> int:
+    value = body.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= MAX_PORTFOLIO:
+        raise ValueError(f"{name} must be an integer from {minimum} to {MAX_PORTFOLIO}")
+    return value
+
+
+async def portfolio(request: Request) -> Response:
+    """Extra accounts and segments for one member, for benchmarks."""
+    world = world_of(request)
+    try:
+        body = await _body(request)
+        if not isinstance(body, dict) or set(body) - {"member", "accounts", "segments_per_account"}:
+            raise ValueError('the body takes "member", "accounts" and "segments_per_account"')
+        member = world.member(body.get("member") or "") if isinstance(body.get("member"), str) else None
+        if member is None:
+            raise ValueError("member must be the URN of a sandbox member")
+        accounts = _count(body, "accounts", minimum=1)
+        per_account = _count(body, "segments_per_account", minimum=0)
+    except ValueError as exc:
+        return _bad(str(exc))
+    made = world.add_portfolio(member.urn, accounts=accounts, segments_per_account=per_account)
+    log.info("control portfolio: %d accounts x %d segments for %s", accounts, per_account, member.urn)
+    return JSONResponse({"accounts": len(made), "segments": len(made) * per_account, "account_ids": made})
+
+
+def _counts(counts) -> dict[str, int] | None:
+    return None if counts is None else {"input": counts.input, "matched": counts.matched, "audience": counts.audience}
+
+
+async def segment_members(request: Request) -> Response:
+    """A segment's stored membership, for tests that assert exactly what was synced."""
+    world = world_of(request)
+    raw = request.path_params["segment_id"]
+    segment = world.segments.get(int(raw)) if raw.isdigit() else None
+    if segment is None:
+        return JSONResponse({"error": f"no segment {raw}"}, status_code=404)
+    world.segment_json(segment)  # settles what is due
+    members = segment.members
+    body: dict[str, Any] = {
+        "segment": segment.id,
+        "type": segment.type,
+        "status": world.segment_status(segment),
+        "counts": _counts(segment.counts()),  # live, including what is still processing
+        "published": _counts(segment.published),  # what the API shows now
+        "baseline": _counts(segment.baseline),  # seeded members the sandbox holds no keys for
+    }
+    with_keys = request.query_params.get("keys", "true").lower() != "false"
+    if members is None or members.kind == "USER":
+        body["matched_members"] = len(members.members()) if members is not None else 0
+        if with_keys:
+            body["keys"] = members.keys() if members is not None else {}
+    else:
+        matched = members.companies()
+        body["organizations"] = sorted(world.companies[i].id for i in matched)
+        if with_keys:
+            body["keys"] = members.keys()
+    return JSONResponse(body)
+
+
 async def reset(request: Request) -> Response:
     world = world_of(request)
     world.reset()
@@ -134,4 +220,6 @@ routes = [
     Route("/_sandbox/faults", add_fault, methods=["POST"]),
     Route("/_sandbox/faults", clear_faults, methods=["DELETE"]),
     Route("/_sandbox/reset", reset, methods=["POST"]),
+    Route("/_sandbox/portfolio", portfolio, methods=["POST"]),
+    Route("/_sandbox/segments/{segment_id}/members", segment_members, methods=["GET"]),
 ]

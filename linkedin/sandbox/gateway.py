@@ -60,6 +60,8 @@ class Gateway:
                 message = {**message, "headers": headers}
             await send(message)
 
+        if scope["method"] == "POST" and _header(scope, b"x-http-method-override").upper() == b"GET":
+            scope, receive = await _untunnel(scope, receive)
         fault = self.world.faults.take(path)
         if fault is not None:
             log.info("fault %s on %s %s (request %s)", fault.kind, scope["method"], path, request_id)
@@ -75,3 +77,28 @@ class Gateway:
                 return
         await self.app(scope, receive, stamped_send)
         log.debug("%s %s -> %s (request %s)", scope["method"], path, status, request_id)
+
+
+def _header(scope: Scope, name: bytes) -> bytes:
+    for key, value in scope.get("headers", []):
+        if key.lower() == name:
+            return value.strip()
+    return b""
+
+
+async def _untunnel(scope: Scope, receive: Receive) -> tuple[Scope, Receive]:
+    """Rest.li query tunneling (linkedin-api.md §2): a GET whose query string is too long
+    arrives as a POST with `X-HTTP-Method-Override: GET` and the query as a form body."""
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    query = body if not scope.get("query_string") else scope["query_string"] + b"&" + body
+    headers = [(k, v) for k, v in scope["headers"] if k.lower() not in (b"content-type", b"content-length")]
+
+    async def empty() -> Message:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    return {**scope, "method": "GET", "query_string": query, "headers": headers}, empty

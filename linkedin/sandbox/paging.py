@@ -1,8 +1,10 @@
-"""Rest.li start/count paging: parse the query, slice a collection, and answer in
-LinkedIn's `{"elements": [...], "paging": {...}}` shape (linkedin-api.md §2, §4)."""
+"""Rest.li paging: start/count (`{"elements": [...], "paging": {...}}`) and, for the
+search finders that moved to cursors in 202401, pageSize/pageToken
+(`{"elements": [...], "metadata": {"nextPageToken": ...}}`) (linkedin-api.md §2, §4)."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -44,3 +46,53 @@ def _int(query: QueryParams, name: str, default: int) -> int:
     if name == "count" and value > MAX_COUNT:
         raise errors.illegal_argument(f"Invalid value for param: count, must be at most {MAX_COUNT}")
     return value
+
+
+# -- cursor paging (adAccounts, since 202401) --------------------------------------------
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+_TOKEN_PREFIX = "sbx1."
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cursor:
+    """`pageSize` + `pageToken`; the next token goes in `metadata.nextPageToken`.
+
+    Elements are ordered by a numeric key (the id); a token means "after this key", so
+    elements added or removed between pages neither repeat nor shift the next page."""
+
+    size: int
+    after: int | None
+
+    @classmethod
+    def from_query(cls, query: QueryParams) -> Cursor:
+        size = _int(query, "pageSize", DEFAULT_PAGE_SIZE)
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise errors.illegal_argument(f"Invalid value for param: pageSize, must be between 1 and {MAX_PAGE_SIZE}")
+        token = query.get("pageToken")
+        return cls(size=size, after=None if token is None else _read_token(token))
+
+    def answer(self, items: Sequence[tuple[int, dict[str, Any]]]) -> dict[str, Any]:
+        """`items` are (key, element) sorted by key; the page after `after`, with its cursor."""
+        rest = [(k, e) for k, e in items if self.after is None or k > self.after]
+        page = rest[:self.size]
+        metadata: dict[str, Any] = {}
+        if len(rest) > self.size:
+            metadata["nextPageToken"] = _make_token(page[-1][0])
+        return {"elements": [e for _, e in page], "metadata": metadata}
+
+
+def _make_token(after: int) -> str:
+    # Opaque to clients, like LinkedIn's; URL-safe so it travels unencoded.
+    return _TOKEN_PREFIX + base64.urlsafe_b64encode(str(after).encode()).decode().rstrip("=")
+
+
+def _read_token(token: str) -> int:
+    try:
+        if not token.startswith(_TOKEN_PREFIX):
+            raise ValueError
+        body = token[len(_TOKEN_PREFIX):]
+        return int(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode())
+    except (ValueError, UnicodeDecodeError):
+        raise errors.illegal_argument("Invalid value for param: pageToken, not a token this API issued") from None

@@ -1,28 +1,21 @@
-"""The Marketing API under /rest: ad account users for now (linkedin-api.md §4), plus
-LinkedIn's answer to a resource that does not exist."""
+"""The Marketing API under /rest: the route table of every resource module, plus
+LinkedIn's answer to a resource that does not exist.
+
+    account_api   adAccountUsers (authenticatedUser, accounts, complex key), adAccounts
+                  (q=search, cursor pages, get)                       linkedin-api.md §4
+    segment_api   dmpSegments (create, finder by account, get, destination)        §5
+    batch_api     dmpSegments/{id}/users and /companies (BATCH_CREATE)      §6, §7, §8
+
+Each module's docstring lists its endpoints and their exact shapes."""
 
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
-from . import errors
-from .access import require, world_of
-from .paging import Page
-
-ADS_READ = ("r_ads", "rw_ads")
-
-
-async def ad_account_users(request: Request) -> Response:
-    """GET /rest/adAccountUsers?q=authenticatedUser: the caller's roles, start/count paged."""
-    finder = request.query_params.get("q")
-    caller = require(request, scopes=ADS_READ, resource=f"adAccountUsers.FINDER-{finder or 'GET_ALL'}.{{version}}")
-    if finder != "authenticatedUser":
-        raise errors.illegal_argument(f"Unsupported finder: q={finder}" if finder else "A finder (q=) is required")
-    page = Page.from_query(request.query_params)
-    roles = world_of(request).roles_of(caller.member)
-    return JSONResponse(page.answer([r.to_api() for r in roles]))
+from . import account_api, batch_api, errors, segment_api
+from .access import require
 
 
 async def unknown_resource(request: Request) -> Response:
@@ -31,9 +24,7 @@ async def unknown_resource(request: Request) -> Response:
     raise errors.not_found()
 
 
-routes = [
-    Route("/rest/adAccountUsers", ad_account_users, methods=["GET"]),
-]
+routes = [*account_api.routes, *segment_api.routes, *batch_api.routes]
 # Mounted after every other /rest route.
 fallback_routes = [
     Route("/rest/{path:path}", unknown_resource, methods=["GET", "POST", "PUT", "DELETE", "PATCH"]),

@@ -25,6 +25,14 @@ KNOWN_SCOPES = (
 )
 
 
+_CHOICES = {
+    "access_policy_on_create": ("ignore", "reject"),
+    "element_error_shape": ("message", "error"),
+    "stock_symbol": ("accepted", "ignored", "rejected"),
+    "industries_shape": ("string", "list", "either"),
+}
+
+
 class SettingsError(ValueError):
     """A settings patch names an unknown field or gives a value of the wrong type."""
 
@@ -60,6 +68,41 @@ class SandboxSettings:
     newest_version: str = "202611"
     require_restli_header: bool = True
 
+    # -- DMP segments (linkedin-api.md §5) ---------------------------------------------
+    # The sourcePlatform enum LinkedIn gives this partner app; creating with any other
+    # value than it or `extra_source_platforms` is refused.
+    partner_source_platform: str = "MATCHED_AUDIENCES_WORKBENCH"
+    extra_source_platforms: tuple[str, ...] = ("LIST_UPLOAD",)
+    # Sandbox seconds a new segment spends BUILDING (LinkedIn: up to 48 h), and UPDATING
+    # after its members change (LinkedIn: near real time).
+    segment_build_seconds: int = 120
+    segment_update_seconds: int = 30
+    # Not used or modified for this many days: ARCHIVED, then EXPIRED (§5.4).
+    segment_archive_days: int = 30
+    segment_expire_days: int = 90
+    # [U] §12.12: how long /users and /companies answer 404 after a segment is created.
+    segment_visibility_delay_seconds: float = 5.0
+    # [U] §12.6: accessPolicy on create ("ignore" or "reject"), and on reads.
+    access_policy_on_create: str = "ignore"
+    include_access_policy: bool = False
+    # §12.11: a second segment with the same account, sourcePlatform and sourceSegmentId
+    # gets 409, as when two creators race.
+    reject_duplicate_source_segment_id: bool = True
+
+    # -- /users and /companies (§6, §7, §8, §11) -----------------------------------------
+    max_batch_elements: int = 5000  # [C] §12.3
+    users_calls_per_minute: int = 600  # per member; [D] §12.4 (500 in older versions)
+    companies_calls_per_minute: int = 300  # per member
+    apple_idfa_accepted: bool = False  # [U] §12.1
+    google_aid_max_length: int = 32  # [C/P] "plain, at most 32 characters, lower case"
+    # [P] §12.5: per-element errors as {"status", "message", "batchIndex"} ("message")
+    # or {"status", "error": {"message"}, "batchIndex"} ("error").
+    element_error_shape: str = "message"
+    # [U] §12.2: stockSymbol "accepted" (validated, matched on), "ignored" or "rejected";
+    # industries as a "string", a "list", or "either".
+    stock_symbol: str = "accepted"
+    industries_shape: str = "string"
+
     def __post_init__(self) -> None:
         for name in ("access_token_ttl", "refresh_token_ttl", "code_ttl"):
             if getattr(self, name) <= 0:
@@ -70,6 +113,21 @@ class SandboxSettings:
                 raise SettingsError(f"{name} must look like YYYYMM, got {value!r}")
         if self.oldest_active_version > self.newest_version:
             raise SettingsError("oldest_active_version is newer than newest_version")
+        for name, allowed in _CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise SettingsError(f"{name} must be one of {', '.join(allowed)}")
+        for name in ("segment_build_seconds", "segment_update_seconds", "max_batch_elements",
+                     "users_calls_per_minute", "companies_calls_per_minute", "google_aid_max_length"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"{name} must not be negative")
+        if self.segment_visibility_delay_seconds < 0:
+            raise SettingsError("segment_visibility_delay_seconds must not be negative")
+        if not 0 < self.segment_archive_days <= self.segment_expire_days:
+            raise SettingsError("segment_archive_days must be positive and at most segment_expire_days")
+
+    @property
+    def creatable_source_platforms(self) -> tuple[str, ...]:
+        return (self.partner_source_platform, *self.extra_source_platforms)
 
     def to_json(self) -> dict[str, Any]:
         """The settings as plain JSON values (tuples become lists)."""

@@ -1,5 +1,21 @@
-"""The sandbox's single state object: one clock, the settings, the members, the tokens,
-and LinkedIn's ads data. Routes read and change it; `reset()` brings back the seed."""
+"""The sandbox's single state object: one clock, the settings, the members and companies,
+the tokens, and LinkedIn's ads data (accounts, roles, segments and what they hold).
+Routes read and change it; `reset()` brings back the seed.
+
+For tests and scripts (`app.state.sandbox` of `create_app()`):
+
+    world.population / world.companies       the synthetic people and organizations
+    world.matcher                            their match indexes (built on first use)
+    world.ad_accounts, world.account_users   accounts by id, roles by (account id, URN)
+    world.roles_of(urn), world.users_of(id), world.role_on(urn, account_id)
+    world.segments                           SegmentStore: .get(id), .of_account(id), iter
+    world.create_segment(account_id=, name=, type=, source_platform=, ...)
+    world.segment_json(segment)              the segment as the API returns it now
+    world.segment_status(segment)            its status now
+    world.membership(segment)                its stored people or companies
+    world.members_changed(segment)           after changing them: UPDATING, recount
+    world.add_portfolio(urn, accounts=, segments_per_account=)   benchmark data
+"""
 
 from __future__ import annotations
 
@@ -7,10 +23,19 @@ from typing import Any
 
 from .accounts import AccountUser, AdAccount, seed_accounts
 from .clock import Clock
+from .companies import Companies
 from .faults import FaultQueue
+from .matching import Matcher
+from .membership import CompanyMembership, UserMembership
 from .population import Member, Population
+from .portfolio import add_portfolio, seed_segments
+from .ratelimit import RateLimiter
+from .segments import Lifetimes, Segment, SegmentStore
 from .settings import SandboxSettings
 from .tokens import TokenStore
+
+DEFAULT_POPULATION = 5_000
+DEFAULT_COMPANIES = 2_000
 
 
 class World:
@@ -21,22 +46,23 @@ class World:
         settings: SandboxSettings | None = None,
         *,
         seed: int = 7,
-        population_size: int = 500,
+        population_size: int = DEFAULT_POPULATION,
+        company_count: int = DEFAULT_COMPANIES,
         clock: Clock | None = None,
     ) -> None:
         self.seed = seed
         self.initial_settings = settings or SandboxSettings()
         self.clock = clock or Clock()
-        self.population = Population.generate(seed=seed, size=population_size)
+        self.companies = Companies.generate(seed=seed, size=company_count)
+        self.population = Population.generate(seed=seed, size=population_size, employers=self.companies.employers())
+        self.matcher = Matcher(self.population, self.companies)
         self.tokens = TokenStore()
         self.faults = FaultQueue()
+        self.rate_limits = RateLimiter()
         self.settings = self.initial_settings
         self.ad_accounts: dict[int, AdAccount] = {}
         self.account_users: dict[tuple[int, str], AccountUser] = {}
-        # Placeholders the Marketing API work fills: segments by id, and their members.
-        self.segments: dict[int, Any] = {}
-        self.segment_members: dict[int, Any] = {}
-        self.companies: list[Any] = []
+        self.segments = SegmentStore()
         self.reset()
 
     def reset(self) -> None:
@@ -48,8 +74,8 @@ class World:
         self.ad_accounts, self.account_users = seed_accounts(
             self.population, seed=self.seed, now_ms=self.clock.now_ms()
         )
-        self.segments.clear()
-        self.segment_members.clear()
+        self.rate_limits.clear()
+        seed_segments(self)
 
     # -- members -------------------------------------------------------------------------
     @property
@@ -75,6 +101,59 @@ class World:
     def users_of(self, account_id: int) -> list[AccountUser]:
         return sorted((u for u in self.account_users.values() if u.account_id == account_id), key=lambda u: u.user)
 
+    def role_on(self, member_urn: str, account_id: int) -> str | None:
+        """The member's role on the account, None without one."""
+        user = self.account_users.get((account_id, member_urn))
+        return user.role if user else None
+
+    def add_portfolio(self, member_urn: str, *, accounts: int, segments_per_account: int) -> list[int]:
+        """Benchmark data: N ACTIVE accounts the member manages, M segments in each."""
+        return add_portfolio(self, member_urn, accounts=accounts, segments_per_account=segments_per_account)
+
+    # -- segments --------------------------------------------------------------------------
+    def now_ms(self) -> int:
+        return self.clock.now_ms()
+
+    def segment_json(self, segment: Segment) -> dict[str, Any]:
+        """A segment as GET /rest/dmpSegments returns it, as of the sandbox's now."""
+        return segment.to_api(self.clock.now_ms(), self.settings)
+
+    def segment_status(self, segment: Segment) -> str:
+        return segment.status(self.clock.now_ms(), Lifetimes.of(self.settings))
+
+    def create_segment(
+        self, *, account_id: int, name: str, type: str, source_platform: str,
+        source_segment_id: str | None = None, description: str | None = None, access_policy: str | None = None,
+    ) -> Segment:
+        """A new segment, BUILDING for `segment_build_seconds`, its /users and /companies
+        hidden for `segment_visibility_delay_seconds` (linkedin-api.md §5.1)."""
+        now = self.clock.now_ms()
+        settings = self.settings
+        segment_id, ad_segment_id = self.segments.new_ids(gap=1)
+        segment = Segment(
+            id=segment_id, account_id=account_id, name=name, type=type, source_platform=source_platform,
+            ad_segment_id=ad_segment_id, created_ms=now, ready_ms=now + settings.segment_build_seconds * 1000,
+            source_segment_id=source_segment_id, description=description, access_policy=access_policy,
+            visible_ms=now + int(settings.segment_visibility_delay_seconds * 1000),
+        )
+        segment.pending, segment.pending_ms = segment.counts(), segment.ready_ms
+        return self.segments.add(segment)
+
+    def membership(self, segment: Segment) -> UserMembership | CompanyMembership:
+        """The segment's stored members, created on first write."""
+        if segment.members is None:
+            if segment.type.startswith("COMPANY"):
+                companies = self.companies
+                segment.members = CompanyMembership(targetable_members=lambda c: companies[c].targetable)
+            else:
+                segment.members = UserMembership(targetable=self.matcher.targetable)
+        return segment.members
+
+    def members_changed(self, segment: Segment) -> None:
+        """Members were added or removed just now: the segment goes UPDATING (or keeps
+        BUILDING) and its counts are recomputed when that ends."""
+        segment.changed(self.clock.now_ms(), update_ms=self.settings.segment_update_seconds * 1000)
+
     # -- the controls' view ----------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
         """State for GET /_sandbox/state. Token strings never appear here."""
@@ -92,6 +171,9 @@ class World:
                 for m in self.demo_members
             ],
             "population_size": len(self.population),
+            "companies": len(self.companies),
+            "ad_accounts": len(self.ad_accounts),
+            "segments": len(self.segments),
             "tokens": [g.summary(now) for g in self.tokens.grants.values()],
             "faults": self.faults.to_json(),
         }

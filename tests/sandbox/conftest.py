@@ -177,6 +177,19 @@ class SandboxClient:
             headers["X-Restli-Protocol-Version"] = "2.0.0"
         return self.http.request(method, self.url(path), headers=headers, params=params, timeout=10)
 
+    def rest(self, method: str, path: str, token: str | None, *, query: str | None = None, json=None,
+             restli_method: str | None = None, version: str | None = VERSION) -> requests.Response:
+        """A /rest call with the query string exactly as given (Rest.li encodings kept)."""
+        headers = {"X-Restli-Protocol-Version": "2.0.0"}
+        if token is not None:
+            headers["Authorization"] = f"Bearer {token}"
+        if version is not None:
+            headers["LinkedIn-Version"] = version
+        if restli_method is not None:
+            headers["X-RestLi-Method"] = restli_method
+        url = self.url(path) + (f"?{query}" if query else "")
+        return self.http.request(method, url, headers=headers, json=json, timeout=60)
+
 
 @pytest.fixture(scope="session")
 def served():

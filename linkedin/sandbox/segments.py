@@ -1,0 +1,215 @@
+"""DMP segments: the model, its lifecycle on the sandbox clock, and LinkedIn's JSON shape.
+
+Status is computed from timestamps whenever a segment is read (no background thread),
+as LinkedIn's would evolve (linkedin-api.md §5.4):
+
+    BUILDING  from creation until the first build ends (`ready_ms`; a change during the
+              build pushes it to change + update time). Counts are ABSENT until then.
+    UPDATING  from a change to its members until `busy_until_ms`; the counts shown stay
+              the previous ones, the new ones appear when the update ends.
+    READY     otherwise,
+    ARCHIVED  once neither used in a campaign nor modified for `segment_archive_days`,
+    EXPIRED   after `segment_expire_days` (then writes are refused: the data is gone).
+    FAILED / ERROR are fixed states some seeded segments are in.
+
+`inputCount` sits on the segment; `status`, `matchedCount`, `audienceSize` and
+`destinationSegmentId` in `destinations[]` (§5.3). Times are epoch milliseconds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .accounts import account_urn
+from .membership import CompanyMembership, Counts, UserMembership
+from .settings import SandboxSettings
+
+TYPES = ("USER", "COMPANY", "USER_LIST_UPLOAD", "COMPANY_LIST_UPLOAD")
+STATUSES = ("BUILDING", "UPDATING", "READY", "ARCHIVED", "EXPIRED", "FAILED", "ERROR")
+FIXED_STATUSES = ("FAILED", "ERROR")
+DAY_MS = 86_400_000
+
+
+@dataclass(frozen=True)
+class Lifetimes:
+    """The clock-driven parts of the settings, in milliseconds."""
+
+    archive_ms: int
+    expire_ms: int
+
+    @classmethod
+    def of(cls, settings: SandboxSettings) -> Lifetimes:
+        return cls(settings.segment_archive_days * DAY_MS, settings.segment_expire_days * DAY_MS)
+
+
+@dataclass(kw_only=True, eq=False)
+class Segment:
+    """One DMP segment and its LINKEDIN destination."""
+
+    id: int
+    account_id: int
+    name: str
+    type: str
+    source_platform: str
+    ad_segment_id: int  # the destination's urn:li:adSegment id, what targeting uses
+    created_ms: int
+    ready_ms: int  # when the first build ends
+    source_segment_id: str | None = None
+    description: str | None = None
+    access_policy: str | None = None
+    last_modified_ms: int = 0  # the segment itself: creation or a change to its members
+    last_used_ms: int = 0  # last use in a campaign (seeded; the sandbox has no campaigns)
+    changed_ms: int = 0  # start of the latest update
+    busy_until_ms: int = 0  # end of the latest update
+    visible_ms: int = 0  # /users and /companies answer 404 before this
+    fixed_status: str | None = None
+    fixed_status_ms: int = 0
+    published: Counts | None = None  # what LinkedIn shows now
+    pending: Counts | None = None  # shown from pending_ms on
+    pending_ms: int = 0
+    baseline: Counts = field(default_factory=Counts)  # seeded members we hold no records of
+    members: UserMembership | CompanyMembership | None = None
+
+    def __post_init__(self) -> None:
+        self.last_modified_ms = self.last_modified_ms or self.created_ms
+
+    @property
+    def urn(self) -> str:
+        return f"urn:li:dmpSegment:{self.id}"
+
+    @property
+    def destination_urn(self) -> str:
+        return f"urn:li:adSegment:{self.ad_segment_id}"
+
+    # -- lifecycle ---------------------------------------------------------------------
+    def settle(self, now_ms: int) -> None:
+        """Publish the pending counts once their time has come."""
+        if self.pending is not None and now_ms >= self.pending_ms:
+            self.published, self.pending = self.pending, None
+
+    def activity_ms(self) -> int:
+        return max(self.last_modified_ms, self.last_used_ms)
+
+    def status(self, now_ms: int, life: Lifetimes) -> str:
+        if self.fixed_status:
+            return self.fixed_status
+        idle = now_ms - self.activity_ms()
+        if idle >= life.expire_ms:
+            return "EXPIRED"
+        if idle >= life.archive_ms:
+            return "ARCHIVED"
+        if now_ms < self.ready_ms:
+            return "BUILDING"
+        if now_ms < self.busy_until_ms:
+            return "UPDATING"
+        return "READY"
+
+    def status_changed_ms(self, now_ms: int, life: Lifetimes) -> int:
+        """When the destination last changed: the latest transition at or before now."""
+        if self.fixed_status:
+            return self.fixed_status_ms or self.created_ms
+        activity = self.activity_ms()
+        moments = [self.created_ms, self.ready_ms, activity + life.archive_ms, activity + life.expire_ms]
+        if self.changed_ms >= self.ready_ms:
+            moments += [self.changed_ms, self.busy_until_ms]
+        return max(m for m in moments if m <= now_ms)
+
+    def counts(self) -> Counts:
+        """The counts as of now, published or not: seeded baseline plus stored records."""
+        return self.baseline + (self.members.counts() if self.members is not None else Counts())
+
+    def changed(self, now_ms: int, *, update_ms: int) -> None:
+        """Members were added or removed at `now_ms`: start (or extend) processing."""
+        self.settle(now_ms)
+        self.last_modified_ms = now_ms
+        done = now_ms + update_ms
+        if now_ms < self.ready_ms:  # still on its first build: the build takes the change
+            self.ready_ms = max(self.ready_ms, done)
+            self.pending_ms = self.ready_ms
+        else:
+            if now_ms >= self.busy_until_ms:
+                self.changed_ms = now_ms
+            self.busy_until_ms = max(self.busy_until_ms, done)
+            self.pending_ms = self.busy_until_ms
+        self.pending = self.counts()
+        self.settle(now_ms)
+
+    # -- LinkedIn's shape --------------------------------------------------------------
+    def to_api(self, now_ms: int, settings: SandboxSettings) -> dict[str, Any]:
+        """The dmpSegments resource exactly as GET returns it (§5.3)."""
+        self.settle(now_ms)
+        life = Lifetimes.of(settings)
+        counts = self.published
+        out: dict[str, Any] = {
+            "id": self.id,
+            "name": self.name,
+            "account": account_urn(self.account_id),
+            "type": self.type,
+            "sourcePlatform": self.source_platform,
+        }
+        if self.source_segment_id is not None:
+            out["sourceSegmentId"] = self.source_segment_id
+        if self.description is not None:
+            out["description"] = self.description
+        if settings.include_access_policy:
+            out["accessPolicy"] = self.access_policy or "PRIVATE"
+        if counts is not None:
+            out["inputCount"] = counts.input
+        out["created"] = self.created_ms
+        out["lastModified"] = self.last_modified_ms
+        out["destinations"] = [self.destination_api(now_ms, life, counts)]
+        return out
+
+    def destination_api(self, now_ms: int, life: Lifetimes, counts: Counts | None) -> dict[str, Any]:
+        dest: dict[str, Any] = {
+            "destination": "LINKEDIN",
+            "destinationSegmentId": self.destination_urn,
+            "status": self.status(now_ms, life),
+        }
+        if counts is not None:
+            dest["audienceSize"] = counts.audience
+            dest["matchedCount"] = counts.matched
+        dest["created"] = self.created_ms
+        dest["lastModified"] = self.status_changed_ms(now_ms, life)
+        return dest
+
+
+class SegmentStore:
+    """All segments by id and by account (in id order), and the id sequences."""
+
+    def __init__(self) -> None:
+        self.by_id: dict[int, Segment] = {}
+        self._by_account: dict[int, list[Segment]] = {}
+        self._next_id = 0
+        self._next_ad_segment_id = 0
+
+    def clear(self, *, first_id: int, first_ad_segment_id: int) -> None:
+        self.by_id.clear()
+        self._by_account.clear()
+        self._next_id = first_id
+        self._next_ad_segment_id = first_ad_segment_id
+
+    def new_ids(self, *, gap: int = 1) -> tuple[int, int]:
+        """The next segment id and destination (adSegment) id, ids only ever grow."""
+        ids = (self._next_id, self._next_ad_segment_id)
+        self._next_id += gap
+        self._next_ad_segment_id += gap + 7
+        return ids
+
+    def add(self, segment: Segment) -> Segment:
+        self.by_id[segment.id] = segment
+        self._by_account.setdefault(segment.account_id, []).append(segment)
+        return segment
+
+    def get(self, segment_id: int) -> Segment | None:
+        return self.by_id.get(segment_id)
+
+    def of_account(self, account_id: int) -> list[Segment]:
+        return self._by_account.get(account_id, [])
+
+    def __len__(self) -> int:
+        return len(self.by_id)
+
+    def __iter__(self) -> Iterator[Segment]:
+        return iter(self.by_id.values())
