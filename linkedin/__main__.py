@@ -18,12 +18,14 @@ def main(argv: list[str] | None = None) -> int:
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=8765)
     sandbox.add_argument("--seed", type=int, default=7)
+    sandbox.add_argument("--population", type=int, default=None, help="synthetic members (default 5000)")
     sandbox.add_argument("--log-level", default="info")
     args = parser.parse_args(argv)
     if args.command == "sandbox":
         from linkedin.sandbox.__main__ import main as serve
 
-        serve(["--host", args.host, "--port", str(args.port), "--seed", str(args.seed), "--log-level", args.log_level])
+        extra = ["--population", str(args.population)] if args.population else []
+        serve(["--host", args.host, "--port", str(args.port), "--seed", str(args.seed), "--log-level", args.log_level, *extra])
     return 0
 
 
