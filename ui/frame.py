@@ -106,10 +106,12 @@ def run() -> None:
     tools = []
     if settings.sandbox:
         tools.append(st.Page("pages/sandbox.py", title="Sandbox controls", icon=":material/science:", url_path="sandbox-controls"))
+    audiences = st.Page("pages/audiences.py", title="Audiences", icon=":material/groups:", url_path="audiences", default=True)
+    ad_accounts = st.Page("pages/accounts.py", title="Ad accounts", icon=":material/account_balance:", url_path="accounts")
     if status.state == "disconnected":
         pages = {"LinkedIn": [connect], "Demo": tools} if tools else [connect]
     else:
-        pages = {"LinkedIn": [connection], **({"Demo": tools} if tools else {})}
+        pages = {"Audiences": [audiences, ad_accounts], "LinkedIn": [connection], **({"Demo": tools} if tools else {})}
     _show_flash()
     if status.state == "needs_consent":
         reconnect_prompt(status)

@@ -1,0 +1,289 @@
+"""AppTest of the Audiences and Ad accounts pages on a real sandbox (MA-101..MA-104).
+
+The app runs in-process with its settings pointed at a live sandbox; AppTest cannot send
+cookies, so ``ui.session.connection`` returns a Connection made through the sandbox's
+consent screen. Plotly charts are UnknownElements here: their figure JSON is in ``proto.spec``.
+"""
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from linkedin import context, portfolio
+from linkedin.history import History
+from tests.integration.helpers import NOA, VIC, connect_sandbox
+from ui import session
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+AVERY_URN = "urn:li:person:Av3ryAn4ly"
+
+
+@pytest.fixture
+def env(monkeypatch, sandbox_server, tmp_db):
+    monkeypatch.setenv("LINKEDIN_API_BASE_URL", sandbox_server.url)
+    monkeypatch.setenv("LINKEDIN_OAUTH_BASE_URL", sandbox_server.url)
+    monkeypatch.setenv("LINKEDIN_DB_PATH", str(tmp_db))
+    monkeypatch.setenv("LINKEDIN_COOKIE_SECRET", "apptest-cookie-secret-0123456789abcdef")
+    context.settings.cache_clear()
+    portfolio.CACHE.clear()
+    yield sandbox_server
+    portfolio.CACHE.clear()
+    context.settings.cache_clear()
+
+
+@pytest.fixture
+def world(env):
+    return env.app.state.sandbox
+
+
+def connect(monkeypatch, env, member=None):
+    store = context.store(context.settings(None).db_path)
+    conn = connect_sandbox(env.url, store, member=member)
+    conn.settings = context.settings(None)  # the app's own settings, as the OAuth callback would give
+    monkeypatch.setattr(session, "connection", lambda: conn)
+    return conn
+
+
+def run(page: str | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
+    parts += [s.value for s in at.success] + [i.value for i in at.info] + [c.value for c in at.caption]
+    parts += [x.label for x in at.expander]
+    return "\n".join(str(p) for p in parts)
+
+
+def table(at: AppTest, column: str):
+    """The dataframe that has ``column``."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert found, f"no table with a {column!r} column"
+    return found[0]
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Plotly figures by title."""
+    out = {}
+    for el in at.get("plotly_chart"):
+        spec = json.loads(el.proto.spec)
+        out[spec["layout"]["title"]["text"]] = spec
+    return out
+
+
+def values(data) -> list:
+    """A trace's x or y: plain JSON, or plotly's base64 typed array for numpy data."""
+    if isinstance(data, dict) and "bdata" in data:
+        return np.frombuffer(base64.b64decode(data["bdata"]), dtype=data["dtype"]).tolist()
+    return list(data or [])
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def avery_segments(world):
+    return [s for r in world.roles_of(AVERY_URN) for s in world.segments.of_account(r.account_id)]
+
+
+def account_label(at: AppTest, name: str) -> str:
+    return next(o for o in at.selectbox(key="audiences_account").options if o.startswith(name + " ("))
+
+
+# -- Audiences ------------------------------------------------------------------------------
+
+def test_audiences_is_the_default_page_with_every_segment_charts_and_attention(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    at = run()
+    assert at.title[0].value == "Audiences"
+    segs = table(at, "segment_id")
+    assert sorted(segs["segment_id"]) == sorted(s.id for s in avery_segments(world))
+    assert metric(at, "Segments") == str(len(segs))
+    assert "Refreshed 0 s ago" in texts(at)
+    building = segs[segs["status"] == "BUILDING"]
+    assert (building["match_rate_text"] == "n/a").all() and building["audience_size"].isna().all()
+    assert set(segs.loc[segs["source"].str.startswith("★"), "source"]) == {"★ MATCHED_AUDIENCES_WORKBENCH"}
+    figures = charts(at)
+    assert {t.split(" of ")[0].split(" (")[0] for t in figures} >= {"Match rate", "Audience size", "Segments by status per account"}
+    status_chart = figures["Segments by status per account"]
+    assert {t["name"] for t in status_chart["data"]} == {"READY", "BUILDING", "UPDATING", "ARCHIVED", "EXPIRED", "FAILED", "ERROR"}
+    attention = table(at, "Severity")
+    assert {"error", "warning"} <= set(attention["Severity"])
+    assert any("Still building after" in w for w in attention["What"])
+    assert any("READY but the audience is 0" in w for w in attention["What"])
+    assert any("expires it and deletes its data" in w for w in attention["What"])
+
+
+def test_filters_narrow_the_table_and_the_charts(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    at = run()
+    at.multiselect(key="audiences_status").set_value(["FAILED", "ERROR"]).run()
+    segs = table(at, "segment_id")
+    expected = [s.id for s in avery_segments(world) if world.segment_status(s) in ("FAILED", "ERROR")]
+    assert sorted(segs["segment_id"]) == sorted(expected) and len(expected) >= 2
+    assert set(segs["readiness"]) == {"failed"}
+    assert sum(sum(values(t["x"])) for t in charts(at)["Segments by status per account"]["data"]) == len(expected)
+
+    at.multiselect(key="audiences_status").set_value([]).run()
+    at.text_input(key="audiences_search").input("webinar").run()
+    names = list(table(at, "segment_id")["name"])
+    assert names and all("webinar" in n.lower() for n in names)
+    at.text_input(key="audiences_search").input("").run()
+    at.toggle(key="audiences_ours").set_value(True).run()
+    ours = table(at, "segment_id")
+    assert (ours["source"] == "★ MATCHED_AUDIENCES_WORKBENCH").all()
+    assert len(ours) == sum(1 for s in avery_segments(world) if s.source_platform == "MATCHED_AUDIENCES_WORKBENCH")
+
+
+def test_one_account_and_selecting_a_segment_opens_its_detail_with_history(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    at = run()
+    at.selectbox(key="audiences_account").set_value(account_label(at, "Northwind - Brand US")).run()
+    segs = table(at, "segment_id")
+    brand = next(a for a in world.ad_accounts.values() if a.name == "Northwind - Brand US")
+    assert list(segs["segment_id"]) == [s.id for s in world.segments.of_account(brand.id)]
+    row = int(segs.index[segs["name"] == "Newsletter subscribers (US)"][0])
+    at.session_state["segments_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    real = world.segments.get(int(segs.loc[row, "segment_id"]))
+    assert [s.value for s in at.subheader][0] == "Newsletter subscribers (US)"
+    assert f"`{real.destination_urn}`" in texts(at)
+    assert "Ready to serve" in texts(at)
+    assert metric(at, "Status") == "READY" and metric(at, "Match rate") == "62%"
+    fields = table(at, "Field").set_index("Field")["Value"]
+    assert fields["id"] == str(real.id) and fields["destinations[].destinationSegmentId"] == real.destination_urn
+    assert fields["sourcePlatform"] == "MATCHED_AUDIENCES_WORKBENCH"
+    history = next(s for t, s in charts(at).items() if t.startswith("History of Newsletter subscribers (US)"))
+    assert values(history["data"][0]["y"])[-1] == real.published.audience
+    # Read by the list and again by the detail, with the same values: one snapshot, seen twice.
+    (snap,) = History(conn.store).of(real.id)
+    assert snap.seen_at > snap.taken_at and snap.audience_size == real.published.audience
+
+
+def test_an_account_without_segments_says_so(monkeypatch, env):
+    connect(monkeypatch, env)
+    at = run()
+    at.selectbox(key="audiences_account").set_value(account_label(at, "Northwind - Careers Employer Brand")).run()
+    assert not at.exception
+    assert "No audiences in this account yet." in texts(at)
+    assert metric(at, "Segments") == "0"
+
+
+def test_a_segment_deleted_after_the_list_gets_a_clear_message(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    at = run()
+    segs = table(at, "segment_id")
+    gone = int(segs.loc[3, "segment_id"])
+    world.segments.by_id.pop(gone)
+    at.session_state["segments_table"] = {"selection": {"rows": [3], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert any("no longer exists on LinkedIn" in e.value for e in at.error)
+    assert [s.value for s in at.subheader][0] == segs.loc[3, "name"]  # the listed values still show
+    assert charts(at)  # and the rest of the page renders
+
+
+def test_an_account_the_member_lost_is_explained_and_the_rest_renders(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    listing, _ = portfolio.accounts_of(conn)  # the accounts were read before an admin removed Avery
+    lost = next(a for a in listing.accounts if a.name == "Northwind - Recruiting")
+    del world.account_users[(lost.id, AVERY_URN)]
+    at = run()
+    assert f"{lost.label}: LinkedIn refused to list its audiences (HTTP 403)" in texts(at)
+    assert len(table(at, "segment_id")) == len(avery_segments(world))  # everything else is there
+    assert any(a == lost.label for a in table(at, "Severity")["Account"])
+
+
+def test_member_without_accounts_sees_an_empty_state_on_both_pages(monkeypatch, env):
+    connect(monkeypatch, env, member=NOA)
+    at = run()
+    assert any("You have no ad accounts on LinkedIn yet" in i.value for i in at.info)
+    at.switch_page("pages/accounts.py").run()
+    assert not at.exception
+    assert any("You have no ad accounts on LinkedIn yet" in i.value for i in at.info)
+    assert not at.dataframe
+
+
+def test_viewer_only_member_is_told_plainly(monkeypatch, env, world):
+    connect(monkeypatch, env, member=VIC)
+    at = run()
+    attention = table(at, "Severity")
+    member_wide = attention[attention["Account"] == "all accounts"]
+    assert list(member_wide["What"].str.startswith("You are VIEWER on every ad account")) == [True]
+    assert len(table(at, "segment_id")) == sum(
+        len(world.segments.of_account(r.account_id)) for r in world.roles_of("urn:li:person:V1cV1ewer0"))
+    at.switch_page("pages/accounts.py").run()
+    assert any("You are VIEWER on every ad account" in w.value for w in at.warning)
+    rows = table(at, "Role")
+    assert set(rows["Role"]) == {"VIEWER"} and set(rows["Can manage audiences"]) == {"no (read only)"}
+
+
+# -- Ad accounts ----------------------------------------------------------------------------
+
+def test_accounts_page_lists_every_account_with_filters_and_search(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    at = run("pages/accounts.py")
+    assert at.title[0].value == "Ad accounts"
+    rows = table(at, "Role")
+    roles = {r.account_id: r.role for r in world.roles_of(AVERY_URN)}
+    assert dict(zip(rows["ID"], rows["Role"])) == roles
+    assert set(rows["Status"]) == {"ACTIVE", "CANCELED", "DRAFT", "PENDING_DELETION", "REMOVED"}
+    assert metric(at, "You can manage audiences in") == str(sum(1 for r in roles.values() if r != "VIEWER"))
+
+    at.multiselect(key="accounts_status").set_value(["CANCELED", "REMOVED"]).run()
+    assert set(table(at, "Role")["Status"]) == {"CANCELED", "REMOVED"}
+    at.multiselect(key="accounts_status").set_value([]).run()
+    at.multiselect(key="accounts_role").set_value(["VIEWER"]).run()
+    viewer = table(at, "Role")
+    assert len(viewer) == 2 and set(viewer["Can manage audiences"]) == {"no (read only)"}
+    at.multiselect(key="accounts_role").set_value([]).run()
+    at.text_input(key="accounts_search").input("legacy").run()
+    assert list(table(at, "Role")["Account"]) == ["Northwind - Legacy APAC"]
+    some_id = str(next(iter(roles)))
+    at.text_input(key="accounts_search").input(some_id).run()
+    assert list(table(at, "Role")["ID"]) == [int(some_id)]
+    at.text_input(key="accounts_search").input("no such account").run()
+    assert any("No account matches these filters." in i.value for i in at.info)
+
+
+def test_refresh_reads_again_and_says_when(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    at = run("pages/accounts.py")
+    assert len(table(at, "Role")) == 14
+    world.add_portfolio(AVERY_URN, accounts=2, segments_per_account=1)
+    at.run()
+    assert len(table(at, "Role")) == 14  # cached for the TTL
+    at.button(key="accounts_refresh").click().run()
+    assert len(table(at, "Role")) == 16
+    assert "Refreshed 0 s ago" in texts(at)
+
+
+def test_refresh_after_linkedin_moved_on_shows_the_new_status_and_its_history(monkeypatch, env, world):
+    from linkedin.sandbox_control import SandboxControl
+
+    connect(monkeypatch, env)
+    at = run()
+    at.selectbox(key="audiences_account").set_value(account_label(at, "Northwind - Brand US")).run()
+    segs = table(at, "segment_id")
+    row = int(segs.index[segs["name"] == "Trade show leads (just uploaded)"][0])
+    assert segs.loc[row, "status"] == "BUILDING" and segs.loc[row, "match_rate_text"] == "n/a"
+
+    SandboxControl(env.url).advance_clock(9 * 3600)  # LinkedIn finishes the first build
+    at.button(key="audiences_refresh").click().run()
+    segs = table(at, "segment_id")
+    assert segs.loc[row, "status"] == "READY" and segs.loc[row, "match_rate_text"].endswith("%")
+    at.session_state["segments_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    history = next(s for t, s in charts(at).items() if t.startswith("History of Trade show leads"))
+    assert "(2 snapshot(s))" in history["layout"]["title"]["text"]
+    assert values(history["data"][2]["text"]) == ["BUILDING", "READY"]  # the status changes, marked

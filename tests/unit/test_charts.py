@@ -1,0 +1,95 @@
+"""The dashboard's figures stay readable with 1 segment and with 500."""
+
+import json
+
+import pytest
+
+from linkedin import charts
+from linkedin.accounts import Account
+from linkedin.history import Snapshot
+from linkedin.portfolio import frame
+from linkedin.segments import Segment
+
+STATUSES = ["READY", "BUILDING", "ARCHIVED", "FAILED", "UPDATING"]
+
+
+def make_frame(n, accounts=1):
+    items = []
+    for i in range(n):
+        acc = Account(i % accounts + 1, f"Account {i % accounts + 1}", "ACTIVE", "BUSINESS", "USD", False, "ACCOUNT_MANAGER")
+        status = STATUSES[i % len(STATUSES)]
+        dest = {"destination": "LINKEDIN", "status": status}
+        if status != "BUILDING":
+            dest.update(matchedCount=i * 7 % 1000, audienceSize=(i * 37) % 5000)
+        items.append((acc, Segment.from_api({"id": 1000 + i, "name": f"Segment {i} " + "x" * (i % 60), "account": acc.urn,
+                                             "inputCount": 1000, "destinations": [dest]})))
+    return frame(items)
+
+
+def spec(fig):
+    return json.loads(fig.to_json())  # what st.plotly_chart sends: must serialise
+
+
+def test_one_segment_is_one_labelled_bar_with_the_300_line():
+    df = make_frame(1)
+    rate = spec(charts.match_rates(df))
+    assert [t["type"] for t in rate["data"]] == ["bar"]
+    assert rate["data"][0]["y"] == ["Segment 0  · 1000"]
+    size = spec(charts.audience_sizes(df))
+    assert size["data"][0]["orientation"] == "h"
+    assert [s["x0"] for s in size["layout"]["shapes"]] == [300]
+    assert size["layout"]["height"] == charts.BASE_PX + charts.BAR_PX
+
+
+def test_five_hundred_segments_become_distributions_of_fixed_height():
+    df = make_frame(500, accounts=50)
+    rate = spec(charts.match_rates(df))
+    assert [t["type"] for t in rate["data"]] == ["histogram"]
+    assert rate["layout"]["title"]["text"] == "Match rate of 400 segments (100 without counts yet)"
+    size = spec(charts.audience_sizes(df))
+    bands = size["data"][0]
+    assert bands["x"] == ["0", "1–299", "300–999", "1k–10k", "10k–100k", "100k+"]
+    assert sum(bands["y"]) == 400
+    assert size["layout"]["height"] == 360
+    by_status = spec(charts.statuses_by_account(df))
+    assert {t["name"] for t in by_status["data"]} == set(STATUSES)
+    assert len(by_status["data"][0]["y"]) == 50
+    assert by_status["layout"]["height"] <= charts.MAX_PX + 40
+
+
+def test_bars_are_capped_at_top_n_and_long_names_shortened():
+    df = make_frame(charts.TOP_N)
+    fig = spec(charts.match_rates(df))
+    labels = fig["data"][0]["y"]
+    assert len(labels) == len(df[df["match_rate"].notna()])
+    assert max(len(label) for label in labels) <= 38 + len(" · 1029")
+
+
+def test_empty_inputs_say_so():
+    empty = make_frame(0)
+    for fig in (charts.match_rates(empty), charts.audience_sizes(empty), charts.statuses_by_account(empty)):
+        assert spec(fig)["layout"]["annotations"][0]["text"] == "No segments."
+    building = make_frame(2).iloc[[1]]  # the BUILDING one: no counts
+    assert "No match rates yet" in spec(charts.match_rates(building))["layout"]["annotations"][0]["text"]
+
+
+def test_history_lines_and_status_changes():
+    snaps = [
+        Snapshot(1, "a", "S", "BUILDING", 1000, None, None, 1, 1_700_000_000.0, 1_700_003_600.0),
+        Snapshot(1, "a", "S", "READY", 1000, 600, 450, 2, 1_700_007_200.0, 1_700_010_800.0),
+        Snapshot(1, "a", "S", "READY", 1000, 700, 520, 3, 1_700_014_400.0, 1_700_014_400.0),
+    ]
+    fig = spec(charts.history(snaps, title="History of S"))
+    size, rate, changes = fig["data"]
+    assert size["y"] == [None, None, 450, 450, 520]  # each stretch drawn from first to last reading
+    assert rate["y"] == [None, None, 0.6, 0.6, 0.7]
+    assert changes["text"] == ["BUILDING", "READY"]
+    assert fig["layout"]["title"]["text"] == "History of S"
+    assert "No history yet" in spec(charts.history([]))["layout"]["annotations"][0]["text"]
+
+
+@pytest.mark.parametrize("n", [1, 29, 31, 500])
+def test_heights_never_exceed_the_cap(n):
+    df = make_frame(n, accounts=min(n, 50))
+    for fig in (charts.match_rates(df), charts.audience_sizes(df), charts.statuses_by_account(df)):
+        assert 100 < fig.layout.height <= charts.MAX_PX + 40

@@ -1,0 +1,147 @@
+"""DMP segments (MA-102..MA-104) against LinkedIn's documented shapes (linkedin-api.md §5.3, §5.4)."""
+
+import pytest
+import responses
+
+from linkedin import segments
+from linkedin.client import Client, RetryPolicy, StaticToken
+from linkedin.config import Settings
+from linkedin.errors import MalformedResponse, NotFound
+from linkedin.segments import OUR_SOURCE_PLATFORM, Readiness, Segment
+
+API = "https://api.linkedin.com"
+SETTINGS = Settings(client_id="cid", client_secret="csecret", redirect_uri="https://a/cb", cookie_secret="x" * 32)
+ACCOUNT = "urn:li:sponsoredAccount:123456"
+FINDER = API + "/rest/dmpSegments?q=account&account=urn%3Ali%3AsponsoredAccount%3A123456"
+
+# LinkedIn's own example ("Monitor Status of the Company DMP Segments", linkedin-api.md §5.3).
+DOC_EXAMPLE = {
+    "id": 9821736, "name": "DMP Segment 1", "account": ACCOUNT, "type": "COMPANY",
+    "sourcePlatform": "FAKE", "accessPolicy": "PRIVATE", "inputCount": 2, "created": 1634519022000,
+    "lastModified": 1634592751000,
+    "destinations": [{"destination": "LINKEDIN", "destinationSegmentId": "urn:li:adSegment:8596576", "status": "READY",
+                      "audienceSize": 240000, "matchedCount": 2, "created": 1634519022000, "lastModified": 1637219449000}],
+}
+BUILDING = {"id": 5, "name": "New list", "account": ACCOUNT, "type": "USER", "sourcePlatform": OUR_SOURCE_PLATFORM,
+            "inputCount": 1200, "created": 1700000000000, "lastModified": 1700000000000,
+            "destinations": [{"destination": "LINKEDIN", "status": "BUILDING"}]}
+
+
+def client():
+    return Client(SETTINGS, StaticToken("T"), retry=RetryPolicy(tries=1))
+
+
+@responses.activate
+def test_finder_is_one_call_without_start_or_count_and_reads_every_number():
+    responses.get(FINDER, json={"elements": [DOC_EXAMPLE, BUILDING], "paging": {"start": 0, "count": 2, "links": []}})
+    found, problems = segments.find_by_account(client(), ACCOUNT)
+    assert len(responses.calls) == 1
+    assert responses.calls[0].request.url == FINDER  # no start, no count: all segments at once
+    assert problems == []
+    doc, new = found
+    assert (doc.id, doc.name, doc.type, doc.source_platform, doc.status) == (9821736, "DMP Segment 1", "COMPANY", "FAKE", "READY")
+    assert (doc.input_count, doc.matched_count, doc.audience_size) == (2, 2, 240000)
+    assert doc.match_rate == 1.0
+    assert doc.destination_segment_urn == "urn:li:adSegment:8596576"
+    assert (doc.created_ms, doc.last_modified_ms, doc.activity_ms) == (1634519022000, 1634592751000, 1634592751000)
+    assert doc.destination.last_modified_ms == 1637219449000
+    assert doc.readiness == Readiness(True, "ready to serve", "LinkedIn can show ads to this audience.")
+    assert doc.ours is False and new.ours is True
+    # Counts are absent while LinkedIn builds: no rate, no size, and a reason.
+    assert (new.matched_count, new.audience_size, new.match_rate) == (None, None, None)
+    assert new.readiness.label == "building" and not new.readiness.ready
+    assert segments.rate_text(new.match_rate) == "n/a"
+
+
+@responses.activate
+def test_finder_by_source_platform_encodes_it():
+    responses.get(FINDER + "&sourcePlatform=LIST_UPLOAD", json={"elements": []})
+    assert segments.find_by_account(client(), ACCOUNT, source_platform="LIST_UPLOAD") == ([], [])
+
+
+@responses.activate
+def test_get_reads_one_segment_and_404_is_not_found():
+    responses.get(API + "/rest/dmpSegments/9821736", json=DOC_EXAMPLE)
+    responses.get(API + "/rest/dmpSegments/77", status=404,
+                  json={"status": 404, "message": "Could not find DMP segment with ID 77"})
+    assert segments.get(client(), 9821736).audience_size == 240000
+    with pytest.raises(NotFound, match="Could not find DMP segment with ID 77"):
+        segments.get(client(), 77)
+
+
+@responses.activate
+def test_an_answer_without_elements_is_a_specific_error():
+    responses.get(FINDER, json={"unexpected": True})
+    with pytest.raises(MalformedResponse, match="list of segments for urn:li:sponsoredAccount:123456 has no elements"):
+        segments.find_by_account(client(), ACCOUNT)
+
+
+@responses.activate
+def test_fewer_elements_than_the_total_is_reported():
+    responses.get(FINDER, json={"elements": [DOC_EXAMPLE], "paging": {"start": 0, "count": 10, "total": 3}})
+    _, problems = segments.find_by_account(client(), ACCOUNT)
+    assert problems == ["LinkedIn reported 3 segments for urn:li:sponsoredAccount:123456 but sent 1: the list may be incomplete."]
+
+
+def test_odd_elements_are_skipped_or_annotated_never_fatal():
+    weird = {"id": "12", "inputCount": "many", "destinations": {"status": "READY"}}
+    found, problems = segments.parse([{"name": "no id"}, weird, "not an object"], account_urn=ACCOUNT)
+    assert problems == [
+        "Skipped segment #1 of urn:li:sponsoredAccount:123456: a segment LinkedIn sent has no numeric id (None).",
+        "Skipped segment #3 of urn:li:sponsoredAccount:123456: a segment LinkedIn sent is not an object.",
+    ]
+    (seg,) = found
+    assert (seg.id, seg.name, seg.account_urn, seg.input_count, seg.status) == (12, "Segment 12", ACCOUNT, None, None)
+    assert seg.notes == (
+        "inputCount is 'many', not a number: ignored",
+        "destinations is not a list: status and counts unknown",
+        "LinkedIn sent no destination, so there is no status or audience size",
+        "the segment has no name",
+    )
+    assert seg.readiness.label == "no status"
+
+
+@pytest.mark.parametrize(
+    "status, size, ready, label",
+    [
+        ("READY", 300, True, "ready to serve"),
+        ("READY", 299, False, "under 300"),
+        ("READY", 0, False, "under 300"),
+        ("READY", None, False, "under 300"),
+        ("BUILDING", None, False, "building"),
+        ("UPDATING", 5000, False, "updating"),
+        ("ARCHIVED", 5000, False, "archived"),
+        ("EXPIRED", None, False, "expired"),
+        ("FAILED", None, False, "failed"),
+        ("ERROR", None, False, "failed"),
+        (None, None, False, "no status"),
+        ("PROCESSING", None, False, "unknown status"),
+    ],
+)
+def test_readiness_is_ready_only_when_ready_and_at_least_300(status, size, ready, label):
+    result = segments.readiness(status, size)
+    assert (result.ready, result.label) == (ready, label)
+    assert result.reason
+
+
+@pytest.mark.parametrize(
+    "matched, inputs, rate, text",
+    [(1400, 2000, 0.7, "70%"), (None, 2000, None, "n/a"), (5, None, None, "n/a"), (0, 0, None, "n/a"),
+     (0, 10, 0.0, "0%"), (1, 1000, 0.001, "<1%"), (2, 3, 2 / 3, "67%")],
+)
+def test_match_rate_is_matched_over_input(matched, inputs, rate, text):
+    assert segments.match_rate(matched, inputs) == rate
+    assert segments.rate_text(rate) == text
+
+
+def test_the_linkedin_destination_wins_and_detail_keeps_every_field():
+    data = dict(DOC_EXAMPLE, description="Top accounts", sourceSegmentId="crm-42",
+                destinations=[{"destination": "OTHER", "status": "FAILED"}, DOC_EXAMPLE["destinations"][0]])
+    seg = Segment.from_api(data)
+    assert seg.status == "READY"
+    fields = segments.detail_fields(seg)
+    assert fields["destinations[1].destinationSegmentId"] == "urn:li:adSegment:8596576"
+    assert fields["destinations[0].status"] == "FAILED"
+    assert fields["accessPolicy"] == "PRIVATE"  # not interpreted, still shown
+    assert (fields["sourceSegmentId"], fields["description"], fields["inputCount"]) == ("crm-42", "Top accounts", 2)
+    assert seg.type_label == "companies"
