@@ -25,6 +25,7 @@ from linkedin.errors import (
     ConnectionFailed,
     LinkedInError,
     MalformedResponse,
+    NeedsConsent,
     error_from_response,
 )
 
@@ -158,8 +159,15 @@ class Client:
             try:
                 return self._send(method, url, path, json=json, restli_method=restli_method)
             except AuthError as err:
-                if recovered or not self.tokens.recover(err):
+                if recovered:
                     raise
+                if err.needs_consent:
+                    self.tokens.recover(err)  # lets the provider record that only consent helps
+                    raise
+                if not self.tokens.recover(err):
+                    # No way to a working token without the member: say so, keeping LinkedIn's words.
+                    raise NeedsConsent(err.message, status=err.status, service_error_code=err.service_error_code,
+                                       code=err.code, request_id=err.request_id, body=err.body) from err
                 recovered = True
                 attempt -= 1
             except LinkedInError as err:

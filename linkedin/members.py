@@ -176,7 +176,10 @@ class Sender:
         stored = self.ledger.identities(segment_id, missing_removes) if missing_removes else {}
         elements = []
         for _, key, action in items:
-            element = known.get(key) or (stored.get(key) if action == "REMOVE" else None)
+            element = known.get(key)
+            if action == "REMOVE":
+                # A removal needs only the identifiers: no names or titles leave for nothing.
+                element = identity(element, self.kind) if element else stored.get(key)
             if element is None:
                 raise NeedsFile("The rest of this upload needs the original table")
             elements.append({"action": action, **element})

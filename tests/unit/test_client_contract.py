@@ -162,7 +162,7 @@ def test_invalid_grant_on_refresh_ends_in_consent_without_a_loop():
     conn = make_connection(Clock())
     responses.get(USERS, status=401, json=err401(65602, "EXPIRED_ACCESS_TOKEN", "expired"))
     responses.post(TOKEN_URL, status=400, json={"error": "invalid_grant", "error_description": "revoked"})
-    with pytest.raises(ExpiredToken):
+    with pytest.raises(NeedsConsent):
         conn.client().get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
     assert len(responses.calls) == 2  # one API call, one refresh attempt
     assert conn.status().state == "needs_consent"

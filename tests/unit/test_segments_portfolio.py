@@ -10,7 +10,7 @@ import responses
 from linkedin.accounts import Account
 from linkedin.client import Client, RetryPolicy, StaticToken
 from linkedin.config import Settings
-from linkedin.errors import ExpiredToken
+from linkedin.errors import AuthError
 from linkedin.history import History
 from linkedin.portfolio import Portfolios, read_accounts
 from linkedin.store import Store
@@ -133,7 +133,7 @@ def test_an_account_that_refuses_is_a_sentence_and_the_others_still_load():
 def test_an_auth_failure_is_not_swallowed():
     responses.get(FINDER.format(9), status=401, json={"status": 401, "serviceErrorCode": 65602, "message": "expired"})
     account = Account(9, "A", "ACTIVE", "BUSINESS", "USD", False, "ACCOUNT_MANAGER")
-    with pytest.raises(ExpiredToken):
+    with pytest.raises(AuthError):  # a fixed token cannot be renewed: NeedsConsent, an AuthError
         read_accounts(client(), [account, account], workers=2)
 
 
