@@ -1,0 +1,181 @@
+"""Benchmark: preparing 1,000,000 contacts and 1,000,000 companies, against a bare hashlib loop.
+
+    .venv/bin/python bench/prepare.py [--rows 1000000] [--repeat 3] [--kind contacts|companies|both]
+
+For each kind it generates a file with ``bench/make_data.py`` (deterministic; kept in
+``--data-dir``), then, in fresh child processes, alternately:
+
+- the **baseline**: a bare ``[hashlib.sha256(v.encode()).hexdigest() for v in values]`` over
+  the same normalized values our preparation hashes: the valid plain email addresses
+  (contacts) or the canonical identities behind the ledger keys (companies). The values are
+  computed first and not timed;
+- our **preparation**: ``linkedin.preparation.prepare(path, kind)`` from the file on disk to
+  a ``Prepared`` (read, map, normalize, validate, hash, deduplicate, quality report), then
+  **elements**: every batch of 5,000 built in LinkedIn's element shape (``Prepared.batches``).
+  Twice per process: the second run is what a running app sees; the first also pays for a
+  fresh process's memory (page faults, allocator growth) and is shown too.
+
+It prints the best time of ``--repeat`` runs of each, the ratios to the baseline (goal:
+preparation at most 2x), and the peak resident memory of the preparation process (``VmHWM``, or
+``resource.getrusage`` off Linux; goal: under 1 GiB), the interpreter and its imports included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+GIB = 1 << 30
+KIND = {"contacts": "users", "companies": "companies"}
+
+
+def _baseline(kind: str, path: str) -> dict:
+    import hashlib
+
+    import pyarrow.compute as pc
+
+    from linkedin import identifiers, preparation, table
+
+    t = table.read(path)
+    if kind == "contacts":
+        emails = identifiers.check_emails(t.column("email"))
+        values = emails.value.filter(pc.equal(emails.derived, identifiers.RAW)).to_pylist()
+    else:
+        values = preparation.identities(t, "companies").drop_null().to_pylist()
+    del t
+    start = time.perf_counter()
+    hashed = [hashlib.sha256(v.encode()).hexdigest() for v in values]
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "values": len(hashed)}
+
+
+def _peak_rss() -> int:
+    """This process's peak resident memory in bytes.
+
+    ``VmHWM`` where Linux has it: ``getrusage``'s ``ru_maxrss`` survives fork and exec, so in a
+    child it can report the parent's peak instead of its own."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _prepare(kind: str, path: str) -> dict:
+    """Two runs in one process: the first is a fresh process's (every page of memory new to it),
+    the second a running app's, which has prepared a file before."""
+    from linkedin import preparation
+
+    before = peak = _peak_rss()
+    runs = []
+    for _ in range(2):
+        start = time.perf_counter()
+        prepared = preparation.prepare(path, KIND[kind])
+        prepared_at = time.perf_counter()
+        elements = batches = 0
+        for _rows, batch in prepared.batches("ADD"):
+            elements += len(batch)
+            batches += 1
+        runs.append((prepared_at - start, time.perf_counter() - prepared_at))
+        peak = peak if runs[1:] else _peak_rss()  # one run's peak: the allocators keep what they freed
+        q, sent = prepared.quality, len(prepared)
+        del prepared, batch
+    return {
+        "cold": runs[0][0], "cold_elements": runs[0][1], "prepare": runs[1][0], "elements": runs[1][1],
+        "peak": peak, "imports": before, "rows": q.rows, "sent": sent, "batches": batches,
+        "built": elements, "duplicates": q.duplicates, "rejected": q.rejected_rows,
+    }
+
+
+def _child(what: str, kind: str, path: str) -> dict:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", what, kind, path], check=True, capture_output=True, text=True,
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run(kind: str, rows: int, repeat: int, data_dir: Path) -> dict:
+    import make_data  # beside this file
+
+    path = data_dir / f"{kind}_{rows}.csv"
+    if not path.exists():  # made by its own process, so this one stays small
+        data_dir.mkdir(parents=True, exist_ok=True)
+        subprocess.run([sys.executable, str(Path(make_data.__file__)), kind, "--rows", str(rows), "--out", str(path)],
+                       check=True, capture_output=True)
+    base, prep = [], []
+    for _ in range(repeat):  # alternate, so a busy moment on the machine hurts both alike
+        base.append(_child("baseline", kind, str(path)))
+        prep.append(_child("prepare", kind, str(path)))
+    best_base = min(b["seconds"] for b in base)
+    return {
+        "kind": kind, "rows": rows, "file_mb": path.stat().st_size / 1e6, "baseline": best_base,
+        "hashed": base[0]["values"], "prepare": min(p["prepare"] for p in prep),
+        "cold": min(p["cold"] for p in prep), "elements": min(p["elements"] for p in prep),
+        "with_elements": min(p["prepare"] + p["elements"] for p in prep),
+        "cold_with_elements": min(p["cold"] + p["cold_elements"] for p in prep), "peak": max(p["peak"] for p in prep),
+        "imports": max(p["imports"] for p in prep), **{k: prep[0][k] for k in ("sent", "batches", "duplicates", "rejected")},
+    }
+
+
+def report(r: dict) -> str:
+    base = r["baseline"]
+    ratio = r["prepare"] / base
+
+    def line(label: str, seconds: float, note: str = "") -> str:
+        return f"  {label:<62} {seconds:6.2f} s  {seconds / base:5.2f}x{note}"
+
+    return "\n".join([
+        f"{r['kind']}: {r['rows']:,} rows ({r['file_mb']:.0f} MB CSV) -> {r['sent']:,} to send in {r['batches']} batches "
+        f"({r['duplicates']:,} duplicates, {r['rejected']:,} rejected)",
+        line(f"baseline: bare hashlib.sha256 loop over {r['hashed']:,} values", base),
+        line("prepare (read, normalize, validate, hash, dedupe, report)", r["prepare"],
+             f"   goal <= 2x: {'met' if ratio <= 2 else 'NOT met'}"),
+        line("  + elements (every batch of 5,000 as LinkedIn elements)", r["with_elements"]),
+        line("prepare, first run in a fresh process", r["cold"]),
+        line("  + elements, first run in a fresh process", r["cold_with_elements"]),
+        f"  peak memory (RSS; interpreter and imports: {r['imports'] / (1 << 20):.0f} MiB)"
+        f"{'':<18}{r['peak'] / (1 << 20):6.0f} MiB   goal < 1024 MiB: {'met' if r['peak'] < GIB else 'NOT met'}",
+    ])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="preparation benchmark (see the module docstring)")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--kind", choices=("contacts", "companies", "both"), default="both")
+    parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "linkedin-bench")
+    parser.add_argument("--json", action="store_true", help="print the raw numbers as JSON too")
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        what, kind, path = args.child
+        print(json.dumps(_baseline(kind, path) if what == "baseline" else _prepare(kind, path)))
+        return 0
+    kinds = ("contacts", "companies") if args.kind == "both" else (args.kind,)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, best of {args.repeat} runs each")
+    for kind in kinds:
+        result = run(kind, args.rows, args.repeat, args.data_dir)
+        print(report(result))
+        if args.json:
+            print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

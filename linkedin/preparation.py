@@ -1,0 +1,776 @@
+"""From an analyst's table to LinkedIn batch elements, with no network at all.
+
+``prepare(table, kind)`` reads nothing but the table: it maps columns (``table.guess_columns``
+unless a ``mapping`` is given), normalizes and validates every field (``identifiers``), works
+out one identity per row, drops rows that repeat an earlier identity, hashes what must be
+hashed, and reports (``quality``). What it returns, ``Prepared``, is what the sync sends:
+
+- ``Prepared.data``: one row per element to send, in input order: ``row`` (the input row
+  number), ``key`` (the ledger key, below), then one column per element field, named as
+  LinkedIn names it, null where absent. Contacts: ``SHA256_EMAIL``, ``SHA512_EMAIL``,
+  ``GOOGLE_AID``, ``APPLE_IDFA`` (the idTypes), ``firstName``, ``lastName``, ``title``,
+  ``company``, ``country``. Companies: ``companyName``, ``companyWebsiteDomain``,
+  ``companyEmailDomain``, ``organizationUrn``, ``companyPageUrl``, ``stockSymbol``,
+  ``industries``, ``city``, ``state``, ``country``, ``postalCode``, and ``coverage`` (page,
+  domain or name: the strongest key, not sent). ``Prepared.frame`` is the same as pandas.
+- ``Prepared.duplicates``: (row, kept_row) for every row not sent because it repeats an
+  earlier one; ``fan_out`` copies per-row results to them.
+- ``Prepared.elements(action, rows)`` and ``Prepared.batches(action, size)``: elements in
+  LinkedIn's exact shape (§6, §7), absent fields omitted.
+
+The ledger key is the SHA-256 hex of the row's canonical identity, its strongest identifier:
+
+- contacts: the normalized email, so for every row with an email the key *is* the
+  SHA256_EMAIL value sent (a pre-hashed SHA-256 email is its own key) and a removal can be
+  built from the ledger alone; else ``SHA512_EMAIL:<hex>``, ``GOOGLE_AID:<32 hex>``,
+  ``APPLE_IDFA:<UUID>`` (when IDFAs are allowed) or ``NAME:<first>\\t<last>\\t<company>``
+  (lower-cased), in that order.
+- companies: ``ORGANIZATION:<id>`` (from an organization id or a numeric page URL), else
+  ``PAGE:<slug>``, else ``DOMAIN:<website domain>`` or, without one, ``DOMAIN:<email
+  domain>`` (the same company either way), else ``NAME:<name, lower-cased>\\t<country>``.
+
+Two rows with the same key are the same person or company: the first is sent, the others
+are duplicates (a raw email and its own SHA-256 in one column included). Deduplication runs
+on the keys, right after hashing: see ``_dedupe`` for why that beats deduplicating first.
+
+Speed: every step is a pyarrow kernel over whole columns except the hashing itself (one
+``map`` of hashlib over the values, see ``identifiers.hex_digests``) and the building of the
+element dicts, one batch at a time as ``batches`` is consumed. ``bench/prepare.py`` measures
+both against a bare hashlib loop.
+
+Privacy: raw emails exist only in the caller's ``Table`` and in ``quality.issues`` /
+``quality.rejected`` (for the analyst's own download); ``Prepared`` keeps hashes, ad ids and
+the plain fields LinkedIn asks for, nothing else.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from linkedin import identifiers as ids
+from linkedin import quality as quality_mod
+from linkedin.identifiers import Checked
+from linkedin.quality import Coverage, Quality
+from linkedin.table import COMPANIES, COMPANY_TEMPLATE, KINDS, USER_TEMPLATE, USERS, ColumnMap, Table, TableError
+from linkedin.table import guess_columns, read
+
+BATCH_MAX = 5000  # elements per BATCH_CREATE call (linkedin-api.md §11)
+ACTIONS = ("ADD", "REMOVE")
+ID_TYPES = ("SHA256_EMAIL", "SHA512_EMAIL", "GOOGLE_AID", "APPLE_IDFA")
+USER_COLUMNS = (*ID_TYPES, "firstName", "lastName", "title", "company", "country")
+COMPANY_COLUMNS = (
+    "companyName", "companyWebsiteDomain", "companyEmailDomain", "organizationUrn", "companyPageUrl",
+    "stockSymbol", "industries", "city", "state", "country", "postalCode",
+)
+INDUSTRIES_SHAPES = ("string", "list")  # how `industries` is sent; LinkedIn's shape is uncertain (§7)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """A table ready to send: the quality report, the rows to send, and their duplicates.
+
+    ``rows`` and ``keys`` list the rows to send; ``fields`` holds the normalized element fields
+    of every input row (columns named as LinkedIn names the fields; SHA256_EMAIL is the key
+    itself where ``email_keyed``) and ``positions`` says which of them are sent. Use ``data``
+    or ``frame`` for one table of what is sent."""
+
+    kind: str
+    columns: ColumnMap
+    quality: Quality
+    rows: np.ndarray  # input row numbers of the rows to send, ascending
+    keys: pa.Array  # their ledger keys, in the same order
+    duplicate_rows: pa.Table  # row, kept_row
+    fields: pa.Table  # element fields for every input row (only ``positions`` are sent)
+    positions: np.ndarray  # where each row to send sits in ``fields``
+    email_keyed: np.ndarray | None = None  # contacts: True where the key is the SHA256_EMAIL sent
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @cached_property
+    def data(self) -> pa.Table:
+        """row, key, then the element fields of each row to send (null = absent)."""
+        names = USER_COLUMNS if self.kind == USERS else self.fields.column_names
+        sent = self._fields_at(np.arange(len(self)), names)
+        return pa.Table.from_arrays(
+            [pa.array(self.rows, pa.int64()), self.keys, *sent.columns], names=["row", "key", *sent.column_names]
+        )
+
+    def _fields_at(self, index: np.ndarray, names: Sequence[str]) -> pa.Table:
+        """The element fields ``names`` of the rows to send at ``index``."""
+        take = pa.array(index, pa.int64())
+        sub = self.fields.select([n for n in names if n in self.fields.column_names])
+        sub = sub.take(pa.array(self.positions[index], pa.int64()))
+        if self.email_keyed is not None and "SHA256_EMAIL" in names:
+            keyed = ids.keep(self.keys.take(take), pa.array(self.email_keyed[index]))
+            sub = sub.add_column(0, "SHA256_EMAIL", keyed)
+        return sub.select(list(names))
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """``data`` as pandas, for display and for the sync."""
+        return self.data.to_pandas()
+
+    @property
+    def duplicates(self) -> pd.DataFrame:
+        """(row, kept_row): rows not sent because they repeat ``kept_row``."""
+        return self.duplicate_rows.to_pandas()
+
+    def fan_out(self, results: Mapping[int, T]) -> dict[int, T]:
+        """Per-row results (keyed by sent row) copied to the duplicates of each row."""
+        out = dict(results)
+        dup = self.duplicate_rows
+        for row, kept in zip(dup.column("row").to_pylist(), dup.column("kept_row").to_pylist()):
+            if kept in results:
+                out[row] = results[kept]
+        return out
+
+    def index_of(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Indexes (into ``rows``/``keys``) of the given input rows; ValueError names rows not sent."""
+        wanted = np.asarray(rows, dtype=np.int64)
+        at = np.searchsorted(self.rows, wanted)
+        ok = at < len(self.rows)
+        ok[ok] = self.rows[at[ok]] == wanted[ok]
+        if not ok.all():
+            missing = wanted[~ok][:5].tolist()
+            raise ValueError(f"rows {missing} are not sent (rejected, duplicates, or not in the table)")
+        return at
+
+    def elements(
+        self, action: str = "ADD", rows: Sequence[int] | None = None, *, industries: str = "string",
+        stock_symbol: bool = True,
+    ) -> list[dict]:
+        """Elements for ``rows`` (default all), in that order, in LinkedIn's exact shape.
+
+        Companies: ``industries`` is sent as a string or a one-item list, and ``stockSymbol``
+        only when ``stock_symbol`` (both uncertain in LinkedIn's contract)."""
+        index = np.arange(len(self)) if rows is None else self.index_of(rows)
+        out: list[dict] = []
+        for part in _chunks(index, BATCH_MAX):
+            order, built = self._build(part, action, industries, stock_symbol)
+            if order is None:
+                out.extend(built)
+            else:
+                placed: list[Any] = [None] * len(built)
+                for i, element in zip(order.tolist(), built):
+                    placed[i] = element
+                out.extend(placed)
+        return out
+
+    def batches(
+        self, action: str = "ADD", size: int = BATCH_MAX, *, rows: Sequence[int] | None = None,
+        industries: str = "string", stock_symbol: bool = True,
+    ) -> Iterator[tuple[list[int], list[dict]]]:
+        """(input rows, elements) per batch of at most ``size``, built as they are consumed.
+
+        Within a batch the rows come grouped by which fields they have, and ``rows[i]`` is the
+        input row of ``elements[i]``: map LinkedIn's per-element results back by index."""
+        if not 1 <= size <= BATCH_MAX:
+            raise ValueError(f"size must be between 1 and {BATCH_MAX}")
+        index = np.arange(len(self)) if rows is None else self.index_of(rows)
+        for part in _chunks(index, size):
+            order, built = self._build(part, action, industries, stock_symbol)
+            batch_rows = self.rows[part]
+            yield (batch_rows if order is None else batch_rows[order]).tolist(), built
+
+    def _build(self, index: np.ndarray, action: str, industries: str, stock_symbol: bool):
+        """(order or None, elements) for the rows to send at ``index``; see ``_build_elements``."""
+        if action not in ACTIONS:
+            raise ValueError(f"action must be ADD or REMOVE, not {action!r}")
+        if industries not in INDUSTRIES_SHAPES:
+            raise ValueError(f"industries must be one of {INDUSTRIES_SHAPES}")
+        names = USER_COLUMNS if self.kind == USERS else COMPANY_COLUMNS
+        if self.kind == COMPANIES and not stock_symbol:
+            names = tuple(n for n in names if n != "stockSymbol")
+        patterns = self._patterns[index] & _mask_of(self.kind, names)
+        order = None
+        if len(index) and (patterns != patterns[0]).any():
+            order = np.argsort(patterns, kind="stable")
+            index, patterns = index[order], patterns[order]
+        return order, _build_elements(self.kind, self._fields_at(index, names), names, patterns, action, industries == "list")
+
+    @cached_property
+    def _patterns(self) -> np.ndarray:
+        """Per row to send, a bit per element column it has (in USER_COLUMNS / COMPANY_COLUMNS order)."""
+        everything = USER_COLUMNS if self.kind == USERS else COMPANY_COLUMNS
+        out = np.zeros(len(self), dtype=np.int64)
+        for bit, name in enumerate(everything):
+            if name == "SHA256_EMAIL" and self.email_keyed is not None:
+                has = self.email_keyed
+            elif name in self.fields.column_names:
+                col = self.fields.column(name)
+                if col.null_count == 0:
+                    out |= 1 << bit
+                    continue
+                if col.null_count == len(col):
+                    continue
+                has = col.is_valid().to_numpy(zero_copy_only=False)[self.positions]
+            else:
+                continue
+            out |= has.astype(np.int64) << bit
+        return out
+
+
+def _mask_of(kind: str, names: Sequence[str]) -> int:
+    everything = USER_COLUMNS if kind == USERS else COMPANY_COLUMNS
+    return sum(1 << everything.index(n) for n in names)
+
+
+def _chunks(positions: np.ndarray, size: int) -> Iterator[np.ndarray]:
+    for start in range(0, len(positions), size):
+        yield positions[start:start + size]
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building thousands of small dicts triggers the cyclic collector over the whole heap
+    again and again; none of them can form a cycle, so collection waits until the batch is built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@lru_cache(maxsize=512)
+def _builder(kind: str, present: tuple[str, ...], industries_list: bool) -> Callable[..., list[dict]]:
+    """A function building elements with exactly the fields in ``present``, one dict literal
+    per element: generated (like dataclasses' own methods) because a literal with fixed keys
+    is the fastest way Python builds a dict, and absent fields must be omitted, not null."""
+    args = [f"c{i}" for i in range(len(present))]
+    names = [f"v{i}" for i in range(len(present))]
+    user_ids, fields = [], []
+    for name, column in zip(names, present):
+        if column in ID_TYPES:
+            user_ids.append(f"{{'idType': {column!r}, 'idValue': {name}}}")
+        elif column == "industries" and industries_list:
+            fields.append(f"'industries': [{name}]")
+        else:
+            fields.append(f"{column!r}: {name}")
+    body = ["'action': action"]
+    if kind == USERS:
+        body.append(f"'userIds': [{', '.join(user_ids)}]")
+    body.extend(fields)
+    element = "{" + ", ".join(body) + "}"
+    if present:
+        source = f"def build(action, {', '.join(args)}):\n    return [{element} for ({', '.join(names)},) in zip({', '.join(args)})]\n"
+    else:
+        source = f"def build(action, n):\n    return [{element} for _ in range(n)]\n"
+    namespace: dict[str, Any] = {}
+    exec(source, namespace)  # noqa: S102 - the source is built from our own column names only
+    return namespace["build"]
+
+
+def _build_elements(kind: str, sub: pa.Table, names: Sequence[str], patterns: np.ndarray, action: str,
+                    industries_list: bool) -> list[dict]:
+    """The elements of ``sub``'s rows, which come sorted by ``patterns`` (the columns each row has)."""
+    n = sub.num_rows
+    if n == 0:
+        return []
+    everything = USER_COLUMNS if kind == USERS else COMPANY_COLUMNS
+    bits = [everything.index(name) for name in names]
+    starts = np.flatnonzero(np.r_[True, patterns[1:] != patterns[:-1]]).tolist()
+    built: list[dict] = []
+    with _gc_paused():
+        values = {name: sub.column(name).to_pylist() for name in names if sub.column(name).null_count < n}
+        whole = len(starts) == 1
+        for start, end in zip(starts, [*starts[1:], n]):
+            pattern = int(patterns[start])
+            present = tuple(name for name, bit in zip(names, bits) if pattern >> bit & 1)
+            build = _builder(kind, present, industries_list)
+            if not present:
+                built.extend(build(action, end - start))
+            elif whole:
+                built.extend(build(action, *(values[name] for name in present)))
+            else:
+                built.extend(build(action, *(values[name][start:end] for name in present)))
+    return built
+
+
+# -- preparing ---------------------------------------------------------------------------------
+def prepare(
+    table: Any,
+    kind: str = USERS,
+    *,
+    mapping: ColumnMap | Mapping[str, str | None] | None = None,
+    allow_idfa: bool = False,
+    apply_fixes: bool = True,
+    also_sha512: bool = False,
+) -> Prepared:
+    """Prepare a table (a ``Table``, bytes, a path, a file object or a DataFrame) for ``kind``.
+
+    ``mapping``: ``{field: column}`` or a ``ColumnMap`` (default: ``guess_columns``).
+    ``allow_idfa``: send APPLE_IDFA ids (LinkedIn's support is uncertain).
+    ``apply_fixes``: turn country names and alpha-3 codes into alpha-2 (else only suggest).
+    ``also_sha512``: send SHA512_EMAIL besides SHA256_EMAIL for plain addresses.
+    Raises ``TableError`` when the table cannot be read or nothing in it can match."""
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+    table = read(table)
+    columns = guess_columns(table, kind) if mapping is None else ColumnMap.of(kind, mapping)
+    columns.validate(table, allow_idfa=allow_idfa)
+    if kind == USERS:
+        return _prepare_users(table, columns, allow_idfa=allow_idfa, apply_fixes=apply_fixes, also_sha512=also_sha512)
+    return _prepare_companies(table, columns, apply_fixes=apply_fixes)
+
+
+def identities(
+    table: Any, kind: str = USERS, *, mapping: ColumnMap | Mapping[str, str | None] | None = None,
+    allow_idfa: bool = False, apply_fixes: bool = True,
+) -> pa.Array:
+    """The canonical identity of every row (null where a row cannot be matched): the ledger
+    key is its SHA-256, except for a pre-hashed SHA-256 email, which is its own identity and key."""
+    table = read(table)
+    columns = guess_columns(table, kind) if mapping is None else ColumnMap.of(kind, mapping)
+    columns.validate(table, allow_idfa=allow_idfa)
+    if kind == USERS:
+        checks = _user_checks(table, columns, apply_fixes)
+        levels = _user_levels(checks, allow_idfa)
+    else:
+        checks = _company_checks(table, columns, apply_fixes)
+        levels = _company_levels(checks, _company_keys(checks, columns))
+    found = _identify(levels, table.num_rows)
+    out = pa.nulls(table.num_rows, pa.string())
+    for level, where in found.chosen:
+        mask = np.zeros(table.num_rows, dtype=bool)
+        mask[where] = True
+        out = pc.replace_with_mask(out, pa.array(mask), level.identity(where))
+    return out
+
+
+def _checks(table: Table, columns: ColumnMap, checkers: dict[str, Callable[[pa.Array], Checked]]) -> dict[str, Checked]:
+    out = {}
+    for field, checker in checkers.items():
+        name = columns.get(field)
+        out[field] = checker(table.column(name)) if name else Checked.absent(table.num_rows, field)
+    return out
+
+
+def _valid(values: pa.Array) -> np.ndarray:
+    return values.is_valid().to_numpy(zero_copy_only=False)
+
+
+def _prefixed(prefix: str, values: pa.Array) -> pa.Array:
+    return pc.binary_join_element_wise(prefix, values, "")
+
+
+@dataclass(frozen=True)
+class Level:
+    """One kind of identity: which rows have it, and how to spell it for given rows.
+
+    Rows take the first level they have (``_identify``). ``values`` is the identity itself
+    for every row (hashed where it stands, no copy); otherwise ``build(positions)`` spells it.
+    ``is_key``: the identity already is a SHA-256 key (a pre-hashed email)."""
+
+    valid: np.ndarray
+    values: pa.Array | None = None
+    build: Callable[[np.ndarray], pa.Array] | None = None
+    is_key: bool = False
+
+    def identity(self, where: np.ndarray) -> pa.Array:
+        if self.build is not None:
+            return self.build(where)
+        return self.values.take(pa.array(where))
+
+    def hexes(self, where: np.ndarray) -> np.ndarray:
+        """The ledger keys (``S64``) of the rows at ``where``."""
+        if self.is_key:
+            return _hex64(self.identity(where))
+        if self.build is None:
+            mask = np.zeros(len(self.valid), dtype=bool)
+            mask[where] = True
+            return np.frombuffer(ids.hex_digests(self.values, where=mask), dtype="S64")
+        return np.frombuffer(ids.hex_digests(self.build(where)), dtype="S64")
+
+
+@dataclass(frozen=True)
+class _Identified:
+    chosen: list[tuple[Level, np.ndarray]]  # each level with the positions that take it
+    matchable: np.ndarray  # bool per input row
+
+    @property
+    def positions(self) -> np.ndarray:
+        return np.flatnonzero(self.matchable)
+
+
+def _identify(levels: Sequence[Level], n: int) -> _Identified:
+    remaining = np.ones(n, dtype=bool)
+    chosen = []
+    for level in levels:
+        picked = remaining & level.valid
+        if picked.any():
+            chosen.append((level, np.flatnonzero(picked)))
+            remaining &= ~picked
+    return _Identified(chosen, ~remaining)
+
+
+def _prefixed_level(prefix: str, values: pa.Array, transform: Callable[[pa.Array], pa.Array] | None = None) -> Level:
+    def build(where: np.ndarray) -> pa.Array:
+        picked = values.take(pa.array(where))
+        return _prefixed(prefix, transform(picked) if transform else picked)
+    return Level(_valid(values), build=build)
+
+
+def _hex64(keys: pa.Array) -> np.ndarray:
+    """64-character keys as a numpy ``S64`` array, sharing the buffer when the layout allows."""
+    if len(keys) == 0:
+        return np.zeros(0, dtype="S64")
+    if keys.null_count == 0 and keys.type == pa.string():
+        offsets = np.frombuffer(keys.buffers()[1], dtype=np.int32, count=len(keys) + 1, offset=keys.offset * 4)
+        start = int(offsets[0])
+        if offsets[-1] - start == 64 * len(keys) and (np.diff(offsets) == 64).all():
+            return np.frombuffer(keys.buffers()[2], dtype="S64", count=len(keys), offset=start)
+    return np.asarray(keys.to_pylist(), dtype="S64")
+
+
+def _key_strings(hexes: np.ndarray) -> pa.Array:
+    """An ``S64`` array as a pyarrow string array (no copy)."""
+    n = len(hexes)
+    hexes = np.ascontiguousarray(hexes)
+    offsets = np.arange(0, 64 * (n + 1), 64, dtype=np.int32)
+    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(hexes))
+
+
+def _fingerprints(hexes: np.ndarray) -> np.ndarray:
+    """A 64-bit fingerprint of each key (from its first 16 hex digits: 64 bits of the hash)."""
+    words = np.ascontiguousarray(hexes.view(np.uint8).reshape(-1, 64)[:, :16]).view(np.uint64)
+    return words[:, 0] * np.uint64(0x9E3779B97F4A7C15) ^ words[:, 1]
+
+
+def _first_seen(codes: np.ndarray) -> np.ndarray:
+    """True where a code appears for the first time; codes are numbered in order of first appearance."""
+    if not len(codes):
+        return np.zeros(0, dtype=bool)
+    before = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
+    return codes > before
+
+
+@dataclass(frozen=True)
+class _Dedupe:
+    positions: np.ndarray  # input positions of the rows to send
+    keys: pa.Array  # their ledger keys
+    duplicates: pa.Table  # row, kept_row
+    exact: int  # rows identical to an earlier row as given
+
+
+def _dedupe(table: Table, columns: ColumnMap, found: _Identified) -> _Dedupe:
+    """Hash the identities, then keep the first row of each key.
+
+    Hashing comes first on purpose: finding duplicate strings needs a hash table over every
+    identity (0.15-0.2 s a million, measured), while hashing a duplicate costs ~0.45 µs; so
+    unless a third of the rows are duplicates, hashing them is cheaper than finding them.
+    The keys are then deduplicated on a 64-bit fingerprint, checked against the full keys."""
+    rows = table.rows.to_numpy()
+    positions = found.positions
+    slot = np.cumsum(found.matchable) - 1  # input position -> index among the matchable rows
+    hexes = np.empty(len(positions), dtype="S64")
+    for level, where in found.chosen:
+        hexes[slot[where]] = level.hexes(where)
+    codes = pd.factorize(_fingerprints(hexes))[0] if len(hexes) else np.zeros(0, np.int64)
+    first = _first_seen(codes)
+    if not first.all():
+        first_at = np.flatnonzero(first)
+        dups = np.flatnonzero(~first)
+        if not (hexes[dups] == hexes[first_at[codes[dups]]]).all():
+            # Two different keys share a fingerprint (odds ~1e-8 a million rows): use the keys.
+            codes = pd.factorize(hexes.astype(object))[0]
+            first = _first_seen(codes)
+    first_at = np.flatnonzero(first)
+    dups = np.flatnonzero(~first)
+    duplicates = pa.table({
+        "row": pa.array(rows[positions[dups]], pa.int64()),
+        "kept_row": pa.array(rows[positions[first_at[codes[dups]]]], pa.int64()),
+    })
+    exact = _exact_duplicates(table, columns, positions, codes) if len(dups) else 0
+    return _Dedupe(positions[first], _key_strings(hexes[first]), duplicates, exact)
+
+
+def _exact_duplicates(table: Table, columns: ColumnMap, positions: np.ndarray, codes: np.ndarray) -> int:
+    """Rows identical in every mapped cell to an earlier row; only rows sharing a key can be."""
+    involved = np.bincount(codes)[codes] > 1
+    take = pa.array(positions[involved])
+    cells = [pc.fill_null(table.column(c).take(take), "") for _, c in columns.pairs]
+    joined = pc.binary_join_element_wise(*cells, "\x1f") if len(cells) > 1 else cells[0]
+    return int((~_first_seen(np.asarray(joined.dictionary_encode().indices))).sum())
+
+
+def _problem_at(check: Checked) -> dict[int, str]:
+    p = check.problems
+    if not p.num_rows:
+        return {}
+    bad = p.filter(pc.invert(p["fixed"]))
+    return dict(zip(bad.column("index").to_pylist(), bad.column("problem").to_pylist()))
+
+
+def _reasons(positions: np.ndarray, checks: Mapping[str, Checked], identifiers_: Sequence[str], need: str,
+             extra: Callable[[int], list[str]] | None = None) -> list[str]:
+    """Why each rejected row cannot be sent: the problems of its identifier cells, else what is missing."""
+    problems = {f: _problem_at(checks[f]) for f in identifiers_}
+    reasons = []
+    for i in positions.tolist():
+        parts = [f"{f}: {problems[f][i]}" for f in identifiers_ if i in problems[f]]
+        if extra:
+            parts.extend(extra(i))
+        reasons.append("; ".join(parts) if parts else need)
+    return reasons
+
+
+def _mark_empty(table: Table, columns: ColumnMap, rejected: np.ndarray, reasons: list[str]) -> list[str]:
+    """Rows with nothing in any mapped cell say so."""
+    if not len(rejected):
+        return reasons
+    sub = table.data.select([c for _, c in columns.pairs]).take(pa.array(rejected, pa.int64()))
+    empty = np.ones(len(rejected), dtype=bool)
+    for col in sub.columns:
+        empty &= pc.fill_null(pc.equal(ids.trim(col.combine_chunks()), ""), True).to_numpy(zero_copy_only=False)
+    return ["empty row" if e else r for e, r in zip(empty.tolist(), reasons)]
+
+
+# -- contacts --------------------------------------------------------------------------------------
+def _user_checks(table: Table, columns: ColumnMap, apply_fixes: bool) -> dict[str, Checked]:
+    return _checks(table, columns, {
+        "email": ids.check_emails,
+        "googleaid": ids.check_google_aids,
+        "appleidfa": ids.check_apple_idfas,
+        "firstname": ids.CHECKERS["first_name"],
+        "lastname": ids.CHECKERS["last_name"],
+        "jobtitle": ids.CHECKERS["title"],
+        "employeecompany": ids.CHECKERS["company"],
+        "country": lambda v: ids.check_countries(v, apply_fixes=apply_fixes),
+    })
+
+
+def _email_kinds(checks: Mapping[str, Checked], n: int) -> np.ndarray:
+    derived = checks["email"].derived
+    return derived.to_numpy(zero_copy_only=False) if derived is not None else np.zeros(n, np.int8)
+
+
+def _user_levels(checks: Mapping[str, Checked], allow_idfa: bool) -> list[Level]:
+    email = checks["email"].value
+    kinds = _email_kinds(checks, len(email))
+    first, last, company = (checks[f].value for f in ("firstname", "lastname", "employeecompany"))
+
+    def name_identity(where: np.ndarray) -> pa.Array:
+        at = pa.array(where)
+        joined = pc.binary_join_element_wise(first.take(at), last.take(at), company.take(at), "\t")
+        return _prefixed("NAME:", pc.utf8_lower(joined))
+
+    levels = [
+        Level(kinds == ids.RAW, values=email),
+        Level(kinds == ids.SHA256, values=email, is_key=True),
+        _prefixed_level("SHA512_EMAIL:", ids.keep(email, pa.array(kinds == ids.SHA512))),
+        _prefixed_level("GOOGLE_AID:", checks["googleaid"].value),
+    ]
+    if allow_idfa:
+        levels.append(_prefixed_level("APPLE_IDFA:", checks["appleidfa"].value))
+    levels.append(Level(_valid(first) & _valid(last) & _valid(company), build=name_identity))
+    return levels
+
+
+def _prepare_users(table: Table, columns: ColumnMap, *, allow_idfa: bool, apply_fixes: bool, also_sha512: bool) -> Prepared:
+    n = table.num_rows
+    checks = _user_checks(table, columns, apply_fixes)
+    found = _identify(_user_levels(checks, allow_idfa), n)
+    deduped = _dedupe(table, columns, found)
+    email = checks["email"]
+    kinds = _email_kinds(checks, n)
+    # SHA256_EMAIL is the key itself wherever the identity is the address or its SHA-256.
+    email_keyed = ((kinds == ids.RAW) | (kinds == ids.SHA256))[deduped.positions]
+    sha512 = ids.keep(email.value, pa.array(kinds == ids.SHA512))
+    if also_sha512 and (kinds == ids.RAW).any():
+        raw = pa.array(kinds == ids.RAW)
+        sha512 = pc.replace_with_mask(sha512, raw, ids.sha512_column(email.value.filter(raw)))
+    fields = pa.table({
+        "SHA512_EMAIL": sha512, "GOOGLE_AID": checks["googleaid"].value,
+        "APPLE_IDFA": checks["appleidfa"].value if allow_idfa else pa.nulls(n, pa.string()),
+        "firstName": checks["firstname"].value, "lastName": checks["lastname"].value,
+        "title": checks["jobtitle"].value, "company": checks["employeecompany"].value,
+        "country": checks["country"].value,
+    })
+    rejected = np.flatnonzero(~found.matchable)
+    quality = quality_mod.build(
+        kind=USERS, table=table, columns=columns, checks=checks, matchable=int(found.matchable.sum()),
+        unique=len(deduped.positions), exact_duplicates=deduped.exact, duplicates=deduped.duplicates.num_rows,
+        rejected_positions=rejected, rejected_reasons=_user_reasons(table, columns, checks, rejected, allow_idfa),
+        idfa_sent=allow_idfa,
+    )
+    return Prepared(USERS, columns, quality, table.rows.to_numpy()[deduped.positions], deduped.keys,
+                    deduped.duplicates, fields, deduped.positions, email_keyed)
+
+
+def _user_reasons(table: Table, columns: ColumnMap, checks: Mapping[str, Checked], rejected: np.ndarray,
+                  allow_idfa: bool) -> list[str]:
+    idfa_given = _valid(checks["appleidfa"].value)
+    name_given = {f: _valid(checks[f].value) for f in ("firstname", "lastname", "employeecompany")}
+
+    def notes(i: int) -> list[str]:
+        out = []
+        if not allow_idfa and idfa_given[i]:
+            out.append("appleidfa: not sent (IDFAs are not allowed)")
+        missing = [f for f, given in name_given.items() if not given[i]]
+        if 0 < len(missing) < 3:
+            out.append(f"matching by name needs first+last name+company: {', '.join(missing)} missing or invalid")
+        return out
+
+    fields = [f for f in ("email", "googleaid", "appleidfa", "firstname", "lastname", "employeecompany") if columns.get(f)]
+    reasons = _reasons(rejected, checks, fields, "no email, googleaid, or first+last name+company", notes)
+    return _mark_empty(table, columns, rejected, reasons)
+
+
+# -- companies -------------------------------------------------------------------------------------
+def _company_checks(table: Table, columns: ColumnMap, apply_fixes: bool) -> dict[str, Checked]:
+    return _checks(table, columns, {
+        "companyname": ids.check_texts,
+        "companywebsite": ids.check_websites,
+        "companyemaildomain": ids.check_email_domains,
+        "linkedincompanypageurl": ids.check_page_urls,
+        "organization": ids.check_organizations,
+        "email": ids.check_emails,
+        "stocksymbol": ids.check_tickers,
+        "industry": ids.check_texts,
+        "city": ids.check_texts,
+        "state": ids.check_texts,
+        "companycountry": lambda v: ids.check_countries(v, apply_fixes=apply_fixes),
+        "zipcode": ids.check_texts,
+    })
+
+
+@dataclass(frozen=True)
+class _CompanyKeys:
+    urn: pa.Array  # organization URN from the organization column or a numeric page URL
+    email_domain: pa.Array  # the email domain column, else derived from a (business) email
+    free_address: np.ndarray  # rows whose only email is a free-mail address
+
+
+def _company_keys(checks: Mapping[str, Checked], columns: ColumnMap) -> _CompanyKeys:
+    page = checks["linkedincompanypageurl"]
+    n = len(page.value)
+    urn = checks["organization"].value
+    if page.derived is not None and page.derived.null_count < n:
+        urn = pc.coalesce(urn, page.derived)
+    email_domain = checks["companyemaildomain"].value
+    free_address = np.zeros(n, dtype=bool)
+    if columns.get("email"):
+        domains = ids.email_domains(checks["email"])
+        free = pc.fill_null(ids.free_mail(domains), False)
+        free_address = free.to_numpy(zero_copy_only=False)
+        email_domain = pc.coalesce(email_domain, ids.keep(domains, pc.invert(free)))
+    return _CompanyKeys(urn, email_domain, free_address)
+
+
+def _company_levels(checks: Mapping[str, Checked], keys: _CompanyKeys) -> list[Level]:
+    name, country = checks["companyname"].value, checks["companycountry"].value
+
+    def name_identity(where: np.ndarray) -> pa.Array:
+        at = pa.array(where)
+        joined = pc.binary_join_element_wise(pc.utf8_lower(name.take(at)), pc.fill_null(country.take(at), ""), "\t")
+        return _prefixed("NAME:", joined)
+
+    def after(prefix: str) -> Callable[[pa.Array], pa.Array]:
+        return lambda v: pc.utf8_slice_codeunits(v, len(prefix))
+
+    return [
+        _prefixed_level("ORGANIZATION:", keys.urn, after(ids.ORGANIZATION_PREFIX)),
+        _prefixed_level("PAGE:", checks["linkedincompanypageurl"].value, after(ids.PAGE_URL_PREFIX)),
+        _prefixed_level("DOMAIN:", checks["companywebsite"].value),
+        _prefixed_level("DOMAIN:", keys.email_domain),
+        Level(_valid(name), build=name_identity),
+    ]
+
+
+def _prepare_companies(table: Table, columns: ColumnMap, *, apply_fixes: bool) -> Prepared:
+    n = table.num_rows
+    checks = _company_checks(table, columns, apply_fixes)
+    keys = _company_keys(checks, columns)
+    found = _identify(_company_levels(checks, keys), n)
+    deduped = _dedupe(table, columns, found)
+    page = checks["linkedincompanypageurl"].value
+    website = checks["companywebsite"].value
+    has_page = (_valid(keys.urn) | _valid(page))
+    has_domain = (_valid(website) | _valid(keys.email_domain))
+    level = np.where(has_page, "page", np.where(has_domain, "domain", "name"))
+    fields = pa.table({
+        "companyName": checks["companyname"].value, "companyWebsiteDomain": website,
+        "companyEmailDomain": keys.email_domain, "organizationUrn": keys.urn, "companyPageUrl": page,
+        "stockSymbol": checks["stocksymbol"].value, "industries": checks["industry"].value,
+        "city": checks["city"].value, "state": checks["state"].value, "country": checks["companycountry"].value,
+        "postalCode": checks["zipcode"].value, "coverage": pa.array(level, pa.string()),
+    })
+    sent_page, sent_domain = has_page[deduped.positions], has_domain[deduped.positions]
+    coverage = Coverage(page=int(sent_page.sum()), domain=int((sent_domain & ~sent_page).sum()),
+                        name_only=int((~sent_page & ~sent_domain).sum()))
+    rejected = np.flatnonzero(~found.matchable)
+    fields_ = [f for f in ("companyname", "companywebsite", "companyemaildomain", "linkedincompanypageurl",
+                           "organization", "email") if columns.get(f)]
+
+    def free_note(i: int) -> list[str]:
+        return ["email: a free-mail address says nothing about the company"] if keys.free_address[i] else []
+
+    reasons = _reasons(rejected, checks, fields_,
+                       "no company name, website, email domain, LinkedIn page URL or organization id", free_note)
+    quality = quality_mod.build(
+        kind=COMPANIES, table=table, columns=columns, checks=checks, matchable=int(found.matchable.sum()),
+        unique=len(deduped.positions), exact_duplicates=deduped.exact, duplicates=deduped.duplicates.num_rows,
+        rejected_positions=rejected, rejected_reasons=_mark_empty(table, columns, rejected, reasons),
+        coverage=coverage,
+    )
+    return Prepared(COMPANIES, columns, quality, table.rows.to_numpy()[deduped.positions], deduped.keys,
+                    deduped.duplicates, fields, deduped.positions)
+
+
+# -- LinkedIn's CSV templates ------------------------------------------------------------------
+def export_template(prepared_or_frame: Prepared | pd.DataFrame, kind: str | None = None) -> bytes:
+    """The rows to send as LinkedIn's Campaign Manager template CSV (UTF-8, exact header row).
+
+    Contacts: the email column holds the SHA-256 hash (LinkedIn accepts hashed emails there;
+    raw addresses are never kept). Companies: the page URL column falls back to the numeric
+    page of an organization URN. LinkedIn takes at most 300,000 rows per file (§9)."""
+    if isinstance(prepared_or_frame, Prepared):
+        kind = kind or prepared_or_frame.kind
+        data = prepared_or_frame.data
+    else:
+        if kind is None:
+            raise ValueError("kind is needed with a DataFrame")
+        data = pa.Table.from_pandas(prepared_or_frame, preserve_index=False)
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+
+    def col(name: str) -> pa.Array:
+        if name in data.column_names:
+            return data.column(name).cast(pa.string())
+        return pa.nulls(data.num_rows, pa.string())
+
+    if kind == USERS:
+        values = [col("SHA256_EMAIL"), col("firstName"), col("lastName"), col("title"), col("company"),
+                  col("country"), col("GOOGLE_AID")]
+        header = USER_TEMPLATE
+    else:
+        org_page = pc.binary_join_element_wise(
+            ids.PAGE_URL_PREFIX, pc.utf8_slice_codeunits(col("organizationUrn"), len(ids.ORGANIZATION_PREFIX)), ""
+        )
+        values = [col("companyName"), col("companyWebsiteDomain"), col("companyEmailDomain"),
+                  pc.coalesce(col("companyPageUrl"), org_page), col("stockSymbol"), col("industries"), col("city"),
+                  col("state"), col("country"), col("postalCode")]
+        header = COMPANY_TEMPLATE
+    # pandas quotes only what needs quoting and leaves the header row exactly as LinkedIn wrote it.
+    frame = pa.table(values, names=list(header)).to_pandas()
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+__all__ = [
+    "ACTIONS", "BATCH_MAX", "COMPANY_COLUMNS", "ID_TYPES", "Prepared", "TableError", "USER_COLUMNS",
+    "export_template", "identities", "prepare",
+]

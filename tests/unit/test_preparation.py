@@ -1,0 +1,307 @@
+"""The preparation pipeline: ledger keys, deduplication, LinkedIn's element shapes, batches, templates."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from linkedin import preparation as prep
+from linkedin.preparation import prepare
+from linkedin.table import TableError
+
+ROOT = Path(__file__).resolve().parents[2]
+USER_HEADER = "email,firstname,lastname,jobtitle,employeecompany,country,googleaid\n"
+COMPANY_HEADER = (
+    "companyname,companywebsite,companyemaildomain,linkedincompanypageurl,stocksymbol,industry,city,state,"
+    "companycountry,zipcode\n"
+)
+ABC = "fa922cb41ff930664d4c9ced3c472ce7ecf29a0f8248b7018456e990177fff75"  # sha256("abc@test.com")
+TESTING = "584c4423c421df49955759498a71495aba49b8780eb9387dff333b6f0982c777"  # sha256("testing@testing.com")
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def users(*rows: str, **options) -> prep.Prepared:
+    return prepare((USER_HEADER + "\n".join(rows) + "\n").encode(), "users", **options)
+
+
+def companies(*rows: str, **options) -> prep.Prepared:
+    return prepare((COMPANY_HEADER + "\n".join(rows) + "\n").encode(), "companies", **options)
+
+
+# -- contacts: the element shape (linkedin-api.md §6) ---------------------------------------------
+def test_a_contact_element_in_linkedins_exact_shape():
+    p = users(" ABC@Test.com ,John,Doe,CEO,Acme,United States,A7E1C2D4-0B5F-4E6A-9C3D-1F2E3A4B5C6D")
+    assert p.elements() == [{
+        "action": "ADD",
+        "userIds": [
+            {"idType": "SHA256_EMAIL", "idValue": ABC},
+            {"idType": "GOOGLE_AID", "idValue": "a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d"},
+        ],
+        "firstName": "John", "lastName": "Doe", "title": "CEO", "company": "Acme", "country": "US",
+    }]
+
+
+def test_absent_and_invalid_fields_are_omitted_not_null():
+    p = users("testing@testing.com,,Doe,,Acme Corporation With A Name Far Longer Than Fifty Chars,Narnia,")
+    assert p.elements("REMOVE") == [
+        {"action": "REMOVE", "userIds": [{"idType": "SHA256_EMAIL", "idValue": TESTING}], "lastName": "Doe"}
+    ]
+
+
+def test_pre_hashed_emails_pass_through_lower_cased():
+    p = users(TESTING.upper() + ",,,,,,", "631372C5EAFE80F3FE1B5D067F6A1870F1F04A0F0C0D9298EEAA20B9E54224DA9588E3164D2EC6E2A5545A5299ED7DF563E4A60315E6782DFA7DB4DE6B1C5326,,,,,,")
+    assert [e["userIds"] for e in p.elements()] == [
+        [{"idType": "SHA256_EMAIL", "idValue": TESTING}],
+        [{"idType": "SHA512_EMAIL", "idValue": "631372c5eafe80f3fe1b5d067f6a1870f1f04a0f0c0d9298eeaa20b9e54224da9588e3164d2ec6e2a5545a5299ed7df563e4a60315e6782dfa7db4de6b1c5326"}],
+    ]
+
+
+def test_sha512_can_be_sent_too():
+    p = users("random@rudderstack.com,,,,,,", also_sha512=True)
+    assert p.elements()[0]["userIds"] == [
+        {"idType": "SHA256_EMAIL", "idValue": sha("random@rudderstack.com")},
+        {"idType": "SHA512_EMAIL", "idValue": hashlib.sha512(b"random@rudderstack.com").hexdigest()},
+    ]
+
+
+def test_name_only_rows_are_sent_with_no_ids():
+    p = users(",Ann,Lee,,Acme,GB,")
+    assert p.elements() == [{"action": "ADD", "userIds": [], "firstName": "Ann", "lastName": "Lee", "company": "Acme", "country": "GB"}]
+
+
+def test_idfa_is_sent_only_when_allowed():
+    data = "email,idfa\na@b.com,ea7583cd-a667-48bc-b806-42ecb2b48606\n,EA7583CDA66748BCB80642ECB2B48606\n".encode()
+    off = prepare(data, "users")
+    assert off.elements() == [{"action": "ADD", "userIds": [{"idType": "SHA256_EMAIL", "idValue": sha("a@b.com")}]}]
+    assert off.quality.rejected["reason"].tolist() == ["appleidfa: not sent (IDFAs are not allowed)"]
+    on = prepare(data, "users", allow_idfa=True)
+    assert [e["userIds"] for e in on.elements()] == [
+        [{"idType": "SHA256_EMAIL", "idValue": sha("a@b.com")}, {"idType": "APPLE_IDFA", "idValue": "EA7583CD-A667-48BC-B806-42ECB2B48606"}],
+        [{"idType": "APPLE_IDFA", "idValue": "EA7583CD-A667-48BC-B806-42ECB2B48606"}],
+    ]
+    assert on.keys.to_pylist()[1] == sha("APPLE_IDFA:EA7583CD-A667-48BC-B806-42ECB2B48606")
+
+
+# -- contacts: ledger keys and deduplication ----------------------------------------------------------
+def test_the_contact_key_is_the_sha256_email_sent():
+    p = users("Testing@Testing.com,,,,,,", TESTING + ",,,,,,", ",,,,,,a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d",
+              ",Ann,Lee,,Acme,,", "631372c5eafe80f3fe1b5d067f6a1870f1f04a0f0c0d9298eeaa20b9e54224da9588e3164d2ec6e2a5545a5299ed7df563e4a60315e6782dfa7db4de6b1c5326,,,,,,")
+    # Row 3 is row 2's own hash: the same person, so it is a duplicate of row 2.
+    assert p.rows.tolist() == [2, 4, 5, 6]
+    assert p.keys.to_pylist() == [
+        TESTING,
+        sha("GOOGLE_AID:a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d"),
+        sha("NAME:ann\tlee\tacme"),
+        sha("SHA512_EMAIL:631372c5eafe80f3fe1b5d067f6a1870f1f04a0f0c0d9298eeaa20b9e54224da9588e3164d2ec6e2a5545a5299ed7df563e4a60315e6782dfa7db4de6b1c5326"),
+    ]
+    assert p.duplicates.to_dict("list") == {"row": [3], "kept_row": [2]}
+
+
+def test_identities_are_what_the_keys_hash():
+    data = (USER_HEADER + "A@B.com,,,,,,\n,,,,,,a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d\n,Ann,Lee,,Acme,,\nbad,,,,,,\n").encode()
+    identities = prep.identities(data, "users").to_pylist()
+    assert identities == ["a@b.com", "GOOGLE_AID:a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d", "NAME:ann\tlee\tacme", None]
+    assert prepare(data, "users").keys.to_pylist() == [sha(i) for i in identities if i]
+
+
+def test_duplicates_keep_the_first_row_and_remember_the_others():
+    p = users("a@b.com,Ann,,,,,", " A@B.com ,Anne,,,,,", "c@d.com,,,,,,", "a@b.com,Ann,,,,,", "C@D.COM,,,,,,")
+    assert p.rows.tolist() == [2, 4]
+    assert p.elements()[0]["firstName"] == "Ann"
+    assert p.duplicates.to_dict("list") == {"row": [3, 5, 6], "kept_row": [2, 2, 4]}
+    assert p.fan_out({2: "accepted", 4: "rejected by LinkedIn"}) == {
+        2: "accepted", 4: "rejected by LinkedIn", 3: "accepted", 5: "accepted", 6: "rejected by LinkedIn",
+    }
+    assert (p.quality.duplicates, p.quality.exact_duplicates) == (3, 1)
+
+
+def test_an_email_outranks_the_ad_id_of_the_same_row():
+    p = users("a@b.com,,,,,,a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d", "x@y.com,,,,,,a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d")
+    assert p.keys.to_pylist() == [sha("a@b.com"), sha("x@y.com")]  # two people, whatever their devices
+
+
+def test_raw_emails_are_kept_nowhere():
+    p = users("Secret.Person@Example.com,Ann,Lee,,Acme,,", "other@example.com,,,,,,")
+    text = p.frame.to_csv() + json.dumps(p.elements()) + prep.export_template(p).decode()
+    assert "@" not in text
+    assert "secret.person" not in text.lower()
+
+
+# -- batches ---------------------------------------------------------------------------------------------
+def test_batches_cover_every_row_once_in_order_with_matching_elements():
+    rows = [f"person{i}@example.com,{'Ann' if i % 3 else ''},,{'CEO' if i % 2 else ''},,,"
+            for i in range(2345)]
+    p = users(*rows)
+    seen = []
+    for batch_rows, elements in p.batches("ADD", size=1000):
+        assert len(batch_rows) == len(elements) <= 1000
+        for row, element in zip(batch_rows, elements):
+            i = row - 2
+            assert element["userIds"] == [{"idType": "SHA256_EMAIL", "idValue": sha(f"person{i}@example.com")}]
+            assert ("firstName" in element) is bool(i % 3)
+            assert ("title" in element) is bool(i % 2)
+        seen.extend(batch_rows)
+    assert sorted(seen) == list(range(2, 2347))
+    assert len(list(p.batches("ADD", size=1000))) == math.ceil(2345 / 1000)
+    assert sum(1 for _ in p.batches("ADD")) == 1  # 5000 by default
+
+
+def test_batch_limits_and_actions_are_checked():
+    p = users("a@b.com,,,,,,")
+    with pytest.raises(ValueError, match="between 1 and 5000"):
+        next(p.batches("ADD", size=5001))
+    with pytest.raises(ValueError, match="ADD or REMOVE"):
+        p.elements("DELETE")
+
+
+def test_elements_for_chosen_rows_in_the_order_asked():
+    p = users("a@b.com,,,,,,", "c@d.com,Cy,,,,,", "e@f.com,,,,,,")
+    assert [e["userIds"][0]["idValue"] for e in p.elements(rows=[4, 2])] == [sha("e@f.com"), sha("a@b.com")]
+    [(rows, elements)] = list(p.batches("REMOVE", rows=[3, 4]))
+    assert sorted(rows) == [3, 4]
+    by_row = dict(zip(rows, elements))  # grouped by the fields they have, aligned by index
+    assert by_row[3] == {"action": "REMOVE", "userIds": [{"idType": "SHA256_EMAIL", "idValue": sha("c@d.com")}], "firstName": "Cy"}
+    assert by_row[4] == {"action": "REMOVE", "userIds": [{"idType": "SHA256_EMAIL", "idValue": sha("e@f.com")}]}
+    with pytest.raises(ValueError, match=r"rows \[9\] are not sent"):
+        p.elements(rows=[9])
+
+
+# -- companies (§7) --------------------------------------------------------------------------------------
+def test_a_company_element_in_linkedins_shape():
+    p = companies("Microsoft,https://www.microsoft.com/en-us/,,https://www.linkedin.com/company/1035/,msft,"
+                  "Software Development,Redmond,WA,United States,98052")
+    assert p.elements() == [{
+        "action": "ADD", "companyName": "Microsoft", "companyWebsiteDomain": "microsoft.com",
+        "organizationUrn": "urn:li:organization:1035", "companyPageUrl": "https://www.linkedin.com/company/1035",
+        "stockSymbol": "MSFT", "industries": "Software Development", "city": "Redmond", "state": "WA",
+        "country": "US", "postalCode": "98052",
+    }]
+    shaped = p.elements(industries="list", stock_symbol=False)[0]
+    assert shaped["industries"] == ["Software Development"] and "stockSymbol" not in shaped
+
+
+def test_company_keys_follow_the_strongest_identifier():
+    p = companies(
+        "A,a.com,,https://www.linkedin.com/company/1035,,,,,,",
+        "B,b.com,,linkedin.com/company/b-inc,,,,,,",
+        "C,https://www.c.com/x,,,,,,,,",
+        "D,,@d.com,,,,,,,",
+        "E,,,,,,,,Germany,",
+    )
+    assert p.keys.to_pylist() == [
+        sha("ORGANIZATION:1035"), sha("PAGE:b-inc"), sha("DOMAIN:c.com"), sha("DOMAIN:d.com"), sha("NAME:e\tDE"),
+    ]
+    assert p.frame["coverage"].tolist() == ["page", "page", "domain", "domain", "name"]
+    assert (p.quality.coverage.page, p.quality.coverage.domain, p.quality.coverage.name_only) == (2, 2, 1)
+
+
+def test_a_website_and_an_email_domain_name_the_same_company():
+    p = companies("Acme,www.acme.com,,,,,,,,", "Acme Inc,,acme.com,,,,,,,")
+    assert p.rows.tolist() == [2]
+    assert p.duplicates.to_dict("list") == {"row": [3], "kept_row": [2]}
+
+
+def test_email_domains_are_derived_from_business_emails_only():
+    data = b"company,contact email\nAcme,jane@acme.com\nSolo,joe@gmail.com\n,bob@gmail.com\n"
+    p = prepare(data, "companies")
+    assert p.elements() == [
+        {"action": "ADD", "companyName": "Acme", "companyEmailDomain": "acme.com"},
+        {"action": "ADD", "companyName": "Solo"},
+    ]
+    assert p.quality.rejected["reason"].tolist() == ["email: a free-mail address says nothing about the company"]
+
+
+def test_an_organization_column_gives_the_urn():
+    p = prepare(b"name,organization id\nMicrosoft,1035\n", "companies")
+    assert p.elements() == [{"action": "ADD", "companyName": "Microsoft", "organizationUrn": "urn:li:organization:1035"}]
+
+
+def test_company_rows_without_any_key_are_rejected_with_the_reason():
+    p = companies(",n/a,gmail.com,https://www.linkedin.com/showcase/acme-news/,,,,,,", ",,,,,Retail,Austin,TX,US,")
+    assert len(p) == 0
+    assert p.quality.rejected["reason"].tolist() == [
+        "companywebsite: no dot: not a domain (expected e.g. acme.com); "
+        "companyemaildomain: gmail.com is a free-mail domain: it identifies no company; "
+        "linkedincompanypageurl: a showcase page, not a company: use the parent company's page URL",
+        "no company name, website, email domain, LinkedIn page URL or organization id",
+    ]
+
+
+# -- mapping and errors --------------------------------------------------------------------------------------
+def test_an_explicit_mapping_is_used():
+    data = b"Mail Adresse,Vor\na@b.com,Ann\n"
+    p = prepare(data, "users", mapping={"email": "Mail Adresse", "firstname": "Vor"})
+    assert p.elements()[0]["firstName"] == "Ann"
+
+
+def test_tables_nothing_can_match_are_refused_clearly():
+    with pytest.raises(TableError, match="no column can be used to match"):
+        prepare(b"title,notes\nCEO,x\n", "users")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        prepare(b"email\na@b.com\n", "people")
+
+
+def test_a_dataframe_and_a_path_are_prepared_too(tmp_path):
+    frame = pd.DataFrame({"Email": ["a@b.com", "c@d.com"]})
+    assert prepare(frame, "users").keys.to_pylist() == [sha("a@b.com"), sha("c@d.com")]
+    path = tmp_path / "list.csv"
+    path.write_bytes(b"email\na@b.com\n")
+    assert prepare(path, "users").quality.source == "list.csv"
+
+
+# -- LinkedIn's CSV templates (§9) ---------------------------------------------------------------------------
+def test_contacts_template_holds_hashes_and_the_exact_header():
+    p = users(" ABC@Test.com ,John,Doe,CEO,\"Acme, Inc.\",uk,A7E1C2D4-0B5F-4E6A-9C3D-1F2E3A4B5C6D", ",Ann,Lee,,Acme,,")
+    assert prep.export_template(p).decode() == (
+        USER_HEADER
+        + f'{ABC},John,Doe,CEO,"Acme, Inc.",GB,a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d\n'
+        + ",Ann,Lee,,Acme,,\n"
+    )
+
+
+def test_companies_template_and_a_frame_as_input():
+    p = companies("Microsoft,microsoft.com,,urn:li:organization:1035,msft,Software,Redmond,WA,US,98052",
+                  "Acme,acme.com,,,,,,,,")
+    expected = (
+        COMPANY_HEADER
+        + "Microsoft,microsoft.com,,https://www.linkedin.com/company/1035,MSFT,Software,Redmond,WA,US,98052\n"
+        + "Acme,acme.com,,,,,,,,\n"
+    )
+    assert prep.export_template(p).decode() == expected
+    assert prep.export_template(p.frame, "companies").decode() == expected
+    with pytest.raises(ValueError, match="kind is needed"):
+        prep.export_template(p.frame)
+    again = pd.read_csv(io.BytesIO(prep.export_template(p)), dtype=str, keep_default_na=False)
+    assert list(again.columns) == COMPANY_HEADER.strip().split(",")
+
+
+# -- the sample files -------------------------------------------------------------------------------------------
+def test_the_contact_sample_has_the_problems_it_promises():
+    p = prepare(ROOT / "data" / "contacts_sample.csv", "users")
+    q = p.quality
+    assert 380 <= q.rows <= 450 and len(p) >= 300
+    assert q.exact_duplicates > 0 and q.duplicates > q.exact_duplicates
+    assert q.field("email").invalid > 0 and q.emails.sha256 > 0
+    assert q.emails.free_mail > 0 and q.emails.business > 0
+    assert q.field("firstname").invalid > 0 and q.field("jobtitle").invalid > 0
+    assert q.field("country").fixed > 0 and q.field("googleaid").valid > 0
+    assert q.rejected_rows > 0
+
+
+def test_the_company_sample_has_the_mess_it_promises():
+    p = prepare(ROOT / "data" / "companies_sample.csv", "companies")
+    q = p.quality
+    assert 180 <= q.rows <= 250
+    assert q.coverage.page and q.coverage.domain and q.coverage.name_only
+    assert q.field("linkedincompanypageurl").invalid > 0 and q.field("companywebsite").invalid > 0
+    assert q.field("companycountry").fixed > 0 and q.duplicates > 0 and q.rejected_rows > 0
+    assert any(e.get("organizationUrn") for e in p.elements())
