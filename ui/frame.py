@@ -103,15 +103,19 @@ def run() -> None:
 
     connect = st.Page("pages/connect.py", title="Connect", icon=":material/login:", url_path="connect")
     connection = st.Page("pages/connection.py", title="Connection", icon=":material/link:", url_path="connection")
+    signoff = st.Page("pages/signoff.py", title="Sign-off readiness", icon=":material/verified:", url_path="signoff")
     tools = []
     if settings.sandbox:
         tools.append(st.Page("pages/sandbox.py", title="Sandbox controls", icon=":material/science:", url_path="sandbox-controls"))
     audiences = st.Page("pages/audiences.py", title="Audiences", icon=":material/groups:", url_path="audiences", default=True)
     ad_accounts = st.Page("pages/accounts.py", title="Ad accounts", icon=":material/account_balance:", url_path="accounts")
+    people = st.Page("pages/people.py", title="People segments", icon=":material/person_add:", url_path="people")
+    companies = st.Page("pages/companies.py", title="Company segments", icon=":material/domain_add:", url_path="companies")
+    uploads = st.Page("pages/uploads.py", title="Uploads", icon=":material/upload:", url_path="uploads")
     if status.state == "disconnected":
         pages = {"LinkedIn": [connect], "Demo": tools} if tools else [connect]
     else:
-        pages = {"Audiences": [audiences, ad_accounts], "LinkedIn": [connection], **({"Demo": tools} if tools else {})}
+        pages = {"Audiences": [audiences, people, companies, uploads, ad_accounts], "LinkedIn": [connection, signoff], **({"Demo": tools} if tools else {})}
     _show_flash()
     if status.state == "needs_consent":
         reconnect_prompt(status)

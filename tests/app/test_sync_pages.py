@@ -1,0 +1,528 @@
+"""AppTest of People segments, Company segments and Uploads on a real sandbox (MA-105..MA-107).
+
+The app runs in-process against a live sandbox (fast clock settings), connected as a demo
+member through the consent screen; AppTest cannot send cookies, so ``ui.session.connection``
+is replaced. Every send is checked against the sandbox's stored membership.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+import requests
+from streamlit.testing.v1 import AppTest
+
+from linkedin import context, members, portfolio, segments
+from linkedin.history import History
+from linkedin.preparation import prepare
+from linkedin.sandbox.membership import company_key
+from linkedin.sandbox_control import SandboxControl
+from linkedin.sync import Sync, Target, results
+from linkedin.uploads import Uploads
+from tests.integration.helpers import VIC, connect_sandbox
+from ui import session
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+CONTACTS = ROOT / "data" / "contacts_sample.csv"
+COMPANIES = ROOT / "data" / "companies_sample.csv"
+
+
+@pytest.fixture
+def env(monkeypatch, sandbox_server, tmp_db):
+    monkeypatch.setenv("LINKEDIN_API_BASE_URL", sandbox_server.url)
+    monkeypatch.setenv("LINKEDIN_OAUTH_BASE_URL", sandbox_server.url)
+    monkeypatch.setenv("LINKEDIN_DB_PATH", str(tmp_db))
+    monkeypatch.setenv("LINKEDIN_COOKIE_SECRET", "apptest-cookie-secret-0123456789abcdef")
+    SandboxControl(sandbox_server.url).update_settings(
+        segment_visibility_delay_seconds=0, segment_update_seconds=0, segment_build_seconds=0)
+    monkeypatch.setattr(members, "VISIBILITY_WAIT", 0.0)  # the sandbox shows new segments at once
+    context.settings.cache_clear()
+    portfolio.CACHE.clear()
+    yield sandbox_server
+    portfolio.CACHE.clear()
+    context.settings.cache_clear()
+
+
+@pytest.fixture
+def world(env):
+    return env.app.state.sandbox
+
+
+def connect(monkeypatch, env, member=None, sid=None):
+    store = context.store(context.settings(None).db_path)
+    conn = connect_sandbox(env.url, store, member=member, sid=sid)
+    conn.settings = context.settings(None)
+    monkeypatch.setattr(session, "connection", lambda: conn)
+    return conn
+
+
+def page(kind: str = "users") -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    paths = {"users": "pages/people.py", "companies": "pages/companies.py", "uploads": "pages/uploads.py"}
+    at.switch_page(paths[kind]).run()
+    ok(at)
+    return at
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
+    parts += [s.value for s in at.success] + [i.value for i in at.info] + [c.value for c in at.caption]
+    parts += [x.label for x in at.expander]
+    return "\n".join(str(p) for p in parts)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def upload(at: AppTest, kind: str, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key=f"{kind}_file").set_value((name, data, "text/csv")).run()
+    ok(at)
+    return at
+
+
+def paste(at: AppTest, kind: str, text: str) -> AppTest:
+    at.radio(key=f"{kind}_how").set_value("Paste").run()
+    at.text_area(key=f"{kind}_paste").input(text).run()
+    ok(at)
+    return at
+
+
+def choose(at: AppTest, key: str, starts: str) -> None:
+    box = at.selectbox(key=key)
+    box.select_index(next(i for i, o in enumerate(box.options) if o.startswith(starts))).run()
+    ok(at)
+
+
+def create_segment(at: AppTest, kind: str, name: str) -> int:
+    at.selectbox(key=f"{kind}_segment").set_value(0).run()
+    at.text_input(key=f"{kind}_new_name").input(name).run()
+    at.button(key=f"{kind}_create").click().run()
+    ok(at)
+    assert f"Segment “{name}” created" in texts(at)
+    seg_id = at.selectbox(key=f"{kind}_segment").value
+    assert seg_id and seg_id != 0
+    return seg_id
+
+
+def send(at: AppTest, kind: str) -> AppTest:
+    at.button(key=f"{kind}_send").click().run()
+    ok(at)
+    return at
+
+
+def followed(at: AppTest, path: str, title: str) -> None:
+    """After a button's st.switch_page: AppTest showed the new page once but reruns the old one,
+    so go there as the browser would have."""
+    ok(at)
+    assert at.title[0].value == title
+    at.switch_page(path).run()
+    ok(at)
+
+
+def people_csv(world, start: int, stop: int, *, names: bool = True) -> bytes:
+    lines = ["email,firstname,lastname" if names else "email"]
+    for m in world.members[start:stop]:
+        lines.append(f" {m.email.upper()} ,{m.first_name},{m.last_name}" if names else m.email)
+    return ("\n".join(lines) + "\n").encode()
+
+
+def sha(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()
+
+
+def sandbox_segment(url: str, segment_id: int) -> dict:
+    return requests.get(f"{url}/_sandbox/segments/{segment_id}/members", timeout=10).json()
+
+
+def stored_emails(url: str, segment_id: int) -> set[str]:
+    return set(sandbox_segment(url, segment_id)["keys"].get("SHA256_EMAIL", []))
+
+
+def frame_with(at: AppTest, column: str):
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert found, f"no table with a {column!r} column"
+    return found[0]
+
+
+# -- 1. bringing a table, 2. the report ----------------------------------------------------------
+
+def test_sample_upload_shows_the_template_and_the_report(monkeypatch, env):
+    connect(monkeypatch, env)
+    at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())
+    q = prepare(CONTACTS, "users").quality  # the same file through the library
+    assert "LinkedIn's contact template recognised" in texts(at)
+    m = metrics(at)
+    assert (m["Rows read"], m["Matchable"], m["Rejected"], m["Duplicates"], m["Unique to send"]) == (
+        f"{q.rows:,}", f"{q.matchable:,}", f"{q.rejected_rows:,}", f"{q.duplicates:,}", f"{q.unique:,}")
+    assert (m["Plain addresses"], m["Personal (free-mail)"], m["Business"]) == (
+        f"{q.emails.raw:,}", f"{q.emails.free_mail:,}", f"{q.emails.business:,}")
+    assert q.rejected_rows > 0 and q.duplicates > 0  # the sample is messy on purpose
+    fields = frame_with(at, "LinkedIn field").set_index("LinkedIn field")
+    assert fields.loc["Email", "Invalid"] == q.field("email").invalid > 0
+    assert "missing @" in fields.loc["Email", "Problems"]
+    for sentence in q.advice:
+        assert sentence in texts(at)
+    assert any("business addresses" in a for a in q.advice)
+    issues = frame_with(at, "problem")
+    assert len(issues) == len(q.issues)
+    labels = [b.label for b in at.get("download_button")]
+    assert any(label.startswith(f"Download the {q.rejected_rows} rejected row(s)") for label in labels)
+    assert "Export in LinkedIn's template (CSV)" in labels
+
+
+def test_bad_files_get_a_specific_message_never_a_traceback(monkeypatch, env):
+    connect(monkeypatch, env)
+    at = upload(page(), "users", "ragged.csv", b"email,first\na@b.example,x\nc@d.example,y,z,w\n")
+    assert any("row 3 of ragged.csv has 4 values but the header has 2 columns" in e.value for e in at.error)
+    assert not at.metric  # no report for a table that was not read
+    upload(at, "users", "broken.xlsx", b"PK\x03\x04 not really a zip")
+    assert any("broken.xlsx could not be read" in e.value for e in at.error)
+    upload(at, "users", "old.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    assert any("old Excel .xls file: save it as .xlsx or CSV" in e.value for e in at.error)
+    upload(at, "users", "empty.csv", b"email,firstname\n")
+    assert any("empty.csv has a header row but no data rows" in e.value for e in at.error)
+    upload(at, "users", "companies_sample.csv", COMPANIES.read_bytes())
+    assert any("This looks like a list of companies: the Company segments page takes those" in w.value
+               for w in at.warning)
+    upload(at, "users", "nothing.csv", b"colour,size\nred,3\n")
+    assert any("Nothing can be sent yet" in e.value and "need email, googleaid" in e.value for e in at.error)
+
+
+def test_an_xlsx_file_is_read(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["E-mail", "First Name", "Last Name"])
+    for m in world.members[:7]:
+        sheet.append([m.email, m.first_name, m.last_name])
+    data = io.BytesIO()
+    book.save(data)
+    at = upload(page(), "users", "people.xlsx", data.getvalue())
+    assert metrics(at)["Rows read"] == "7" and metrics(at)["Unique to send"] == "7"
+    assert at.selectbox(key="users_map_email").value == "E-mail"
+
+
+def test_mapping_by_hand_changes_the_report(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    rows = [f"n/a,{m.email},{m.first_name}" for m in world.members[:5]]
+    at = paste(page(), "users", "work email,private,who\n" + "\n".join(rows))
+    assert at.selectbox(key="users_map_email").value == "work email"  # the header says so, wrongly
+    assert metrics(at)["Matchable"] == "0" and metrics(at)["Rejected"] == "5"
+    at.selectbox(key="users_map_email").set_value("private").run()
+    ok(at)
+    assert metrics(at)["Matchable"] == "5" and metrics(at)["Unique to send"] == "5"
+    at.selectbox(key="users_map_firstname").set_value("private").run()
+    assert any("The mapping needs fixing" in e.value and "column 'private' is mapped to both" in e.value
+               for e in at.error)
+    assert not at.metric
+    at.selectbox(key="users_map_firstname").set_value("who").run()
+    ok(at)
+    fields = frame_with(at, "LinkedIn field")
+    assert list(fields["Column"]) == ["private", "who"]
+
+
+def test_the_table_stays_when_coming_back_to_the_page(monkeypatch, env):
+    connect(monkeypatch, env)
+    at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())
+    at.switch_page("pages/uploads.py").run()
+    at.switch_page("pages/people.py").run()
+    ok(at)
+    assert "Using **contacts_sample.csv** (416 rows), loaded earlier in this session." in texts(at)
+    assert metrics(at)["Rows read"] == "416"
+
+
+# -- 3. the segment --------------------------------------------------------------------------------
+
+def test_viewer_accounts_are_listed_and_refused(monkeypatch, env):
+    connect(monkeypatch, env)
+    at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())
+    assert "Northwind - Partner Co-op (503298683) (VIEWER: read only)" in texts(at)
+    choose(at, "users_account", "Northwind - Partner Co-op")
+    assert any("You are VIEWER on Northwind - Partner Co-op" in e.value for e in at.error)
+    with pytest.raises(KeyError):
+        at.selectbox(key="users_segment")
+    assert not [b for b in at.button if b.key == "users_send"]
+
+
+def test_viewer_only_member_gets_the_report_but_no_segment(monkeypatch, env):
+    connect(monkeypatch, env, member=VIC)
+    at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())
+    assert metrics(at)["Rows read"] == "416"
+    assert any("You are VIEWER on every ad account" in w.value for w in at.warning)
+    with pytest.raises(KeyError):
+        at.selectbox(key="users_account")
+
+
+def test_only_segments_of_the_right_type_are_offered(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())
+    account = at.selectbox(key="users_account").value
+    account_id = int(account.rsplit(":", 1)[1])
+    offered = set(at.selectbox(key="users_segment").options[1:])
+    usable_users = [s for s in world.segments.of_account(account_id)
+                    if s.type == "USER" and world.segment_status(s) not in ("EXPIRED", "FAILED", "ERROR")]
+    assert len(offered) == len(usable_users) > 0
+    assert all(f" · {s.id} · " in " ".join(offered) for s in usable_users)
+
+
+# -- 4. preview, 5-6. send and results ------------------------------------------------------------
+
+def test_send_the_sample_into_a_new_segment(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())
+    seg_id = create_segment(at, "users", "Sample contacts")
+    prepared = prepare(CONTACTS, "users")
+    m = metrics(at)
+    assert (m["To add"], m["To remove"], m["Unchanged"]) == (f"{len(prepared):,}", "0", "0")
+    send(at, "users")
+    assert "**Upload finished.**" in texts(at)
+    run = Uploads(conn.store).all()[0]
+    assert run.state == "done" and run.segment_id == str(seg_id) and run.total == len(prepared)
+    expected = results(prepared, conn.store, run.id)["result"].value_counts()
+    m = metrics(at)
+    assert m["Rows accepted"] == f"{expected['accepted by LinkedIn']:,}"
+    assert m["Rows rejected locally"] == f"{prepared.quality.rejected_rows:,}"
+    assert m["Rows rejected by LinkedIn"] == f"{expected.get('rejected by LinkedIn', 0):,}"
+    assert f"{run.total:,} of {run.total:,} sent" in [p.proto.text for p in at.get("progress")]
+    # The sandbox holds exactly the hashed emails of the rows LinkedIn accepted.
+    frame = prepared.frame
+    accepted_keys = {k for k, (a, s, h, msg) in Uploads(conn.store).results(run.id).items() if s == "accepted"}
+    sent = frame[frame["key"].isin(accepted_keys)]
+    assert stored_emails(env.url, seg_id) == set(sent["SHA256_EMAIL"].dropna())
+    assert len(stored_emails(env.url, seg_id)) == run.accepted - sent["SHA256_EMAIL"].isna().sum()
+    # The segment read again after the upload, snapshotted for its history and the dashboard.
+    assert m["Input"] == f"{run.accepted:,}"
+    assert History(conn.store).of(seg_id)[-1].input_count == run.accepted
+    assert any(p.proto.page == "pages/audiences.py" or "audiences" in p.proto.page for p in at.get("page_link"))
+    at.switch_page("pages/audiences.py").run()
+    ok(at)
+    listed = frame_with(at, "segment_id").set_index("segment_id")
+    assert listed.loc[seg_id, "input_count"] == run.accepted  # not the cached count from before the upload
+    # Nothing left to send for the same table.
+    at.switch_page("pages/people.py").run()
+    assert metrics(at)["To add"] == f"{expected.get('rejected by LinkedIn', 0):,}"
+
+
+def test_add_then_mirror_preview_and_result(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    at = upload(page(), "users", "first.csv", people_csv(world, 10, 70))
+    seg_id = create_segment(at, "users", "Mirror me")
+    send(at, "users")
+    assert stored_emails(env.url, seg_id) == {sha(m.email) for m in world.members[10:70]}
+
+    upload(at, "users", "second.csv", people_csv(world, 40, 90))  # 30 stay, 30 go, 20 arrive
+    m = metrics(at)
+    assert (m["To add"], m["To remove"], m["Unchanged"]) == ("20", "0", "30")
+    at.radio(key="users_mode").set_value("mirror").run()
+    m = metrics(at)
+    assert (m["To add"], m["To remove"], m["Unchanged"], m["Sent by this app after"]) == ("20", "30", "30", "50")
+    button = at.button(key="users_send")
+    assert button.disabled  # removals need a confirmation
+    at.checkbox(key="users_confirm_mirror_30").check().run()
+    assert not at.button(key="users_send").disabled
+    send(at, "users")
+    assert "**Upload finished.**" in texts(at)
+    assert stored_emails(env.url, seg_id) == {sha(m.email) for m in world.members[40:90]}
+    m = metrics(at)
+    assert (m["Added"], m["Removed"], m["Rejected by LinkedIn"], m["Still to send"]) == ("20", "30", "0", "0")
+    assert (m["Rows accepted"], m["Not sent: no change"]) == ("20", "30")  # rows of the second table
+    assert "30 member(s) removed are not in this table" in texts(at)
+
+
+def test_removing_under_300_from_a_live_segment_is_warned(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    at = upload(page(), "users", "many.csv", people_csv(world, 0, 420))
+    seg_id = create_segment(at, "users", "Live one")
+    send(at, "users")
+    at.button(key="users_reread").click().run()  # LinkedIn finished building: READY, audience >= 300
+    seg = segments.get(conn.client(), seg_id)
+    assert seg.readiness.ready, seg
+    upload(at, "users", "few.csv", people_csv(world, 0, 200))
+    at.radio(key="users_mode").set_value("remove").run()
+    portfolio.CACHE.clear()
+    at.run()
+    assert any("a live segment under 300 matched members stops serving ads" in w.value for w in at.warning)
+
+
+def test_rate_limit_pauses_are_shown(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    at = upload(page(), "users", "few.csv", people_csv(world, 500, 520))
+    seg_id = create_segment(at, "users", "Rate limited")
+    SandboxControl(env.url).inject_fault("429", count=2, path_prefix=f"/rest/dmpSegments/{seg_id}/users")
+    send(at, "users")
+    assert "**Upload finished.**" in texts(at)
+    assert "LinkedIn made this upload wait 2 time(s)" in texts(at)
+    assert "LinkedIn answered 429" in texts(at)
+    assert len(stored_emails(env.url, seg_id)) == 20
+
+
+def test_a_new_segment_is_waited_for(monkeypatch, env, world):
+    monkeypatch.setattr(members, "VISIBILITY_WAIT", 1.0)
+    SandboxControl(env.url).update_settings(segment_visibility_delay_seconds=1)
+    connect(monkeypatch, env)
+    at = upload(page(), "users", "few.csv", people_csv(world, 530, 540))
+    seg_id = create_segment(at, "users", "Brand new")
+    send(at, "users")
+    assert "**Upload finished.**" in texts(at)
+    assert "LinkedIn needs a few seconds after creating a segment" in texts(at)
+    assert len(stored_emails(env.url, seg_id)) == 10
+
+
+def test_company_sample_report_and_send(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    at = upload(page("companies"), "companies", "companies_sample.csv", COMPANIES.read_bytes())
+    prepared = prepare(COMPANIES, "companies")
+    cov = prepared.quality.coverage
+    assert "LinkedIn's company template recognised" in texts(at)
+    m = metrics(at)
+    assert m["Unique to send"] == f"{prepared.quality.unique:,}"
+    assert (m["Page URL or organization id (best)"], m["Website or email domain (better)"], m["Name only (worst)"]) == (
+        f"{cov.page:,}", f"{cov.domain:,}", f"{cov.name_only:,}")
+    assert "name only matches worst, name + domain better, + LinkedIn page URL best" in texts(at)
+    assert any("have only a name, which matches worst" in a for a in prepared.quality.advice)
+    seg_id = create_segment(at, "companies", "Target accounts")
+    assert "people (USER)" not in at.selectbox(key="companies_segment").label
+    send(at, "companies")
+    assert "**Upload finished.**" in texts(at)
+    run = Uploads(conn.store).all()[0]
+    assert run.kind == "companies" and run.state == "done"
+    accepted = {k for k, (a, s, h, msg) in Uploads(conn.store).results(run.id).items() if s == "accepted"}
+    rows = [r for r, k in zip(prepared.rows.tolist(), prepared.keys.to_pylist()) if k in accepted]
+    expected = {company_key(e) for e in prepared.elements("ADD", rows)}
+    assert set(sandbox_segment(env.url, seg_id)["keys"]) == expected
+    per_row = results(prepared, conn.store, run.id)["result"]
+    assert metrics(at)["Rows accepted"] == f"{int((per_row == 'accepted by LinkedIn').sum()):,}"
+
+
+# -- 7. never lose work: pause, reconnect, resume; the Uploads page ---------------------------------
+
+def test_expired_consent_pauses_and_resume_finishes_after_reconnect(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    at = upload(page(), "users", "people.csv", people_csv(world, 600, 640))
+    seg_id = create_segment(at, "users", "Paused upload")
+    token = conn.token().access_token
+    control = SandboxControl(env.url)
+    control.expire_refresh(token)
+    control.expire_access(token)
+    send(at, "users")
+    assert "**Upload paused** with 40 of 40 still to send." in texts(at)
+    assert "Reconnect LinkedIn, then resume" in texts(at)
+    # The frame shows its Reconnect prompt (AppTest drops the frame's main-area elements after switch_page).
+    assert conn.status().state == "needs_consent"
+    assert "Reconnect LinkedIn first (the button at the top of the page), then Resume." in texts(at)
+    run = Uploads(conn.store).all()[0]
+    assert run.state == "paused" and run.pending == 40
+    # The analyst reconnects (same browser session), then resumes the same upload.
+    connect(monkeypatch, env, sid=conn.sid)
+    at.button(key="users_resume").click().run()
+    ok(at)
+    assert "**Upload finished.**" in texts(at)
+    assert Uploads(conn.store).get(run.id).state == "done"
+    assert stored_emails(env.url, seg_id) == {sha(m.email) for m in world.members[600:640]}
+
+
+def test_uploads_page_lists_runs_and_resumes_with_the_table_in_the_session(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    at = upload(page(), "users", "people.csv", people_csv(world, 700, 730))
+    seg_id = create_segment(at, "users", "Resume from Uploads")
+    SandboxControl(env.url).inject_fault("500", count=5, path_prefix=f"/rest/dmpSegments/{seg_id}/users")
+    monkeypatch.setattr("linkedin.client.backoff_delay", lambda attempt, **kw: 0.01)
+    send(at, "users")
+    assert "**Upload paused** with 30 of 30 still to send." in texts(at)
+    run = Uploads(conn.store).all()[0]
+
+    at.switch_page("pages/uploads.py").run()
+    ok(at)
+    listed = frame_with(at, "Upload").set_index("Upload")
+    assert listed.loc[run.id, "State"] == "paused" and listed.loc[run.id, "Pending"] == 30
+    assert listed.loc[run.id, "Segment"] == f"Resume from Uploads ({seg_id})"
+    assert "still in this session" in texts(at)
+    at.button(key=f"uploads_resume_{run.id}").click().run()
+    ok(at)
+    assert at.title[0].value == "People segments"
+    assert "**Upload finished.**" in texts(at)
+    assert stored_emails(env.url, seg_id) == {sha(m.email) for m in world.members[700:730]}
+    at.switch_page("pages/uploads.py").run()
+    assert frame_with(at, "Upload").set_index("Upload").loc[run.id, "State"] == "done"
+
+
+def test_a_new_session_resumes_by_uploading_the_same_file(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    data = people_csv(world, 800, 850)
+    account = next(a for a in portfolio.accounts_of(conn)[0].manageable)
+    made = segments.create(conn.client(), account_urn=account.urn, name="Yesterday's upload", kind="users")
+    prepared = prepare(data, "users")
+    sync = Sync(conn.client(), conn.store, prepared, Target(made.id, made.name, account.urn, "users"),
+                sender=members.Sender(conn.client(), conn.store, kind="users", batch_size=20))
+    run_id = sync.start(sync.plan("add"))
+    sync.run(run_id, should_stop=lambda: Uploads(conn.store).get(run_id).accepted >= 20)  # the tab was closed
+    assert Uploads(conn.store).get(run_id).pending == 30
+
+    at = page("uploads")  # a new browser session: no table in memory
+    assert frame_with(at, "Upload").set_index("Upload").loc[run_id, "State"] == "paused"
+    assert "Upload the same file again on **People segments**" in texts(at)
+    assert not [b for b in at.button if b.key == f"uploads_resume_{run_id}"]
+    at.button(key=f"uploads_open_{run_id}").click().run()
+    followed(at, "pages/people.py", "People segments")
+    upload(at, "users", "people.csv", data)
+    assert at.selectbox(key="users_segment").value == made.id  # opened on that segment
+    assert "An unfinished upload to this segment" in texts(at)
+    at.button(key=f"users_resume_{run_id}").click().run()
+    ok(at)
+    assert "**Upload finished.**" in texts(at)
+    run = Uploads(conn.store).get(run_id)
+    assert run.state == "done" and run.accepted == 50
+    assert stored_emails(env.url, made.id) == {sha(m.email) for m in world.members[800:850]}
+
+
+def test_a_different_file_pauses_the_resume_saying_so(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    account = next(a for a in portfolio.accounts_of(conn)[0].manageable)
+    made = segments.create(conn.client(), account_urn=account.urn, name="Half done", kind="users")
+    prepared = prepare(people_csv(world, 900, 920), "users")
+    sync = Sync(conn.client(), conn.store, prepared, Target(made.id, made.name, account.urn, "users"))
+    run_id = sync.start(sync.plan("add"))  # the app stopped before the first batch: "running", nobody sends it
+    at = page("uploads")
+    assert frame_with(at, "Upload").set_index("Upload").loc[run_id, "State"] == "interrupted"
+    at.button(key=f"uploads_open_{run_id}").click().run()
+    followed(at, "pages/people.py", "People segments")
+    upload(at, "users", "other.csv", people_csv(world, 950, 960))
+    at.button(key=f"users_resume_{run_id}").click().run()
+    ok(at)
+    assert "**Upload paused** with 20 of 20 still to send." in texts(at)
+    assert "Upload the same file again to resume" in texts(at)
+    assert stored_emails(env.url, made.id) == set()
+
+
+def test_removals_resume_without_the_file(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    account = next(a for a in portfolio.accounts_of(conn)[0].manageable)
+    made = segments.create(conn.client(), account_urn=account.urn, name="Hashed only", kind="users")
+    target = Target(made.id, made.name, account.urn, "users")
+    emails_only = prepare(people_csv(world, 1000, 1020, names=False), "users")
+    sync = Sync(conn.client(), conn.store, emails_only, target)
+    assert sync.run(sync.start(sync.plan("add"))).accepted == 20
+    leaving = prepare(people_csv(world, 1000, 1010, names=False), "users")
+    removal = Sync(conn.client(), conn.store, leaving, target)
+    remove_id = removal.start(removal.plan("remove"))  # cut off before sending
+    adding = Sync(conn.client(), conn.store, prepare(people_csv(world, 1100, 1105, names=False), "users"), target)
+    add_id = adding.start(adding.plan("add"))  # cut off too: additions need the file
+
+    at = page("uploads")
+    assert "no file is needed" in texts(at)
+    assert not [b for b in at.button if b.key == f"uploads_resume_{add_id}"]
+    at.button(key=f"uploads_resume_{remove_id}").click().run()
+    ok(at)
+    assert "**Upload finished.**" in texts(at)
+    assert "Per-row results need the table" in texts(at)
+    assert stored_emails(env.url, made.id) == {sha(m.email) for m in world.members[1010:1020]}

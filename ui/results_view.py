@@ -1,0 +1,115 @@
+"""Steps 6 and 7's results: what LinkedIn accepted and rejected, per member and per row of the
+table, the results file, and the segment as LinkedIn reports it after the upload."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import streamlit as st
+
+from linkedin import portfolio
+from linkedin.connection import Connection
+from linkedin.errors import LinkedInError, NotFound
+from linkedin.segments import Segment, rate_text
+from linkedin.sync import results
+from linkedin.uploads import Run, Uploads
+from ui import session
+
+if TYPE_CHECKING:
+    from ui.sending import Job
+
+
+def refresh_segment(conn: Connection, job: Job) -> None:
+    """Read the segment again (a history snapshot), and drop the dashboard's cached lists."""
+    try:
+        job.segment_read = ("ok", portfolio.reread(conn, job.target.segment_id))
+    except NotFound:
+        job.segment_read = ("gone", None)
+    except LinkedInError as err:
+        job.segment_read = ("error", err.explain())
+    portfolio.CACHE.forget(portfolio.member_key(conn))  # the Audiences page reads the new counts
+
+
+def outcome(job: Job, run: Run) -> tuple[dict[tuple[str, str], int], pd.DataFrame | None]:
+    """Members by (action, status) for the run, and one row per input row (``sync.results``)
+    when the table is here; recomputed only when the run moved."""
+    if job.result_cache is None or job.result_cache[0] != run.updated_at:
+        store = session.store()
+        by: dict[tuple[str, str], int] = {}
+        for action, status, _, _ in Uploads(store).results(run.id).values():
+            by[(action, status)] = by.get((action, status), 0) + 1
+        frame = results(job.prepared, store, run.id) if job.prepared is not None else None
+        job.result_cache = (run.updated_at, (by, frame))
+    return job.result_cache[1]
+
+
+def render(conn: Connection, job: Job, run: Run) -> None:
+    """Accepted, rejected by LinkedIn, rejected locally, the results file, the segment now."""
+    by, frame = outcome(job, run)
+    st.markdown("**Members sent**")
+    a, b, c, d = st.columns(4)
+    a.metric("Added", f"{by.get(('ADD', 'accepted'), 0):,}", help="ADDs LinkedIn accepted")
+    b.metric("Removed", f"{by.get(('REMOVE', 'accepted'), 0):,}", help="REMOVEs LinkedIn accepted")
+    c.metric("Rejected by LinkedIn", f"{run.rejected:,}")
+    d.metric("Still to send", f"{run.pending:,}")
+    if frame is None:
+        st.caption("Per-row results need the table this upload was sent from; the counts above are per member.")
+    else:
+        counts = frame["result"].value_counts()
+        st.markdown("**Rows of your table**")
+        a, b, c, d = st.columns(4)
+        a.metric("Rows accepted", f"{int(counts.get('accepted by LinkedIn', 0)):,}",
+                 help="Rows LinkedIn accepted, duplicates of an accepted row included")
+        b.metric("Rows rejected by LinkedIn", f"{int(counts.get('rejected by LinkedIn', 0)):,}")
+        c.metric("Rows rejected locally", f"{int(counts.get('rejected locally', 0)):,}",
+                 help="Rows with nothing LinkedIn can match on: never sent (see the quality report)")
+        d.metric("Not sent: no change", f"{int(counts.get('not sent (no change needed)', 0)):,}",
+                 help="Already sent to the segment (add, mirror): left alone")
+        duplicates = int(frame["message"].str.startswith("duplicate of row").sum())
+        if duplicates:
+            st.caption(f"{duplicates:,} row(s) repeat an earlier row: they share its result and were not sent twice.")
+        outside = by.get(("REMOVE", "accepted"), 0) - int(((frame["action"] == "REMOVE")
+                                                           & (frame["result"] == "accepted by LinkedIn")).sum())
+        if run.mode == "mirror" and outside > 0:
+            st.caption(f"{outside:,} member(s) removed are not in this table: the app had sent them earlier.")
+        refused = frame[frame["result"] == "rejected by LinkedIn"]
+        if len(refused):
+            st.markdown("**Rows LinkedIn rejected**, with its reason:")
+            st.dataframe(refused, hide_index=True, width="stretch", key=f"{job.kind}_refused",
+                         column_config={"row": st.column_config.NumberColumn("Row", format="%d"),
+                                        "http_status": st.column_config.NumberColumn("HTTP", format="%d")})
+        st.download_button(
+            "Download the results (CSV)", lambda: frame.to_csv(index=False).encode("utf-8"),
+            file_name=f"results-{run.id}.csv", mime="text/csv", key=f"{job.kind}_results_csv",
+            icon=":material/download:", on_click="ignore",
+            help="One line per row of your table: what happened to it (row numbers as your spreadsheet shows them)",
+        )
+    if run.accepted:
+        render_segment_now(conn, job)
+
+
+def render_segment_now(conn: Connection, job: Job) -> None:
+    """The segment as LinkedIn reports it after the upload, with a way to read it again."""
+    st.markdown(f"**“{job.target.name}” on LinkedIn now**")
+    if st.button("Read the segment again", key=f"{job.kind}_reread", icon=":material/refresh:"):
+        refresh_segment(conn, job)
+    if job.segment_read is None:
+        refresh_segment(conn, job)
+    state, payload = job.segment_read
+    if state == "gone":
+        st.info("LinkedIn does not show this segment yet (a new segment takes a moment); read it again shortly.")
+    elif state == "error":
+        st.warning(f"The segment could not be read again: {payload}")
+    else:
+        seg: Segment = payload  # type: ignore[assignment]
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric("Status", seg.status or "none")
+        c2.metric("Input", f"{seg.input_count:,}" if seg.input_count is not None else "n/a")
+        c3.metric("Match rate", rate_text(seg.match_rate))
+        c4.metric("Audience size", f"{seg.audience_size:,}" if seg.audience_size is not None else "n/a")
+        ready = seg.readiness
+        st.caption(f"{ready.label.capitalize()}: {ready.reason} LinkedIn updates the counts after it has "
+                   "processed the upload, which takes a while.")
+    st.page_link("pages/audiences.py", label="Open Audiences: the segment's history shows this change",
+                 icon=":material/groups:")

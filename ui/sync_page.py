@@ -1,0 +1,130 @@
+"""The People segments and Company segments pages (MA-105, MA-106, MA-107): one body, two kinds.
+
+Top to bottom, each step once the previous one is done: 1. bring a table, 2. its quality
+report, 3. the segment, 4. add / remove / mirror with the preview, then 5-7 sending,
+pauses and results (``ui.sending``). The prepared table and the run id live in
+``st.session_state``; the library does the work.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from linkedin import sync as sync_mod
+from linkedin.connection import Connection
+from linkedin.preparation import Prepared
+from linkedin.sync import Sync, Target
+from linkedin.uploads import Uploads
+from ui import quality_report, segment_picker, sending, session, table_input
+from ui.format import when
+from ui.sending import Job
+
+TITLES = sending.PAGE_TITLES
+INTROS = {
+    "users": "Create and keep contact segments in sync from a table of people: hashed emails, Google ad ids, "
+             "names, titles, companies and countries. Nothing is sent before you have seen the report and the preview; "
+             "raw emails never leave this server session and are never written to disk.",
+    "companies": "Create and keep company segments (account-based marketing) in sync from a table of companies: "
+                 "names, websites, email domains, LinkedIn page URLs, tickers, industries and locations.",
+}
+MODES = ("add", "remove", "mirror")
+
+
+def _mode_label(kind: str):
+    who = sending.KIND_WORDS[kind]
+    labels = {"add": f"Add the table's {who}", "remove": f"Remove the table's {who}",
+              "mirror": "Mirror: make the segment equal to the table"}
+    return lambda m: labels[m]
+
+
+def render(kind: str) -> None:
+    st.title(TITLES[kind])
+    st.caption(INTROS[kind])
+    conn = session.connection()
+    if conn is None:
+        st.info("Connect LinkedIn first: segments live in your ad accounts.")
+        st.stop()
+
+    st.subheader("1. Bring a table")
+    loaded = table_input.bring(kind)
+    prepared = None
+    if loaded is not None:
+        columns = table_input.mapping(kind, loaded)
+        opts = table_input.options(kind)
+        if columns is not None:
+            prepared = table_input.prepare(kind, loaded, columns, opts)
+    if prepared is not None:
+        st.subheader("2. Check the data" if kind == "users" else "2. Check the match keys")
+        quality_report.render(kind, prepared)
+        st.subheader("3. Choose the segment")
+        target = segment_picker.pick(kind, conn)
+        if target is not None:
+            _unfinished(kind, prepared, loaded.table.source, target)
+            st.subheader("4. Add, remove or mirror")
+            _preview_and_send(kind, conn, prepared, loaded.table.source, target)
+    sending.render_job(conn, kind)
+
+
+def _unfinished(kind: str, prepared: Prepared, source: str, target: Target) -> None:
+    """Uploads to this segment that stopped before the end: offer to resume them with this table."""
+    job: Job | None = st.session_state.get(sending.job_key(kind))
+    runs = [r for r in Uploads(session.store()).all(limit=200)
+            if r.kind == kind and r.segment_id == str(target.segment_id) and sending.can_resume(r)
+            and not (job is not None and job.run_id == r.id)]
+    for run in runs:
+        with st.container(border=True):
+            st.warning(
+                f"**An unfinished upload to this segment** ({run.mode}, upload {run.id}, last change "
+                f"{when(run.updated_at, st.context.timezone)}): {run.pending:,} of {run.total:,} still to send, "
+                f"{run.accepted:,} accepted. {run.message or ''}", icon=":material/pause_circle:")
+            st.caption("Resume it with the table above, which must be the same file: what LinkedIn already accepted "
+                       "is not sent again; members this table does not have pause the upload again, saying so.")
+            if st.button("Resume this upload with this table", key=f"{kind}_resume_{run.id}",
+                         icon=":material/play_arrow:"):
+                sending.start_job(Job(run.id, kind, target, prepared, source))
+                st.rerun()
+
+
+def _preview_and_send(kind: str, conn: Connection, prepared: Prepared, source: str, target: Target) -> None:
+    last = st.session_state.setdefault(f"sync.{kind}.last", {})
+    if f"{kind}_mode" not in st.session_state and last.get("mode") in MODES:
+        st.session_state[f"{kind}_mode"] = last["mode"]  # back on the page: the mode last chosen
+    mode = st.radio("What should happen to the segment?", MODES, key=f"{kind}_mode", horizontal=True,
+                    format_func=_mode_label(kind))
+    last["mode"] = mode
+    store = session.store()
+    plan = sync_mod.plan(store, prepared, target, mode)
+    m1, m2, m3, m4 = st.columns(4)
+    m1.metric("To add", f"{len(plan.add):,}")
+    m2.metric("To remove", f"{len(plan.remove):,}")
+    m3.metric("Unchanged", f"{len(plan.unchanged):,}", help="Already sent to this segment by this app")
+    m4.metric("Sent by this app after", f"{plan.size_after:,}", delta=plan.size_after - plan.ledger_size or None)
+    st.caption(f"The preview comes from the app's ledger of what it sent to “{target.name}” ({plan.ledger_size:,} "
+               "hashed keys now). Mirror removes only members this app sent; members added by other tools stay.")
+    job: Job | None = st.session_state.get(sending.job_key(kind))
+    if job is not None and job.target.segment_id == target.segment_id and job.prepared is prepared and plan.add:
+        previous = Uploads(store).get(job.run_id)
+        if previous is not None and previous.rejected:
+            st.caption(f"{previous.rejected:,} of these were rejected by LinkedIn in the last upload (see the results "
+                       "below): sending them again gives the same answer unless the rows are fixed.")
+    for warning in sync_mod.warnings(plan, target):
+        st.warning(warning, icon=":material/warning:")
+
+    if job is not None and job.active:
+        st.info("An upload is being sent: see below.", icon=":material/sync:")
+        return
+    if not plan.add and not plan.remove:
+        st.info(f"Nothing to send: “{target.name}” already has every row of this table, as far as this app "
+                "sent it.", icon=":material/check:")
+        return
+    confirmed = True
+    if plan.remove:
+        confirmed = st.checkbox(
+            f"Yes, remove {len(plan.remove):,} {sending.KIND_WORDS[kind]} from “{target.name}”",
+            key=f"{kind}_confirm_{mode}_{len(plan.remove)}",
+        )
+    if st.button("Send to LinkedIn", key=f"{kind}_send", type="primary", icon=":material/send:",
+                 disabled=not confirmed, help=None if confirmed else "Confirm the removal first"):
+        run_id = Sync(conn.client(), store, prepared, target).start(plan)
+        sending.start_job(Job(run_id, kind, target, prepared, source))
+        st.rerun()

@@ -1,0 +1,173 @@
+"""Step 1: bring a table (upload or paste), see how its columns map, fix the mapping, prepare it.
+
+The table read and the table prepared stay in ``st.session_state`` (memory only) so that
+reruns, and coming back to the page, cost nothing and lose nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+
+import streamlit as st
+
+from linkedin import preparation
+from linkedin import table as tables
+from linkedin.preparation import Prepared
+from linkedin.table import ColumnMap, Table, TableError
+
+log = logging.getLogger(__name__)
+
+NONE = ""  # "not used" in the mapping selectboxes
+UPLOAD, PASTE = "Upload a file", "Paste"
+TYPES = ["csv", "tsv", "txt", "xlsx"]
+TEMPLATE_NAMES = {"users": "contact", "companies": "company"}
+LABELS = {**tables.LABELS, "email": "Email (its domain names the company)"}
+EXAMPLES = {
+    "users": "email,firstname,lastname\nana.silva@example.com,Ana,Silva\n...",
+    "companies": "companyname,companywebsite\nContoso,contoso.com\n...",
+}
+
+
+@dataclass
+class Loaded:
+    """A table read in this session, and the mapping last used with it."""
+
+    id: str
+    table: Table
+    mapping: ColumnMap
+    prepared_key: tuple | None = None
+    prepared: Prepared | None = None
+
+
+def _key(kind: str) -> str:
+    return f"sync.{kind}.loaded"
+
+
+def map_key(kind: str, field: str) -> str:
+    return f"{kind}_map_{field}"
+
+
+def _read(source_id: str, name: str, data: bytes | str, kind: str) -> Loaded | None:
+    """Read a new table; a problem becomes one specific message (which row, what was expected)."""
+    try:
+        table = tables.read_text(data, name=name) if isinstance(data, str) else tables.read(data, name=name)
+    except TableError as err:
+        st.error(f"**{name} could not be read.** {err}", icon=":material/error:")
+        return None
+    except Exception as err:  # a file no reader expected (a broken .xlsx, ...): say so, never a traceback
+        log.warning("could not read an uploaded table: %s", type(err).__name__)
+        st.error(f"**{name} could not be read** as a CSV or Excel .xlsx file ({type(err).__name__}: {err}). "
+                 "Save it as CSV (UTF-8) or .xlsx and upload that.", icon=":material/error:")
+        return None
+    guessed = tables.guess_columns(table, kind)
+    for field in tables.FIELDS[kind]:  # the mapping widgets start from the guess for a new table
+        st.session_state[map_key(kind, field)] = guessed.get(field) or NONE
+    return Loaded(source_id, table, guessed)
+
+
+def _source(kind: str) -> tuple[str, str, bytes | str] | None:
+    """(id, name, content) of what the analyst gave now, or None."""
+    how = st.radio("How do you bring the table?", [UPLOAD, PASTE], horizontal=True, key=f"{kind}_how",
+                   label_visibility="collapsed")
+    if how == UPLOAD:
+        upload = st.file_uploader(
+            "CSV (any delimiter and encoding) or Excel .xlsx", type=TYPES, key=f"{kind}_file",
+            help="LinkedIn's own template is recognised as is; other headers are mapped where obvious.",
+        )
+        if upload is not None:
+            return f"file:{upload.file_id}", upload.name, upload.getvalue()
+        return None
+    text = st.text_area("Paste rows (with or without a header; copied from a spreadsheet works too)",
+                        key=f"{kind}_paste", height=150, placeholder=EXAMPLES[kind])
+    if text.strip():
+        return "paste:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24], "pasted text", text
+    return None
+
+
+def bring(kind: str) -> Loaded | None:
+    """The table for this kind: new from the widgets, else the one loaded earlier in this session."""
+    given = _source(kind)
+    held: Loaded | None = st.session_state.get(_key(kind))
+    if given is not None and (held is None or held.id != given[0]):
+        held = _read(*given, kind=kind)
+        st.session_state[_key(kind)] = held
+        if held is None:
+            return None
+    if held is None:
+        return None
+    if given is None:
+        left, right = st.columns([5, 1])
+        left.caption(f"Using **{held.table.source}** ({held.table.num_rows:,} rows), loaded earlier in this session.")
+        if right.button("Clear", key=f"{kind}_clear", icon=":material/close:"):
+            st.session_state.pop(_key(kind), None)
+            st.rerun()
+    return held
+
+
+def mapping(kind: str, loaded: Loaded) -> ColumnMap | None:
+    """The detected mapping, a selectbox per LinkedIn field to fix it, and what is ignored."""
+    table = loaded.table
+    other = tables.COMPANIES if kind == tables.USERS else tables.USERS
+    if tables.is_template(table, kind):
+        st.success(f"LinkedIn's {TEMPLATE_NAMES[kind]} template recognised: every column maps as is.",
+                   icon=":material/verified:")
+    elif tables.is_template(table, other) or tables.guess_kind(table) == other:
+        st.warning(f"This looks like a list of {'companies' if other == tables.COMPANIES else 'people'}: "
+                   f"the {'Company' if other == tables.COMPANIES else 'People'} segments page takes those. "
+                   "Check the mapping below if it really is this kind.", icon=":material/swap_horiz:")
+    fields = tables.FIELDS[kind]
+    for field in fields:  # back on the page after visiting another: the mapping last used
+        key = map_key(kind, field)
+        if key not in st.session_state or st.session_state[key] not in (NONE, *table.columns):
+            st.session_state[key] = loaded.mapping.get(field) or NONE
+    with st.expander(f"Column mapping: {len([f for f in fields if st.session_state[map_key(kind, f)]])} LinkedIn "
+                     f"field(s) from {len(table.columns)} column(s) of {table.source}",
+                     expanded=not tables.is_template(table, kind), icon=":material/table_chart:"):
+        st.caption("Each LinkedIn field takes one column of your table; pick “not used” to leave a field out.")
+        grid = st.columns(4)
+        for i, field in enumerate(fields):
+            grid[i % 4].selectbox(LABELS.get(field, field), [NONE, *table.columns], key=map_key(kind, field),
+                                  format_func=lambda c: "— not used —" if c == NONE else c)
+        st.caption(f"First rows of {table.source} (as read):")
+        st.dataframe(table.head(5), width="stretch", key=f"{kind}_head")
+    chosen = {f: st.session_state[map_key(kind, f)] for f in fields}
+    try:
+        columns = ColumnMap.of(kind, chosen)
+    except TableError as err:
+        st.error(f"**The mapping needs fixing:** {err}. Pick a different column for one of them.",
+                 icon=":material/error:")
+        return None
+    loaded.mapping = columns
+    return columns
+
+
+def options(kind: str) -> dict:
+    """Preparation options (IDFAs are sent only when asked: LinkedIn's support is uncertain)."""
+    with st.expander("Options", icon=":material/tune:"):
+        fixes = st.checkbox("Change country names and 3-letter codes to ISO 2-letter codes (e.g. Germany → DE)",
+                            value=True, key=f"{kind}_fixes")
+        idfa = sha512 = False
+        if kind == tables.USERS:
+            idfa = st.checkbox("Send Apple IDFAs (LinkedIn's support of APPLE_IDFA is uncertain)", value=False,
+                               key=f"{kind}_idfa")
+            sha512 = st.checkbox("Also send each plain email's SHA-512 hash (SHA512_EMAIL) besides its SHA-256",
+                                 value=False, key=f"{kind}_sha512")
+    return {"allow_idfa": idfa, "apply_fixes": fixes, "also_sha512": sha512}
+
+
+def prepare(kind: str, loaded: Loaded, columns: ColumnMap, opts: dict) -> Prepared | None:
+    """The prepared table for this mapping and these options (prepared once, kept in memory)."""
+    key = (loaded.id, columns.pairs, *sorted(opts.items()))
+    if loaded.prepared_key == key and loaded.prepared is not None:
+        return loaded.prepared
+    try:
+        with st.spinner(f"Checking {loaded.table.num_rows:,} rows…"):
+            prepared = preparation.prepare(loaded.table, kind, mapping=columns, **opts)
+    except TableError as err:
+        st.error(f"**Nothing can be sent yet:** {err}. Map a column to one of these fields above.",
+                 icon=":material/error:")
+        return None
+    loaded.prepared_key, loaded.prepared = key, prepared
+    return prepared
