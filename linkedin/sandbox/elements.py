@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .matching import page_key
+from .matching import company_name_key, name_key, page_key
 from .settings import SandboxSettings
 
 ACTIONS = ("ADD", "REMOVE")
@@ -51,6 +51,7 @@ class Rules:
         self.google_aid_max = settings.google_aid_max_length
         self.stock_symbol = settings.stock_symbol
         self.industries = settings.industries_shape
+        self.name_only = settings.name_only_users == "accept"
 
 
 def _hash_problem(id_type: str, value: str, length: int) -> str | None:
@@ -120,6 +121,18 @@ def check_user(element: Any, rules: Rules) -> UserElement | str:
     if not element.keys() <= USER_FIELDS:
         return _unknown(element, USER_FIELDS)
     user_ids = element.get("userIds")
+    if user_ids in (None, []) and rules.name_only:
+        # [P] "No valid ID -> names required" (Tealium): a person known by name alone is kept
+        # under a NAME pseudo-id so that a later REMOVE by the same names finds them.
+        first, last = element.get("firstName"), element.get("lastName")
+        if not (isinstance(first, str) and first.strip() and isinstance(last, str) and last.strip()):
+            return "without userIds, firstName and lastName are required"
+        problem = _optional_text(element, USER_LIMITS)
+        if problem:
+            return problem
+        company = element.get("company") if isinstance(element.get("company"), str) else ""
+        pseudo = "\t".join((name_key(first), name_key(last), company_name_key(company)))
+        return action, [("NAME", pseudo)], first, last, element.get("company")
     if type(user_ids) is not list or not user_ids:
         return "userIds must be a non-empty array of {idType, idValue}"
     ids: list[tuple[str, str]] = []

@@ -125,7 +125,8 @@ class Matcher:
     def match_user(self, ids: list[tuple[str, str]], first: str | None, last: str | None, company: str | None) -> int:
         """The member index this person element matches, or NO_MATCH."""
         for id_type, value in ids:
-            found = self._user[id_type].get().get(value, NO_MATCH)
+            index = self._user.get(id_type)  # NAME pseudo-ids have no index: names decide below
+            found = NO_MATCH if index is None else index.get().get(value, NO_MATCH)
             if found >= 0:
                 return found
         if first and last and company:

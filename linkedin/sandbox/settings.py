@@ -30,6 +30,7 @@ _CHOICES = {
     "element_error_shape": ("message", "error"),
     "stock_symbol": ("accepted", "ignored", "rejected"),
     "industries_shape": ("string", "list", "either"),
+    "name_only_users": ("accept", "reject"),
 }
 
 
@@ -94,6 +95,8 @@ class SandboxSettings:
     users_calls_per_minute: int = 600  # per member; [D] §12.4 (500 in older versions)
     companies_calls_per_minute: int = 300  # per member
     apple_idfa_accepted: bool = False  # [U] §12.1
+    # [P] people with no id but first + last name (+ company): "accept" or "reject"
+    name_only_users: str = "accept"
     google_aid_max_length: int = 32  # [C/P] "plain, at most 32 characters, lower case"
     # [P] §12.5: per-element errors as {"status", "message", "batchIndex"} ("message")
     # or {"status", "error": {"message"}, "batchIndex"} ("error").

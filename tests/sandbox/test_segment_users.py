@@ -102,7 +102,7 @@ def test_per_element_results_and_partial_validation(sandbox, token, world):
         {"status": 201},
         {"status": 400, "message": "SHA256_EMAIL idValue must be lower-case hex", "batchIndex": 1},
         {"status": 201},
-        {"status": 400, "message": "userIds must be a non-empty array of {idType, idValue}", "batchIndex": 3},
+        {"status": 400, "message": "without userIds, firstName and lastName are required", "batchIndex": 3},
     ]}
     sandbox.settings(element_error_shape="error")
     r = send(sandbox, token, sid, [add(bad)])
@@ -136,7 +136,8 @@ H = sha256("x@y.example")
     ({"action": "ADD", "userIds": [{"idType": "SHA256_EMAIL", "idValue": 5}]}, "SHA256_EMAIL idValue must be a string"),
     ({"action": "ADD", "userIds": [{"idType": "SHA256_EMAIL", "idValue": H, "x": 1}]},
      "each userIds entry must be exactly {idType, idValue}"),
-    ({"action": "ADD", "userIds": []}, "userIds must be a non-empty array of {idType, idValue}"),
+    ({"action": "ADD", "userIds": []}, "without userIds, firstName and lastName are required"),
+    ({"action": "ADD", "userIds": {"idType": "SHA256_EMAIL"}}, "userIds must be a non-empty array of {idType, idValue}"),
     ({"action": "ADD", "userId": {"idType": "SHA256_EMAIL", "idValue": H}}, "unrecognized field 'userId'"),
     (add(H, action="UPSERT"), "action must be ADD or REMOVE"),
     ({"userIds": [{"idType": "SHA256_EMAIL", "idValue": H}]}, "action must be ADD or REMOVE"),
@@ -363,3 +364,23 @@ def test_a_big_upload_is_fast_and_exact(sandbox, token, world):
     assert elapsed < 10, elapsed
     held = members(sandbox, sid)
     assert held["counts"]["input"] == 50_000 and held["keys"]["SHA256_EMAIL"] == sorted(hashes)
+
+
+def test_people_known_by_name_alone(sandbox, token, world):
+    """[P] "no valid ID -> names required": first + last name (+ company) match; a setting refuses them."""
+    sid = new_segment(sandbox, token, world)
+    someone = people(world, 1)[0]
+    by_name = {"action": "ADD", "userIds": [], "firstName": someone.first_name, "lastName": someone.last_name,
+               "company": someone.employer}
+    no_ids_key = {k: v for k, v in by_name.items() if k != "userIds"}
+    half = {"action": "ADD", "firstName": someone.first_name}
+    answer = send(sandbox, token, sid, [by_name, no_ids_key, half]).json()["elements"]
+    assert [e["status"] for e in answer] == [201, 201, 400]
+    assert answer[2]["message"] == "without userIds, firstName and lastName are required"
+    held = members(sandbox, sid)
+    assert held["counts"]["input"] == 1 and held["matched_members"] == 1
+    remove = {**by_name, "action": "REMOVE", "firstName": someone.first_name.upper()}
+    assert send(sandbox, token, sid, [remove]).json() == {"elements": [{"status": 201}]}
+    assert members(sandbox, sid)["counts"]["input"] == 0
+    sandbox.settings(name_only_users="reject")
+    assert send(sandbox, token, sid, [by_name]).json()["elements"][0]["status"] == 400
