@@ -90,7 +90,7 @@ class Ledger:
         seg = str(segment_id)
         now = time.time()
         entries = list(entries)
-        with self.store.lock, self.store.db.conn:
+        with self.store.lock, self.store.db.atomic():
             if action == "ADD":
                 self.store.db["ledger"].upsert_all(
                     ({"segment_id": seg, "key": k, "ids": json.dumps(ids, sort_keys=True), "sent_at": now} for k, ids in entries),

@@ -84,7 +84,7 @@ class Uploads:
         """Write a new run and all its (key, action) items as pending; returns the run id."""
         run_id = uuid.uuid4().hex[:12]
         now = time.time()
-        with self.store.lock, self.store.db.conn:
+        with self.store.lock, self.store.db.atomic():
             total = 0
             conn = self.store.db.conn
             batch: list[tuple] = []
@@ -116,7 +116,7 @@ class Uploads:
 
     def mark(self, run_id: str, results: Iterable[tuple[int, str, int | None, str | None]]) -> None:
         """Record LinkedIn's answer per item: (seq, accepted|rejected, HTTP status, message)."""
-        with self.store.lock, self.store.db.conn:
+        with self.store.lock, self.store.db.atomic():
             self.store.db.conn.executemany(
                 "update run_items set status = ?, http_status = ?, message = ? where run_id = ? and seq = ?",
                 [(status, http, msg, run_id, seq) for seq, status, http, msg in results],

@@ -33,7 +33,7 @@ class Runs:
 
     def save(self, run: Run, *, owner: str) -> None:
         """Keep ``run`` for ``owner``, then forget that owner's runs beyond the newest ``keep``."""
-        with self.store.lock, self.store.db.conn:
+        with self.store.lock, self.store.db.atomic():
             self.store.db[TABLE].upsert({
                 "id": run.id, "owner": owner, "started_at": run.started_at, "finished_at": run.finished_at,
                 "sandbox": int(run.sandbox), "writing": int(run.writing), "passed": run.passed, "failed": run.failed,

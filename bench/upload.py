@@ -1,0 +1,117 @@
+"""Benchmark: upload N contacts (default 1,000,000) to a USER segment of the sandbox.
+
+Starts the sandbox as its own process (``python -m linkedin sandbox``), signs in as the
+demo member, generates the contact file with ``bench/make_data.py``, prepares it, creates
+a segment and syncs it with the same code as the app (``linkedin.sync``). Prints the
+number of batch calls against the goal of exactly ceil(N / 5000) when nothing fails, and
+the time of each phase.
+
+    .venv/bin/python bench/upload.py [--rows 1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from linkedin import accounts, segments  # noqa: E402
+from linkedin.client import RetryPolicy  # noqa: E402
+from linkedin.config import Settings  # noqa: E402
+from linkedin.connection import Connection  # noqa: E402
+from linkedin.members import MAX_BATCH  # noqa: E402
+from linkedin.preparation import prepare  # noqa: E402
+from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET  # noqa: E402
+from linkedin.sandbox_login import sign_in  # noqa: E402
+from linkedin.store import Store  # noqa: E402
+from linkedin.sync import Sync, Target  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
+
+
+def start_sandbox(port: int) -> subprocess.Popen:
+    proc = subprocess.Popen([sys.executable, "-m", "linkedin", "sandbox", "--port", str(port), "--log-level", "warning"],
+                            cwd=ROOT)
+    for _ in range(300):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/_sandbox/state", timeout=1)
+            return proc
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    proc.kill()
+    raise SystemExit("the sandbox did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    port = free_port()
+    proc = start_sandbox(port)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        # A million rows are 200 calls: above LinkedIn's 600 a minute only if sent in under 20 s.
+        requests.post(f"{url}/_sandbox/settings", json={"segment_visibility_delay_seconds": 0}, timeout=10)
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = Settings(client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, api_base_url=url,
+                                oauth_base_url=url, redirect_uri="http://127.0.0.1/cb", cookie_secret="b" * 40,
+                                db_path=os.path.join(tmp, "bench.db"), sandbox=True)
+            store = Store(settings.db_path)
+            conn = Connection(settings, store, "bench")
+            conn.connect(sign_in(settings), member_urn=None, member_name="bench")
+            client = conn.client(retry=RetryPolicy(tries=5, base=0.5))
+
+            # Created first: LinkedIn wants 5 s between creating a segment and adding members,
+            # which the file generation and the preparation cover.
+            account = next(a.urn for a in accounts.load(client).accounts if a.can_manage and a.status == "ACTIVE")
+            created = segments.create(client, account_urn=account, name=f"Bench {args.rows:,}", kind="users")
+            target = Target(created.id, created.name, account, "users", created_at=created.created_at)
+
+            csv_path = os.path.join(tmp, "contacts.csv")
+            t = time.perf_counter()
+            subprocess.run([sys.executable, str(ROOT / "bench" / "make_data.py"), "contacts", "--rows", str(args.rows),
+                            "--out", csv_path], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+            generate = time.perf_counter() - t
+
+            t = time.perf_counter()
+            prepared = prepare(csv_path, "users")
+            prep = time.perf_counter() - t
+
+            sync = Sync(client, store, prepared, target)
+            t = time.perf_counter()
+            plan = sync.plan("add")
+            run_id = sync.start(plan)
+            record = time.perf_counter() - t
+
+            calls_before = client.calls
+            t = time.perf_counter()
+            run = sync.run(run_id)
+            send = time.perf_counter() - t
+            batch_calls = client.calls - calls_before
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+    expected = math.ceil(len(prepared) / MAX_BATCH)
+    print(f"rows in file:               {args.rows:>12,}")
+    print(f"elements to send (unique):  {len(prepared):>12,}")
+    print(f"accepted / rejected:        {run.accepted:>12,} / {run.rejected:,}  (state {run.state})")
+    print(f"batch calls:                {batch_calls:>12,}  (goal ceil(N/5000) = {expected:,}: "
+          f"{'met' if batch_calls == expected else 'NOT met'})")
+    print(f"generate file:              {generate:>11.1f}s")
+    print(f"prepare:                    {prep:>11.1f}s")
+    print(f"plan + write run down:      {record:>11.1f}s")
+    print(f"send:                       {send:>11.1f}s  ({len(prepared) / send:,.0f} elements/s)")
+
+
+if __name__ == "__main__":
+    main()
