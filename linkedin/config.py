@@ -30,6 +30,9 @@ OPTIONAL_SCOPES: dict[str, str] = {
     "profile": "Your name, so the app can show which member is connected.",
 }
 DEFAULT_SCOPES = tuple(REQUIRED_SCOPES) + tuple(OPTIONAL_SCOPES)
+# LinkedIn gives each approved partner its own ``sourcePlatform`` value for the segments
+# it creates; the sandbox accepts this default (its ``partner_source_platform``).
+DEFAULT_SOURCE_PLATFORM = "MATCHED_AUDIENCES_WORKBENCH"
 
 _ENV = {
     "client_id": "LINKEDIN_CLIENT_ID",
@@ -42,6 +45,7 @@ _ENV = {
     "db_path": "LINKEDIN_DB_PATH",
     "scopes": "LINKEDIN_SCOPES",
     "heartbeat_seconds": "LINKEDIN_HEARTBEAT_SECONDS",
+    "source_platform": "LINKEDIN_SOURCE_PLATFORM",
 }
 
 
@@ -105,6 +109,20 @@ def _read_secrets(path: Path) -> Mapping[str, object]:
         return {}
     section = data.get("linkedin", {})
     return section if isinstance(section, dict) else {}
+
+
+def source_platform(*, environ: Mapping[str, str] | None = None, secrets_path: Path | None = None) -> str:
+    """Our ``sourcePlatform``: LINKEDIN_SOURCE_PLATFORM, else ``source_platform`` in secrets.toml, else the default.
+
+    Read once at import by ``segments`` (which marks the segments that are ours) and by
+    ``load``, so both always agree."""
+    env = os.environ if environ is None else environ
+    value = env.get(_ENV["source_platform"]) or _read_secrets(secrets_path or ROOT / ".streamlit" / "secrets.toml").get(
+        "source_platform")
+    return str(value) if value else DEFAULT_SOURCE_PLATFORM
+
+
+SOURCE_PLATFORM = source_platform()
 
 
 def _cookie_secret(db_path: str) -> str:

@@ -13,16 +13,16 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from linkedin import restli
+from linkedin import config, restli
 from linkedin.client import Client
 from linkedin.errors import MalformedResponse
 
 log = logging.getLogger(__name__)
 
 # The sourcePlatform our app writes on the segments it creates (LinkedIn assigns an enum
-# to each approved partner). Segment creation must use this same constant, so "ours"
-# means exactly "created by this app".
-OUR_SOURCE_PLATFORM = "MATCHED_AUDIENCES_WORKBENCH"
+# to each approved partner; set LINKEDIN_SOURCE_PLATFORM). Segment creation uses this same
+# value, so "ours" means exactly "created by this app".
+OUR_SOURCE_PLATFORM = config.SOURCE_PLATFORM
 
 MIN_AUDIENCE = 300  # LinkedIn serves a segment from 300 matched members (HELP a1489764)
 FIRST_BUILD_HOURS = 48  # the first build takes up to 48 h (matched-audiences FAQ)
