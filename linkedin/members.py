@@ -60,8 +60,12 @@ class Progress:
 
 
 def items_for(plan: Plan) -> list[tuple[str, str]]:
-    """The run's (key, action) items: adds first, so a live segment does not dip under 300 mid-way."""
-    return [(k, "ADD") for k in sorted(plan.add)] + [(k, "REMOVE") for k in sorted(plan.remove)]
+    """The run's (key, action) items: removes first.
+
+    The same person or company can come back under another key (a company now keyed by
+    its page URL instead of its domain): LinkedIn matches both to one member, so removing
+    after adding would remove it for good. Removing first ends with exactly the table."""
+    return [(k, "REMOVE") for k in sorted(plan.remove)] + [(k, "ADD") for k in sorted(plan.add)]
 
 
 class Sender:

@@ -82,7 +82,7 @@ def test_mirror_removes_absent_members_from_the_ledger_identity_without_the_old_
     new = {"k0000001": element(1), "k0000009": element(9)}
     plan = ledger.plan(77, new, "mirror")
     assert plan.summary() == {"add": 1, "remove": 3, "unchanged": 1, "in_ledger": 4, "after": 2}
-    assert items_for(plan)[0] == ("k0000009", "ADD")  # adds go first
+    assert items_for(plan)[-1] == ("k0000009", "ADD")  # removes go first
     responses.add_callback(responses.POST, URL, callback=ok_callback)
     s = sender(store)
     run = s.run(s.start(segment_id=77, segment_name="S", account="a", plan=plan, needs_file=False),
