@@ -153,11 +153,22 @@ class Client:
         if params:
             url += "?" + restli.query(params)
         recovered = False
+        reconnected = False
         attempt = 0
         while True:
             attempt += 1
             try:
                 return self._send(method, url, path, json=json, restli_method=restli_method)
+            except ConnectionFailed:
+                # A pooled keep-alive connection the server closed while idle fails the next
+                # request at once. Reads and BATCH_CREATE (ADD/REMOVE are idempotent: LinkedIn
+                # answers 201 to a repeat) are sent once more on a fresh connection; a create
+                # is not, since it may have reached LinkedIn.
+                if reconnected or not (method == "GET" or restli_method == "BATCH_CREATE"):
+                    raise
+                reconnected = True
+                attempt -= 1
+                log.info("%s %s: connection lost, sending once more", method, path)
             except AuthError as err:
                 if recovered:
                     raise

@@ -262,7 +262,7 @@ def test_an_interrupted_sync_stays_paused_and_resumes(aud, world, users_segment,
 
 
 def test_a_run_of_sha256_emails_resumes_without_the_table(aud, world, users_segment):
-    SandboxControl(world.url).inject_fault("drop", count=1, path_prefix=f"/rest/dmpSegments/{users_segment}/users")
+    SandboxControl(world.url).inject_fault("drop", count=2, path_prefix=f"/rest/dmpSegments/{users_segment}/users")
     paused = aud.sync(people(world, 200, 210, names=False), segment=users_segment, progress=False)
     assert paused.state == "paused" and not paused.run.needs_file and not paused.ok and not paused.needs_consent
     assert "Sync result" in paused._repr_html_() and f"aud.resume(&#x27;{paused.run_id}&#x27;)" in paused._repr_html_()

@@ -436,7 +436,7 @@ def test_a_paused_sync_resumes_with_uploads_resume_and_the_file(world, env, ids,
 
 def test_a_run_of_hashed_emails_resumes_without_its_file(world, env, ids, tmp_path):
     control = SandboxControl(world.url)
-    control.inject_fault("drop", count=1, path_prefix=f"/rest/dmpSegments/{ids['USER']}/users")  # never retried
+    control.inject_fault("drop", count=2, path_prefix=f"/rest/dmpSegments/{ids['USER']}/users")  # sent twice, then paused
     people = people_csv(world, tmp_path / "p.csv", 300, 320, names=False)
     paused = as_json(cli(env, "sync", "users", str(people), "--segment", str(ids["USER"]), "--mode", "add",
                          "--json"))["run"]

@@ -211,3 +211,23 @@ def test_start_count_pages_are_followed_to_the_total():
     responses.get(url + "&start=2&count=2", json={"elements": [{"a": 3}], "paging": {"start": 2, "count": 2, "total": 3}})
     got = list(Client(SETTINGS, StaticToken("T")).elements("/rest/adAccountUsers", params={"q": "authenticatedUser"}, count=2))
     assert got == [{"a": 1}, {"a": 2}, {"a": 3}]
+
+
+@responses.activate
+def test_a_lost_connection_is_retried_once_for_reads_and_batches_but_never_for_a_create():
+    batch = API + "/rest/dmpSegments/7/users"
+    responses.post(batch, body=requests.ConnectionError("reset"))
+    responses.post(batch, json={"elements": []})
+    client = Client(SETTINGS, StaticToken("T"))
+    assert client.post("/rest/dmpSegments/7/users", json={"elements": []}, restli_method="BATCH_CREATE").status == 200
+    assert len(responses.calls) == 2
+
+    responses.post(API + "/rest/dmpSegments", body=requests.ConnectionError("reset"))
+    with pytest.raises(ConnectionFailed):
+        client.post("/rest/dmpSegments", json={"name": "x"})
+    assert len(responses.calls) == 3  # a create may have reached LinkedIn: never sent twice
+
+    responses.get(USERS, body=requests.ConnectionError("reset"))
+    with pytest.raises(ConnectionFailed):
+        client.get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
+    assert len(responses.calls) == 5  # one more try, then the error
