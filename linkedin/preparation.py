@@ -478,7 +478,7 @@ def _dedupe(table: Table, columns: ColumnMap, found: _Identified) -> _Dedupe:
     slot = np.cumsum(found.matchable) - 1  # input position -> index among the matchable rows
     hexes = np.empty(len(positions), dtype="S64")
     for level, where in found.chosen:
-        hexes[slot[where]] = level.hexes(where)
+        _words(hexes)[slot[where]] = _words(level.hexes(where))
     codes = pd.factorize(_fingerprints(hexes))[0] if len(hexes) else np.zeros(0, np.int64)
     first = _first_seen(codes)
     if not first.all():
@@ -495,7 +495,21 @@ def _dedupe(table: Table, columns: ColumnMap, found: _Identified) -> _Dedupe:
         "kept_row": pa.array(rows[positions[first_at[codes[dups]]]], pa.int64()),
     })
     exact = _exact_duplicates(table, columns, positions, codes) if len(dups) else 0
-    return _Dedupe(positions[first], _key_strings(hexes[first]), duplicates, exact)
+    return _Dedupe(positions[first], _key_strings(_take_hexes(hexes, first)), duplicates, exact)
+
+
+def _words(hexes: np.ndarray) -> np.ndarray:
+    """An ``S64`` array seen as rows of eight 64-bit words (no copy), for copying keys around:
+    numpy copies fixed-width bytes one element at a time, several times slower than words
+    (a million keys: 0.14 s against 0.025 s)."""
+    return np.ascontiguousarray(hexes).view(np.uint64).reshape(-1, 8)
+
+
+def _take_hexes(hexes: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``hexes[mask]`` (see ``_words``)."""
+    if mask.all():
+        return hexes
+    return _words(hexes)[mask].view("S64").reshape(-1)
 
 
 def _exact_duplicates(table: Table, columns: ColumnMap, positions: np.ndarray, codes: np.ndarray) -> int:
