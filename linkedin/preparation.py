@@ -31,12 +31,12 @@ The ledger key is the SHA-256 hex of the row's canonical identity, its strongest
 
 Two rows with the same key are the same person or company: the first is sent, the others
 are duplicates (a raw email and its own SHA-256 in one column included). Deduplication runs
-on the keys, right after hashing: see ``_dedupe`` for why that beats deduplicating first.
+on the keys, right after hashing: see ``keys._dedupe`` for why that beats deduplicating first.
 
 Speed: every step is a pyarrow kernel over whole columns except the hashing itself (one
 ``map`` of hashlib over the values, see ``identifiers.hex_digests``) and the building of the
-element dicts, one batch at a time as ``batches`` is consumed. ``bench/prepare.py`` measures
-both against a bare hashlib loop.
+element dicts (``elements``), one batch at a time as ``batches`` is consumed.
+``bench/prepare.py`` measures both against a bare hashlib loop.
 
 Privacy: raw emails exist only in the caller's ``Table`` and in ``quality.issues`` /
 ``quality.rejected`` (for the analyst's own download); ``Prepared`` keeps hashes, ad ids and
@@ -45,10 +45,8 @@ the plain fields LinkedIn asks for, nothing else.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
 
 import numpy as np
@@ -58,19 +56,15 @@ import pyarrow.compute as pc
 
 from linkedin import identifiers as ids
 from linkedin import quality as quality_mod
+from linkedin.columns import COMPANIES, COMPANY_TEMPLATE, KINDS, USER_TEMPLATE, USERS, ColumnMap, guess_columns
+from linkedin.elements import COMPANY_COLUMNS, ID_TYPES, USER_COLUMNS, _build_elements, _mask_of
 from linkedin.identifiers import Checked
+from linkedin.keys import Level, _dedupe, _identify, _prefixed, _prefixed_level, _valid
 from linkedin.quality import Coverage, Quality
-from linkedin.table import COMPANIES, COMPANY_TEMPLATE, KINDS, USER_TEMPLATE, USERS, ColumnMap, Table, TableError
-from linkedin.table import guess_columns, read
+from linkedin.table import Table, TableError, read
 
 BATCH_MAX = 5000  # elements per BATCH_CREATE call (linkedin-api.md §11)
 ACTIONS = ("ADD", "REMOVE")
-ID_TYPES = ("SHA256_EMAIL", "SHA512_EMAIL", "GOOGLE_AID", "APPLE_IDFA")
-USER_COLUMNS = (*ID_TYPES, "firstName", "lastName", "title", "company", "country")
-COMPANY_COLUMNS = (
-    "companyName", "companyWebsiteDomain", "companyEmailDomain", "organizationUrn", "companyPageUrl",
-    "stockSymbol", "industries", "city", "state", "country", "postalCode",
-)
 INDUSTRIES_SHAPES = ("string", "list")  # how `industries` is sent; LinkedIn's shape is uncertain (§7)
 
 T = TypeVar("T")
@@ -222,82 +216,9 @@ class Prepared:
         return out
 
 
-def _mask_of(kind: str, names: Sequence[str]) -> int:
-    everything = USER_COLUMNS if kind == USERS else COMPANY_COLUMNS
-    return sum(1 << everything.index(n) for n in names)
-
-
 def _chunks(positions: np.ndarray, size: int) -> Iterator[np.ndarray]:
     for start in range(0, len(positions), size):
         yield positions[start:start + size]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Building thousands of small dicts triggers the cyclic collector over the whole heap
-    again and again; none of them can form a cycle, so collection waits until the batch is built."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-@lru_cache(maxsize=512)
-def _builder(kind: str, present: tuple[str, ...], industries_list: bool) -> Callable[..., list[dict]]:
-    """A function building elements with exactly the fields in ``present``, one dict literal
-    per element: generated (like dataclasses' own methods) because a literal with fixed keys
-    is the fastest way Python builds a dict, and absent fields must be omitted, not null."""
-    args = [f"c{i}" for i in range(len(present))]
-    names = [f"v{i}" for i in range(len(present))]
-    user_ids, fields = [], []
-    for name, column in zip(names, present):
-        if column in ID_TYPES:
-            user_ids.append(f"{{'idType': {column!r}, 'idValue': {name}}}")
-        elif column == "industries" and industries_list:
-            fields.append(f"'industries': [{name}]")
-        else:
-            fields.append(f"{column!r}: {name}")
-    body = ["'action': action"]
-    if kind == USERS:
-        body.append(f"'userIds': [{', '.join(user_ids)}]")
-    body.extend(fields)
-    element = "{" + ", ".join(body) + "}"
-    if present:
-        source = f"def build(action, {', '.join(args)}):\n    return [{element} for ({', '.join(names)},) in zip({', '.join(args)})]\n"
-    else:
-        source = f"def build(action, n):\n    return [{element} for _ in range(n)]\n"
-    namespace: dict[str, Any] = {}
-    exec(source, namespace)  # noqa: S102 - the source is built from our own column names only
-    return namespace["build"]
-
-
-def _build_elements(kind: str, sub: pa.Table, names: Sequence[str], patterns: np.ndarray, action: str,
-                    industries_list: bool) -> list[dict]:
-    """The elements of ``sub``'s rows, which come sorted by ``patterns`` (the columns each row has)."""
-    n = sub.num_rows
-    if n == 0:
-        return []
-    everything = USER_COLUMNS if kind == USERS else COMPANY_COLUMNS
-    bits = [everything.index(name) for name in names]
-    starts = np.flatnonzero(np.r_[True, patterns[1:] != patterns[:-1]]).tolist()
-    built: list[dict] = []
-    with _gc_paused():
-        values = {name: sub.column(name).to_pylist() for name in names if sub.column(name).null_count < n}
-        whole = len(starts) == 1
-        for start, end in zip(starts, [*starts[1:], n]):
-            pattern = int(patterns[start])
-            present = tuple(name for name, bit in zip(names, bits) if pattern >> bit & 1)
-            build = _builder(kind, present, industries_list)
-            if not present:
-                built.extend(build(action, end - start))
-            elif whole:
-                built.extend(build(action, *(values[name] for name in present)))
-            else:
-                built.extend(build(action, *(values[name][start:end] for name in present)))
-    return built
 
 
 # -- preparing ---------------------------------------------------------------------------------
@@ -358,167 +279,6 @@ def _checks(table: Table, columns: ColumnMap, checkers: dict[str, Callable[[pa.A
         out[field] = checker(table.column(name)) if name else Checked.absent(table.num_rows, field)
     return out
 
-
-def _valid(values: pa.Array) -> np.ndarray:
-    return values.is_valid().to_numpy(zero_copy_only=False)
-
-
-def _prefixed(prefix: str, values: pa.Array) -> pa.Array:
-    return pc.binary_join_element_wise(prefix, values, "")
-
-
-@dataclass(frozen=True)
-class Level:
-    """One kind of identity: which rows have it, and how to spell it for given rows.
-
-    Rows take the first level they have (``_identify``). ``values`` is the identity itself
-    for every row (hashed where it stands, no copy); otherwise ``build(positions)`` spells it.
-    ``is_key``: the identity already is a SHA-256 key (a pre-hashed email)."""
-
-    valid: np.ndarray
-    values: pa.Array | None = None
-    build: Callable[[np.ndarray], pa.Array] | None = None
-    is_key: bool = False
-
-    def identity(self, where: np.ndarray) -> pa.Array:
-        if self.build is not None:
-            return self.build(where)
-        return self.values.take(pa.array(where))
-
-    def hexes(self, where: np.ndarray) -> np.ndarray:
-        """The ledger keys (``S64``) of the rows at ``where``."""
-        if self.is_key:
-            return _hex64(self.identity(where))
-        if self.build is None:
-            mask = np.zeros(len(self.valid), dtype=bool)
-            mask[where] = True
-            return np.frombuffer(ids.hex_digests(self.values, where=mask), dtype="S64")
-        return np.frombuffer(ids.hex_digests(self.build(where)), dtype="S64")
-
-
-@dataclass(frozen=True)
-class _Identified:
-    chosen: list[tuple[Level, np.ndarray]]  # each level with the positions that take it
-    matchable: np.ndarray  # bool per input row
-
-    @property
-    def positions(self) -> np.ndarray:
-        return np.flatnonzero(self.matchable)
-
-
-def _identify(levels: Sequence[Level], n: int) -> _Identified:
-    remaining = np.ones(n, dtype=bool)
-    chosen = []
-    for level in levels:
-        picked = remaining & level.valid
-        if picked.any():
-            chosen.append((level, np.flatnonzero(picked)))
-            remaining &= ~picked
-    return _Identified(chosen, ~remaining)
-
-
-def _prefixed_level(prefix: str, values: pa.Array, transform: Callable[[pa.Array], pa.Array] | None = None) -> Level:
-    def build(where: np.ndarray) -> pa.Array:
-        picked = values.take(pa.array(where))
-        return _prefixed(prefix, transform(picked) if transform else picked)
-    return Level(_valid(values), build=build)
-
-
-def _hex64(keys: pa.Array) -> np.ndarray:
-    """64-character keys as a numpy ``S64`` array, sharing the buffer when the layout allows."""
-    if len(keys) == 0:
-        return np.zeros(0, dtype="S64")
-    if keys.null_count == 0 and keys.type == pa.string():
-        offsets = np.frombuffer(keys.buffers()[1], dtype=np.int32, count=len(keys) + 1, offset=keys.offset * 4)
-        start = int(offsets[0])
-        if offsets[-1] - start == 64 * len(keys) and (np.diff(offsets) == 64).all():
-            return np.frombuffer(keys.buffers()[2], dtype="S64", count=len(keys), offset=start)
-    return np.asarray(keys.to_pylist(), dtype="S64")
-
-
-def _key_strings(hexes: np.ndarray) -> pa.Array:
-    """An ``S64`` array as a pyarrow string array (no copy)."""
-    n = len(hexes)
-    hexes = np.ascontiguousarray(hexes)
-    offsets = np.arange(0, 64 * (n + 1), 64, dtype=np.int32)
-    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(hexes))
-
-
-def _fingerprints(hexes: np.ndarray) -> np.ndarray:
-    """A 64-bit fingerprint of each key (from its first 16 hex digits: 64 bits of the hash)."""
-    words = np.ascontiguousarray(hexes.view(np.uint8).reshape(-1, 64)[:, :16]).view(np.uint64)
-    return words[:, 0] * np.uint64(0x9E3779B97F4A7C15) ^ words[:, 1]
-
-
-def _first_seen(codes: np.ndarray) -> np.ndarray:
-    """True where a code appears for the first time; codes are numbered in order of first appearance."""
-    if not len(codes):
-        return np.zeros(0, dtype=bool)
-    before = np.maximum.accumulate(np.concatenate(([-1], codes[:-1])))
-    return codes > before
-
-
-@dataclass(frozen=True)
-class _Dedupe:
-    positions: np.ndarray  # input positions of the rows to send
-    keys: pa.Array  # their ledger keys
-    duplicates: pa.Table  # row, kept_row
-    exact: int  # rows identical to an earlier row as given
-
-
-def _dedupe(table: Table, columns: ColumnMap, found: _Identified) -> _Dedupe:
-    """Hash the identities, then keep the first row of each key.
-
-    Hashing comes first on purpose: finding duplicate strings needs a hash table over every
-    identity (0.15-0.2 s a million, measured), while hashing a duplicate costs ~0.45 µs; so
-    unless a third of the rows are duplicates, hashing them is cheaper than finding them.
-    The keys are then deduplicated on a 64-bit fingerprint, checked against the full keys."""
-    rows = table.rows.to_numpy()
-    positions = found.positions
-    slot = np.cumsum(found.matchable) - 1  # input position -> index among the matchable rows
-    hexes = np.empty(len(positions), dtype="S64")
-    for level, where in found.chosen:
-        _words(hexes)[slot[where]] = _words(level.hexes(where))
-    codes = pd.factorize(_fingerprints(hexes))[0] if len(hexes) else np.zeros(0, np.int64)
-    first = _first_seen(codes)
-    if not first.all():
-        first_at = np.flatnonzero(first)
-        dups = np.flatnonzero(~first)
-        if not (hexes[dups] == hexes[first_at[codes[dups]]]).all():
-            # Two different keys share a fingerprint (odds ~1e-8 a million rows): use the keys.
-            codes = pd.factorize(hexes.astype(object))[0]
-            first = _first_seen(codes)
-    first_at = np.flatnonzero(first)
-    dups = np.flatnonzero(~first)
-    duplicates = pa.table({
-        "row": pa.array(rows[positions[dups]], pa.int64()),
-        "kept_row": pa.array(rows[positions[first_at[codes[dups]]]], pa.int64()),
-    })
-    exact = _exact_duplicates(table, columns, positions, codes) if len(dups) else 0
-    return _Dedupe(positions[first], _key_strings(_take_hexes(hexes, first)), duplicates, exact)
-
-
-def _words(hexes: np.ndarray) -> np.ndarray:
-    """An ``S64`` array seen as rows of eight 64-bit words (no copy), for copying keys around:
-    numpy copies fixed-width bytes one element at a time, several times slower than words
-    (a million keys: 0.14 s against 0.025 s)."""
-    return np.ascontiguousarray(hexes).view(np.uint64).reshape(-1, 8)
-
-
-def _take_hexes(hexes: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """``hexes[mask]`` (see ``_words``)."""
-    if mask.all():
-        return hexes
-    return _words(hexes)[mask].view("S64").reshape(-1)
-
-
-def _exact_duplicates(table: Table, columns: ColumnMap, positions: np.ndarray, codes: np.ndarray) -> int:
-    """Rows identical in every mapped cell to an earlier row; only rows sharing a key can be."""
-    involved = np.bincount(codes)[codes] > 1
-    take = pa.array(positions[involved])
-    cells = [pc.fill_null(table.column(c).take(take), "") for _, c in columns.pairs]
-    joined = pc.binary_join_element_wise(*cells, "\x1f") if len(cells) > 1 else cells[0]
-    return int((~_first_seen(np.asarray(joined.dictionary_encode().indices))).sum())
 
 
 def _problem_at(check: Checked) -> dict[int, str]:

@@ -34,8 +34,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkedin import identifiers
+from linkedin.columns import COMPANIES, LABELS, USERS, ColumnMap
 from linkedin.identifiers import Checked
-from linkedin.table import COMPANIES, LABELS, USERS, ColumnMap, Table
+from linkedin.table import Table
 
 MIN_AUDIENCE = 300  # LinkedIn serves a segment from 300 matched members (HELP a1489764)
 

@@ -15,14 +15,8 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 @pytest.fixture
-def env(monkeypatch, sandbox_server, tmp_db):
-    monkeypatch.setenv("LINKEDIN_API_BASE_URL", sandbox_server.url)
-    monkeypatch.setenv("LINKEDIN_OAUTH_BASE_URL", sandbox_server.url)
-    monkeypatch.setenv("LINKEDIN_DB_PATH", str(tmp_db))
-    monkeypatch.setenv("LINKEDIN_COOKIE_SECRET", "apptest-cookie-secret-0123456789abcdef")
-    context.settings.cache_clear()
-    yield sandbox_server
-    context.settings.cache_clear()
+def env(app_env):
+    return app_env
 
 
 def connected(monkeypatch, env, member=None):

@@ -24,16 +24,10 @@ AVERY_URN = "urn:li:person:Av3ryAn4ly"
 
 
 @pytest.fixture
-def env(monkeypatch, sandbox_server, tmp_db):
-    monkeypatch.setenv("LINKEDIN_API_BASE_URL", sandbox_server.url)
-    monkeypatch.setenv("LINKEDIN_OAUTH_BASE_URL", sandbox_server.url)
-    monkeypatch.setenv("LINKEDIN_DB_PATH", str(tmp_db))
-    monkeypatch.setenv("LINKEDIN_COOKIE_SECRET", "apptest-cookie-secret-0123456789abcdef")
-    context.settings.cache_clear()
+def env(app_env):
     portfolio.CACHE.clear()
-    yield sandbox_server
+    yield app_env
     portfolio.CACHE.clear()
-    context.settings.cache_clear()
 
 
 @pytest.fixture

@@ -33,19 +33,13 @@ COMPANIES = ROOT / "data" / "companies_sample.csv"
 
 
 @pytest.fixture
-def env(monkeypatch, sandbox_server, tmp_db):
-    monkeypatch.setenv("LINKEDIN_API_BASE_URL", sandbox_server.url)
-    monkeypatch.setenv("LINKEDIN_OAUTH_BASE_URL", sandbox_server.url)
-    monkeypatch.setenv("LINKEDIN_DB_PATH", str(tmp_db))
-    monkeypatch.setenv("LINKEDIN_COOKIE_SECRET", "apptest-cookie-secret-0123456789abcdef")
-    SandboxControl(sandbox_server.url).update_settings(
+def env(monkeypatch, app_env):
+    SandboxControl(app_env.url).update_settings(
         segment_visibility_delay_seconds=0, segment_update_seconds=0, segment_build_seconds=0)
     monkeypatch.setattr(members, "VISIBILITY_WAIT", 0.0)  # the sandbox shows new segments at once
-    context.settings.cache_clear()
     portfolio.CACHE.clear()
-    yield sandbox_server
+    yield app_env
     portfolio.CACHE.clear()
-    context.settings.cache_clear()
 
 
 @pytest.fixture
