@@ -95,7 +95,7 @@ def _require_sandbox_mode() -> None:
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         else:
-            pytest.skip(reason)
+            pytest.skip(reason)  # only outside CI: under CI=true the line above fails instead
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +158,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
         if os.environ.get("CI") == "true":
             pytest.fail("Chromium missing: bin/test installs Debian's chromium; CI must not skip browser tests")
         else:
-            pytest.skip(f"{CHROMIUM} missing: install Debian's chromium (bin/test does it when run as root)")
+            pytest.skip(f"{CHROMIUM} missing: install Debian's chromium (bin/test does it when run as root)")  # not under CI
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=30_000)
     yield browser
     browser.close()
