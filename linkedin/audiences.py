@@ -42,7 +42,7 @@ from linkedin.preparation import Prepared, prepare
 from linkedin.reports import Check, Health, SyncPlan, SyncResult, run_dict
 from linkedin.segments import Segment
 from linkedin.store import Store
-from linkedin.sync import Sync, Target
+from linkedin.sync import Sync, Target, source_without_table
 from linkedin.uploads import Run, Uploads
 
 __all__ = ["Audiences", "BadInput", "SignInAgain"]
@@ -376,7 +376,7 @@ class Audiences:
             ended = self._run(run.id, lambda bar: sync.run(run.id, on_progress=bar), progress, label)
         else:
             sender = Sender(self.client(), self.store, kind=run.kind)
-            ended = self._run(run.id, lambda bar: sender.run(run.id, upload_job.email_source,
+            ended = self._run(run.id, lambda bar: sender.run(run.id, source_without_table(run),
                                                              segment_created_at=tgt.created_at, on_progress=bar),
                               progress, label)
         return self._result(ended, prepared, None)

@@ -75,11 +75,27 @@ def source(prepared: Prepared, *, industries: str = "string", stock_symbol: bool
 
 
 def needs_file(prepared: Prepared) -> bool:
-    """True when resuming after a restart would need the table (plain-text fields are sent)."""
-    plain = {"firstName", "lastName", "title", "company", "country", "GOOGLE_AID", "APPLE_IDFA"}
-    if prepared.kind == "companies":
+    """True unless every element of the table can be rebuilt from its ledger key alone.
+
+    Only a table of SHA-256 emails (given raw or hashed) and nothing else qualifies: then
+    each key *is* the SHA256_EMAIL sent. Names, titles, ad ids, SHA-512s and every company
+    field are never stored, so a run that sent them needs the same file to resume."""
+    if prepared.kind != "users" or prepared.email_keyed is None or not bool(prepared.email_keyed.all()):
         return True
-    return any(prepared.data.column(c).null_count < len(prepared) for c in plain if c in prepared.data.column_names)
+    others = ("SHA512_EMAIL", "GOOGLE_AID", "APPLE_IDFA", "firstName", "lastName", "title", "company", "country")
+    columns = prepared.data.column_names
+    return any(prepared.data.column(c).null_count < len(prepared) for c in others if c in columns)
+
+
+def email_source(keys: list[str]) -> dict[str, dict]:
+    """Elements rebuilt from keys alone, for runs that do not need their file: each key is the SHA-256 email."""
+    return {k: {"userIds": [{"idType": "SHA256_EMAIL", "idValue": k}]} for k in keys}
+
+
+def source_without_table(run: Run) -> ElementSource:
+    """What a run can still send with no table: everything when it does not need its file;
+    otherwise nothing, so the sender builds removals from the ledger and pauses on additions."""
+    return email_source if run.kind == "users" and not run.needs_file else (lambda keys: {})
 
 
 class Sync:

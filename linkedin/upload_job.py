@@ -24,7 +24,7 @@ from linkedin.progressbar import ProgressBar
 from linkedin.reports import Check, SyncPlan, SyncResult
 from linkedin.segments import Segment
 from linkedin.store import Store
-from linkedin.sync import Sync, Target, needs_file, results
+from linkedin.sync import Sync, Target, email_source, needs_file, results
 from linkedin.sync import warnings as plan_warnings
 from linkedin.uploads import Run, Uploads
 
@@ -84,23 +84,7 @@ def start(sync: Sync, planned: SyncPlan) -> str:
     """Write the run down before anything is sent; returns its id."""
     t = sync.target
     return sync.sender.start(segment_id=t.segment_id, segment_name=t.name, account=t.account_urn,
-                             plan=planned.plan, needs_file=strict_needs_file(sync.prepared))
-
-
-def strict_needs_file(prepared: Prepared) -> bool:
-    """True unless every element can be rebuilt from its ledger key alone.
-
-    ``sync.needs_file`` looks for plain-text fields only; a contact keyed by a SHA-512 or an
-    ad id cannot be rebuilt from its key either, so only tables of SHA-256 emails (given
-    raw or hashed, nothing else) resume without the file."""
-    if needs_file(prepared) or prepared.kind != "users" or prepared.email_keyed is None:
-        return True
-    return not bool(prepared.email_keyed.all()) or prepared.data.column("SHA512_EMAIL").null_count < len(prepared)
-
-
-def email_source(keys: list[str]) -> dict[str, dict]:
-    """Elements of a run that does not need its file: each key is the SHA-256 email sent."""
-    return {k: {"userIds": [{"idType": "SHA256_EMAIL", "idValue": k}]} for k in keys}
+                             plan=planned.plan, needs_file=needs_file(sync.prepared))
 
 
 def run(store: Store, run_id: str, go: Callable[[Callable[[Progress], None] | None], Run], *, progress: Any,

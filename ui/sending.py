@@ -24,7 +24,7 @@ from linkedin.connection import Connection
 from linkedin.errors import LinkedInError
 from linkedin.members import Progress, Sender
 from linkedin.preparation import Prepared
-from linkedin.sync import Sync, Target
+from linkedin.sync import Sync, Target, source_without_table
 from linkedin.uploads import Run, Uploads
 from ui import results_view, session
 
@@ -122,18 +122,21 @@ def pending_adds(run: Run) -> bool:
 def resume_choice(run: Run) -> tuple[str | None, str, Prepared | None]:
     """How the Uploads page can resume ``run``: (button label or None, why, the table in memory).
 
-    The Sender builds additions only from the table; removals it can build from the ledger's
-    hashed identities of what the app sent. So without the table, only a run whose pending
-    items are all removals resumes (``needs_file`` alone does not say that)."""
+    Without the table a run resumes when it does not need its file (a table of SHA-256
+    emails: each key is the element), or when all that is left are removals, which the
+    sender builds from the ledger's hashed identities of what the app sent."""
     table = tables().get(run.id)
     if table is not None:
         return "Resume", f"The table it was sent from ({table.quality.source}) is still in this session.", table
-    if not run.needs_file and not pending_adds(run):
+    if not run.needs_file:
+        return ("Resume without the file", "It sent hashed emails only, and each key is the hashed email: "
+                "no file is needed.", None)
+    if not pending_adds(run):
         return ("Resume without the file", "What is left are removals of members this app sent: their hashed "
                 "ids are in the ledger, so no file is needed.", None)
-    never = " (names and other plain-text fields are never stored)" if run.needs_file else ""
-    return (None, f"The rest needs the table: additions are built from it{never}. Upload the same file again on "
-            f"**{PAGE_TITLES[run.kind]}** and pick this segment: the page offers to resume this upload.", None)
+    return (None, "The rest needs the table: additions are built from it (names and other plain-text fields "
+            f"are never stored). Upload the same file again on **{PAGE_TITLES[run.kind]}** and pick this segment: "
+            "the page offers to resume this upload.", None)
 
 
 def target_of(run: Run) -> Target:
@@ -180,10 +183,12 @@ def _runner(conn: Connection, job: Job) -> Callable[..., Run]:
     if job.prepared is not None:
         sync = Sync(client, store, job.prepared, job.target)
         return lambda **kw: sync.run(job.run_id, **kw)
-    # No table: the Sender builds removals from the ledger's stored identities; an addition
-    # (or a removal of a member the app never sent) pauses the run asking for the file.
+    # No table: what the run can rebuild from its keys (sync.source_without_table); anything
+    # else pauses the run asking for the file.
     sender = Sender(client, store, kind=job.kind)
-    return lambda **kw: sender.run(job.run_id, lambda keys: {}, segment_created_at=job.target.created_at, **kw)
+    run = Uploads(store).get(job.run_id)
+    return lambda **kw: sender.run(job.run_id, source_without_table(run), segment_created_at=job.target.created_at,
+                                   **kw)
 
 
 def drive(conn: Connection, job: Job) -> Run | None:

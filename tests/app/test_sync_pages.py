@@ -498,7 +498,7 @@ def test_a_different_file_pauses_the_resume_saying_so(monkeypatch, env, world):
     assert stored_emails(env.url, made.id) == set()
 
 
-def test_removals_resume_without_the_file(monkeypatch, env, world):
+def test_runs_resume_without_the_file_when_their_keys_are_the_elements(monkeypatch, env, world):
     conn = connect(monkeypatch, env)
     account = next(a for a in portfolio.accounts_of(conn)[0].manageable)
     made = segments.create(conn.client(), account_urn=account.urn, name="Hashed only", kind="users")
@@ -510,13 +510,20 @@ def test_removals_resume_without_the_file(monkeypatch, env, world):
     removal = Sync(conn.client(), conn.store, leaving, target)
     remove_id = removal.start(removal.plan("remove"))  # cut off before sending
     adding = Sync(conn.client(), conn.store, prepare(people_csv(world, 1100, 1105, names=False), "users"), target)
-    add_id = adding.start(adding.plan("add"))  # cut off too: additions need the file
+    add_id = adding.start(adding.plan("add"))  # cut off too: hashed emails only, each key is the element
+    named = Sync(conn.client(), conn.store, prepare(people_csv(world, 1200, 1203), "users"), target)
+    named_id = named.start(named.plan("add"))  # names were in the table: they are never stored
 
     at = page("uploads")
     assert "no file is needed" in texts(at)
-    assert not [b for b in at.button if b.key == f"uploads_resume_{add_id}"]
+    assert [b for b in at.button if b.key == f"uploads_resume_{add_id}"]
+    assert not [b for b in at.button if b.key == f"uploads_resume_{named_id}"]
     at.button(key=f"uploads_resume_{remove_id}").click().run()
     ok(at)
     assert "**Upload finished.**" in texts(at)
     assert "Per-row results need the table" in texts(at)
     assert stored_emails(env.url, made.id) == {sha(m.email) for m in world.members[1010:1020]}
+    at = page("uploads")
+    at.button(key=f"uploads_resume_{add_id}").click().run()
+    ok(at)
+    assert stored_emails(env.url, made.id) == {sha(m.email) for m in world.members[1010:1020] + world.members[1100:1105]}

@@ -28,7 +28,7 @@ from linkedin.portfolio import COLUMNS as SEGMENT_COLUMNS
 from linkedin.preparation import prepare
 from linkedin.sandbox_control import SandboxControl
 from linkedin.store import Store
-from linkedin.upload_job import email_source, strict_needs_file
+from linkedin.sync import email_source, needs_file
 from tests.integration.helpers import sandbox_settings
 
 MANAGED = "Northwind - Sandbox Test"
@@ -300,9 +300,9 @@ def test_history_frame(aud, users_segment):
     (pd.DataFrame({"googleaid": ["38400000-8cf0-11bd-b23e-10b96e40000d"]}), "users", True),
     (pd.DataFrame({"companyname": ["Acme"]}), "companies", True),
 ])
-def test_strict_needs_file(frame, kind, needs):
+def test_needs_file(frame, kind, needs):
     prepared = prepare(frame, kind)
-    assert strict_needs_file(prepared) is needs
+    assert needs_file(prepared) is needs
     if not needs:  # the rebuilt elements are exactly what the table would send
         built = prepared.elements("ADD", prepared.rows.tolist())
         keys = prepared.keys.to_pylist()
