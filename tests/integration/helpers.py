@@ -1,5 +1,8 @@
 """Connect to a running sandbox the way a member would: consent screen, code, exchange.
 
+``_ConsentForm`` parses the consent page independently of the library, for tests that act
+as the browser (the CLI's loopback login).
+
 ``connect_sandbox(url, store, member="Vic Viewer")`` returns a real ``Connection`` whose
 tokens came from the sandbox's OAuth endpoints, for integration tests and AppTest.
 """
@@ -7,22 +10,18 @@ tokens came from the sandbox's OAuth endpoints, for integration tests and AppTes
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, urljoin, urlsplit
 
-import requests
-
-from linkedin.auth import OAuth
-from linkedin.client import Client, StaticToken
+from linkedin import sandbox_login
 from linkedin.config import Settings
-from linkedin.connection import Connection, identify
+from linkedin.connection import Connection
 from linkedin.store import Store
 
 CLIENT_ID = "sandbox-demo-client"
 CLIENT_SECRET = "sandbox-demo-secret"
 REDIRECT_URI = "http://localhost/cb"
-SCOPES = "r_ads rw_dmp_segments openid profile"
 AVERY, VIC, NOA = "Avery Analyst", "Vic Viewer", "Noa Newcomer"
 
 
@@ -69,52 +68,13 @@ class _ConsentForm(HTMLParser):
             self._option = None
 
 
-def _pick(form: _ConsentForm, member: str | None) -> str | None:
-    """The person id for a member given by name ("Vic Viewer"), id or URN; the first one by default."""
-    if member is None:
-        return form.members[0][0] if form.members else None
-    wanted = member.rsplit(":", 1)[-1] if member.startswith("urn:li:person:") else member
-    for pid, label in form.members:
-        if wanted == pid or label.strip().lower().startswith(wanted.lower()):
-            return pid
-    raise AssertionError(f"no member {member!r} on the consent screen: {[label for _, label in form.members]}")
-
-
-def authorization_code(sandbox_url: str, *, member: str | None = None, scope: str = SCOPES) -> str:
-    """Walk the consent screen (Allow) and return the authorization code."""
-    http = requests.Session()
-    http.trust_env = False
-    state = secrets.token_urlsafe(8)
-    page = http.get(
-        f"{sandbox_url}/oauth/v2/authorization",
-        params={"response_type": "code", "client_id": CLIENT_ID, "redirect_uri": REDIRECT_URI,
-                "scope": scope, "state": state},
-        timeout=10,
-    )
-    assert page.status_code == 200, page.text[:300]
-    form = _ConsentForm()
-    form.feed(page.text)
-    assert form.action, "the consent page has no form"
-    data = dict(form.hidden, decision="allow")
-    pid = _pick(form, member)
-    if pid:
-        data["member"] = pid
-    answer = http.post(urljoin(page.url, form.action), data=data, allow_redirects=False, timeout=10)
-    assert answer.status_code == 302, answer.text[:300]
-    query = parse_qs(urlsplit(answer.headers["location"]).query)
-    assert query.get("state") == [state], query
-    return query["code"][0]
-
-
 def connect_sandbox(sandbox_url: str, store: Store, *, member: str | None = None, sid: str | None = None) -> Connection:
-    """A connected ``Connection`` for ``member`` (default: the consent screen's first, Avery Analyst)."""
+    """A connected ``Connection`` for ``member`` (default: the consent screen's first, Avery Analyst),
+    signed in through the sandbox's consent screen by the library's own ``sandbox_login``."""
     settings = sandbox_settings(sandbox_url, store_path(store))
-    code = authorization_code(sandbox_url, member=member)
-    oauth = OAuth(settings)
-    token = oauth.exchange(code)
-    member_urn, member_name = identify(Client(settings, StaticToken(token.access_token)), token.scopes)
-    conn = Connection(settings, store, sid or secrets.token_urlsafe(16), oauth=oauth)
-    conn.connect(token, member_urn=member_urn, member_name=member_name)
+    done = sandbox_login.login(replace(settings, sandbox=True), member=member)
+    conn = Connection(settings, store, sid or secrets.token_urlsafe(16))
+    conn.connect(done.token, member_urn=done.member_urn, member_name=done.member_name)
     return conn
 
 
