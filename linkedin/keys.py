@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkedin import identifiers as ids
+from linkedin import digests
 from linkedin.columns import ColumnMap
 from linkedin.table import Table
 
@@ -49,16 +49,6 @@ class Level:
             return self.build(where)
         return self.values.take(pa.array(where))
 
-    def hexes(self, where: np.ndarray) -> np.ndarray:
-        """The ledger keys (``S64``) of the rows at ``where``."""
-        if self.is_key:
-            return _hex64(self.identity(where))
-        if self.build is None:
-            mask = np.zeros(len(self.valid), dtype=bool)
-            mask[where] = True
-            return np.frombuffer(ids.hex_digests(self.values, where=mask), dtype="S64")
-        return np.frombuffer(ids.hex_digests(self.build(where)), dtype="S64")
-
 
 @dataclass(frozen=True)
 class _Identified:
@@ -81,23 +71,51 @@ def _identify(levels: Sequence[Level], n: int) -> _Identified:
     return _Identified(chosen, ~remaining)
 
 
+@dataclass(frozen=True)
+class _Identities:
+    """Every row's identity, in two columns so that the big one is never copied: ``values`` (the
+    first level's own column, e.g. the checked emails, used where ``primary``) and ``others``
+    (the other levels' identities, null elsewhere). ``is_key``: the identity already is a key."""
+
+    values: pa.Array
+    primary: np.ndarray
+    others: pa.Array
+    is_key: np.ndarray
+
+    def column(self) -> pa.Array:
+        """One column of identities (null where a row cannot be matched)."""
+        return pc.coalesce(self.others, pc.if_else(pa.array(self.primary), self.values, pa.scalar(None, pa.string())))
+
+
+def identities_of(found: _Identified, n: int) -> _Identities:
+    """The chosen levels' identities (see ``_Identities``)."""
+    values, primary = pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
+    is_key = np.zeros(n, dtype=bool)
+    spelled, at = [], []  # the other levels' identities and their rows, put in place in one go
+    for i, (level, where) in enumerate(found.chosen):
+        if level.is_key:
+            is_key[where] = True
+        if i == 0 and level.build is None:
+            values = level.values.cast(pa.string())
+            primary[where] = True
+        else:
+            spelled.append(level.identity(where).cast(pa.string()))
+            at.append(where)
+    others = pa.nulls(n, pa.string())
+    if spelled:
+        where = np.concatenate(at)
+        order = np.argsort(where, kind="stable")
+        mask = np.zeros(n, dtype=bool)
+        mask[where] = True
+        others = pc.replace_with_mask(others, pa.array(mask), pa.concat_arrays(spelled).take(pa.array(order)))
+    return _Identities(values, primary, others, is_key)
+
+
 def _prefixed_level(prefix: str, values: pa.Array, transform: Callable[[pa.Array], pa.Array] | None = None) -> Level:
     def build(where: np.ndarray) -> pa.Array:
         picked = values.take(pa.array(where))
         return _prefixed(prefix, transform(picked) if transform else picked)
     return Level(_valid(values), build=build)
-
-
-def _hex64(keys: pa.Array) -> np.ndarray:
-    """64-character keys as a numpy ``S64`` array, sharing the buffer when the layout allows."""
-    if len(keys) == 0:
-        return np.zeros(0, dtype="S64")
-    if keys.null_count == 0 and keys.type == pa.string():
-        offsets = np.frombuffer(keys.buffers()[1], dtype=np.int32, count=len(keys) + 1, offset=keys.offset * 4)
-        start = int(offsets[0])
-        if offsets[-1] - start == 64 * len(keys) and (np.diff(offsets) == 64).all():
-            return np.frombuffer(keys.buffers()[2], dtype="S64", count=len(keys), offset=start)
-    return np.asarray(keys.to_pylist(), dtype="S64")
 
 
 def _key_strings(hexes: np.ndarray) -> pa.Array:
@@ -130,7 +148,13 @@ class _Dedupe:
     exact: int  # rows identical to an earlier row as given
 
 
-def _dedupe(table: Table, columns: ColumnMap, found: _Identified) -> _Dedupe:
+def hash_keys(found: _Identified, n: int) -> np.ndarray:
+    """The ledger key (``S64``) of every matchable row, in input order: one query over all of them."""
+    idents = identities_of(found, n)
+    return digests.sha256_hexes(idents.values, where=found.matchable, hashed=idents.is_key, others=idents.others)
+
+
+def _dedupe(table: Table, columns: ColumnMap, found: _Identified, hexes: np.ndarray | None = None) -> _Dedupe:
     """Hash the identities, then keep the first row of each key.
 
     Hashing comes first on purpose: finding duplicate strings needs a hash table over every
@@ -139,10 +163,8 @@ def _dedupe(table: Table, columns: ColumnMap, found: _Identified) -> _Dedupe:
     The keys are then deduplicated on a 64-bit fingerprint, checked against the full keys."""
     rows = table.rows.to_numpy()
     positions = found.positions
-    slot = np.cumsum(found.matchable) - 1  # input position -> index among the matchable rows
-    hexes = np.empty(len(positions), dtype="S64")
-    for level, where in found.chosen:
-        _words(hexes)[slot[where]] = _words(level.hexes(where))
+    if hexes is None:
+        hexes = hash_keys(found, table.num_rows)
     codes = pd.factorize(_fingerprints(hexes))[0] if len(hexes) else np.zeros(0, np.int64)
     first = _first_seen(codes)
     if not first.all():
@@ -170,10 +192,11 @@ def _words(hexes: np.ndarray) -> np.ndarray:
 
 
 def _take_hexes(hexes: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """``hexes[mask]`` (see ``_words``)."""
+    """``hexes[mask]`` (see ``_words``); ``np.compress`` copies the rows of words ~10x faster than
+    a boolean index of the same 2-D array (a million keys: 0.013 s against 0.15 s)."""
     if mask.all():
         return hexes
-    return _words(hexes)[mask].view("S64").reshape(-1)
+    return np.compress(mask, _words(hexes), axis=0).view("S64").reshape(-1)
 
 
 def _exact_duplicates(table: Table, columns: ColumnMap, positions: np.ndarray, codes: np.ndarray) -> int:

@@ -265,6 +265,29 @@ def _fixed_advice(checks: Mapping[str, Checked]) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """The per-cell part of the report: it needs the checks but not the deduplication, so
+    preparation gathers it on another thread while the keys are hashed and deduplicated."""
+
+    fields: tuple[FieldReport, ...]
+    issues: pd.DataFrame
+    rejected: pd.DataFrame
+    emails: EmailMix | None
+
+
+def gather(
+    *, kind: str, table: Table, columns: ColumnMap, checks: Mapping[str, Checked],
+    rejected_positions: np.ndarray, rejected_reasons: list[str],
+) -> Evidence:
+    """Field reports, the problem cells, the rejected rows and (contacts) the email mix."""
+    mix = email_mix(checks["email"]) if kind == USERS and columns.get("email") else None
+    return Evidence(
+        fields=field_reports(columns, checks), issues=issues(table, columns, checks),
+        rejected=rejected(table, rejected_positions, rejected_reasons), emails=mix,
+    )
+
+
 def build(
     *,
     kind: str,
@@ -275,13 +298,12 @@ def build(
     unique: int,
     exact_duplicates: int,
     duplicates: int,
-    rejected_positions: np.ndarray,
-    rejected_reasons: list[str],
+    evidence: Evidence,
     coverage: Coverage | None = None,
     idfa_sent: bool = False,
 ) -> Quality:
-    """Assemble the report from what preparation found."""
-    mix = email_mix(checks["email"]) if kind == USERS and columns.get("email") else None
+    """Assemble the report from what preparation found (``evidence`` from ``gather``)."""
+    mix = evidence.emails
     if kind == USERS:
         advice = user_advice(mix, checks, unique, idfa_sent=idfa_sent)
     elif kind == COMPANIES and coverage is not None:
@@ -293,8 +315,7 @@ def build(
         advice = (*advice, f"Columns not used: {', '.join(ignored)}.")
     return Quality(
         kind=kind, source=table.source, rows=table.num_rows, matchable=matchable, unique=unique,
-        exact_duplicates=exact_duplicates, duplicates=duplicates, fields=field_reports(columns, checks),
-        advice=advice, issues=issues(table, columns, checks),
-        rejected=rejected(table, rejected_positions, rejected_reasons), emails=mix, coverage=coverage,
+        exact_duplicates=exact_duplicates, duplicates=duplicates, fields=evidence.fields,
+        advice=advice, issues=evidence.issues, rejected=evidence.rejected, emails=mix, coverage=coverage,
         ignored_columns=ignored,
     )

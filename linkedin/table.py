@@ -265,7 +265,7 @@ def _parse(data: bytes, name: str, delimiter: str, names: list[str], header: boo
         bad.clear()
         parse = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline, invalid_row_handler=invalid)
         try:
-            return pcsv.read_csv(io.BytesIO(data), read_options=read_options, parse_options=parse, convert_options=convert)
+            return pcsv.read_csv(pa.BufferReader(data), read_options=read_options, parse_options=parse, convert_options=convert)
         except pa.ArrowInvalid as e:
             if "invalid UTF8" in str(e):
                 raise _NotUtf8() from None
