@@ -169,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
+        from linkedin import heap
+
+        heap.keep_freed_memory()  # as the app's server (bin/run) and the CLI run; both children alike
         what, kind, path = args.child
         print(json.dumps(_baseline(kind, path) if what == "baseline" else _prepare(kind, path)))
         return 0
