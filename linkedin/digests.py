@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from typing import Sequence
 
 import duckdb
 import numpy as np
@@ -40,40 +41,56 @@ def _cursor() -> duckdb.DuckDBPyConnection:
         return _database.cursor()
 
 
-def sha256_hexes(values: pa.Array, where: np.ndarray | None = None, hashed: np.ndarray | None = None,
-                 others: pa.Array | None = None) -> np.ndarray:
+def sha256_hexes(values: pa.Array, where: np.ndarray | None = None, hashed: np.ndarray | None = None) -> np.ndarray:
     """The lower-case hex SHA-256 of each value (of those where ``where`` holds) as numpy ``S64``,
-    in order. Where ``others`` has a value, that value is taken instead (so one big column need
-    not be copied to change a few of its cells); where ``hashed`` holds, the value already is
-    such a digest and passes through. The values taken must not be null."""
-    values, others = _strings(values), None if others is None or others.null_count == len(others) else _strings(others)
-    if where is not None and where.all():
-        where = None
-    count = len(values) if where is None else int(np.count_nonzero(where))
+    in order. Where ``hashed`` holds, the value already is such a digest and passes through.
+    The values taken must not be null."""
+    n = len(values)
+    choice = np.zeros(n, dtype=np.int8) if where is None else np.where(np.asarray(where, dtype=bool), 0, -1).astype(np.int8)
+    return sha256_choice([values], choice, hashed=hashed)
+
+
+def sha256_choice(columns: Sequence[pa.Array], choice: np.ndarray, *, prefixes: Sequence[str] | None = None,
+                  drops: Sequence[int] | None = None, hashed: np.ndarray | None = None) -> np.ndarray:
+    """``sha256_hexes`` of a value picked per row from several columns, none of them copied: row
+    ``i`` hashes ``prefixes[c] + columns[c][i][drops[c]:]`` with ``c = choice[i]``, and is skipped
+    where ``c`` is -1 (``drops``: characters cut from the front, as in Python). Where ``hashed``
+    holds, that value already is a digest and passes through."""
+    columns = [_strings(c) for c in columns]
+    prefixes = list(prefixes) if prefixes is not None else [""] * len(columns)
+    drops = list(drops) if drops is not None else [0] * len(columns)
+    if len(prefixes) != len(columns) or len(drops) != len(columns) or any(len(c) != len(choice) for c in columns):
+        raise ValueError("one prefix and one drop per column, and every column as long as choice")
+    taken = choice >= 0
+    count = int(np.count_nonzero(taken))
     if count == 0:
         return np.zeros(0, dtype="S64")
-    passed = hashed is not None and bool(hashed.any())
+    passed = hashed is not None and bool(np.any(hashed[taken]))
     if count <= SMALL:
-        merged = values if others is None else pc.coalesce(others, values)
-        return _small(merged, where, hashed if passed else None)
-    columns = {"v": values}
-    value = "v"
-    if others is not None:
-        columns["o"] = others
-        value = "coalesce(o, v)"
-    if where is not None:
-        columns["m"] = pa.array(np.asarray(where, dtype=bool))
+        return _small(columns, prefixes, drops, choice, hashed if passed else None)
+    table = {f"v{c}": values for c, values in enumerate(columns)}
+    table["c"] = pa.array(np.asarray(choice, dtype=np.int8))
     if passed:
-        columns["k"] = pa.array(np.asarray(hashed, dtype=bool))
-    digest = f"CASE WHEN k THEN {value} ELSE sha256({value}) END" if passed else f"sha256({value})"
-    query = f"SELECT {digest} AS h FROM input" + ("" if where is None else " WHERE m")
+        table["k"] = pa.array(np.asarray(hashed, dtype=bool))
+    branches = []
+    for c, (prefix, drop) in enumerate(zip(prefixes, drops)):
+        value = f"substr(v{c}, {int(drop) + 1})" if drop else f"v{c}"
+        value = f"{_literal(prefix)} || {value}" if prefix else value
+        digest = f"CASE WHEN k THEN {value} ELSE sha256({value}) END" if passed else f"sha256({value})"
+        branches.append(f"WHEN {c} THEN {digest}")
+    query = f"SELECT CASE c {' '.join(branches)} END AS h FROM input WHERE c >= 0"
     cursor = _cursor()
     try:
-        cursor.register("input", pa.table(columns))
+        cursor.register("input", pa.table(table))
         out = cursor.sql(query).to_arrow_table().column("h").combine_chunks()
     finally:
         cursor.close()
     return _as_s64(out, count)
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (the prefixes are the library's own constants; quoted all the same)."""
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _strings(values: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -84,17 +101,28 @@ def _strings(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return values
 
 
-def _small(values: pa.Array, where: np.ndarray | None, hashed: np.ndarray | None) -> np.ndarray:
-    """``sha256_hexes`` with hashlib, for a few values."""
-    index = np.arange(len(values)) if where is None else np.flatnonzero(where)
-    picked = values.take(pa.array(index)).to_pylist()
-    passed = [False] * len(index) if hashed is None else hashed[index].tolist()
-    if any(v is None for v in picked):
-        raise ValueError(_NULLS)
-    out = [v if k else hashlib.sha256(v.encode()).hexdigest() for v, k in zip(picked, passed)]
-    if any(len(v) != 64 for v in out):
+def _small(columns: list[pa.Array], prefixes: list[str], drops: list[int], choice: np.ndarray,
+           hashed: np.ndarray | None) -> np.ndarray:
+    """``sha256_choice`` with hashlib, for a few values."""
+    index = np.flatnonzero(choice >= 0)
+    picked = choice[index]
+    out = []
+    for c, (values, prefix, drop) in enumerate(zip(columns, prefixes, drops)):
+        rows = index[picked == c]
+        if not len(rows):
+            continue
+        cells = values.take(pa.array(rows)).to_pylist()
+        if any(v is None for v in cells):
+            raise ValueError(_NULLS)
+        cells = [v[drop:] for v in cells]
+        passed = hashed[rows].tolist() if hashed is not None else [False] * len(rows)
+        out.extend(zip(rows.tolist(), [prefix + v if k else hashlib.sha256((prefix + v).encode()).hexdigest()
+                                       for v, k in zip(cells, passed)]))
+    out.sort()
+    digests = [d for _, d in out]
+    if any(len(d) != 64 for d in digests):
         raise ValueError("a value marked as hashed is not 64 hex digits")
-    return np.array(out, dtype="S64")
+    return np.array(digests, dtype="S64")
 
 
 def _as_s64(hexes: pa.Array, count: int) -> np.ndarray:

@@ -35,19 +35,24 @@ def _prefixed(prefix: str, values: pa.Array) -> pa.Array:
 class Level:
     """One kind of identity: which rows have it, and how to spell it for given rows.
 
-    Rows take the first level they have (``_identify``). ``values`` is the identity itself
-    for every row (hashed where it stands, no copy); otherwise ``build(positions)`` spells it.
-    ``is_key``: the identity already is a SHA-256 key (a pre-hashed email)."""
+    Rows take the first level they have (``_identify``). ``prefix`` + ``values`` (less its
+    first ``drop`` characters) is the identity for every row (hashed where it stands, no copy); otherwise ``build(positions)``
+    spells it. ``is_key``: the identity already is a SHA-256 key (a pre-hashed email)."""
 
     valid: np.ndarray
     values: pa.Array | None = None
     build: Callable[[np.ndarray], pa.Array] | None = None
     is_key: bool = False
+    prefix: str = ""
+    drop: int = 0  # characters (ASCII) dropped from the start of each value before ``prefix``
 
     def identity(self, where: np.ndarray) -> pa.Array:
         if self.build is not None:
             return self.build(where)
-        return self.values.take(pa.array(where))
+        picked = self.values.take(pa.array(where))
+        if self.drop:
+            picked = pc.utf8_slice_codeunits(picked, self.drop)
+        return _prefixed(self.prefix, picked) if self.prefix else picked
 
 
 @dataclass(frozen=True)
@@ -73,49 +78,65 @@ def _identify(levels: Sequence[Level], n: int) -> _Identified:
 
 @dataclass(frozen=True)
 class _Identities:
-    """Every row's identity, in two columns so that the big one is never copied: ``values`` (the
-    first level's own column, e.g. the checked emails, used where ``primary``) and ``others``
-    (the other levels' identities, null elsewhere). ``is_key``: the identity already is a key."""
+    """Every row's identity without copying the big columns: row ``i`` is identified by
+    ``prefixes[c] + columns[c][i][drops[c]:]`` with ``c = choice[i]`` (-1: cannot be matched).
+    A level's own column is used as it is; levels that spell their identities (``build``)
+    share one more column, null elsewhere. ``is_key``: the identity already is a key."""
 
-    values: pa.Array
-    primary: np.ndarray
-    others: pa.Array
+    columns: list[pa.Array]
+    prefixes: list[str]
+    drops: list[int]
+    choice: np.ndarray  # int8 per row
     is_key: np.ndarray
 
     def column(self) -> pa.Array:
         """One column of identities (null where a row cannot be matched)."""
-        return pc.coalesce(self.others, pc.if_else(pa.array(self.primary), self.values, pa.scalar(None, pa.string())))
+        out = pa.nulls(len(self.choice), pa.string())
+        for c, (values, prefix, drop) in enumerate(zip(self.columns, self.prefixes, self.drops)):
+            spelled = pc.utf8_slice_codeunits(values, drop) if drop else values
+            spelled = _prefixed(prefix, spelled) if prefix else spelled
+            out = pc.coalesce(out, pc.if_else(pa.array(self.choice == c), spelled, pa.scalar(None, pa.string())))
+        return out
 
 
 def identities_of(found: _Identified, n: int) -> _Identities:
     """The chosen levels' identities (see ``_Identities``)."""
-    values, primary = pa.nulls(n, pa.string()), np.zeros(n, dtype=bool)
+    columns: list[pa.Array] = []
+    prefixes: list[str] = []
+    drops: list[int] = []
+    choice = np.full(n, -1, dtype=np.int8)
     is_key = np.zeros(n, dtype=bool)
-    spelled, at = [], []  # the other levels' identities and their rows, put in place in one go
-    for i, (level, where) in enumerate(found.chosen):
+    spelled, at = [], []  # identities the levels spell, put in one column in one go
+    for level, where in found.chosen:
         if level.is_key:
             is_key[where] = True
-        if i == 0 and level.build is None:
-            values = level.values.cast(pa.string())
-            primary[where] = True
-        else:
+        if level.build is not None:
             spelled.append(level.identity(where).cast(pa.string()))
             at.append(where)
-    others = pa.nulls(n, pa.string())
+            continue
+        same = [c for c, v in enumerate(columns)
+                if v is level.values and (prefixes[c], drops[c]) == (level.prefix, level.drop)]
+        if not same:
+            columns.append(level.values)
+            prefixes.append(level.prefix)
+            drops.append(level.drop)
+        choice[where] = same[0] if same else len(columns) - 1
     if spelled:
         where = np.concatenate(at)
-        order = np.argsort(where, kind="stable")
         mask = np.zeros(n, dtype=bool)
         mask[where] = True
-        others = pc.replace_with_mask(others, pa.array(mask), pa.concat_arrays(spelled).take(pa.array(order)))
-    return _Identities(values, primary, others, is_key)
+        order = np.argsort(where, kind="stable")
+        others = pc.replace_with_mask(pa.nulls(n, pa.string()), pa.array(mask), pa.concat_arrays(spelled).take(pa.array(order)))
+        choice[where] = len(columns)
+        columns.append(others)
+        prefixes.append("")
+        drops.append(0)
+    return _Identities(columns, prefixes, drops, choice, is_key)
 
 
-def _prefixed_level(prefix: str, values: pa.Array, transform: Callable[[pa.Array], pa.Array] | None = None) -> Level:
-    def build(where: np.ndarray) -> pa.Array:
-        picked = values.take(pa.array(where))
-        return _prefixed(prefix, transform(picked) if transform else picked)
-    return Level(_valid(values), build=build)
+def _prefixed_level(prefix: str, values: pa.Array, drop: int = 0) -> Level:
+    """A level whose identity is ``prefix`` + the value less its first ``drop`` (ASCII) characters."""
+    return Level(_valid(values), values=values, prefix=prefix, drop=drop)
 
 
 def _key_strings(hexes: np.ndarray) -> pa.Array:
@@ -151,7 +172,8 @@ class _Dedupe:
 def hash_keys(found: _Identified, n: int) -> np.ndarray:
     """The ledger key (``S64``) of every matchable row, in input order: one query over all of them."""
     idents = identities_of(found, n)
-    return digests.sha256_hexes(idents.values, where=found.matchable, hashed=idents.is_key, others=idents.others)
+    return digests.sha256_choice(idents.columns, idents.choice, prefixes=idents.prefixes, drops=idents.drops,
+                                 hashed=idents.is_key)
 
 
 def _dedupe(table: Table, columns: ColumnMap, found: _Identified, hexes: np.ndarray | None = None) -> _Dedupe:

@@ -471,12 +471,9 @@ def _company_levels(checks: Mapping[str, Checked], keys: _CompanyKeys) -> list[L
         joined = pc.binary_join_element_wise(pc.utf8_lower(name.take(at)), pc.fill_null(country.take(at), ""), "\t")
         return _prefixed("NAME:", joined)
 
-    def after(prefix: str) -> Callable[[pa.Array], pa.Array]:
-        return lambda v: pc.utf8_slice_codeunits(v, len(prefix))
-
     return [
-        _prefixed_level("ORGANIZATION:", keys.urn, after(ids.ORGANIZATION_PREFIX)),
-        _prefixed_level("PAGE:", checks["linkedincompanypageurl"].value, after(ids.PAGE_URL_PREFIX)),
+        _prefixed_level("ORGANIZATION:", keys.urn, drop=len(ids.ORGANIZATION_PREFIX)),
+        _prefixed_level("PAGE:", checks["linkedincompanypageurl"].value, drop=len(ids.PAGE_URL_PREFIX)),
         _prefixed_level("DOMAIN:", checks["companywebsite"].value),
         _prefixed_level("DOMAIN:", keys.email_domain),
         Level(_valid(name), build=name_identity),
@@ -507,13 +504,16 @@ def _prepare_companies(table: Table, columns: ColumnMap, *, apply_fixes: bool) -
     website = checks["companywebsite"].value
     has_page = (_valid(keys.urn) | _valid(page))
     has_domain = (_valid(website) | _valid(keys.email_domain))
-    level = np.where(has_page, "page", np.where(has_domain, "domain", "name"))
+    # "page", "domain" or "name" per row, spelled by pyarrow from three codes (numpy strings cost 0.1 s a million)
+    level = pa.DictionaryArray.from_arrays(
+        pa.array(np.where(has_page, 0, np.where(has_domain, 1, 2)).astype(np.int8)), pa.array(["page", "domain", "name"])
+    ).dictionary_decode()
     fields = pa.table({
         "companyName": checks["companyname"].value, "companyWebsiteDomain": website,
         "companyEmailDomain": keys.email_domain, "organizationUrn": keys.urn, "companyPageUrl": page,
         "stockSymbol": checks["stocksymbol"].value, "industries": checks["industry"].value,
         "city": checks["city"].value, "state": checks["state"].value, "country": checks["companycountry"].value,
-        "postalCode": checks["zipcode"].value, "coverage": pa.array(level, pa.string()),
+        "postalCode": checks["zipcode"].value, "coverage": level,
     })
     sent_page, sent_domain = has_page[deduped.positions], has_domain[deduped.positions]
     coverage = Coverage(page=int(sent_page.sum()), domain=int((sent_domain & ~sent_page).sum()),

@@ -37,28 +37,45 @@ def test_unicode_nul_and_empty_strings_hash_as_their_utf8_bytes(n):
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_where_hashed_and_others(n):
+def test_where_and_hashed(n):
     values = [f"v{i}" for i in range(n)]
     where = np.array([i % 3 != 0 for i in range(n)])
     hashed = np.zeros(n, dtype=bool)
-    others = [None] * n
-    for i in range(2, n, 11):
-        others[i] = f"other{i}"  # taken instead of values[i]
-    for i in range(1, n, 5):  # already a digest: passes through, from whichever column is taken
-        digest = hashlib.sha256(f"pre{i}".encode()).hexdigest()
-        if others[i] is None:
-            values[i] = digest
-        else:
-            others[i] = digest
+    for i in range(1, n, 5):  # already a digest: passes through
+        values[i] = hashlib.sha256(f"pre{i}".encode()).hexdigest()
         hashed[i] = True
-    out = digests.sha256_hexes(pa.array(values), where=where, hashed=hashed, others=pa.array(others, pa.string()))
+    out = digests.sha256_hexes(pa.array(values), where=where, hashed=hashed)
+    expected = [values[i].encode() if hashed[i] else hashlib.sha256(values[i].encode()).hexdigest().encode()
+                for i in range(n) if where[i]]
+    assert out.tolist() == expected
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_a_value_per_row_from_several_columns_with_prefixes(n):
+    emails = [f"e{i}@x.com" if i % 4 else None for i in range(n)]
+    ids = [f"{i:032x}" if i % 4 == 0 else None for i in range(n)]
+    names = [f"a\tb{i}" for i in range(n)]
+    choice = np.array([1 if i % 4 == 0 else (0 if i % 7 else 2) for i in range(n)], dtype=np.int8)
+    choice[::13] = -1  # not matched: skipped
+    hashed = np.zeros(n, dtype=bool)
+    for i in range(5, n, 28):  # choice 0 there: a pre-hashed email in the email column
+        emails[i] = hashlib.sha256(f"pre{i}".encode()).hexdigest()
+        hashed[i] = choice[i] == 0
+    columns = [pa.array(emails, pa.string()), pa.array(ids, pa.string()), pa.array(names)]
+    out = digests.sha256_choice(columns, choice, prefixes=["", "GOOGLE_AID:", "NAME:"], hashed=hashed)
     expected = []
     for i in range(n):
-        if not where[i]:
+        if choice[i] < 0:
             continue
-        value = others[i] if others[i] is not None else values[i]
+        value = [emails[i], "GOOGLE_AID:" + (ids[i] or ""), "NAME:" + names[i]][choice[i]]
         expected.append(value.encode() if hashed[i] else hashlib.sha256(value.encode()).hexdigest().encode())
     assert out.tolist() == expected
+
+
+def test_a_prefix_is_a_literal_whatever_it_holds():
+    values = [f"x{i}" for i in range(digests.SMALL + 10)]
+    out = digests.sha256_choice([pa.array(values)], np.zeros(len(values), np.int8), prefixes=["it's || 'x' --"])
+    assert out.tolist() == _hashlib(["it's || 'x' --" + v for v in values])
 
 
 @pytest.mark.parametrize("n", SIZES)
@@ -99,3 +116,12 @@ def test_threads_hash_at_once():
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda v: digests.sha256_hexes(pa.array(v)).tolist(), columns))
     assert results == [_hashlib(v) for v in columns]
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_drop_cuts_characters_before_the_prefix(n):
+    urns = [f"urn:li:organization:{i}" for i in range(n)]
+    urns[0] = "urn:li:organization:名前"  # characters after the cut may be anything
+    out = digests.sha256_choice([pa.array(urns)], np.zeros(n, np.int8), prefixes=["ORGANIZATION:"],
+                                drops=[len("urn:li:organization:")])
+    assert out.tolist() == _hashlib(["ORGANIZATION:" + u[len("urn:li:organization:"):] for u in urns])
