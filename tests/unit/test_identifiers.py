@@ -253,6 +253,16 @@ def test_country_problems_say_what_was_written():
         ("https://www.bücher.de/", "xn--bcher-kva.de"),
         ("facebook.com", "facebook.com"),  # the company Meta's own site is fine...
         ("facebook.com/acme", None),  # ...a page on it is not a website
+        ("facebook.com/", "facebook.com"),  # a slash, a bare "?" or "#" is no page
+        ("https://facebook.com/?#", "facebook.com"),
+        ("facebook.com?ref=acme", None),  # a query is something after a separator
+        ("facebook.com#acme", None),
+        ("facebook.com//acme", None),
+        ("x.com?/acme", None),
+        ("acme.com?next=/about", "acme.com"),
+        ("https://acme.com/contact@acme", "acme.com"),  # an @ in the path is no user info
+        ("https://user@acme.com:8080/a?b#c", "acme.com"),
+        ("WWW.acme.com.", "acme.com"),
         ("https://www.linkedin.com/company/acme", None),
         ("info@acme.com", None),
         ("acme", None),
@@ -270,6 +280,8 @@ def test_websites(given, value):
     "given, problem, fix",
     [
         ("info@acme.com", "an email address, not a website", "acme.com"),
+        ("@", "an email address, not a website", None),  # no host at all: explained, not a crash
+        ("mailto:info@acme.com", "an email address, not a website", "acme.com"),
         ("https://www.linkedin.com/company/acme", "belongs in linkedincompanypageurl", None),
         ("facebook.com/acme", "a page on facebook.com", None),
         ("acme", "no dot", None),
@@ -412,3 +424,16 @@ def test_keep_nulls_cells_without_copying_strings():
     kept = ids.keep(values, pa.array([True, False, True, None]))
     assert kept.to_pylist() == ["a", None, None, None]
     assert kept.buffers()[2].address == values.buffers()[2].address
+
+
+def test_free_mail_lookup_gives_the_anchored_regex_verdict():
+    from linkedin import companykeys
+
+    domains = [*sorted(companykeys.FREE_MAIL_DOMAINS), "gmail.example", "proton.test", "mail.example",
+               "acme.com", "mail.gmail.com", "gmail.com.evil.net", "gmail.co", "example", "", None, "outlook.example.org",
+               "xgmail.com", "GMAIL.COM"]
+    import pyarrow.compute as pc
+
+    regex = pc.match_substring_regex(pa.array(domains, pa.string()), "^" + companykeys._FREE_MAIL_RX)
+    assert companykeys.free_mail(pa.array(domains, pa.string())).to_pylist() == regex.to_pylist()
+    assert companykeys.free_mail(pa.array(["gmail.com", None])).to_pylist() == [True, None]
