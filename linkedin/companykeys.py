@@ -276,13 +276,12 @@ def _links(x: pa.Array) -> tuple[pa.Array, pa.Array]:
     linked = pc.match_substring(x, "linkedin.com/")
     if not _any(linked):
         return pa.nulls(n, pa.string()), pa.nulls(n, pa.string())
-    sub = x.filter(linked)
-    host_ok = pc.match_substring_regex(_first_part(sub, "linkedin.com/"), r"^(?:https?://)?(?:[a-z0-9-]+\.)?$")
-    path = _last_part(sub, "linkedin.com/")
-    section = _first_part(path, "/")
-    slug = _last_part(path, "/")
-    for sep in "/?#":
-        slug = _first_part(slug, sep)
+    before, path = _split_once(x.filter(linked), "linkedin.com/")
+    host_ok = pc.match_substring_regex(before, r"^(?:https?://)?(?:[a-z0-9-]+\.)?$")
+    section, slug = _split_once(path, "/")
+    slug = _split_once(pc.fill_null(slug, ""), "/")[0]
+    slug = _patch(slug, pc.match_substring_regex(slug, "[?#]"),
+                  lambda v: pc.list_element(pc.split_pattern_regex(v, "[?#]", max_splits=1), 0))
     good = pc.and_(pc.and_(host_ok, pc.match_substring(path, "/")), pc.greater(pc.binary_length(slug), 0))
     return _scatter(n, linked, keep(section, good)), _scatter(n, linked, keep(slug, good))
 
