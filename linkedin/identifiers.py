@@ -24,9 +24,9 @@ are checked in ``companykeys``, countries in ``countries``, and the column machi
 share (``Checked``, ``strings``, ``keep``, ``trim``...) is in ``checked``; all of it is
 re-exported here, so ``CHECKERS`` and ``check`` cover every field and old imports still work.
 
-Hashing is the one per-value Python loop (hashlib has no vectorized form):
-``sha256_column`` / ``hex_digests`` hash a whole column with nothing else in the loop and
-build the hex column from one buffer.
+Hashing: ``sha256_column`` hashes a whole column with DuckDB (``digests``: vectorized, all
+cores); ``sha512_column`` / ``hex_digests`` with hashlib in a loop with nothing else in it
+(SHA-512 is sent only on request), building the hex column from one buffer.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ from typing import Any, Callable
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from linkedin import digests
 
 # What moved to checked, companykeys and countries is re-exported: old imports keep working.
 from linkedin.checked import (
@@ -136,7 +138,7 @@ def hex_strings(hexed: bytes, width: int) -> pa.Array:
 
 def sha256_column(values: Any) -> pa.Array:
     """Lower-case hex SHA-256 of every value of a column without empty cells, in order."""
-    return hex_strings(hex_digests(values, hashlib.sha256), 64)
+    return hex_strings(digests.sha256_hexes(strings(values)).tobytes(), 64)
 
 
 def sha512_column(values: Any) -> pa.Array:

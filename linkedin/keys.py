@@ -5,7 +5,9 @@ every row takes the first level it has (``_identify``), its identity is hashed i
 the ledger stores, and rows whose key repeats an earlier row's are duplicates (``_dedupe``).
 Which levels exist, and in what order, is the business of ``preparation`` (contacts,
 companies); this module holds the kind-agnostic machinery, numpy over whole columns, with
-the measurements that chose it.
+the measurements that chose it. A level names a column, a prefix and characters to drop,
+so every row's identity is hashed where it stands (``hash_keys``: one DuckDB query over all
+levels) and no column of identities is ever copied or spelled out.
 """
 
 from __future__ import annotations

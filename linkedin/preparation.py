@@ -33,10 +33,12 @@ Two rows with the same key are the same person or company: the first is sent, th
 are duplicates (a raw email and its own SHA-256 in one column included). Deduplication runs
 on the keys, right after hashing: see ``keys._dedupe`` for why that beats deduplicating first.
 
-Speed: every step is a pyarrow kernel over whole columns except the hashing itself (one
-``map`` of hashlib over the values, see ``identifiers.hex_digests``) and the building of the
-element dicts (``elements``), one batch at a time as ``batches`` is consumed.
-``bench/prepare.py`` measures both against a bare hashlib loop.
+Speed: every step is a pyarrow kernel over whole columns, the columns checked two at a time
+(``_checks``); the keys are hashed by DuckDB in one query over every row (``digests``, all
+cores, the GIL released); the report's evidence is gathered on a second thread while the keys
+are deduplicated (``_dedupe_beside``). Only the element dicts (``elements``) are built per
+element in Python, one batch at a time as ``batches`` is consumed. ``bench/prepare.py``
+measures both against a bare hashlib loop.
 
 Privacy: raw emails exist only in the caller's ``Table`` and in ``quality.issues`` /
 ``quality.rejected`` (for the analyst's own download); ``Prepared`` keeps hashes, ad ids and
