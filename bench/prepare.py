@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -104,15 +105,15 @@ def _prepare(kind: str, path: str) -> dict:
     }
 
 
-def _child(what: str, kind: str, path: str) -> dict:
+def _child(what: str, kind: str, path: str, heap: str = "tuned") -> dict:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", what, kind, path], check=True, capture_output=True, text=True,
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+        [sys.executable, __file__, "--child", what, kind, path, "--heap", heap], check=True, capture_output=True,
+        text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run(kind: str, rows: int, repeat: int, data_dir: Path) -> dict:
+def run(kind: str, rows: int, repeat: int, data_dir: Path, compare_heap: bool = False) -> dict:
     import make_data  # beside this file
 
     path = data_dir / f"{kind}_{rows}.csv"
@@ -120,12 +121,21 @@ def run(kind: str, rows: int, repeat: int, data_dir: Path) -> dict:
         data_dir.mkdir(parents=True, exist_ok=True)
         subprocess.run([sys.executable, str(Path(make_data.__file__)), kind, "--rows", str(rows), "--out", str(path)],
                        check=True, capture_output=True)
-    base, prep = [], []
+    base, prep, default_heap = [], [], []
     for _ in range(repeat):  # alternate, so a busy moment on the machine hurts both alike
         base.append(_child("baseline", kind, str(path)))
         prep.append(_child("prepare", kind, str(path)))
+        if compare_heap:
+            default_heap.append(_child("prepare", kind, str(path), heap="default"))
     best_base = min(b["seconds"] for b in base)
+    extra = {}
+    if default_heap:
+        extra = {"default_heap": min(p["prepare"] for p in default_heap),
+                 "default_heap_median": statistics.median(p["prepare"] for p in default_heap),
+                 "default_heap_cold": min(p["cold"] for p in default_heap)}
     return {
+        **extra, "prepare_median": statistics.median(p["prepare"] for p in prep),
+        "baseline_median": statistics.median(b["seconds"] for b in base),
         "baseline_cpu": min(b["cpu"] for b in base), "prepare_cpu": min(p["prepare_cpu"] for p in prep),
         "with_elements_cpu": min(p["prepare_cpu"] + p["elements_cpu"] for p in prep),
         "kind": kind, "rows": rows, "file_mb": path.stat().st_size / 1e6, "baseline": best_base,
@@ -151,9 +161,14 @@ def report(r: dict) -> str:
         line(f"baseline: bare hashlib.sha256 loop, {r['hashed']:,} values", base, base_cpu),
         line("prepare (read, normalize, validate, hash, dedupe, report)", r["prepare"], r["prepare_cpu"],
              f"   goal <= 2x: {'met' if ratio <= 2 else 'NOT met'}"),
+        line("  the median run instead of the best (baseline's median too)", r["prepare_median"],
+             note=f"   {r['prepare_median'] / r['baseline_median']:.2f}x the baseline's median"),
         line("  + elements (every batch of 5,000 built)", r["with_elements"], r["with_elements_cpu"]),
         line("prepare, first run in a fresh process", r["cold"]),
         line("  + elements, first run in a fresh process", r["cold_with_elements"]),
+        *([line("prepare with glibc's default heap (no heap.keep_freed_memory)", r["default_heap"],
+                note=f"   median {r['default_heap_median']:.2f} s, first run {r['default_heap_cold']:.2f} s")]
+          if "default_heap" in r else []),
         f"  peak memory (RSS; interpreter and imports: {r['imports'] / (1 << 20):.0f} MiB)"
         f"{'':<14}{r['peak'] / (1 << 20):5.0f} MiB   goal < 1024 MiB: {'met' if r['peak'] < GIB else 'NOT met'}",
     ])
@@ -166,19 +181,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kind", choices=("contacts", "companies", "both"), default="both")
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "linkedin-bench")
     parser.add_argument("--json", action="store_true", help="print the raw numbers as JSON too")
+    parser.add_argument("--compare-heap", action="store_true",
+                        help="also time preparation with glibc's default heap settings (see linkedin/heap.py)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--heap", choices=("tuned", "default"), default="tuned", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        from linkedin import heap
+        if args.heap == "tuned":
+            from linkedin import heap
 
-        heap.keep_freed_memory()  # as the app's server (bin/run) and the CLI run; both children alike
+            heap.keep_freed_memory()  # as the app's server (bin/run) and the CLI run
         what, kind, path = args.child
         print(json.dumps(_baseline(kind, path) if what == "baseline" else _prepare(kind, path)))
         return 0
     kinds = ("contacts", "companies") if args.kind == "both" else (args.kind,)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, best of {args.repeat} runs each")
     for kind in kinds:
-        result = run(kind, args.rows, args.repeat, args.data_dir)
+        result = run(kind, args.rows, args.repeat, args.data_dir, args.compare_heap)
         print(report(result))
         if args.json:
             print(json.dumps(result))

@@ -305,3 +305,78 @@ def test_the_company_sample_has_the_mess_it_promises():
     assert q.field("linkedincompanypageurl").invalid > 0 and q.field("companywebsite").invalid > 0
     assert q.field("companycountry").fixed > 0 and q.duplicates > 0 and q.rejected_rows > 0
     assert any(e.get("organizationUrn") for e in p.elements())
+
+
+# -- many rows: the keys DuckDB hashes in one query are hashlib's, duplicates found alike -----------
+def _expected_keys(identities: list[str | None]) -> tuple[list[int], list[str], dict[int, int]]:
+    """(positions sent, their keys, duplicate position -> kept position), worked out in plain Python."""
+    first: dict[str, int] = {}
+    sent, keys, dups = [], [], {}
+    for i, identity in enumerate(identities):
+        if identity is None:
+            continue
+        key = identity if len(identity) == 64 and all(c in "0123456789abcdef" for c in identity) else sha(identity)
+        if key in first:
+            dups[i] = first[key]
+        else:
+            first[key] = i
+            sent.append(i)
+            keys.append(key)
+    return sent, keys, dups
+
+
+def _many_contacts(n: int) -> bytes:
+    lines = []
+    for i in range(n):
+        kind = i % 9
+        if kind == 0:
+            lines.append(f" Person{i}@Example.com ,Ann,Lee,,Acme,,")
+        elif kind == 1:
+            lines.append(f"{sha(f'person{i - 1}@example.com')},,,,,,")  # the row before, hashed: a duplicate
+        elif kind == 2:
+            lines.append(f",,,,,,{i:08x}-0b5f-4e6a-9c3d-1f2e3a4b5c6d")
+        elif kind == 3:
+            lines.append(f",Ann{i % 50},Lee,,Acme {i % 3},,")  # names repeat: some duplicates
+        elif kind == 4:
+            lines.append(f"{hashlib.sha512(str(i).encode()).hexdigest()},,,,,,")
+        elif kind == 5:
+            lines.append("not an email,,,,,,")
+        elif kind == 6:
+            lines.append(f"user{i % 700}@gmail.com,,,,,,")  # repeats
+        else:
+            lines.append(f"u{i}@b{i % 13}.org,,,,,US,")
+    return (USER_HEADER + "\n".join(lines) + "\n").encode()
+
+
+def _many_companies(n: int) -> bytes:
+    lines = []
+    for i in range(n):
+        kind = i % 6
+        if kind == 0:
+            lines.append(f"Acme {i},https://www.acme-{i}.com/about,,,,,,,,")
+        elif kind == 1:
+            lines.append(f"Acme {i - 1},acme-{i - 1}.com,,,,,,,,")  # the same domain: a duplicate
+        elif kind == 2:
+            lines.append(f",,,linkedin.com/company/{1000 + i % 400},,,,,,")  # numeric: an organization URN
+        elif kind == 3:
+            lines.append(f",,,https://de.linkedin.com/company/slug-{i}/about/,,,,,,")
+        elif kind == 4:
+            lines.append(f"Name Only {i % 300},,,,,,,,DE,")
+        else:
+            lines.append(f",,sales@corp-{i % 500}.io,,,,,,,")
+    return (COMPANY_HEADER + "\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize("kind, make", [("users", _many_contacts), ("companies", _many_companies)])
+def test_many_rows_keys_and_duplicates_match_plain_python(kind, make):
+    data = make(12_000)  # well over digests.SMALL: the keys go through DuckDB
+    identities = prep.identities(data, kind).to_pylist()
+    sent, keys, dups = _expected_keys(identities)
+    p = prepare(data, kind)
+    row_of = {i: i + 2 for i in range(len(identities))}  # header on row 1
+    assert p.rows.tolist() == [row_of[i] for i in sent]
+    assert p.keys.to_pylist() == keys
+    assert dict(zip(p.duplicate_rows.column("row").to_pylist(), p.duplicate_rows.column("kept_row").to_pylist())) == {
+        row_of[d]: row_of[k] for d, k in dups.items()
+    }
+    assert len(sent) > 4000 and len(dups) > 500  # the table really has both
