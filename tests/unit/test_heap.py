@@ -38,3 +38,17 @@ def test_a_freed_block_is_reused_instead_of_faulted_in_again():
     assert plain > 8000  # 64 MiB mapped afresh: ~16,000 pages of 4 KiB
     assert tuned < plain / 10
 
+
+
+def test_bin_run_gives_the_server_the_same_settings():
+    import re
+
+    from linkedin import heap
+
+    script = (Path(__file__).resolve().parents[2] / "bin" / "run").read_text()
+    found = dict(re.findall(r'export (MALLOC_\w+)="\$\{\w+:-(\d+)\}"', script))
+    assert found == {
+        "MALLOC_ARENA_MAX": "1",
+        "MALLOC_MMAP_THRESHOLD_": str(heap._MMAP_THRESHOLD),
+        "MALLOC_TRIM_THRESHOLD_": str(heap._TRIM_THRESHOLD),
+    }
