@@ -150,7 +150,8 @@ def _hosts(s: pa.Array, *, paths: bool = False) -> tuple[pa.Array, pa.Array | No
     www = pc.starts_with(x, "www")
     if _any(www):
         x = _patch(x, pc.starts_with(x, "www."), lambda v: pc.utf8_slice_codeunits(v, 4))
-        x = _patch(x, pc.match_substring_regex(x, r"^www[0-9]+\."), lambda v: pc.replace_substring_regex(v, r"^www[0-9]+\.", ""))
+        numbered = r"^www[0-9]+\."  # www2.acme.com
+        x = _patch(x, pc.match_substring_regex(x, numbered), lambda v: pc.replace_substring_regex(v, numbered, ""))
 
     def punycode(v: pa.Array) -> pa.Array:
         return pa.array([_idna(h) or h for h in v.to_pylist()], pa.string())

@@ -45,8 +45,9 @@ def sha256_hexes(values: pa.Array, where: np.ndarray | None = None, hashed: np.n
     """The lower-case hex SHA-256 of each value (of those where ``where`` holds) as numpy ``S64``,
     in order. Where ``hashed`` holds, the value already is such a digest and passes through.
     The values taken must not be null."""
-    n = len(values)
-    choice = np.zeros(n, dtype=np.int8) if where is None else np.where(np.asarray(where, dtype=bool), 0, -1).astype(np.int8)
+    choice = np.zeros(len(values), dtype=np.int8)
+    if where is not None:
+        choice[~np.asarray(where, dtype=bool)] = -1
     return sha256_choice([values], choice, hashed=hashed)
 
 

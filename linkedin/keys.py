@@ -38,8 +38,9 @@ class Level:
     """One kind of identity: which rows have it, and how to spell it for given rows.
 
     Rows take the first level they have (``_identify``). ``prefix`` + ``values`` (less its
-    first ``drop`` characters) is the identity for every row (hashed where it stands, no copy); otherwise ``build(positions)``
-    spells it. ``is_key``: the identity already is a SHA-256 key (a pre-hashed email)."""
+    first ``drop`` characters) is the identity for every row, hashed where it stands, with no
+    copy; otherwise ``build(positions)`` spells it. ``is_key``: the identity already is a
+    SHA-256 key (a pre-hashed email)."""
 
     valid: np.ndarray
     values: pa.Array | None = None
@@ -88,7 +89,7 @@ class _Identities:
     columns: list[pa.Array]
     prefixes: list[str]
     drops: list[int]
-    choice: np.ndarray  # int8 per row
+    choice: np.ndarray  # int8 per row (a handful of levels)
     is_key: np.ndarray
 
     def column(self) -> pa.Array:
@@ -128,7 +129,8 @@ def identities_of(found: _Identified, n: int) -> _Identities:
         mask = np.zeros(n, dtype=bool)
         mask[where] = True
         order = np.argsort(where, kind="stable")
-        others = pc.replace_with_mask(pa.nulls(n, pa.string()), pa.array(mask), pa.concat_arrays(spelled).take(pa.array(order)))
+        in_order = pa.concat_arrays(spelled).take(pa.array(order))
+        others = pc.replace_with_mask(pa.nulls(n, pa.string()), pa.array(mask), in_order)
         choice[where] = len(columns)
         columns.append(others)
         prefixes.append("")

@@ -32,7 +32,8 @@ def _faults(mode: str) -> int:
     return int(out.stdout.strip())
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's allocator only (a no-op elsewhere); CI is Linux")
+@pytest.mark.skipif(not sys.platform.startswith("linux"),
+                    reason="glibc's allocator only (a no-op elsewhere); CI is Linux")
 def test_a_freed_block_is_reused_instead_of_faulted_in_again():
     plain, tuned = _faults("plain"), _faults("tuned")
     assert plain > 8000  # 64 MiB mapped afresh: ~16,000 pages of 4 KiB
