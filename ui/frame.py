@@ -116,7 +116,13 @@ def run() -> None:
         pages = {"LinkedIn": [connect], "Demo": tools} if tools else [connect]
     else:
         pages = {"Audiences": [audiences, people, companies, uploads, ad_accounts], "LinkedIn": [connection, signoff], **({"Demo": tools} if tools else {})}
-    _show_flash()
-    if status.state == "needs_consent":
-        reconnect_prompt(status)
+    # Messages and the reconnect prompt live in one container that is always there, so the
+    # page's own elements keep their positions whether or not a message is shown. Fragment
+    # ids hang on those positions: a click on a fragment's button (Check now) made while a
+    # rerun removes the prompt would otherwise name a fragment that no longer exists, and
+    # Streamlit drops it.
+    with st.container():
+        _show_flash()
+        if status.state == "needs_consent":
+            reconnect_prompt(status)
     st.navigation(pages).run()

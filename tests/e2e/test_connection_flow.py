@@ -10,9 +10,18 @@ from tests.e2e.flows import connect, main, open_page, wait_for_app
 pytestmark = pytest.mark.e2e
 
 
-def sandbox_button(page: Page, app_url: str, name: str) -> None:
+EXPIRED = "The access token expired on LinkedIn's side"
+
+
+def sandbox_button(page: Page, app_url: str, name: str, done: str) -> None:
+    """Press a sandbox control and wait for its confirmation ``done``.
+
+    Waiting for the script state alone races: right after the click it may still read
+    "notRunning" from before, and navigating away then drops the click.
+    """
     open_page(page, "Sandbox controls")
     page.get_by_role("button", name=name).click()
+    expect(main(page).get_by_text(done)).to_be_visible()
     wait_for_app(page)
 
 
@@ -67,8 +76,7 @@ def test_whole_connection_lifecycle(app_server, page: Page):
     other.close()
 
     # MA-003 + MA-005: LinkedIn expires the access token; the next call sees 65602 and renews it.
-    sandbox_button(page, app_server.url, "Expire access token now")
-    expect(main(page).get_by_text("The access token expired on LinkedIn's side")).to_be_visible()
+    sandbox_button(page, app_server.url, "Expire access token now", EXPIRED)
     open_connection(page, app_server.url)
     page.get_by_role("button", name="Check now").click()
     expect(main(page).get_by_text("LinkedIn accepted the connection.")).to_be_visible()
@@ -79,8 +87,8 @@ def test_whole_connection_lifecycle(app_server, page: Page):
     expect(main(page).get_by_text("because you pressed Refresh now")).to_be_visible()
 
     # MA-006: the refresh token expires too; the next renewal fails and the app asks for consent.
-    sandbox_button(page, app_server.url, "Expire access token now")
-    sandbox_button(page, app_server.url, "Expire refresh token now")
+    sandbox_button(page, app_server.url, "Expire access token now", EXPIRED)
+    sandbox_button(page, app_server.url, "Expire refresh token now", "The refresh token expired on LinkedIn's side")
     open_connection(page, app_server.url)
     page.get_by_role("button", name="Check now").click()
     expect(main(page).get_by_text("LinkedIn needs you to sign in again.").first).to_be_visible()
@@ -113,7 +121,7 @@ def test_whole_connection_lifecycle(app_server, page: Page):
 
 def test_revoked_access_asks_for_consent(app_server, page: Page):
     connect(page, app_server.url)
-    sandbox_button(page, app_server.url, "Revoke access")
+    sandbox_button(page, app_server.url, "Revoke access", "Access revoked on LinkedIn's side")
     open_connection(page, app_server.url)
     page.get_by_role("button", name="Check now").click()
     expect(main(page).get_by_text("Access was revoked on LinkedIn's side").first).to_be_visible()
