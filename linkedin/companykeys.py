@@ -32,6 +32,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from linkedin import urls
 from linkedin.checked import (
     _EMPTY_PROBLEMS,
     Checked,
@@ -56,7 +57,6 @@ _TICKER = r"^[A-Z0-9]{1,6}(?:[.-][A-Z0-9]{1,4})?$"
 _PAGE = r"^(?:https?://)?(?:[a-z0-9-]+\.)?linkedin\.com/(?P<section>[^/?#]*)/(?P<slug>[^/?#]+)"
 _SLUG = r"^[\p{L}\p{N}%._~'&+-]+$"
 PAGE_URL_PREFIX = "https://www.linkedin.com/company/"
-_DOMAIN_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789.-"  # all a lower-cased bare domain holds
 ORGANIZATION_PREFIX = "urn:li:organization:"
 
 # The free-mail providers people sign up with; an address there says nothing about an employer.
@@ -82,6 +82,8 @@ _FREE_MAIL_RX = (
 _NETWORKS = frozenset({"linkedin.com", "lnkd.in", "facebook.com", "fb.com", "twitter.com", "x.com", "instagram.com"})
 
 
+_NETWORK_SET = pa.array(sorted(_NETWORKS))
+_COMPANY_SECTIONS = pa.array(["company", "company-beta"])
 _FREE_MAIL_SET = pa.array(sorted(FREE_MAIL_DOMAINS | {
     f"{brand}.{tld}" for brand in _FREE_MAIL_BRANDS.split("|") for tld in ("example", "test")
 }))
@@ -110,91 +112,24 @@ def _idna(host: str) -> str | None:
         return None
 
 
-def _last_part(values: pa.Array, sep: str, *, reverse: bool = False) -> pa.Array:
-    """What follows the first (or, ``reverse``, the last) ``sep``; the whole value when there is none.
-    ``values`` has no nulls."""
-    parts = pc.split_pattern(values, sep, max_splits=1, reverse=reverse)
-    return parts.values.take(pa.array(parts.offsets.to_numpy()[1:] - 1))
-
-
-def _first_part(values: pa.Array, sep: str) -> pa.Array:
-    """What precedes the first ``sep`` (the whole value when there is none)."""
-    return pc.list_element(pc.split_pattern(values, sep, max_splits=1), 0)
-
-
-def _hosts(s: pa.Array, *, paths: bool = False) -> tuple[pa.Array, pa.Array | None, np.ndarray]:
-    """(bare host, had a path: only when ``paths``, had an ``@`` but no scheme) of lower-cased,
-    trimmed URLs or domains.
-
-    One regex finds the cells holding anything a bare domain cannot (``/?#@:``, non-ASCII...);
-    only those go through the splits, so a column of clean domains costs one pass. Plain
-    (non-regex) splits, each only on the cells that need it: a regex with groups over the
-    whole column costs several times more."""
-    n = len(s)
-    x = pc.fill_null(s, "")
-    messy = pc.greater(pc.binary_length(pc.ascii_trim(x, characters=_DOMAIN_CHARS)), 0)  # 4x cheaper than a regex
-    had_path = pa.array(np.zeros(n, dtype=bool)) if paths else None
-    at_sign = np.zeros(n, dtype=bool)
-    non_ascii = np.zeros(n, dtype=bool)  # only messy cells can be
-    if _any(messy):
-        host, sub_path, sub_at = _messy_hosts(x.filter(messy), paths)
-        x = pc.replace_with_mask(x, messy, host)
-        where = np.flatnonzero(messy.to_numpy(zero_copy_only=False))
-        at_sign[where] = sub_at
-        non_ascii[where] = pc.invert(pc.string_is_ascii(host)).to_numpy(zero_copy_only=False)
-        if paths:
-            path = np.zeros(n, dtype=bool)
-            path[where] = sub_path
-            had_path = pa.array(path)
-    x = _patch(x, pc.ends_with(x, "."), lambda v: pc.utf8_rtrim(v, characters="."))
-    www = pc.starts_with(x, "www")
-    if _any(www):
-        x = _patch(x, pc.starts_with(x, "www."), lambda v: pc.utf8_slice_codeunits(v, 4))
-        numbered = r"^www[0-9]+\."  # www2.acme.com
-        x = _patch(x, pc.match_substring_regex(x, numbered), lambda v: pc.replace_substring_regex(v, numbered, ""))
-
-    def punycode(v: pa.Array) -> pa.Array:
-        return pa.array([_idna(h) or h for h in v.to_pylist()], pa.string())
-
+def _hosts(s: pa.Array) -> tuple[pa.Array, urls.Hosts]:
+    """(bare host, with non-ASCII names in punycode; ``urls.hosts``' flags, ``DOMAIN_OK`` set for
+    every valid domain) of lower-cased, trimmed URLs or domains. The cuts are made in one
+    compiled pass (``urls``); only the rare internationalized host comes back to Python."""
+    found = urls.hosts(s)
+    host = found.host
+    non_ascii = found.has(urls.NON_ASCII)
     if non_ascii.any():
-        x = _patch(x, pa.array(non_ascii), punycode)
-    return _blank_to_null(keep(x, pc.is_valid(s))), had_path, at_sign
+        def punycode(v: pa.Array) -> pa.Array:
+            return pa.array([_idna(h) or h for h in v.to_pylist()], pa.string())
 
-
-def _messy_hosts(x: pa.Array, paths: bool) -> tuple[pa.Array, np.ndarray | None, np.ndarray]:
-    """``_hosts``' splits, on the cells that need them (no nulls): scheme, path, query or
-    fragment, user info and port dropped. ``had_path``: something follows a ``/?#`` separator."""
-    at = pc.match_substring(x, "@")
-    at_sign = np.zeros(len(x), dtype=bool)
-    if _any(at):
-        at_sign = _filled(pc.and_(at, pc.invert(pc.match_substring(x, "://")))).to_numpy(zero_copy_only=False)
-    x = _patch(x, pc.match_substring(x, "//"), lambda v: _last_part(v, "//"))  # scheme (and a bare "//") dropped
-    x, rest = _split_once(x, "/")
-    had_path = None
-    if paths:
-        tail = pc.binary_length(pc.ascii_trim(pc.fill_null(rest, ""), characters="/?#"))
-        had_path = pc.greater(tail, 0).to_numpy(zero_copy_only=False)
-    odd = pc.match_substring_regex(x, "[?#]")  # a query or fragment with no path before it
-    if _any(odd):
-        if paths:
-            where = np.flatnonzero(odd.to_numpy(zero_copy_only=False))
-            had_path[where] |= pc.match_substring_regex(x.filter(odd), "[?#][^/?#]").to_numpy(zero_copy_only=False)
-        x = _patch(x, odd, lambda v: pc.list_element(pc.split_pattern_regex(v, "[?#]", max_splits=1), 0))
-    if _any(at):
-        x = _patch(x, pc.match_substring(x, "@"), lambda v: _last_part(v, "@"))  # user info dropped
-    x = _patch(x, pc.match_substring(x, ":"), lambda v: _first_part(v, ":"))  # port
-    return x, had_path, at_sign
-
-
-def _split_once(values: pa.Array, sep: str) -> tuple[pa.Array, pa.Array]:
-    """(what precedes the first ``sep``, what follows it or null without one); ``values`` has no nulls."""
-    parts = pc.split_pattern(values, sep, max_splits=1)
-    offsets = parts.offsets.to_numpy()
-    starts = offsets[:-1]
-    two = np.diff(offsets) == 2
-    first = parts.values.take(pa.array(starts))
-    after = keep(parts.values.take(pa.array(np.where(two, starts + 1, starts))), pa.array(two))
-    return first, after
+        mask = pa.array(non_ascii)
+        host = _patch(host, mask, punycode)
+        ok = _filled(_domain_ok(host.filter(mask))).to_numpy(zero_copy_only=False)
+        flags = found.flags.copy()
+        flags[np.flatnonzero(non_ascii)[ok]] |= urls.DOMAIN_OK
+        found = urls.Hosts(host, flags)
+    return host, found
 
 
 def _domain_ok(host: pa.Array) -> pa.Array:
@@ -220,10 +155,10 @@ def check_websites(values: Any) -> Checked:
     """Company websites -> bare domains (``https://www.Acme.com:443/about?x`` -> ``acme.com``)."""
     raw = strings(values)
     s = _blank_to_null(_lower(trim(raw)))
-    host, had_path, at_sign = _hosts(s, paths=True)
-    has_email = pa.array(at_sign)
-    network = _filled(pc.and_(pc.is_in(host, value_set=pa.array(sorted(_NETWORKS))), had_path))
-    ok = _filled(pc.and_(pc.and_(_domain_ok(host), pc.invert(has_email)), pc.invert(network)))
+    host, found = _hosts(s)
+    has_email = pa.array(found.has(urls.AT_SIGN))
+    network = _filled(pc.and_(pc.is_in(host, value_set=_NETWORK_SET), pa.array(found.has(urls.HAD_PATH))))
+    ok = pc.and_(pa.array(found.has(urls.DOMAIN_OK)), pc.invert(pc.or_(has_email, network)))
     bad = pc.and_(pc.is_valid(s), pc.invert(ok))
     problems = _EMPTY_PROBLEMS.empty_table()
     if _any(bad):  # the explanation says why, from the host or, without one, the cell
@@ -249,9 +184,9 @@ def check_email_domains(values: Any) -> Checked:
     """Company email domains (``@acme.com``, ``sales@Acme.com`` -> ``acme.com``); free-mail refused."""
     raw = strings(values)
     s = _blank_to_null(_lower(trim(raw)))
-    host, _, _ = _hosts(s)
+    host, found = _hosts(s)
     free = _filled(free_mail(host))
-    ok = _filled(pc.and_(_domain_ok(host), pc.invert(free)))
+    ok = pc.and_(pa.array(found.has(urls.DOMAIN_OK)), pc.invert(free))
     bad = pc.and_(pc.is_valid(s), pc.invert(ok))
     problems = _EMPTY_PROBLEMS.empty_table()
     if _any(bad):
@@ -269,50 +204,28 @@ def _explain_email_domain(tagged: str) -> tuple[str, str | None]:
 
 
 
-def _links(x: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """(section, slug) of LinkedIn URLs (``linkedin.com/<section>/<slug>...``), null elsewhere.
-
-    ``x`` is lower-cased, trimmed and has no nulls; plain splits, on the LinkedIn cells only."""
-    n = len(x)
-    linked = pc.match_substring(x, "linkedin.com/")
-    if not _any(linked):
-        return pa.nulls(n, pa.string()), pa.nulls(n, pa.string())
-    before, path = _split_once(x.filter(linked), "linkedin.com/")
-    host_ok = pc.match_substring_regex(before, r"^(?:https?://)?(?:[a-z0-9-]+\.)?$")
-    section, slug = _split_once(path, "/")
-    slug = _split_once(pc.fill_null(slug, ""), "/")[0]
-    slug = _patch(slug, pc.match_substring_regex(slug, "[?#]"),
-                  lambda v: pc.list_element(pc.split_pattern_regex(v, "[?#]", max_splits=1), 0))
-    good = pc.and_(pc.and_(host_ok, pc.match_substring(path, "/")), pc.greater(pc.binary_length(slug), 0))
-    return _scatter(n, linked, keep(section, good)), _scatter(n, linked, keep(slug, good))
-
-
-def _org_ids(x: pa.Array, slug: pa.Array | None = None) -> pa.Array:
-    """Organization ids (digits, no leading zeros) from bare ids, URNs and numeric company page slugs."""
-    def digits(v: pa.Array) -> pa.Array:  # ^[0-9]{1,19}$ without a regex
-        return pc.and_(pc.ascii_is_decimal(v), pc.less_equal(pc.binary_length(v), 19))
-
-    urn = pc.or_(pc.starts_with(x, "urn:li:organization:"), pc.starts_with(x, "urn:li:company:"))
-    ids = keep(x, digits(x))
-    if _any(urn):
-        tail = _scatter(len(x), urn, _last_part(x.filter(urn), ":", reverse=True))
-        ids = pc.coalesce(ids, keep(tail, digits(tail)))
-    if slug is not None:
-        ids = pc.coalesce(ids, keep(slug, digits(slug)))
-    ids = _patch(ids, pc.starts_with(ids, "0"), lambda v: pc.utf8_ltrim(v, characters="0"))
-    return keep(ids, pc.greater(pc.binary_length(ids), 0))
+def _pages(s: pa.Array) -> tuple[urls.Pages, np.ndarray]:
+    """(``urls.pages``' answer, which values are company pages with a valid page name) of
+    lower-cased, trimmed values. One compiled pass; a slug with non-ASCII characters is
+    checked here with the Unicode regex."""
+    found = urls.pages(s)
+    company = found.has(urls.COMPANY)
+    ok_slug = company & found.has(urls.SLUG_OK)
+    unicode = company & found.has(urls.SLUG_NON_ASCII)
+    if unicode.any():
+        slugs = found.texts(np.where(unicode, 0, -1)).filter(pa.array(unicode))
+        ok_slug[unicode] = _filled(pc.match_substring_regex(slugs, _SLUG)).to_numpy(zero_copy_only=False)
+    return found, ok_slug
 
 
 def check_organizations(values: Any) -> Checked:
     """Organization ids, URNs or numeric page URLs -> ``urn:li:organization:<id>``."""
     raw = strings(values)
     s = _blank_to_null(_lower(trim(raw)))
-    x = pc.fill_null(s, "")
-    section, slug = _links(x)
-    slug = keep(slug, pc.is_in(section, value_set=pa.array(["company", "company-beta"])))
-    ids = keep(_org_ids(x, slug), pc.is_valid(s))
-    value = pc.binary_join_element_wise(ORGANIZATION_PREFIX, ids, "")
-    return _result("organization", raw, s, pc.is_valid(ids), _explain_organization, value=value)
+    found, _ = _pages(s)
+    has_id = found.has(urls.HAS_ID)
+    value = found.texts(np.where(has_id, 1, -1), ORGANIZATION_PREFIX)
+    return _result("organization", raw, s, pa.array(has_id), _explain_organization, value=value)
 
 
 def _explain_organization(v: str) -> tuple[str, str | None]:
@@ -326,16 +239,11 @@ def check_page_urls(values: Any) -> Checked:
     organization URN where the page (or the cell) holds a numeric id."""
     raw = strings(values)
     s = _blank_to_null(_lower(trim(raw)))
-    x = pc.fill_null(s, "")
-    section, slug = _links(x)
-    company = _filled(pc.is_in(section, value_set=pa.array(["company", "company-beta"])))
-    ok_slug = _filled(pc.and_(company, pc.match_substring_regex(slug, _SLUG)))
-    ids = keep(_org_ids(x, keep(slug, ok_slug)), pc.is_valid(s))
-    ok = pc.or_(ok_slug, pc.is_valid(ids))
-    key = pc.coalesce(ids, keep(slug, ok_slug))
-    value = pc.binary_join_element_wise(PAGE_URL_PREFIX, key, "")
-    urn = pc.binary_join_element_wise(ORGANIZATION_PREFIX, ids, "")
-    checked = _result("page_url", raw, s, ok, _explain_page_url, value=value)
+    found, ok_slug = _pages(s)
+    has_id = found.has(urls.HAS_ID)
+    value = found.texts(np.where(has_id, 1, np.where(ok_slug, 0, -1)), PAGE_URL_PREFIX)  # the id, else the slug
+    urn = found.texts(np.where(has_id, 1, -1), ORGANIZATION_PREFIX)
+    checked = _result("page_url", raw, s, pa.array(has_id | ok_slug), _explain_page_url, value=value)
     return Checked(checked.kind, checked.value, checked.given, checked.problems, urn)
 
 

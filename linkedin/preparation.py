@@ -69,6 +69,10 @@ from linkedin.quality import Coverage
 from linkedin.table import Table, TableError, read
 
 _WORKERS = max(1, min(4, os.cpu_count() or 1))  # columns checked at once
+# The columns whose checks cost the most (measured, a million rows: 40-140 ms each against ~10 ms
+# for a plain text column): started first, so that the short ones fill the gaps at the end.
+_SLOW = frozenset({"email", "companywebsite", "linkedincompanypageurl", "companyemaildomain", "organization",
+                   "stocksymbol", "companycountry", "country", "googleaid"})
 
 
 # -- preparing ---------------------------------------------------------------------------------
@@ -121,8 +125,10 @@ def _checks(table: Table, columns: ColumnMap, checkers: dict[str, Callable[[pa.A
     which release the GIL, so on two cores the columns take about half the time (measured:
     contacts 0.42 s -> 0.21 s, companies 1.47 s -> 0.77 s a million rows)."""
     mapped = {field: columns.get(field) for field in checkers}
+    slow_first = sorted(mapped, key=lambda field: field not in _SLOW)  # the longest tasks start first
     with ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="check") as pool:
-        running = {field: pool.submit(checkers[field], table.column(name)) for field, name in mapped.items() if name}
+        running = {field: pool.submit(checkers[field], table.column(mapped[field])) for field in slow_first
+                   if mapped[field]}
         return {field: running[field].result() if field in running else Checked.absent(table.num_rows, field)
                 for field in checkers}
 

@@ -1,0 +1,192 @@
+"""urls: the compiled passes that cut hosts and LinkedIn page URLs, against a plain Python
+statement of the same rules (``companykeys``' docstring says why each rule exists)."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import numpy as np
+import pyarrow as pa
+import pytest
+
+from linkedin import urls
+from linkedin.companykeys import DOMAIN_PATTERN
+
+
+# -- the rules, in plain Python ----------------------------------------------------------------------
+def host_rule(x: str) -> tuple[str | None, int]:
+    """(host, flags) of one trimmed, lower-cased value."""
+    flags = 0
+    if "@" in x and "://" not in x:
+        flags |= urls.AT_SIGN
+    if "//" in x:
+        x = x.split("//", 1)[1]  # scheme
+    if "/" in x:
+        x, rest = x.split("/", 1)
+        if rest.strip("/?#"):
+            flags |= urls.HAD_PATH
+    if re.search("[?#]", x):
+        if re.search("[?#][^/?#]", x):
+            flags |= urls.HAD_PATH
+        x = re.split("[?#]", x, maxsplit=1)[0]
+    if "@" in x:
+        x = x.split("@", 1)[1]  # user info
+    x = x.split(":", 1)[0]  # port
+    x = x.rstrip(".")
+    if x.startswith("www."):
+        x = x[4:]
+    x = re.sub(r"^www[0-9]+\.", "", x)
+    if not x.isascii():
+        flags |= urls.NON_ASCII
+    elif re.fullmatch(DOMAIN_PATTERN, x) and len(x) <= 253:
+        flags |= urls.DOMAIN_OK
+    return (x or None), flags
+
+
+def _org_id(text: str | None) -> str | None:
+    if text and len(text) <= 19 and text.isascii() and text.isdigit():
+        return text.lstrip("0") or None
+    return None
+
+
+def page_rule(x: str) -> tuple[int, str | None, str | None]:
+    """(flags, slug, organization id) of one trimmed, lower-cased value."""
+    flags, slug = 0, None
+    found = _org_id(x)
+    if found is None and (x.startswith("urn:li:organization:") or x.startswith("urn:li:company:")):
+        found = _org_id(x.rsplit(":", 1)[1])
+    if "linkedin.com/" in x:
+        before, path = x.split("linkedin.com/", 1)
+        if re.fullmatch(r"(?:https?://)?(?:[a-z0-9-]+\.)?", before) and "/" in path:
+            section, rest = path.split("/", 1)
+            candidate = re.split("[?#]", rest.split("/", 1)[0], maxsplit=1)[0]
+            if candidate:
+                slug = candidate
+                flags |= urls.LINKED
+                if section in ("company", "company-beta"):
+                    flags |= urls.COMPANY
+                    if found is None:
+                        found = _org_id(slug)
+                if not slug.isascii():
+                    flags |= urls.SLUG_NON_ASCII
+                elif re.fullmatch(r"[A-Za-z0-9%._~'&+-]+", slug):
+                    flags |= urls.SLUG_OK
+    if found is not None:
+        flags |= urls.HAS_ID
+    return flags, slug, found
+
+
+# -- table-driven cases -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "value, host, flags",
+    [
+        ("acme.com", "acme.com", urls.DOMAIN_OK),
+        ("https://www.acme.com:443/about?x", "acme.com", urls.DOMAIN_OK | urls.HAD_PATH),
+        ("http://acme.com/", "acme.com", urls.DOMAIN_OK),  # a bare slash is not a path
+        ("acme.com?ref=1", "acme.com", urls.DOMAIN_OK | urls.HAD_PATH),
+        ("acme.com#", "acme.com", urls.DOMAIN_OK),
+        ("info@acme.com", "acme.com", urls.DOMAIN_OK | urls.AT_SIGN),
+        ("https://user@acme.com", "acme.com", urls.DOMAIN_OK),  # user info, not an address
+        ("www2.acme.co.uk.", "acme.co.uk", urls.DOMAIN_OK),
+        ("www.", "www", 0),
+        ("//acme.com", "acme.com", urls.DOMAIN_OK),
+        ("müller.de/team", "müller.de", urls.NON_ASCII | urls.HAD_PATH),
+        ("xn--mller-kva.de", "xn--mller-kva.de", urls.DOMAIN_OK),
+        ("a.b", "a.b", 0),  # a one-letter top-level domain
+        ("-acme.com", "-acme.com", 0),
+        ("acme-.com", "acme-.com", 0),
+        ("acme..com", "acme..com", 0),
+        ("192.168.0.1", "192.168.0.1", 0),
+        ("a" * 63 + ".com", "a" * 63 + ".com", urls.DOMAIN_OK),
+        ("a" * 64 + ".com", "a" * 64 + ".com", 0),
+        (".".join(["a" * 50] * 4) + ".com", ".".join(["a" * 50] * 4) + ".com", urls.DOMAIN_OK),  # 207 characters
+        (".".join(["a" * 50] * 5) + ".com", ".".join(["a" * 50] * 5) + ".com", 0),  # 258 > 253
+        ("@", None, urls.AT_SIGN),
+        ("", None, 0),
+    ],
+)
+def test_hosts(value, host, flags):
+    found = urls.hosts(pa.array([value]))
+    assert found.host.to_pylist() == [host]
+    assert int(found.flags[0]) == flags
+    assert host_rule(value) == (host, flags)
+
+
+@pytest.mark.parametrize(
+    "value, flags, slug, org",
+    [
+        ("https://www.linkedin.com/company/acme/", urls.LINKED | urls.COMPANY | urls.SLUG_OK, "acme", None),
+        ("linkedin.com/company/00123?trk=x", urls.LINKED | urls.COMPANY | urls.SLUG_OK | urls.HAS_ID, "00123", "123"),
+        ("de.linkedin.com/company-beta/acme#about", urls.LINKED | urls.COMPANY | urls.SLUG_OK, "acme", None),
+        ("linkedin.com/showcase/acme-cloud", urls.LINKED | urls.SLUG_OK, "acme-cloud", None),
+        ("linkedin.com/school/123", urls.LINKED | urls.SLUG_OK, "123", None),  # a school's number is no employer's id
+        ("linkedin.com/company/société", urls.LINKED | urls.COMPANY | urls.SLUG_NON_ASCII, "société", None),
+        ("linkedin.com/company/a b", urls.LINKED | urls.COMPANY, "a b", None),
+        ("linkedin.com/company/", 0, None, None),
+        ("linkedin.com/company", 0, None, None),
+        ("ftp://linkedin.com/company/acme", 0, None, None),
+        ("evil.com.linkedin.com/company/acme", 0, None, None),  # one label before linkedin.com, no more
+        ("12345", urls.HAS_ID, None, "12345"),
+        ("urn:li:organization:0042", urls.HAS_ID, None, "42"),
+        ("urn:li:company:7", urls.HAS_ID, None, "7"),
+        ("000", 0, None, None),
+        ("1" * 20, 0, None, None),
+        ("", 0, None, None),
+    ],
+)
+def test_pages(value, flags, slug, org):
+    found = urls.pages(pa.array([value]))
+    assert int(found.flags[0]) == flags
+    linked = np.array([0 if found.has(urls.LINKED)[0] else -1])  # 0: the slug
+    assert found.texts(linked).to_pylist() == [slug]
+    assert found.texts(np.where(found.has(urls.HAS_ID), 1, -1), "urn:li:organization:").to_pylist() == [
+        None if org is None else "urn:li:organization:" + org
+    ]
+    assert page_rule(value) == (flags, slug, org)
+
+
+# -- many values at once: nulls, slices, and random mixtures of the parts that matter -------------------
+_PARTS = ["a", "b", "z", "0", "1", "9", ".", "-", "/", ":", "@", "?", "#", " ", "www.", "www2.", "http://",
+          "https://", "//", "linkedin.com/", "company/", "company-beta/", "school/", "urn:li:organization:",
+          "urn:li:company:", "com", "xn--", "é", "ü", "%", "_", "~", "'", "&", "+", ":8080", "..", "12345"]
+
+
+def _random_values(count: int, seed: int) -> list[str | None]:
+    rng = random.Random(seed)
+    values: list[str | None] = ["".join(rng.choice(_PARTS) for _ in range(rng.randint(0, 10))) for _ in range(count)]
+    for i in range(0, count, 97):
+        values[i] = None
+    return values
+
+
+def test_hosts_follow_the_rules_on_random_values():
+    values = _random_values(20_000, seed=5)
+    found = urls.hosts(pa.array(values, pa.string()))
+    expected = [host_rule(v) if v is not None else (None, 0) for v in values]
+    assert found.host.to_pylist() == [h for h, _ in expected]
+    assert found.flags.tolist() == [f for _, f in expected]
+
+
+def test_pages_follow_the_rules_on_random_values():
+    values = _random_values(20_000, seed=6)
+    found = urls.pages(pa.array(values, pa.string()))
+    expected = [page_rule(v) if v is not None else (0, None, None) for v in values]
+    assert found.flags.tolist() == [f for f, _, _ in expected]
+    slugs = found.texts(np.where(found.has(urls.LINKED), 0, -1)).to_pylist()
+    assert slugs == [s for _, s, _ in expected]
+    ids = found.texts(np.where(found.has(urls.HAS_ID), 1, -1)).to_pylist()
+    assert ids == [o for _, _, o in expected]
+
+
+def test_a_slice_an_empty_column_and_a_column_of_nulls():
+    column = pa.array(["x", "https://acme.com/a", None, "www.beta.io"])
+    assert urls.hosts(column.slice(1, 3)).host.to_pylist() == ["acme.com", None, "beta.io"]
+    assert urls.hosts(pa.array([], pa.string())).host.to_pylist() == []
+    assert urls.hosts(pa.nulls(3, pa.string())).host.to_pylist() == [None, None, None]
+    assert urls.pages(pa.array(["", ""])).flags.tolist() == [0, 0]
+
+
+def test_only_string_columns():
+    with pytest.raises(TypeError, match="string array"):
+        urls.hosts(pa.array([1, 2]))
