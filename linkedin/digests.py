@@ -23,7 +23,6 @@ from typing import Sequence
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 SMALL = 2000  # up to this many values, hashlib's loop is cheaper than a query
 

@@ -23,6 +23,8 @@ import numpy as np
 import pyarrow as pa
 from numba import njit
 
+from linkedin import spans
+
 # flags of ``hosts``
 HAD_PATH = 1  # something follows the host after a / ? or # (a page, not a site)
 AT_SIGN = 2  # an @ without a scheme: an email address, not a URL
@@ -68,87 +70,35 @@ class Pages:
         """``prefix`` + the organization id where ``key`` is 1, + the slug where it is 0, null where -1."""
         starts = np.where(key == 1, self.spans[2], self.spans[0])
         ends = np.where(key == 1, self.spans[3], self.spans[1])
-        return _gather(self.data, starts, ends, key >= 0, prefix)
+        return spans.gather(self.data, starts, ends, key >= 0, prefix)
 
 
 def hosts(values: pa.Array) -> Hosts:
     """The bare host of every trimmed, lower-cased value: scheme (whatever precedes the first
     ``//``), path, query, fragment, user info (up to the first ``@``), port, trailing dots and a
     leading ``www.`` or ``www2.`` dropped. An empty host is null."""
-    data, offsets, valid = _buffers(values)
+    data, offsets, valid = spans.buffers(values)
     n = len(values)
     starts = np.zeros(n, dtype=np.int64)
     ends = np.zeros(n, dtype=np.int64)
     flags = np.zeros(n, dtype=np.uint8)
     _host_spans(data, offsets, valid, starts, ends, flags)
-    return Hosts(_gather(data, starts, ends, valid & (ends > starts)), flags)
+    return Hosts(spans.gather(data, starts, ends, valid & (ends > starts)), flags)
 
 
 def pages(values: pa.Array) -> Pages:
     """LinkedIn page URLs (``[https://][sub.]linkedin.com/<section>/<slug>[/...][?...][#...]``)
     and organization ids (``12345``, ``urn:li:organization:12345``, ``urn:li:company:12345``,
     a company page whose slug is a number) among trimmed, lower-cased values."""
-    data, offsets, valid = _buffers(values)
+    data, offsets, valid = spans.buffers(values)
     n = len(values)
-    spans = np.zeros((4, n), dtype=np.int64)
+    cuts = np.zeros((4, n), dtype=np.int64)
     flags = np.zeros(n, dtype=np.uint8)
-    _page_spans(data, offsets, valid, _LINKEDIN, spans, flags)
-    return Pages(flags, spans, data, valid)
-
-
-def _buffers(values: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(bytes, offsets, valid) of a string array, without copying the bytes."""
-    if values.type != pa.string():
-        raise TypeError(f"expected a string array, not {values.type}")
-    _, offsets_buf, data_buf = values.buffers()
-    offsets = np.frombuffer(offsets_buf, dtype=np.int32, count=len(values) + 1, offset=values.offset * 4)
-    data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None and data_buf.size else np.zeros(1, np.uint8)
-    valid = values.is_valid().to_numpy(zero_copy_only=False) if values.null_count else np.ones(len(values), bool)
-    return data, offsets, valid
-
-
-def _gather(data: np.ndarray, starts: np.ndarray, ends: np.ndarray, present: np.ndarray, prefix: str = "") -> pa.Array:
-    """A string array of ``prefix`` + ``data[starts[i]:ends[i]]`` where ``present``, null elsewhere."""
-    n = len(starts)
-    head = np.frombuffer(prefix.encode(), dtype=np.uint8) if prefix else np.zeros(0, np.uint8)
-    offsets = np.empty(n + 1, dtype=np.int32)
-    out = np.empty(max(_span_offsets(starts, ends, present, len(head), offsets), 1), dtype=np.uint8)
-    _copy_spans(data, starts, offsets, head, out)
-    validity = None if present.all() else pa.array(present).buffers()[1]
-    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(out), validity)
+    _page_spans(data, offsets, valid, _LINKEDIN, cuts, flags)
+    return Pages(flags, cuts, data, valid)
 
 
 # -- the compiled loops ----------------------------------------------------------------------------
-@njit(nogil=True, cache=True)
-def _span_offsets(starts, ends, present, extra, offsets):  # pragma: no cover - compiled
-    """Fill ``offsets`` (int32) with the running lengths of the present spans, each ``extra`` longer;
-    return the total."""
-    total = 0
-    offsets[0] = 0
-    for i in range(len(starts)):
-        if present[i]:
-            total += ends[i] - starts[i] + extra
-            if total >= 2**31:
-                raise ValueError("more than 2 GiB of text in one column")
-        offsets[i + 1] = total
-    return total
-
-
-@njit(nogil=True, cache=True)
-def _copy_spans(data, starts, offsets, head, out):  # pragma: no cover - compiled
-    extra = len(head)
-    for i in range(len(starts)):
-        at = offsets[i]
-        size = offsets[i + 1] - at
-        if size == 0:
-            continue
-        for k in range(extra):
-            out[at + k] = head[k]
-        s = starts[i] - extra
-        for k in range(extra, size):
-            out[at + k] = data[s + k]
-
-
 @njit(nogil=True, cache=True)
 def _find(data, lo, hi, byte):  # pragma: no cover - compiled
     for i in range(lo, hi):
@@ -316,7 +266,7 @@ _SECTION_COMPANY_BETA = np.frombuffer(b"company-beta", dtype=np.uint8)
 
 
 @njit(nogil=True, cache=True)
-def _page_spans(data, offsets, valid, needle, spans, flags):  # pragma: no cover - compiled
+def _page_spans(data, offsets, valid, needle, cuts, flags):  # pragma: no cover - compiled
     m = len(needle)
     for r in range(len(flags)):
         if not valid[r]:
@@ -334,8 +284,8 @@ def _page_spans(data, offsets, valid, needle, spans, flags):  # pragma: no cover
         f = 0
         if first >= 0:
             f |= HAS_ID
-            spans[2, r] = first
-            spans[3, r] = hi
+            cuts[2, r] = first
+            cuts[3, r] = hi
         # linkedin.com/<section>/<slug>
         p = -1
         for i in range(lo, hi - m + 1):
@@ -393,12 +343,12 @@ def _page_spans(data, offsets, valid, needle, spans, flags):  # pragma: no cover
                 ok = False
         if ok:
             f |= SLUG_OK
-        spans[0, r] = s
-        spans[1, r] = e
+        cuts[0, r] = s
+        cuts[1, r] = e
         if first < 0 and f & COMPANY:  # a company page's numeric slug
             first = _digits(data, s, e)
             if first >= 0:
                 f |= HAS_ID
-                spans[2, r] = first
-                spans[3, r] = e
+                cuts[2, r] = first
+                cuts[3, r] = e
         flags[r] = f
