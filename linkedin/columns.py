@@ -214,7 +214,7 @@ def guess_columns(table: Table, kind: str) -> ColumnMap:
 
 
 def _content_is(table: Table, column: str, pattern: str, sample: int = 200) -> bool:
-    values = [v for v in table.column(column)[:sample * 5].to_pylist() if v and v.strip()][:sample]
+    values = [v for v in table.data.column(column).slice(0, sample * 5).to_pylist() if v and v.strip()][:sample]
     if not values:
         return False
     rx = re.compile(pattern)

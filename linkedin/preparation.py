@@ -127,11 +127,15 @@ def _checks(table: Table, columns: ColumnMap, checkers: dict[str, Callable[[pa.A
     mapped = {field: columns.get(field) for field in checkers}
     slow_first = sorted(mapped, key=lambda field: field not in _SLOW)  # the longest tasks start first
     with ThreadPoolExecutor(max_workers=_WORKERS, thread_name_prefix="check") as pool:
-        running = {field: pool.submit(checkers[field], table.column(mapped[field])) for field in slow_first
+        running = {field: pool.submit(_check, checkers[field], table, mapped[field]) for field in slow_first
                    if mapped[field]}
         return {field: running[field].result() if field in running else Checked.absent(table.num_rows, field)
                 for field in checkers}
 
+
+
+def _check(checker: Callable[[pa.Array], Checked], table: Table, name: str) -> Checked:
+    return checker(table.column(name))  # the column's chunks are combined on the checking thread
 
 
 def _dedupe_beside(table: Table, columns: ColumnMap, found: Any,

@@ -67,7 +67,9 @@ class Table:
         return self.data.num_rows
 
     def column(self, name: str) -> pa.Array:
-        """One column as a single string array."""
+        """One column as a single string array. A CSV is kept in the chunks it was parsed in, and
+        a column's chunks are combined here, when it is needed: the preparation's threads do it
+        for their own columns, side by side, instead of the reader for all of them in a row."""
         if name not in self.data.column_names:
             raise TableError(f"there is no column '{name}' (columns: {', '.join(self.columns)})")
         col = self.data.column(name)
@@ -159,7 +161,7 @@ def read_csv(data: bytes, *, name: str = "upload.csv", encoding: str | None = No
         raise TableError(f"{name} has a header row but no data rows")
     first_row = skipped + (2 if header else 1)
     rows = _row_numbers(data, data_table.num_rows, first_row, header)
-    return Table(data_table.combine_chunks(), rows, name, "csv", encoding, delimiter)
+    return Table(data_table, rows, name, "csv", encoding, delimiter)  # chunks combined per column, when used
 
 
 class _NotUtf8(Exception):
