@@ -79,8 +79,8 @@ def hosts(values: pa.Array) -> Hosts:
     leading ``www.`` or ``www2.`` dropped. An empty host is null."""
     data, offsets, valid = spans.buffers(values)
     n = len(values)
-    starts = np.zeros(n, dtype=np.int64)
-    ends = np.zeros(n, dtype=np.int64)
+    starts = np.zeros(n, dtype=offsets.dtype)  # int32 for a string array: half the memory
+    ends = np.zeros(n, dtype=offsets.dtype)
     flags = np.zeros(n, dtype=np.uint8)
     _host_spans(data, offsets, valid, starts, ends, flags)
     return Hosts(spans.gather(data, starts, ends, valid & (ends > starts)), flags)
@@ -92,7 +92,7 @@ def pages(values: pa.Array) -> Pages:
     a company page whose slug is a number) among trimmed, lower-cased values."""
     data, offsets, valid = spans.buffers(values)
     n = len(values)
-    cuts = np.zeros((4, n), dtype=np.int64)
+    cuts = np.zeros((4, n), dtype=offsets.dtype)
     flags = np.zeros(n, dtype=np.uint8)
     _page_spans(data, offsets, valid, _LINKEDIN, cuts, flags)
     return Pages(flags, cuts, data, valid)
@@ -160,46 +160,25 @@ def _host_spans(data, offsets, valid, starts, ends, flags):  # pragma: no cover 
         lo = offsets[r]
         hi = offsets[r + 1]
         f = 0
+        clean = True  # only what a bare domain holds: nothing to cut but dots and www.
         has_at = False
         has_scheme = False
         double_slash = -1
         for i in range(lo, hi):
             c = data[i]
+            if _is_alnum(c) or c == _DOT or c == _DASH:
+                continue
+            clean = False
             if c == _AT:
                 has_at = True
             elif c == _SLASH and double_slash < 0 and i + 1 < hi and data[i + 1] == _SLASH:
                 double_slash = i
             elif c == _COLON and i + 2 < hi and data[i + 1] == _SLASH and data[i + 2] == _SLASH:
                 has_scheme = True
-        if has_at and not has_scheme:
-            f |= AT_SIGN
-        s = lo if double_slash < 0 else double_slash + 2  # scheme dropped
+        s = lo
         e = hi
-        slash = _find(data, s, e, _SLASH)
-        if slash >= 0:  # a path: had one when anything but / ? # follows
-            for i in range(slash + 1, hi):
-                c = data[i]
-                if c != _SLASH and c != _QUERY and c != _HASH:
-                    f |= HAD_PATH
-                    break
-            e = slash
-        query = -1
-        for i in range(s, e):
-            if data[i] == _QUERY or data[i] == _HASH:
-                query = i
-                break
-        if query >= 0:  # a query or fragment with no path before it
-            for i in range(query, e - 1):
-                if (data[i] == _QUERY or data[i] == _HASH) and data[i + 1] != _QUERY and data[i + 1] != _HASH:
-                    f |= HAD_PATH
-                    break
-            e = query
-        at = _find(data, s, e, _AT)
-        if at >= 0:  # user info
-            s = at + 1
-        colon = _find(data, s, e, _COLON)
-        if colon >= 0:  # port
-            e = colon
+        if not clean:
+            s, e, f = _messy_host(data, lo, hi, has_at, has_scheme, double_slash)
         while e > s and data[e - 1] == _DOT:
             e -= 1
         if e - s >= 4 and data[s] == 119 and data[s + 1] == 119 and data[s + 2] == 119 and data[s + 3] == _DOT:
@@ -211,10 +190,11 @@ def _host_spans(data, offsets, valid, starts, ends, flags):  # pragma: no cover 
             if j > s + 3 and j < e and data[j] == _DOT:
                 s = j + 1
         ascii_only = True
-        for i in range(s, e):
-            if data[i] >= 0x80:
-                ascii_only = False
-                break
+        if not clean:
+            for i in range(s, e):
+                if data[i] >= 0x80:
+                    ascii_only = False
+                    break
         if not ascii_only:
             f |= NON_ASCII
         elif _domain_ok(data, s, e):
@@ -222,6 +202,42 @@ def _host_spans(data, offsets, valid, starts, ends, flags):  # pragma: no cover 
         starts[r] = s
         ends[r] = e
         flags[r] = f
+
+
+@njit(nogil=True, cache=True)
+def _messy_host(data, lo, hi, has_at, has_scheme, double_slash):  # pragma: no cover - compiled
+    """(start, end, flags) of the host in a value that holds more than a bare domain can."""
+    f = 0
+    if has_at and not has_scheme:
+        f |= AT_SIGN
+    s = lo if double_slash < 0 else double_slash + 2  # scheme dropped
+    e = hi
+    slash = _find(data, s, e, _SLASH)
+    if slash >= 0:  # a path: had one when anything but / ? # follows
+        for i in range(slash + 1, hi):
+            c = data[i]
+            if c != _SLASH and c != _QUERY and c != _HASH:
+                f |= HAD_PATH
+                break
+        e = slash
+    query = -1
+    for i in range(s, e):
+        if data[i] == _QUERY or data[i] == _HASH:
+            query = i
+            break
+    if query >= 0:  # a query or fragment with no path before it
+        for i in range(query, e - 1):
+            if (data[i] == _QUERY or data[i] == _HASH) and data[i + 1] != _QUERY and data[i + 1] != _HASH:
+                f |= HAD_PATH
+                break
+        e = query
+    at = _find(data, s, e, _AT)
+    if at >= 0:  # user info
+        s = at + 1
+    colon = _find(data, s, e, _COLON)
+    if colon >= 0:  # port
+        e = colon
+    return s, e, f
 
 
 @njit(nogil=True, cache=True)
