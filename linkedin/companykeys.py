@@ -26,13 +26,13 @@ people identifiers, so that each module is about one kind of key.
 from __future__ import annotations
 
 import re
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkedin import urls
 from linkedin.checked import (
     _EMPTY_PROBLEMS,
     Checked,
@@ -50,6 +50,18 @@ from linkedin.checked import (
     strings,
     trim,
 )
+
+if TYPE_CHECKING:
+    from linkedin import urls as urls_module
+
+
+def _urls() -> ModuleType:
+    """The compiled URL passes, imported on first use: numba costs ~0.2 s and ~55 MiB to import,
+    and only company URL columns need it (not the app's start, not a contact upload)."""
+    from linkedin import urls
+
+    return urls
+
 
 _DOMAIN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
 DOMAIN_PATTERN = f"^{_DOMAIN}$"
@@ -112,10 +124,11 @@ def _idna(host: str) -> str | None:
         return None
 
 
-def _hosts(s: pa.Array) -> tuple[pa.Array, urls.Hosts]:
+def _hosts(s: pa.Array) -> tuple[pa.Array, urls_module.Hosts]:
     """(bare host, with non-ASCII names in punycode; ``urls.hosts``' flags, ``DOMAIN_OK`` set for
     every valid domain) of lower-cased, trimmed URLs or domains. The cuts are made in one
     compiled pass (``urls``); only the rare internationalized host comes back to Python."""
+    urls = _urls()
     found = urls.hosts(s)
     host = found.host
     non_ascii = found.has(urls.NON_ASCII)
@@ -156,6 +169,7 @@ def check_websites(values: Any) -> Checked:
     raw = strings(values)
     s = _blank_to_null(_lower(trim(raw)))
     host, found = _hosts(s)
+    urls = _urls()
     has_email = pa.array(found.has(urls.AT_SIGN))
     network = _filled(pc.and_(pc.is_in(host, value_set=_NETWORK_SET), pa.array(found.has(urls.HAD_PATH))))
     ok = pc.and_(pa.array(found.has(urls.DOMAIN_OK)), pc.invert(pc.or_(has_email, network)))
@@ -185,6 +199,7 @@ def check_email_domains(values: Any) -> Checked:
     raw = strings(values)
     s = _blank_to_null(_lower(trim(raw)))
     host, found = _hosts(s)
+    urls = _urls()
     free = _filled(free_mail(host))
     ok = pc.and_(pa.array(found.has(urls.DOMAIN_OK)), pc.invert(free))
     bad = pc.and_(pc.is_valid(s), pc.invert(ok))
@@ -204,10 +219,11 @@ def _explain_email_domain(tagged: str) -> tuple[str, str | None]:
 
 
 
-def _pages(s: pa.Array) -> tuple[urls.Pages, np.ndarray]:
+def _pages(s: pa.Array) -> tuple[urls_module.Pages, np.ndarray]:
     """(``urls.pages``' answer, which values are company pages with a valid page name) of
     lower-cased, trimmed values. One compiled pass; a slug with non-ASCII characters is
     checked here with the Unicode regex."""
+    urls = _urls()
     found = urls.pages(s)
     company = found.has(urls.COMPANY)
     ok_slug = company & found.has(urls.SLUG_OK)
@@ -223,7 +239,7 @@ def check_organizations(values: Any) -> Checked:
     raw = strings(values)
     s = _blank_to_null(_lower(trim(raw)))
     found, _ = _pages(s)
-    has_id = found.has(urls.HAS_ID)
+    has_id = found.has(_urls().HAS_ID)
     value = found.texts(np.where(has_id, 1, -1), ORGANIZATION_PREFIX)
     return _result("organization", raw, s, pa.array(has_id), _explain_organization, value=value)
 
@@ -240,7 +256,7 @@ def check_page_urls(values: Any) -> Checked:
     raw = strings(values)
     s = _blank_to_null(_lower(trim(raw)))
     found, ok_slug = _pages(s)
-    has_id = found.has(urls.HAS_ID)
+    has_id = found.has(_urls().HAS_ID)
     value = found.texts(np.where(has_id, 1, np.where(ok_slug, 0, -1)), PAGE_URL_PREFIX)  # the id, else the slug
     urn = found.texts(np.where(has_id, 1, -1), ORGANIZATION_PREFIX)
     checked = _result("page_url", raw, s, pa.array(has_id | ok_slug), _explain_page_url, value=value)
