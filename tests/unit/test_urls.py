@@ -207,3 +207,12 @@ def test_numba_is_imported_only_when_a_company_url_column_is_checked():
         "assert 'numba' in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
+
+
+def test_large_string_columns_give_the_same_answers():
+    values = ["https://www.acme.com/x", None, "linkedin.com/company/00042", "müller.de"]
+    small, large = pa.array(values, pa.string()), pa.array(values, pa.large_string())
+    assert urls.hosts(large).host.to_pylist() == urls.hosts(small).host.to_pylist()
+    assert urls.hosts(large).flags.tolist() == urls.hosts(small).flags.tolist()
+    key = np.array([-1, -1, 1, -1])
+    assert urls.pages(large).texts(key, "urn:li:organization:").to_pylist() == [None, None, "urn:li:organization:42", None]
