@@ -17,7 +17,8 @@ the sync sends:
 - ``Prepared.duplicates``: (row, kept_row) for every row not sent because it repeats an
   earlier one; ``fan_out`` copies per-row results to them.
 - ``Prepared.elements(action, rows)`` and ``Prepared.batches(action, size)``: elements in
-  LinkedIn's exact shape (§6, §7), absent fields omitted.
+  LinkedIn's exact shape (§6, §7), absent fields omitted. ``export_template`` (in
+  ``templates``) writes the rows back as LinkedIn's own CSV templates.
 
 The ledger key is the SHA-256 hex of the row's canonical identity, its strongest identifier:
 
@@ -34,8 +35,9 @@ Two rows with the same key are the same person or company: the first is sent, th
 are duplicates (a raw email and its own SHA-256 in one column included). Deduplication runs
 on the keys, right after hashing: see ``keys._dedupe`` for why that beats deduplicating first.
 
-Speed: every step is a pyarrow kernel over whole columns, the columns checked two at a time
-(``_checks``); the keys are hashed by DuckDB in one query over every row (``digests``, all
+Speed: every step is a pyarrow kernel over whole columns (company URL columns: one pass
+compiled by numba, ``urls``), the columns checked two at a time, longest first (``_checks``);
+the keys are hashed by DuckDB in one query over every row (``digests``, all
 cores, the GIL released); the report's evidence is gathered on a second thread while the keys
 are deduplicated (``_dedupe_beside``). Only the element dicts (``elements``) are built per
 element in Python, one batch at a time as ``batches`` is consumed. ``bench/prepare.py``
@@ -54,18 +56,18 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkedin import identifiers as ids
 from linkedin import quality as quality_mod
-from linkedin.columns import COMPANIES, COMPANY_TEMPLATE, KINDS, USER_TEMPLATE, USERS, ColumnMap, guess_columns
+from linkedin.columns import COMPANIES, KINDS, USERS, ColumnMap, guess_columns
 from linkedin.elements import COMPANY_COLUMNS, ID_TYPES, USER_COLUMNS  # noqa: F401 - re-exported
 from linkedin.identifiers import Checked
 from linkedin.keys import Level, _dedupe, _identify, _prefixed, _prefixed_level, _valid, hash_keys, identities_of
 from linkedin.prepared import ACTIONS, BATCH_MAX, INDUSTRIES_SHAPES, Prepared  # noqa: F401 - re-exported
 from linkedin.quality import Coverage
+from linkedin.templates import export_template  # noqa: F401 - re-exported
 from linkedin.table import Table, TableError, read
 
 _WORKERS = max(1, min(4, os.cpu_count() or 1))  # columns checked at once
@@ -382,45 +384,6 @@ def _prepare_companies(table: Table, columns: ColumnMap, *, apply_fixes: bool) -
     )
     return Prepared(COMPANIES, columns, quality, table.rows.to_numpy()[deduped.positions], deduped.keys,
                     deduped.duplicates, fields, deduped.positions)
-
-
-# -- LinkedIn's CSV templates ------------------------------------------------------------------
-def export_template(prepared_or_frame: Prepared | pd.DataFrame, kind: str | None = None) -> bytes:
-    """The rows to send as LinkedIn's Campaign Manager template CSV (UTF-8, exact header row).
-
-    Contacts: the email column holds the SHA-256 hash (LinkedIn accepts hashed emails there;
-    raw addresses are never kept). Companies: the page URL column falls back to the numeric
-    page of an organization URN. LinkedIn takes at most 300,000 rows per file (§9)."""
-    if isinstance(prepared_or_frame, Prepared):
-        kind = kind or prepared_or_frame.kind
-        data = prepared_or_frame.data
-    else:
-        if kind is None:
-            raise ValueError("kind is needed with a DataFrame")
-        data = pa.Table.from_pandas(prepared_or_frame, preserve_index=False)
-    if kind not in KINDS:
-        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
-
-    def col(name: str) -> pa.Array:
-        if name in data.column_names:
-            return data.column(name).cast(pa.string())
-        return pa.nulls(data.num_rows, pa.string())
-
-    if kind == USERS:
-        values = [col("SHA256_EMAIL"), col("firstName"), col("lastName"), col("title"), col("company"),
-                  col("country"), col("GOOGLE_AID")]
-        header = USER_TEMPLATE
-    else:
-        org_page = pc.binary_join_element_wise(
-            ids.PAGE_URL_PREFIX, pc.utf8_slice_codeunits(col("organizationUrn"), len(ids.ORGANIZATION_PREFIX)), ""
-        )
-        values = [col("companyName"), col("companyWebsiteDomain"), col("companyEmailDomain"),
-                  pc.coalesce(col("companyPageUrl"), org_page), col("stockSymbol"), col("industries"), col("city"),
-                  col("state"), col("country"), col("postalCode")]
-        header = COMPANY_TEMPLATE
-    # pandas quotes only what needs quoting and leaves the header row exactly as LinkedIn wrote it.
-    frame = pa.table(values, names=list(header)).to_pandas()
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
 __all__ = [
