@@ -67,8 +67,8 @@ from linkedin.identifiers import Checked
 from linkedin.keys import Level, _dedupe, _identify, _prefixed, _prefixed_level, _valid, hash_keys, identities_of
 from linkedin.prepared import ACTIONS, BATCH_MAX, INDUSTRIES_SHAPES, Prepared  # noqa: F401 - re-exported
 from linkedin.quality import Coverage
-from linkedin.templates import export_template  # noqa: F401 - re-exported
 from linkedin.table import Table, TableError, read
+from linkedin.templates import export_template  # noqa: F401 - re-exported
 
 _WORKERS = max(1, min(4, os.cpu_count() or 1))  # columns checked at once
 # The columns whose checks cost the most (measured, a million rows: 40-140 ms each against ~10 ms
@@ -133,7 +133,6 @@ def _checks(table: Table, columns: ColumnMap, checkers: dict[str, Callable[[pa.A
                    if mapped[field]}
         return {field: running[field].result() if field in running else Checked.absent(table.num_rows, field)
                 for field in checkers}
-
 
 
 def _check(checker: Callable[[pa.Array], Checked], table: Table, name: str) -> Checked:
