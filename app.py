@@ -7,8 +7,8 @@ and runs the script part below for every page view.
 import streamlit as st
 from starlette.routing import Mount
 
-from linkedin import context
-from linkedin.routes import OAuthRoutes
+from linkedin.web import resources as context
+from linkedin.web.routes import OAuthRoutes
 
 
 def _routes():

@@ -3,7 +3,7 @@
 Starts the sandbox as its own process (``python -m linkedin sandbox``), gives Noa Newcomer
 (who has no accounts of her own) exactly that portfolio through the sandbox's control
 ``POST /_sandbox/portfolio``, connects as her through the consent screen, then loads every account and segment the way the Audiences page does
-(``linkedin.portfolio``): sequentially (one worker), concurrently (the default bound),
+(``linkedin.insights.portfolio``): sequentially (one worker), concurrently (the default bound),
 and again from the cache. Prints API calls and wall time for each.
 
     .venv/bin/python bench/portfolio.py [--accounts 50] [--segments 100] [--workers 6] [--latency-ms 0]
@@ -30,9 +30,9 @@ ROOT = Path(__file__).resolve().parents[1]
 NOA = "urn:li:person:N0aNewc0mr"
 sys.path.insert(0, str(ROOT))
 
-from linkedin.history import History  # noqa: E402
-from linkedin.portfolio import Portfolios, member_key  # noqa: E402
-from linkedin.sandbox_control import SandboxControl  # noqa: E402
+from linkedin.insights.history import History  # noqa: E402
+from linkedin.insights.portfolio import Portfolios, member_key  # noqa: E402
+from linkedin.demo.controls import SandboxControl  # noqa: E402
 from linkedin.store import Store  # noqa: E402
 from tests.integration.helpers import connect_sandbox  # noqa: E402
 

@@ -9,7 +9,7 @@ For each kind it generates a file with ``bench/make_data.py`` (deterministic; ke
   the same normalized values our preparation hashes: the valid plain email addresses
   (contacts) or the canonical identities behind the ledger keys (companies). The values are
   computed first and not timed;
-- our **preparation**: ``linkedin.preparation.prepare(path, kind)`` from the file on disk to
+- our **preparation**: ``linkedin.tables.preparation.prepare(path, kind)`` from the file on disk to
   a ``Prepared`` (read, map, normalize, validate, hash, deduplicate, quality report), then
   **elements**: every batch of 5,000 built in LinkedIn's element shape (``Prepared.batches``).
 
@@ -53,7 +53,7 @@ def _baseline(kind: str, path: str) -> dict:
 
     import pyarrow.compute as pc
 
-    from linkedin import identifiers, preparation, table
+    from linkedin.tables import identifiers, preparation, reader as table
 
     t = table.read(path)
     if kind == "contacts":
@@ -94,7 +94,7 @@ def _prepare(kind: str, path: str) -> dict:
     a fresh process's (every page of memory new to it), the second a running app's that has
     prepared one file before, the better of the third and fourth the steady state of a running
     app (measured: the first costs ~2x, the second ~1.2x the steady state, later ones alike)."""
-    from linkedin import preparation
+    from linkedin.tables import preparation
 
     before = _peak_rss()
     runs = []
@@ -199,13 +199,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", type=Path, default=Path(tempfile.gettempdir()) / "linkedin-bench")
     parser.add_argument("--json", action="store_true", help="print the raw numbers as JSON too")
     parser.add_argument("--compare-heap", action="store_true",
-                        help="also time preparation with glibc's default heap settings (see linkedin/heap.py)")
+                        help="also time preparation with glibc's default heap settings (see linkedin/tables/heap.py)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--heap", choices=("tuned", "default"), default="tuned", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         if args.heap == "tuned":
-            from linkedin import heap
+            from linkedin.tables import heap
 
             heap.keep_freed_memory()  # as the app's server (bin/run) and the CLI run
         what, kind, path = args.child

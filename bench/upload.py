@@ -2,7 +2,7 @@
 
 Starts the sandbox as its own process (``python -m linkedin sandbox``), signs in as the
 demo member, generates the contact file with ``bench/make_data.py``, prepares it, creates
-a segment and syncs it with the same code as the app (``linkedin.sync``). Prints the
+a segment and syncs it with the same code as the app (``linkedin.sync.upload``). Prints the
 number of batch calls against the goal of exactly ceil(N / 5000) when nothing fails, and
 the time of each phase.
 
@@ -25,16 +25,16 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from linkedin import accounts, segments  # noqa: E402
-from linkedin.client import RetryPolicy  # noqa: E402
-from linkedin.config import Settings  # noqa: E402
-from linkedin.connection import Connection  # noqa: E402
-from linkedin.members import MAX_BATCH  # noqa: E402
-from linkedin.preparation import prepare  # noqa: E402
+from linkedin.api import accounts, segments  # noqa: E402
+from linkedin.api.client import RetryPolicy  # noqa: E402
+from linkedin.api.settings import Settings  # noqa: E402
+from linkedin.api.connection import Connection  # noqa: E402
+from linkedin.sync.sender import MAX_BATCH  # noqa: E402
+from linkedin.tables.preparation import prepare  # noqa: E402
 from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET  # noqa: E402
-from linkedin.sandbox_login import sign_in  # noqa: E402
+from linkedin.demo.signin import sign_in  # noqa: E402
 from linkedin.store import Store  # noqa: E402
-from linkedin.sync import Sync, Target  # noqa: E402
+from linkedin.sync.upload import Sync, Target  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 
 

@@ -7,7 +7,7 @@ offline double of LinkedIn lives in ``linkedin.sandbox``.
 
 # ``from linkedin import Audiences`` without importing pandas, plotly and the rest at
 # ``import linkedin``: the app, the sandbox and the CLI's `sandbox` command never pay for it.
-_LAZY = {"Audiences": "linkedin.audiences", "BadInput": "linkedin.audiences", "SignInAgain": "linkedin.audiences"}
+_LAZY = {"Audiences": "linkedin.notebook.audiences", "BadInput": "linkedin.notebook.audiences", "SignInAgain": "linkedin.notebook.audiences"}
 __all__ = list(_LAZY)
 
 

@@ -1,6 +1,6 @@
 """The command line, ``python -m linkedin <command>``: scheduled syncs with the same library as the app.
 
-Every command goes through ``linkedin.audiences.Audiences``. Read commands print a table,
+Every command goes through ``linkedin.notebook.audiences.Audiences``. Read commands print a table,
 or with ``--json`` one JSON object whose shape is documented in ``SHAPES`` below (and
 in the README). Exit codes (``EXIT_*``): 0 success; 1 a failure LinkedIn reported
 (the failing rows are printed); 2 bad usage or bad input, one line naming the problem;
@@ -24,7 +24,7 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from linkedin import heap
+from linkedin.tables import heap
 
 EXIT_OK, EXIT_LINKEDIN, EXIT_INPUT, EXIT_CONSENT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -140,11 +140,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """One command, its failures turned into a one-line message and an exit code."""
-    from linkedin.errors import ConnectionFailed, LinkedInError
+    from linkedin.api.errors import ConnectionFailed, LinkedInError
 
     settings = None
     try:
-        from linkedin import config
+        from linkedin.api import settings as config
 
         settings = config.load()
         return COMMANDS[args.command](args, settings)
@@ -168,7 +168,7 @@ def _fail(message: str) -> None:
 
 
 def _audiences(settings):
-    from linkedin.audiences import Audiences
+    from linkedin.notebook.audiences import Audiences
 
     return Audiences.stored(settings=settings)
 
@@ -229,7 +229,7 @@ def _progress():
 # commands ----------------------------------------------------------------------------
 
 def cmd_login(args, settings) -> int:
-    from linkedin.audiences import Audiences
+    from linkedin.notebook.audiences import Audiences
 
     if args.member is not None and not settings.sandbox:
         raise ValueError("--member works only with the sandbox (no LINKEDIN_CLIENT_ID set)")

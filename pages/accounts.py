@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from linkedin import accounts, portfolio
-from linkedin.errors import LinkedInError
+from linkedin.api import accounts
+from linkedin.insights import portfolio
+from linkedin.api.errors import LinkedInError
 from ui import session
 
 st.title("Ad accounts")

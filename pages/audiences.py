@@ -5,10 +5,11 @@ import time
 
 import streamlit as st
 
-from linkedin import attention, charts, portfolio, segments
-from linkedin.errors import LinkedInError, NotFound
-from linkedin.history import History
-from linkedin.sandbox_control import SandboxControl
+from linkedin.insights import attention, charts, portfolio
+from linkedin.api import segments
+from linkedin.api.errors import LinkedInError, NotFound
+from linkedin.insights.history import History
+from linkedin.demo.controls import SandboxControl
 from ui import session
 from ui.format import when
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from linkedin.config import OPTIONAL_SCOPES, REQUIRED_SCOPES
+from linkedin.api.settings import OPTIONAL_SCOPES, REQUIRED_SCOPES
 from ui import session
 
 settings = session.settings()

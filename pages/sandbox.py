@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from linkedin.errors import LinkedInError
-from linkedin.sandbox_control import SandboxControl
+from linkedin.api.errors import LinkedInError
+from linkedin.demo.controls import SandboxControl
 from ui import session
 
 settings = session.settings()

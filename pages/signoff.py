@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from linkedin import signoff
-from linkedin.portfolio import member_key
+from linkedin.insights.portfolio import member_key
 from ui import session
 from ui.format import when
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from linkedin.uploads import Uploads
+from linkedin.sync.runs import Uploads
 from ui import segment_picker, sending, session
 from ui.format import when
 from ui.sending import Job

@@ -6,8 +6,8 @@ import time
 
 import streamlit as st
 
-from linkedin.connection import Status
-from linkedin.routes import AUTH_ERRORS
+from linkedin.api.connection import Status
+from linkedin.web.routes import AUTH_ERRORS
 from ui import session
 from ui.format import when
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from linkedin.preparation import Prepared, export_template
-from linkedin.quality import Quality
+from linkedin.tables.preparation import Prepared, export_template
+from linkedin.tables.quality import Quality
 
 
 def _pct(part: int, whole: int) -> str:

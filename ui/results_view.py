@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from linkedin import portfolio
-from linkedin.connection import Connection
-from linkedin.errors import LinkedInError, NotFound
-from linkedin.segments import Segment, rate_text
-from linkedin.sync import results
-from linkedin.uploads import Run, Uploads
+from linkedin.insights import portfolio
+from linkedin.api.connection import Connection
+from linkedin.api.errors import LinkedInError, NotFound
+from linkedin.api.segments import Segment, rate_text
+from linkedin.sync.upload import results
+from linkedin.sync.runs import Run, Uploads
 from ui import session
 
 if TYPE_CHECKING:

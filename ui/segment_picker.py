@@ -11,11 +11,12 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from linkedin import portfolio, segments
-from linkedin.accounts import Account
-from linkedin.connection import Connection
-from linkedin.errors import LinkedInError
-from linkedin.sync import Target
+from linkedin.insights import portfolio
+from linkedin.api import segments
+from linkedin.api.accounts import Account
+from linkedin.api.connection import Connection
+from linkedin.api.errors import LinkedInError
+from linkedin.sync.upload import Target
 
 NEW = 0  # the "Create a new segment" choice (LinkedIn's segment ids are positive)
 PREFILL = "sync.prefill"  # {kind: {"account": urn, "segment": id}}: set by other pages and by Create

@@ -20,12 +20,12 @@ from typing import Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
-from linkedin.connection import Connection
-from linkedin.errors import LinkedInError
-from linkedin.members import Progress, Sender
-from linkedin.preparation import Prepared
-from linkedin.sync import Sync, Target, source_without_table
-from linkedin.uploads import Run, Uploads
+from linkedin.api.connection import Connection
+from linkedin.api.errors import LinkedInError
+from linkedin.sync.sender import Progress, Sender
+from linkedin.tables.preparation import Prepared
+from linkedin.sync.upload import Sync, Target, source_without_table
+from linkedin.sync.runs import Run, Uploads
 from ui import results_view, session
 
 log = logging.getLogger(__name__)

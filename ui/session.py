@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from linkedin import context, routes
-from linkedin.config import Settings
-from linkedin.connection import Connection
+from linkedin.web import resources as context, routes
+from linkedin.api.settings import Settings
+from linkedin.api.connection import Connection
 from linkedin.store import Store
 
 

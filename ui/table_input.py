@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from linkedin import preparation
-from linkedin import table as tables
-from linkedin.preparation import Prepared
-from linkedin.table import ColumnMap, Table, TableError
+from linkedin.tables import preparation
+from linkedin.tables import reader as tables
+from linkedin.tables.preparation import Prepared
+from linkedin.tables.reader import ColumnMap, Table, TableError
 
 log = logging.getLogger(__name__)
 

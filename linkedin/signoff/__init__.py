@@ -9,7 +9,7 @@ Modules: ``runner`` (the list of checks and the run), ``basics`` / ``core`` / ``
 recorded calls), ``report`` (Markdown and HTML), ``runs`` (the last runs in the store).
 """
 
-from linkedin.signoff.context import DEFAULT_SEGMENT_NAME, Context, Options
+from linkedin.signoff.environment import DEFAULT_SEGMENT_NAME, Context, Options
 from linkedin.signoff.evidence import FAIL, PASS, SKIPPED, Call, Evidence, Run
 from linkedin.signoff.report import filename, html, markdown
 from linkedin.signoff.runner import CHECKS, IDS, Check, run, run_check

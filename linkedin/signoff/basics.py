@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from linkedin import sandbox_login
-from linkedin.auth import REFRESH_SKEW, Token, assess
-from linkedin.client import Response
-from linkedin.config import REQUIRED_SCOPES
-from linkedin.connection import MEANINGS, identify
-from linkedin.errors import AuthError, ExpiredToken, RevokedToken
-from linkedin.signoff.context import Context
+from linkedin.demo import signin as sandbox_login
+from linkedin.api.oauth import REFRESH_SKEW, Token, assess
+from linkedin.api.client import Response
+from linkedin.api.settings import REQUIRED_SCOPES
+from linkedin.api.connection import MEANINGS, identify
+from linkedin.api.errors import AuthError, ExpiredToken, RevokedToken
+from linkedin.signoff.environment import Context
 from linkedin.signoff.evidence import Call, Outcome, failed, passed, skipped
 
 PROBE_PATH = "/rest/adAccountUsers"
@@ -180,7 +180,7 @@ def access_expiry(ctx: Context) -> Outcome:
     if detected and renewed and replaced and answer.status == 200:
         return passed(summary)
     return failed(summary, "The app did not detect the expired token and renew it: check the client's 401 handling "
-                           "(linkedin/client.py) and the refresh (linkedin/connection.py).")
+                           "(linkedin/api/client.py) and the refresh (linkedin/api/connection.py).")
 
 
 # MA-004 ---------------------------------------------------------------------------------------
@@ -304,5 +304,5 @@ def refresh_expiry(ctx: Context) -> Outcome:
         ("App state", f"{status.state}: pages show Reconnect ({RECONNECT_ROUTE})"),
     ]
     if not detected:
-        return failed(summary, "The app did not notice that the refresh token is dead: check linkedin/connection.py.")
+        return failed(summary, "The app did not notice that the refresh token is dead: check linkedin/api/connection.py.")
     return _reconnect(ctx, summary)

@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterable
 
-from linkedin import accounts, portfolio, segments
-from linkedin.accounts import AccountList
-from linkedin.portfolio import AccountSegments
-from linkedin.segments import OUR_SOURCE_PLATFORM, Segment
-from linkedin.signoff.context import Context
+from linkedin.api import accounts, segments
+from linkedin.insights import portfolio
+from linkedin.api.accounts import AccountList
+from linkedin.insights.portfolio import AccountSegments
+from linkedin.api.segments import OUR_SOURCE_PLATFORM, Segment
+from linkedin.signoff.environment import Context
 from linkedin.signoff.evidence import Outcome, failed, passed, skipped
 
 LISTED = 8  # accounts named one by one in a summary; the rest are counted

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
-from linkedin import portfolio
-from linkedin.connection import Connection
-from linkedin.errors import LinkedInError
+from linkedin.insights import portfolio
+from linkedin.api.connection import Connection
+from linkedin.api.errors import LinkedInError
 from linkedin.signoff import basics, core, writing
-from linkedin.signoff.context import Context, Options
+from linkedin.signoff.environment import Context, Options
 from linkedin.signoff.evidence import Evidence, Outcome, Run, failed
 from linkedin.signoff.runs import Runs
 

@@ -8,7 +8,7 @@
 
 import pytest
 
-from linkedin import context
+from linkedin.web import resources as context
 
 
 @pytest.fixture

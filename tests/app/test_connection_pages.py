@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from linkedin import context
-from linkedin.sandbox_control import SandboxControl
+from linkedin.web import resources as context
+from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
 from tests.integration.helpers import connect_sandbox
 from ui import session

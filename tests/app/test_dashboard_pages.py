@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from linkedin import context, portfolio
-from linkedin.history import History
+from linkedin.web import resources as context
+from linkedin.insights import portfolio
+from linkedin.insights.history import History
 from tests.integration.helpers import NOA, VIC, connect_sandbox
 from ui import session
 
@@ -263,7 +264,7 @@ def test_refresh_reads_again_and_says_when(monkeypatch, env, world):
 
 
 def test_refresh_after_linkedin_moved_on_shows_the_new_status_and_its_history(monkeypatch, env, world):
-    from linkedin.sandbox_control import SandboxControl
+    from linkedin.demo.controls import SandboxControl
 
     connect(monkeypatch, env)
     at = run()

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from linkedin import context, portfolio, signoff
+from linkedin import signoff
+from linkedin.web import resources as context
+from linkedin.insights import portfolio
 from tests.integration.helpers import CLIENT_ID, CLIENT_SECRET, connect_sandbox
 from ui import session
 

@@ -16,13 +16,16 @@ import pytest
 import requests
 from streamlit.testing.v1 import AppTest
 
-from linkedin import context, members, portfolio, segments
-from linkedin.history import History
-from linkedin.preparation import prepare
+from linkedin.web import resources as context
+from linkedin.sync import sender as members
+from linkedin.insights import portfolio
+from linkedin.api import segments
+from linkedin.insights.history import History
+from linkedin.tables.preparation import prepare
 from linkedin.sandbox.membership import company_key
-from linkedin.sandbox_control import SandboxControl
-from linkedin.sync import Sync, Target, results
-from linkedin.uploads import Uploads
+from linkedin.demo.controls import SandboxControl
+from linkedin.sync.upload import Sync, Target, results
+from linkedin.sync.runs import Uploads
 from tests.integration.helpers import VIC, connect_sandbox
 from ui import session
 
@@ -430,7 +433,7 @@ def test_uploads_page_lists_runs_and_resumes_with_the_table_in_the_session(monke
     at = upload(page(), "users", "people.csv", people_csv(world, 700, 730))
     seg_id = create_segment(at, "users", "Resume from Uploads")
     SandboxControl(env.url).inject_fault("500", count=5, path_prefix=f"/rest/dmpSegments/{seg_id}/users")
-    monkeypatch.setattr("linkedin.client.backoff_delay", lambda attempt, **kw: 0.01)
+    monkeypatch.setattr("linkedin.api.client.backoff_delay", lambda attempt, **kw: 0.01)
     send(at, "users")
     assert "**Upload paused** with 30 of 30 still to send." in texts(at)
     run = Uploads(conn.store).all()[0]

@@ -10,7 +10,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from linkedin.preparation import prepare
+from linkedin.tables.preparation import prepare
 from tests.e2e.flows import connect, main, open_page, wait_for_app
 
 pytestmark = pytest.mark.e2e

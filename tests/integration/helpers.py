@@ -14,9 +14,9 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
-from linkedin import sandbox_login
-from linkedin.config import Settings
-from linkedin.connection import Connection
+from linkedin.demo import signin as sandbox_login
+from linkedin.api.settings import Settings
+from linkedin.api.connection import Connection
 from linkedin.store import Store
 
 CLIENT_ID = "sandbox-demo-client"

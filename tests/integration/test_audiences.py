@@ -21,14 +21,14 @@ import pytest
 import requests
 
 from linkedin import Audiences, BadInput, SignInAgain
-from linkedin import login as login_mod
-from linkedin.audiences import ACCOUNT_COLUMNS, UPLOAD_COLUMNS
-from linkedin.errors import NeedsConsent
-from linkedin.portfolio import COLUMNS as SEGMENT_COLUMNS
-from linkedin.preparation import prepare
-from linkedin.sandbox_control import SandboxControl
+from linkedin.notebook import login as login_mod
+from linkedin.notebook.audiences import ACCOUNT_COLUMNS, UPLOAD_COLUMNS
+from linkedin.api.errors import NeedsConsent
+from linkedin.insights.portfolio import COLUMNS as SEGMENT_COLUMNS
+from linkedin.tables.preparation import prepare
+from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
-from linkedin.sync import email_source, needs_file
+from linkedin.sync.upload import email_source, needs_file
 from tests.integration.helpers import sandbox_settings
 
 MANAGED = "Northwind - Sandbox Test"
@@ -82,8 +82,8 @@ def no_raw_values(text: str, frame: pd.DataFrame) -> None:
 # import and connect ----------------------------------------------------------------
 
 def test_import_linkedin_stays_light_until_audiences_is_used():
-    code = ("import sys, linkedin; assert 'pandas' not in sys.modules and 'linkedin.audiences' not in sys.modules; "
-            "from linkedin import Audiences; assert 'linkedin.audiences' in sys.modules; print(Audiences.__name__)")
+    code = ("import sys, linkedin; assert 'pandas' not in sys.modules and 'linkedin.notebook.audiences' not in sys.modules; "
+            "from linkedin import Audiences; assert 'linkedin.notebook.audiences' in sys.modules; print(Audiences.__name__)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                           cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
     assert done.returncode == 0, done.stderr

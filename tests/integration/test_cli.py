@@ -23,7 +23,7 @@ import pandas as pd
 import pytest
 import requests
 
-from linkedin.sandbox_control import SandboxControl
+from linkedin.demo.controls import SandboxControl
 from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -477,7 +477,7 @@ def test_ctrl_c_pauses_the_run_and_resume_finishes_it(world, env, ids, tmp_path)
 # the connection --------------------------------------------------------------------
 
 def test_a_given_access_token_is_used_without_the_store(world, tmp_path):
-    from linkedin.sandbox_login import sign_in
+    from linkedin.demo.signin import sign_in
     from tests.integration.helpers import sandbox_settings
 
     token = sign_in(sandbox_settings(world.url), member="Avery").access_token

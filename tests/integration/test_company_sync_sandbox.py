@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 import requests
 
-from linkedin import segments
-from linkedin.client import RetryPolicy
-from linkedin.members import Sender
-from linkedin.preparation import prepare
-from linkedin.sandbox_control import SandboxControl
+from linkedin.api import segments
+from linkedin.api.client import RetryPolicy
+from linkedin.sync.sender import Sender
+from linkedin.tables.preparation import prepare
+from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
-from linkedin.sync import Sync, Target
+from linkedin.sync.upload import Sync, Target
 from tests.integration.helpers import connect_sandbox
 from tests.integration.test_sync_sandbox import manageable_account
 

@@ -4,10 +4,11 @@ import math
 
 import pytest
 
-from linkedin import accounts, portfolio, segments
-from linkedin.errors import NotFound
-from linkedin.history import History
-from linkedin.portfolio import Portfolios, member_key
+from linkedin.api import accounts, segments
+from linkedin.insights import portfolio
+from linkedin.api.errors import NotFound
+from linkedin.insights.history import History
+from linkedin.insights.portfolio import Portfolios, member_key
 from linkedin.store import Store
 from tests.integration.helpers import NOA, VIC, connect_sandbox
 
@@ -101,7 +102,7 @@ def test_cache_key_is_the_member_never_the_token(avery):
 
 
 def test_sandbox_clock_moves_statuses_and_history_keeps_the_change(avery, world, sandbox_server):
-    from linkedin.sandbox_control import SandboxControl
+    from linkedin.demo.controls import SandboxControl
 
     history = History(avery.store)
     cache = Portfolios()

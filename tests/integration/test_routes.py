@@ -10,9 +10,9 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from linkedin.config import Settings
-from linkedin.connection import Connection
-from linkedin.routes import SID_COOKIE, STATE_COOKIE, OAuthRoutes, _serializer, session_id
+from linkedin.api.settings import Settings
+from linkedin.api.connection import Connection
+from linkedin.web.routes import SID_COOKIE, STATE_COOKIE, OAuthRoutes, _serializer, session_id
 from linkedin.store import Store
 
 

@@ -1,12 +1,12 @@
-"""Signing in to the sandbox without a browser (``linkedin.sandbox_login``), over real HTTP."""
+"""Signing in to the sandbox without a browser (``linkedin.demo.signin``), over real HTTP."""
 
 import dataclasses
 
 import pytest
 
-from linkedin import sandbox_login
-from linkedin.config import Settings
-from linkedin.sandbox_control import SandboxControl
+from linkedin.demo import signin as sandbox_login
+from linkedin.api.settings import Settings
+from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
 from tests.integration.helpers import connect_sandbox, sandbox_settings
 

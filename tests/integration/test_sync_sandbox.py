@@ -9,14 +9,14 @@ import pandas as pd
 import pytest
 import requests
 
-from linkedin import segments
-from linkedin.client import RetryPolicy
-from linkedin.members import Sender
-from linkedin.preparation import prepare
-from linkedin.sandbox_control import SandboxControl
+from linkedin.api import segments
+from linkedin.api.client import RetryPolicy
+from linkedin.sync.sender import Sender
+from linkedin.tables.preparation import prepare
+from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
-from linkedin.sync import Sync, Target, results
-from linkedin.uploads import Uploads
+from linkedin.sync.upload import Sync, Target, results
+from linkedin.sync.runs import Uploads
 from tests.integration.helpers import connect_sandbox
 
 ACCOUNT = None
@@ -39,7 +39,7 @@ def conn(world):
 
 
 def manageable_account(conn) -> str:
-    from linkedin import accounts
+    from linkedin.api import accounts
 
     found = accounts.load(conn.client())
     return next(a.urn for a in found.accounts if a.can_manage and a.status == "ACTIVE")

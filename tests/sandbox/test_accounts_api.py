@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from linkedin import restli
+from linkedin.api import restli
 
 from .conftest import AVERY, VIC
 

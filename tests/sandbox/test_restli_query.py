@@ -1,10 +1,10 @@
-"""The sandbox's pure Rest.li 2.0 query decoder, table-driven (the inverse of linkedin.restli)."""
+"""The sandbox's pure Rest.li 2.0 query decoder, table-driven (the inverse of linkedin.api.restli)."""
 
 from __future__ import annotations
 
 import pytest
 
-from linkedin import restli
+from linkedin.api import restli
 from linkedin.sandbox.restli_query import DecodeError, decode, leaf, raw_params
 
 

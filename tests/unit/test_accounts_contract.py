@@ -3,10 +3,10 @@
 import pytest
 import responses
 
-from linkedin import accounts
-from linkedin.accounts import Account, AccountList
-from linkedin.client import Client, StaticToken
-from linkedin.config import Settings
+from linkedin.api import accounts
+from linkedin.api.accounts import Account, AccountList
+from linkedin.api.client import Client, StaticToken
+from linkedin.api.settings import Settings
 
 API = "https://api.linkedin.com"
 SETTINGS = Settings(client_id="cid", client_secret="csecret", redirect_uri="https://a/cb", cookie_secret="x" * 32)

@@ -6,11 +6,11 @@ import pytest
 import requests
 import responses
 
-from linkedin.auth import OAuth, Token
-from linkedin.client import Client, RetryPolicy, StaticToken, backoff_delay, headers, is_retryable
-from linkedin.config import Settings
-from linkedin.connection import Connection
-from linkedin.errors import (
+from linkedin.api.oauth import OAuth, Token
+from linkedin.api.client import Client, RetryPolicy, StaticToken, backoff_delay, headers, is_retryable
+from linkedin.api.settings import Settings
+from linkedin.api.connection import Connection
+from linkedin.api.errors import (
     ConnectionFailed,
     ExpiredToken,
     NeedsConsent,

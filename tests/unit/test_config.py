@@ -1,6 +1,6 @@
 """Settings from the environment and secrets.toml; sandbox mode when no client id is set."""
 
-from linkedin import config
+from linkedin.api import settings as config
 
 
 def write_secrets(tmp_path, body):

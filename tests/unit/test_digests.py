@@ -8,7 +8,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from linkedin import digests
+from linkedin.tables import digests
 
 
 def _hashlib(values):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from linkedin import errors as e
+from linkedin.api import errors as e
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ _CHILD = """
 import resource, sys
 sys.path.insert(0, '.')
 if sys.argv[1] == 'tuned':
-    from linkedin import heap
+    from linkedin.tables import heap
     assert heap.keep_freed_memory() and heap.keep_freed_memory()  # applies, once
 def touch():
     block = bytearray(64 << 20)  # zero-filled by the allocator: every page touched
@@ -44,7 +44,7 @@ def test_a_freed_block_is_reused_instead_of_faulted_in_again():
 def test_bin_run_gives_the_server_the_same_settings():
     import re
 
-    from linkedin import heap
+    from linkedin.tables import heap
 
     script = (Path(__file__).resolve().parents[2] / "bin" / "run").read_text()
     found = dict(re.findall(r'export (MALLOC_\w+)="\$\{\w+:-(\d+)\}"', script))

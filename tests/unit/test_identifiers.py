@@ -7,7 +7,7 @@ import hashlib
 import pyarrow as pa
 import pytest
 
-from linkedin import identifiers as ids
+from linkedin.tables import identifiers as ids
 
 # -- hashing: the vectors of linkedin-api.md §6 ---------------------------------------------------
 SHA256_VECTORS = [
@@ -427,7 +427,7 @@ def test_keep_nulls_cells_without_copying_strings():
 
 
 def test_free_mail_lookup_gives_the_anchored_regex_verdict():
-    from linkedin import companykeys
+    from linkedin.tables import companykeys
 
     domains = [*sorted(companykeys.FREE_MAIL_DOMAINS), "gmail.example", "proton.test", "mail.example",
                "acme.com", "mail.gmail.com", "gmail.com.evil.net", "gmail.co", "example", "", None, "outlook.example.org",

@@ -5,12 +5,12 @@ import json
 import pytest
 import responses
 
-from linkedin.client import Client, RetryPolicy, StaticToken
-from linkedin.config import Settings
-from linkedin.ledger import Ledger
-from linkedin.members import MAX_BATCH, Sender, items_for
+from linkedin.api.client import Client, RetryPolicy, StaticToken
+from linkedin.api.settings import Settings
+from linkedin.sync.ledger import Ledger
+from linkedin.sync.sender import MAX_BATCH, Sender, items_for
 from linkedin.store import Store
-from linkedin.uploads import Uploads
+from linkedin.sync.runs import Uploads
 
 SETTINGS = Settings(client_id="cid", client_secret="s", redirect_uri="https://a/cb", cookie_secret="x" * 32)
 URL = "https://api.linkedin.com/rest/dmpSegments/77/users"

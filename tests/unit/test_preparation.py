@@ -11,9 +11,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from linkedin import preparation as prep
-from linkedin.preparation import prepare
-from linkedin.table import TableError
+from linkedin.tables import preparation as prep
+from linkedin.tables.preparation import prepare
+from linkedin.tables.reader import TableError
 
 ROOT = Path(__file__).resolve().parents[2]
 USER_HEADER = "email,firstname,lastname,jobtitle,employeecompany,country,googleaid\n"

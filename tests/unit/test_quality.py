@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from linkedin.preparation import prepare
-from linkedin.quality import MIN_AUDIENCE
+from linkedin.tables.preparation import prepare
+from linkedin.tables.quality import MIN_AUDIENCE
 
 USER_HEADER = "email,firstname,lastname,jobtitle,employeecompany,country,googleaid\n"
 COMPANY_HEADER = (

@@ -2,7 +2,7 @@
 
 import pytest
 
-from linkedin import restli
+from linkedin.api import restli
 
 
 @pytest.mark.parametrize(

@@ -3,11 +3,11 @@
 import pytest
 import responses
 
-from linkedin import segments
-from linkedin.client import Client, RetryPolicy, StaticToken
-from linkedin.config import Settings
-from linkedin.errors import MalformedResponse, NotFound
-from linkedin.segments import OUR_SOURCE_PLATFORM, Readiness, Segment
+from linkedin.api import segments
+from linkedin.api.client import Client, RetryPolicy, StaticToken
+from linkedin.api.settings import Settings
+from linkedin.api.errors import MalformedResponse, NotFound
+from linkedin.api.segments import OUR_SOURCE_PLATFORM, Readiness, Segment
 
 API = "https://api.linkedin.com"
 SETTINGS = Settings(client_id="cid", client_secret="csecret", redirect_uri="https://a/cb", cookie_secret="x" * 32)

@@ -8,8 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from linkedin import table
-from linkedin.table import COMPANIES, USERS, ColumnMap, TableError
+from linkedin.tables import reader as table
+from linkedin.tables.reader import COMPANIES, USERS, ColumnMap, TableError
 
 USER_HEADER = "email,firstname,lastname,jobtitle,employeecompany,country,googleaid"
 COMPANY_HEADER = (

@@ -13,8 +13,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from linkedin import urls
-from linkedin.companykeys import DOMAIN_PATTERN
+from linkedin.tables import urls
+from linkedin.tables.companykeys import DOMAIN_PATTERN
 
 
 # -- the rules, in plain Python ----------------------------------------------------------------------
@@ -199,8 +199,8 @@ def test_numba_is_imported_only_when_a_company_url_column_is_checked():
     """The app, the CLI and contact uploads do not pay numba's import (~0.2 s, ~55 MiB)."""
     code = (
         "import sys\n"
-        "import linkedin, linkedin.preparation, linkedin.cli\n"
-        "from linkedin import identifiers as ids\n"
+        "import linkedin, linkedin.tables.preparation, linkedin.cli\n"
+        "from linkedin.tables import identifiers as ids\n"
         "ids.check_emails(['a@acme.com']); ids.check_countries(['FR'])\n"
         "assert 'numba' not in sys.modules, 'numba imported early'\n"
         "ids.check_websites(['https://acme.com'])\n"

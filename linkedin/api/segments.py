@@ -1,0 +1,385 @@
+"""DMP segments (Matched Audiences): read per account, status, match rate, readiness (MA-102..MA-104).
+
+Where the numbers live (linkedin-api.md §5.3): ``inputCount`` on the segment;
+``status``, ``matchedCount``, ``audienceSize`` and ``destinationSegmentId`` in
+``destinations[]``. Counts are absent while LinkedIn builds. Readiness follows §5.4:
+only READY with an audience of at least 300 members serves.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from linkedin.api import settings as config, restli
+from linkedin.api.client import Client
+from linkedin.api.errors import MalformedResponse
+
+log = logging.getLogger(__name__)
+
+# The sourcePlatform our app writes on the segments it creates (LinkedIn assigns an enum
+# to each approved partner; set LINKEDIN_SOURCE_PLATFORM). Segment creation uses this same
+# value, so "ours" means exactly "created by this app".
+OUR_SOURCE_PLATFORM = config.SOURCE_PLATFORM
+
+MIN_AUDIENCE = 300  # LinkedIn serves a segment from 300 matched members (HELP a1489764)
+FIRST_BUILD_HOURS = 48  # the first build takes up to 48 h (matched-audiences FAQ)
+ARCHIVE_DAYS = 30  # not used or modified for 30 days -> ARCHIVED
+EXPIRE_DAYS = 90  # not edited or used in a campaign for 90 days -> EXPIRED, data gone
+
+STATUSES = ("BUILDING", "UPDATING", "READY", "ARCHIVED", "EXPIRED", "FAILED", "ERROR")
+PROCESSING = frozenset({"BUILDING", "UPDATING"})
+UNUSABLE = frozenset({"EXPIRED", "FAILED", "ERROR"})
+TYPE_LABELS = {
+    "USER": "users",
+    "COMPANY": "companies",
+    "USER_LIST_UPLOAD": "users (list upload)",
+    "COMPANY_LIST_UPLOAD": "companies (list upload)",
+}
+
+
+def _int(value: Any) -> int | None:
+    """A count as LinkedIn sends it (a JSON integer); None for anything else."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if isinstance(value, float) and not value.is_integer():
+        return None
+    return int(value)
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where a segment is delivered (only ``LINKEDIN``), with the status and counts."""
+
+    destination: str
+    status: str | None
+    segment_urn: str | None  # destinationSegmentId: what campaign targeting uses
+    matched_count: int | None
+    audience_size: int | None
+    created_ms: int | None
+    last_modified_ms: int | None
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any]) -> "Destination":
+        return cls(
+            destination=str(data.get("destination") or "UNKNOWN"),
+            status=_text(data.get("status")),
+            segment_urn=_text(data.get("destinationSegmentId")),
+            matched_count=_int(data.get("matchedCount")),
+            audience_size=_int(data.get("audienceSize")),
+            created_ms=_int(data.get("created")),
+            last_modified_ms=_int(data.get("lastModified")),
+        )
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """Whether the segment can serve ads now and, if not, why, in one word and one sentence."""
+
+    ready: bool
+    label: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One DMP segment as ``GET /rest/dmpSegments`` returns it, with the numbers pulled out."""
+
+    id: int
+    name: str
+    account_urn: str
+    type: str | None
+    source_platform: str | None
+    input_count: int | None
+    created_ms: int | None
+    last_modified_ms: int | None
+    destinations: tuple[Destination, ...] = ()
+    source_segment_id: str | None = None
+    description: str | None = None
+    notes: tuple[str, ...] = ()  # fields LinkedIn sent in an unexpected shape
+    raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
+
+    @classmethod
+    def from_api(cls, data: Mapping[str, Any], *, account_urn: str | None = None) -> "Segment":
+        """Parse one element; MalformedResponse only when it has no usable id."""
+        if not isinstance(data, Mapping):
+            raise MalformedResponse("a segment LinkedIn sent is not an object")
+        raw_id = data.get("id")
+        seg_id = _int(raw_id)
+        if seg_id is None and isinstance(raw_id, str) and raw_id.rsplit(":", 1)[-1].isdigit():
+            seg_id = int(raw_id.rsplit(":", 1)[-1])
+        if seg_id is None:
+            raise MalformedResponse(f"a segment LinkedIn sent has no numeric id ({raw_id!r})")
+        notes: list[str] = []
+        for key in ("inputCount", "created", "lastModified"):
+            if data.get(key) is not None and _int(data.get(key)) is None:
+                notes.append(f"{key} is {data.get(key)!r}, not a number: ignored")
+        raw_dests = data.get("destinations")
+        destinations: list[Destination] = []
+        if isinstance(raw_dests, list):
+            for item in raw_dests:
+                if isinstance(item, Mapping):
+                    dest = Destination.from_api(item)
+                    destinations.append(dest)
+                    for key in ("matchedCount", "audienceSize"):
+                        if item.get(key) is not None and _int(item.get(key)) is None:
+                            notes.append(f"destinations[].{key} is {item.get(key)!r}, not a number: ignored")
+        elif raw_dests is not None:
+            notes.append("destinations is not a list: status and counts unknown")
+        if not destinations:
+            notes.append("LinkedIn sent no destination, so there is no status or audience size")
+        name = _text(data.get("name"))
+        if name is None:
+            notes.append("the segment has no name")
+        return cls(
+            id=seg_id,
+            name=name or f"Segment {seg_id}",
+            account_urn=_text(data.get("account")) or account_urn or "",
+            type=_text(data.get("type")),
+            source_platform=_text(data.get("sourcePlatform")),
+            input_count=_int(data.get("inputCount")),
+            created_ms=_int(data.get("created")),
+            last_modified_ms=_int(data.get("lastModified")),
+            destinations=tuple(destinations),
+            source_segment_id=_text(data.get("sourceSegmentId")),
+            description=_text(data.get("description")),
+            notes=tuple(notes),
+            raw=dict(data),
+        )
+
+    # where the numbers are ---------------------------------------------------------
+
+    @property
+    def destination(self) -> Destination | None:
+        """The LINKEDIN destination (the only one LinkedIn has), else the first one."""
+        for dest in self.destinations:
+            if dest.destination == "LINKEDIN":
+                return dest
+        return self.destinations[0] if self.destinations else None
+
+    @property
+    def status(self) -> str | None:
+        return self.destination.status if self.destination else None
+
+    @property
+    def matched_count(self) -> int | None:
+        return self.destination.matched_count if self.destination else None
+
+    @property
+    def audience_size(self) -> int | None:
+        return self.destination.audience_size if self.destination else None
+
+    @property
+    def destination_segment_urn(self) -> str | None:
+        return self.destination.segment_urn if self.destination else None
+
+    @property
+    def match_rate(self) -> float | None:
+        """matchedCount / inputCount, or None while LinkedIn has no counts (or no input)."""
+        return match_rate(self.matched_count, self.input_count)
+
+    @property
+    def activity_ms(self) -> int | None:
+        """The last change LinkedIn reports on the segment itself (creation if none).
+
+        LinkedIn also counts use in a campaign as activity but never reports it, so this is
+        the latest change the app can see, not necessarily the latest activity.
+        """
+        return self.last_modified_ms or self.created_ms
+
+    @property
+    def ours(self) -> bool:
+        return self.source_platform == OUR_SOURCE_PLATFORM
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS.get(self.type or "", self.type or "unknown")
+
+    @property
+    def readiness(self) -> Readiness:
+        return readiness(self.status, self.audience_size)
+
+
+def match_rate(matched: int | None, inputs: int | None) -> float | None:
+    """LinkedIn's match rate, matched / input; None when either is missing or nothing was input."""
+    if matched is None or not inputs:
+        return None
+    return matched / inputs
+
+
+def rate_text(rate: float | None) -> str:
+    """A match rate for people: ``"n/a"`` without counts, else a rounded percentage."""
+    if rate is None:
+        return "n/a"
+    if 0 < rate < 0.005:
+        return "<1%"
+    return f"{rate:.0%}"
+
+
+def readiness(status: str | None, audience_size: int | None) -> Readiness:
+    """Ready to serve only when READY with >= 300 members (linkedin-api.md §5.4); else why not."""
+    if status == "READY":
+        if audience_size is not None and audience_size >= MIN_AUDIENCE:
+            return Readiness(True, "ready to serve", "LinkedIn can show ads to this audience.")
+        if audience_size is None:
+            return Readiness(False, "under 300", "LinkedIn reports no audience size yet; it serves from 300 members.")
+        return Readiness(
+            False,
+            "under 300",
+            f"Only {audience_size:,} matched members: LinkedIn serves a segment from {MIN_AUDIENCE}. Add more members.",
+        )
+    if status == "BUILDING":
+        return Readiness(False, "building", f"LinkedIn is matching the members (the first build takes up to {FIRST_BUILD_HOURS} h).")
+    if status == "UPDATING":
+        return Readiness(False, "updating", "LinkedIn is applying recent changes; it stays usable in campaigns.")
+    if status == "ARCHIVED":
+        return Readiness(
+            False, "archived",
+            f"Not used or changed for {ARCHIVE_DAYS} days. Use it in a campaign or update it to bring it back.",
+        )
+    if status == "EXPIRED":
+        return Readiness(
+            False, "expired",
+            f"Not used for {EXPIRE_DAYS} days: LinkedIn deleted its data. Create the segment again.",
+        )
+    if status in ("FAILED", "ERROR"):
+        return Readiness(False, "failed", f"LinkedIn reports {status}: it cannot be used. Create it again or contact LinkedIn.")
+    if status is None:
+        return Readiness(False, "no status", "LinkedIn sent no status for this segment.")
+    return Readiness(False, "unknown status", f"LinkedIn reports status {status!r}, which the app does not know.")
+
+
+def parse(elements: Iterable[Any], *, account_urn: str) -> tuple[list[Segment], list[str]]:
+    """Segments from a finder's elements; an unreadable element becomes a sentence, not a crash."""
+    found: list[Segment] = []
+    problems: list[str] = []
+    for index, element in enumerate(elements):
+        try:
+            found.append(Segment.from_api(element, account_urn=account_urn))
+        except MalformedResponse as err:
+            problems.append(f"Skipped segment #{index + 1} of {account_urn}: {err.message}.")
+    return found, problems
+
+
+def find_by_account(
+    client: Client, account_urn: str, *, source_platform: str | None = None
+) -> tuple[list[Segment], list[str]]:
+    """Every segment of one ad account in ONE call.
+
+    With no ``start``/``count`` LinkedIn returns all segments of the account at once
+    (linkedin-api.md §5.2), so a 100-segment account costs one request, not ten.
+    Omitting ``sourcePlatform`` includes Campaign Manager's and other tools' segments.
+    """
+    params: dict[str, Any] = {"q": "account", "account": account_urn}
+    if source_platform:
+        params["sourcePlatform"] = source_platform
+    data = client.get("/rest/dmpSegments", params=params).data
+    if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
+        raise MalformedResponse(f"LinkedIn's list of segments for {account_urn} has no elements")
+    found, problems = parse(data["elements"], account_urn=account_urn)
+    total = (data.get("paging") or {}).get("total") if isinstance(data.get("paging"), dict) else None
+    if isinstance(total, int) and total > len(data["elements"]):
+        problems.append(
+            f"LinkedIn reported {total} segments for {account_urn} but sent {len(data['elements'])}: "
+            "the list may be incomplete."
+        )
+    return found, problems
+
+
+def get(client: Client, segment_id: int | str) -> Segment:
+    """One segment by id, fresh from LinkedIn (NotFound when it was deleted)."""
+    data = client.get(f"/rest/dmpSegments/{restli.encode(str(segment_id))}").data
+    if not isinstance(data, dict):
+        raise MalformedResponse(f"LinkedIn's answer for segment {segment_id} is not an object")
+    return Segment.from_api(data)
+
+
+def detail_fields(segment: Segment) -> dict[str, Any]:
+    """Every field of the segment for the detail view, flattened, LinkedIn's names kept."""
+    out: dict[str, Any] = {
+        "id": segment.id,
+        "name": segment.name,
+        "account": segment.account_urn,
+        "type": segment.type,
+        "sourcePlatform": segment.source_platform,
+        "sourceSegmentId": segment.source_segment_id,
+        "description": segment.description,
+        "inputCount": segment.input_count,
+        "created": segment.created_ms,
+        "lastModified": segment.last_modified_ms,
+    }
+    for i, dest in enumerate(segment.destinations):
+        prefix = "destinations[]" if len(segment.destinations) == 1 else f"destinations[{i}]"
+        out.update({
+            f"{prefix}.destination": dest.destination,
+            f"{prefix}.destinationSegmentId": dest.segment_urn,
+            f"{prefix}.status": dest.status,
+            f"{prefix}.matchedCount": dest.matched_count,
+            f"{prefix}.audienceSize": dest.audience_size,
+            f"{prefix}.created": dest.created_ms,
+            f"{prefix}.lastModified": dest.last_modified_ms,
+        })
+    known = {"id", "name", "account", "type", "sourcePlatform", "sourceSegmentId", "description", "inputCount",
+             "created", "lastModified", "destinations"}
+    for key, value in segment.raw.items():
+        if key not in known:
+            out[key] = value  # fields the app does not interpret (accessPolicy, ...), shown as sent
+    return out
+
+
+# Creating ----------------------------------------------------------------------------
+
+SEGMENT_TYPES = {"users": "USER", "companies": "COMPANY"}
+NAME_MAX = 255  # [P] LinkedIn does not document a limit; Campaign Manager cuts long names
+
+
+@dataclass(frozen=True)
+class Created:
+    """A segment just created: its id and when (LinkedIn needs a few seconds before members)."""
+
+    id: int
+    name: str
+    account_urn: str
+    type: str
+    created_at: float  # epoch seconds, our clock
+
+
+def create(
+    client: Client, *, account_urn: str, name: str, kind: str, description: str | None = None,
+    source_platform: str = OUR_SOURCE_PLATFORM, source_segment_id: str | None = None,
+) -> Created:
+    """Create a streaming segment of people (USER) or companies (COMPANY) (MA-105).
+
+    LinkedIn answers 201 with an empty body and the id in ``x-restli-id``. ``accessPolicy``
+    is left out: it was removed from create in 202406 (linkedin-api.md §5.1).
+    """
+    if kind not in SEGMENT_TYPES:
+        raise ValueError(f"kind must be 'users' or 'companies', not {kind!r}")
+    clean = " ".join(name.split())
+    if not clean:
+        raise ValueError("Give the segment a name.")
+    if len(clean) > NAME_MAX:
+        raise ValueError(f"The segment name has {len(clean)} characters; keep it under {NAME_MAX}.")
+    body: dict[str, Any] = {
+        "name": clean,
+        "account": account_urn,
+        "type": SEGMENT_TYPES[kind],
+        "sourcePlatform": source_platform,
+        "destinations": [{"destination": "LINKEDIN"}],
+    }
+    if description:
+        body["description"] = description
+    if source_segment_id:
+        body["sourceSegmentId"] = source_segment_id
+    response = client.post("/rest/dmpSegments", json=body)
+    raw_id = response.created_id
+    if not raw_id or not raw_id.rsplit(":", 1)[-1].isdigit():
+        raise MalformedResponse("LinkedIn created the segment but did not say its id")
+    log.info("created segment %s in %s", raw_id, account_urn)
+    return Created(int(raw_id.rsplit(":", 1)[-1]), clean, account_urn, SEGMENT_TYPES[kind], time.time())

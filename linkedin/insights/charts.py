@@ -1,0 +1,179 @@
+"""Plotly figures for the audiences dashboard, readable with 1 segment and with 500.
+
+Few segments: one horizontal bar each, sorted, the figure as tall as its bars. Many
+(more than ``TOP_N``): a distribution instead (match-rate histogram, audience-size
+bands), since 500 bars are unreadable. Inputs are the frame of ``portfolio.frame``
+and history ``Snapshot`` lists; nothing here talks to LinkedIn.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from linkedin.insights.history import Snapshot
+from linkedin.api.segments import MIN_AUDIENCE
+
+TOP_N = 30
+BAR_PX = 26
+BASE_PX = 140
+MAX_PX = 1400
+STATUS_COLORS = {
+    "READY": "#057642",
+    "BUILDING": "#0A66C2",
+    "UPDATING": "#70B5F9",
+    "ARCHIVED": "#915907",
+    "EXPIRED": "#666666",
+    "FAILED": "#CC1016",
+    "ERROR": "#8F0B10",
+    "none": "#BBBBBB",
+}
+SIZE_BANDS = ((0, 0, "0"), (1, MIN_AUDIENCE - 1, f"1–{MIN_AUDIENCE - 1}"), (MIN_AUDIENCE, 999, f"{MIN_AUDIENCE}–999"),
+              (1_000, 9_999, "1k–10k"), (10_000, 99_999, "10k–100k"), (100_000, None, "100k+"))
+
+
+def _height(bars: int) -> int:
+    return min(MAX_PX, BASE_PX + BAR_PX * max(bars, 1))
+
+
+def _label(row: pd.Series, width: int = 38) -> str:
+    name = str(row["name"])
+    name = name if len(name) <= width else name[: width - 1] + "…"
+    return f"{name} · {row['segment_id']}"
+
+
+def _empty(title: str, text: str) -> go.Figure:
+    fig = go.Figure()
+    fig.update_layout(title=title, height=BASE_PX + 60, xaxis_visible=False, yaxis_visible=False)
+    fig.add_annotation(text=text, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    return fig
+
+
+def match_rates(df: pd.DataFrame, *, top: int = TOP_N) -> go.Figure:
+    """Match rate per segment (bars), or their distribution when there are more than ``top``."""
+    known = df[df["match_rate"].notna()]
+    missing = len(df) - len(known)
+    note = f" ({missing} without counts yet)" if missing else ""
+    if known.empty:
+        return _empty("Match rate", "No match rates yet: LinkedIn has no counts for these segments." if len(df) else "No segments.")
+    if len(known) <= top:
+        data = known.sort_values("match_rate")
+        fig = go.Figure(go.Bar(
+            x=data["match_rate"].astype(float), y=[_label(r) for _, r in data.iterrows()], orientation="h",
+            marker_color=[STATUS_COLORS.get(s, STATUS_COLORS["none"]) for s in data["status"]],
+            customdata=data[["segment_id"]].to_numpy(),
+            hovertemplate="%{y}<br>match rate %{x:.1%}<extra></extra>",
+        ))
+        fig.update_layout(title=f"Match rate per segment{note}", height=_height(len(data)))
+        fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    else:
+        fig = go.Figure(go.Histogram(
+            x=known["match_rate"].astype(float), xbins={"start": 0, "end": 1.0001, "size": 0.05},
+            marker_color="#0A66C2", hovertemplate="%{x}: %{y} segments<extra></extra>",
+        ))
+        fig.update_layout(title=f"Match rate of {len(known)} segments{note}", height=360, bargap=0.05)
+        fig.update_xaxes(tickformat=".0%", title="match rate (matched / input)")
+        fig.update_yaxes(title="segments")
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 50, "b": 30})
+    return fig
+
+
+def audience_sizes(df: pd.DataFrame, *, top: int = TOP_N) -> go.Figure:
+    """Audience size against LinkedIn's 300-member line: bars, or size bands when many."""
+    known = df[df["audience_size"].notna()]
+    missing = len(df) - len(known)
+    note = f" ({missing} without a size yet)" if missing else ""
+    if known.empty:
+        return _empty("Audience size", "No audience sizes yet." if len(df) else "No segments.")
+    if len(known) <= top:
+        data = known.sort_values("audience_size")
+        sizes = data["audience_size"].astype(int)
+        fig = go.Figure(go.Bar(
+            x=sizes, y=[_label(r) for _, r in data.iterrows()], orientation="h",
+            marker_color=["#057642" if s >= MIN_AUDIENCE else "#CC1016" for s in sizes],
+            customdata=data[["segment_id"]].to_numpy(),
+            hovertemplate="%{y}<br>%{x:,} members<extra></extra>",
+        ))
+        log = sizes.max() >= 100 * max(MIN_AUDIENCE, 1)
+        fig.add_vline(x=MIN_AUDIENCE, line_dash="dash", line_color="#CC1016",
+                      annotation_text=f"{MIN_AUDIENCE}: serves from here", annotation_position="top")
+        fig.update_xaxes(type="log" if log else "linear", title="audience size (members)")
+        fig.update_layout(title=f"Audience size vs the {MIN_AUDIENCE} line{note}", height=_height(len(data)))
+    else:
+        sizes = known["audience_size"].astype(int)
+        labels, counts, colors = [], [], []
+        for low, high, label in SIZE_BANDS:
+            inside = (sizes >= low) & ((sizes <= high) if high is not None else True)
+            labels.append(label)
+            counts.append(int(inside.sum()))
+            colors.append("#CC1016" if low < MIN_AUDIENCE else "#057642")
+        fig = go.Figure(go.Bar(x=labels, y=counts, marker_color=colors, text=counts, textposition="outside",
+                               hovertemplate="%{x} members: %{y} segments<extra></extra>"))
+        under = sum(c for (low, _h, _l), c in zip(SIZE_BANDS, counts) if low < MIN_AUDIENCE)
+        fig.update_layout(title=f"Audience size of {len(known)} segments: {under} under {MIN_AUDIENCE}{note}", height=360)
+        fig.update_xaxes(title="audience size band (red: under 300, will not serve)", type="category")
+        fig.update_yaxes(title="segments")
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 50, "b": 30})
+    return fig
+
+
+def statuses_by_account(df: pd.DataFrame) -> go.Figure:
+    """Segments by status, one stacked bar per account."""
+    if df.empty:
+        return _empty("Segments by status", "No segments.")
+    counts = df.groupby(["account", "status"]).size().unstack(fill_value=0)
+    counts = counts.loc[counts.sum(axis=1).sort_values().index]
+    order = [s for s in STATUS_COLORS if s in counts.columns] + [s for s in counts.columns if s not in STATUS_COLORS]
+    fig = go.Figure()
+    for status in order:
+        fig.add_bar(name=status, x=counts[status], y=list(counts.index), orientation="h",
+                    marker_color=STATUS_COLORS.get(status, "#888888"),
+                    hovertemplate="%{y}<br>" + status + ": %{x}<extra></extra>")
+    fig.update_layout(barmode="stack", title="Segments by status per account", height=_height(len(counts)) + 40,
+                      legend={"orientation": "h", "y": -0.15 if len(counts) < 5 else -0.05},
+                      margin={"l": 10, "r": 10, "t": 50, "b": 30})
+    fig.update_xaxes(title="segments")
+    return fig
+
+
+def _when(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, timezone.utc)
+
+
+def history(snapshots: Sequence[Snapshot], *, title: str = "History") -> go.Figure:
+    """Audience size and match rate over time (steps), status changes marked and labelled."""
+    if not snapshots:
+        return _empty(title, "No history yet: the app keeps a snapshot each time it reads the segment.")
+    xs, sizes, rates = [], [], []
+    for snap in snapshots:  # each snapshot holds from taken_at to seen_at
+        for t in ((snap.taken_at, snap.seen_at) if snap.seen_at > snap.taken_at else (snap.taken_at,)):
+            xs.append(_when(t))
+            sizes.append(snap.audience_size)
+            rates.append(snap.match_rate)
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_trace(go.Scatter(x=xs, y=sizes, name="audience size", mode="lines+markers", line_shape="hv",
+                             line_color="#0A66C2", connectgaps=False), secondary_y=False)
+    fig.add_trace(go.Scatter(x=xs, y=rates, name="match rate", mode="lines+markers", line_shape="hv",
+                             line_color="#915907", line_dash="dot", connectgaps=False), secondary_y=True)
+    changes, previous = [], object()
+    for snap in snapshots:
+        if snap.status != previous:
+            changes.append(snap)
+            previous = snap.status
+    fig.add_trace(go.Scatter(
+        x=[_when(s.taken_at) for s in changes], y=[s.audience_size or 0 for s in changes], name="status change",
+        mode="markers+text", text=[s.status or "none" for s in changes], textposition="top center",
+        marker={"size": 11, "symbol": "diamond",
+                "color": [STATUS_COLORS.get(s.status or "none", "#888888") for s in changes]},
+    ), secondary_y=False)
+    fig.add_hline(y=MIN_AUDIENCE, line_dash="dash", line_color="#CC1016", annotation_text=str(MIN_AUDIENCE),
+                  secondary_y=False)
+    fig.update_yaxes(title_text="audience size", secondary_y=False, rangemode="tozero")
+    fig.update_yaxes(title_text="match rate", tickformat=".0%", range=[0, 1.05], secondary_y=True)
+    fig.update_layout(title=title, height=380, legend={"orientation": "h", "y": -0.2},
+                      margin={"l": 10, "r": 10, "t": 50, "b": 30})
+    return fig

@@ -1,0 +1,130 @@
+"""Segment history: a snapshot of status and counts each time the app reads a segment.
+
+LinkedIn keeps no history of a segment's numbers, so the app keeps its own in the store
+(table ``segment_snapshots``). Identical consecutive readings are one row whose
+``seen_at`` moves forward, so a segment read every minute for a month stays a few rows
+while the charts still know how long each state lasted.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+from linkedin.api.segments import Segment, match_rate
+from linkedin.store import Store
+
+TABLE = "segment_snapshots"
+# What makes two readings different; the name is kept but a rename alone is not a change.
+_VALUES = ("status", "input_count", "matched_count", "audience_size", "last_modified_ms")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One stretch of identical readings of a segment, from ``taken_at`` to ``seen_at`` (epoch s)."""
+
+    segment_id: int
+    account_urn: str
+    name: str
+    status: str | None
+    input_count: int | None
+    matched_count: int | None
+    audience_size: int | None
+    last_modified_ms: int | None
+    taken_at: float
+    seen_at: float
+
+    @property
+    def match_rate(self) -> float | None:
+        return match_rate(self.matched_count, self.input_count)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> "Snapshot":
+        return cls(**{k: row[k] for k in cls.__dataclass_fields__})
+
+
+def _values(segment: Segment) -> dict[str, Any]:
+    return {
+        "status": segment.status,
+        "input_count": segment.input_count,
+        "matched_count": segment.matched_count,
+        "audience_size": segment.audience_size,
+        "last_modified_ms": segment.last_modified_ms,
+    }
+
+
+class History:
+    """Snapshots of segments in one store (created on first use)."""
+
+    def __init__(self, store: Store, *, clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.clock = clock
+        with store.lock:
+            store.db[TABLE].create(
+                {
+                    "id": int,
+                    "segment_id": int,
+                    "account_urn": str,
+                    "name": str,
+                    "status": str,
+                    "input_count": int,
+                    "matched_count": int,
+                    "audience_size": int,
+                    "last_modified_ms": int,
+                    "taken_at": float,
+                    "seen_at": float,
+                },
+                pk="id",
+                if_not_exists=True,
+            )
+            store.db[TABLE].create_index(["segment_id", "taken_at"], if_not_exists=True)
+
+    def record(self, segments: Iterable[Segment], *, at: float | None = None) -> int:
+        """Snapshot every segment; returns how many new rows were written (the rest only moved ``seen_at``)."""
+        segments = list(segments)
+        if not segments:
+            return 0
+        now = self.clock() if at is None else at
+        ids = [s.id for s in segments]
+        with self.store.lock:
+            latest = self._latest(ids)
+            new_rows: list[dict[str, Any]] = []
+            seen: list[tuple[float, int]] = []
+            for seg in segments:
+                values = _values(seg)
+                last = latest.get(seg.id)
+                if last is not None and all(last[k] == values[k] for k in _VALUES):
+                    seen.append((now, last["id"]))
+                else:
+                    new_rows.append({"segment_id": seg.id, "account_urn": seg.account_urn, "name": seg.name,
+                                     **values, "taken_at": now, "seen_at": now})
+            with self.store.db.atomic():
+                if seen:
+                    self.store.db.conn.executemany(
+                        f"UPDATE {TABLE} SET seen_at = ? WHERE id = ? AND seen_at < ?",
+                        [(t, row_id, t) for t, row_id in seen],
+                    )
+                if new_rows:
+                    self.store.db[TABLE].insert_all(new_rows)
+        return len(new_rows)
+
+    def _latest(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        """The newest row of each segment id (in chunks: sqlite limits bound parameters)."""
+        out: dict[int, dict[str, Any]] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = (
+                f"SELECT * FROM {TABLE} AS s WHERE s.segment_id IN ({marks}) AND s.id = "
+                f"(SELECT MAX(id) FROM {TABLE} WHERE segment_id = s.segment_id)"
+            )
+            for row in self.store.db.query(sql, chunk):
+                out[row["segment_id"]] = row
+        return out
+
+    def of(self, segment_id: int) -> list[Snapshot]:
+        """The segment's snapshots, oldest first."""
+        with self.store.lock:
+            rows = list(self.store.db[TABLE].rows_where("segment_id = ?", [segment_id], order_by="taken_at, id"))
+        return [Snapshot.from_row(r) for r in rows]

@@ -1,0 +1,167 @@
+"""Signing in from a terminal or a notebook: LinkedIn's consent in the browser, back to a loopback address.
+
+There is no web app to come back to, so for the length of one sign-in a tiny HTTP server
+listens on a loopback address (RFC 8252 §7.3) and receives LinkedIn's redirect with the
+code; the ``state`` it carries must be the one we sent. The tokens are then kept in the
+local store under the fixed session id ``CLI_SID``, where the CLI's next run and
+``Audiences.connect()`` find them and renew them with the refresh token.
+
+Real LinkedIn matches the redirect URI exactly, so register ``DEFAULT_REDIRECT_URI`` (or
+your ``LINKEDIN_CLI_REDIRECT_URI``) in the app's Auth tab. The sandbox accepts any
+loopback URI, so there a free port is picked; with ``member=`` the sandbox's consent
+screen is answered over HTTP instead (``sandbox_login``), for scripts and tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import sys
+import time
+import webbrowser
+from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Callable, Mapping
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+from linkedin.demo import signin as sandbox_login
+from linkedin.api.oauth import OAuth, Token
+from linkedin.api.client import Client, StaticToken
+from linkedin.api.settings import Settings
+from linkedin.api.connection import Connection, identify
+from linkedin.api.errors import OAuthError
+from linkedin.store import Store
+
+log = logging.getLogger(__name__)
+
+CLI_SID = "cli"  # the store's session id of the command line's (and notebooks') login
+REDIRECT_ENV = "LINKEDIN_CLI_REDIRECT_URI"
+DEFAULT_REDIRECT_URI = "http://localhost:8485/linkedin/callback"
+SANDBOX_REDIRECT_URI = "http://127.0.0.1:0/linkedin/callback"  # port 0: any free port
+LOGIN_TIMEOUT = 300.0
+_LOOPBACK = {"localhost": "127.0.0.1", "127.0.0.1": "127.0.0.1", "::1": "::1"}
+
+_DONE_PAGE = (b"<!doctype html><meta charset=utf-8><title>Signed in</title>"
+              b"<body style='font-family:system-ui;margin:3em'><h1>%s</h1><p>%s</p></body>")
+
+
+def _stderr(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def redirect_uri(settings: Settings, environ: Mapping[str, str] | None = None) -> str:
+    """Where LinkedIn sends the browser back: ``LINKEDIN_CLI_REDIRECT_URI``, else the default."""
+    env = os.environ if environ is None else environ
+    uri = env.get(REDIRECT_ENV) or (SANDBOX_REDIRECT_URI if settings.sandbox else DEFAULT_REDIRECT_URI)
+    parts = urlsplit(uri)
+    if parts.scheme != "http" or parts.hostname not in _LOOPBACK:
+        raise ValueError(f"{REDIRECT_ENV} must be an http:// address on localhost, 127.0.0.1 or [::1], not {uri!r}")
+    return uri
+
+
+class Loopback:
+    """A one-shot server on a loopback address that waits for LinkedIn's redirect."""
+
+    def __init__(self, uri: str) -> None:
+        parts = urlsplit(uri)
+        host = _LOOPBACK[parts.hostname or ""]
+        self.path = parts.path or "/"
+        self.received: dict[str, str] | None = None
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+                url = urlsplit(self.path)
+                if url.path != owner.path:
+                    self.send_error(404)
+                    return
+                owner.received = {k: v[0] for k, v in parse_qs(url.query).items()}
+                ok = "code" in owner.received
+                title = b"Signed in to LinkedIn" if ok else b"LinkedIn did not sign you in"
+                text = (b"You can close this tab and go back to the terminal or notebook." if ok
+                        else b"Nothing was connected. Go back to the terminal or notebook to see why.")
+                body = _DONE_PAGE % (title, text)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:  # the query holds the code: never log it
+                pass
+
+        server_class = type("Server", (HTTPServer,), {"address_family": socket.AF_INET6 if ":" in host else socket.AF_INET})
+        try:
+            self.server = server_class((host, parts.port or 80), Handler)
+        except OSError as exc:
+            raise ValueError(f"cannot listen on {uri} for LinkedIn's redirect: {exc.strerror or exc}") from None
+        port = self.server.server_address[1]
+        self.uri = urlunsplit(("http", f"{parts.hostname}:{port}", self.path, "", ""))
+
+    def wait(self, timeout: float) -> dict[str, str]:
+        """The redirect's query parameters; OAuthError when none came within ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while self.received is None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise OAuthError(f"no answer from LinkedIn's consent screen within {timeout:.0f} s; nothing was connected")
+            self.server.timeout = min(left, 1.0)
+            self.server.handle_request()
+        return self.received
+
+    def close(self) -> None:
+        self.server.server_close()
+
+    def __enter__(self) -> "Loopback":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def browser_consent(settings: Settings, *, open_browser: bool = True, say: Callable[[str], None] = _stderr,
+                    timeout: float = LOGIN_TIMEOUT, environ: Mapping[str, str] | None = None) -> Token:
+    """Send the member to LinkedIn's consent screen and trade the code that comes back for tokens."""
+    with Loopback(redirect_uri(settings, environ)) as loop:
+        settings = replace(settings, redirect_uri=loop.uri)
+        oauth = OAuth(settings)
+        state = secrets.token_urlsafe(24)
+        url = oauth.authorization_url(state)
+        say(f"Sign in to LinkedIn in your browser. If it does not open, open this address:\n{url}")
+        if open_browser:
+            try:
+                webbrowser.open(url)
+            except webbrowser.Error:
+                pass
+        answer = loop.wait(timeout)
+    if answer.get("state") != state:
+        raise OAuthError("the answer from LinkedIn did not belong to this sign-in (state mismatch); nothing was connected")
+    if "code" not in answer:
+        reason = answer.get("error_description") or answer.get("error") or "no authorization code"
+        raise OAuthError(f"LinkedIn did not grant access: {reason}", code=answer.get("error"))
+    return oauth.exchange(answer["code"])
+
+
+def sign_in(settings: Settings, store: Store, *, member: str | None = None, open_browser: bool = True,
+            say: Callable[[str], None] = _stderr, timeout: float = LOGIN_TIMEOUT, sid: str = CLI_SID,
+            environ: Mapping[str, str] | None = None) -> Connection:
+    """Consent (in the browser, or as sandbox ``member``), then keep the tokens under ``sid``."""
+    if member is not None:
+        token = sandbox_login.sign_in(settings, member=member)
+    else:
+        token = browser_consent(settings, open_browser=open_browser, say=say, timeout=timeout, environ=environ)
+    missing = token.missing_scopes()
+    if missing:
+        say(f"Warning: LinkedIn did not grant {', '.join(missing)}: the app may lack the Audiences product.")
+    return keep(settings, store, token, sid=sid)
+
+
+def keep(settings: Settings, store: Store, token: Token, *, sid: str = CLI_SID) -> Connection:
+    """Store a fresh consent's tokens under ``sid``, with who the member is; the connection to use."""
+    member_urn, member_name = identify(Client(settings, StaticToken(token.access_token)), token.scopes)
+    conn = Connection(settings, store, sid)
+    conn.connect(token, member_urn=member_urn, member_name=member_name)
+    log.info("signed in (session %s)", sid)
+    return conn

@@ -1,0 +1,118 @@
+"""The sync ledger: per segment, what the app sent and LinkedIn accepted, by hashed key.
+
+A key is the SHA-256 of a member's canonical identity (see ``linkedin.tables.preparation``).
+Beside each key the ledger keeps only the identifying part of the element that was
+sent (hashed emails and ad ids for people; company identifiers for companies), never
+names, titles or raw emails, so that a mirror sync can remove members that are no
+longer in the table. With it the app can show what a sync would add, remove and leave
+alone before anything is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from linkedin.store import Store
+
+MODES = ("add", "remove", "mirror")
+# The identifying fields of an element: what a REMOVE needs, and nothing personal in plain text.
+USER_IDENTITY = ("userIds",)
+COMPANY_IDENTITY = ("companyName", "companyWebsiteDomain", "companyEmailDomain", "organizationUrn", "companyPageUrl")
+
+
+def identity(element: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """The part of a LinkedIn element that identifies the member (no action, no extra fields)."""
+    fields = USER_IDENTITY if kind == "users" else COMPANY_IDENTITY
+    return {f: element[f] for f in fields if element.get(f) not in (None, "", [])}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a sync would do, computed from the ledger before anything is sent."""
+
+    mode: str
+    add: frozenset[str]
+    remove: frozenset[str]
+    unchanged: frozenset[str]
+    ledger_size: int
+    removed_from_ledger: int  # how many of the removes the app had sent itself
+
+    @property
+    def size_after(self) -> int:
+        """Members the app will have sent to the segment once the plan is done."""
+        return self.ledger_size + len(self.add) - self.removed_from_ledger
+
+    def summary(self) -> dict[str, int]:
+        return {"add": len(self.add), "remove": len(self.remove), "unchanged": len(self.unchanged),
+                "in_ledger": self.ledger_size, "after": self.size_after}
+
+
+class Ledger:
+    """The ``ledger`` table: (segment_id, key) -> identity JSON, time sent."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        with store.lock:
+            store.db["ledger"].create(
+                {"segment_id": str, "key": str, "ids": str, "sent_at": float},
+                pk=("segment_id", "key"),
+                if_not_exists=True,
+            )
+
+    def keys(self, segment_id: str | int) -> set[str]:
+        with self.store.lock:
+            rows = self.store.db.execute("select key from ledger where segment_id = ?", [str(segment_id)])
+            return {r[0] for r in rows.fetchall()}
+
+    def count(self, segment_id: str | int) -> int:
+        with self.store.lock:
+            return self.store.db["ledger"].count_where("segment_id = ?", [str(segment_id)])
+
+    def identities(self, segment_id: str | int, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The stored identity of each key (to build REMOVE elements for absent members)."""
+        wanted = list(keys)
+        found: dict[str, dict[str, Any]] = {}
+        with self.store.lock:
+            for start in range(0, len(wanted), 900):  # sqlite's variable limit
+                chunk = wanted[start:start + 900]
+                marks = ",".join("?" * len(chunk))
+                rows = self.store.db.execute(
+                    f"select key, ids from ledger where segment_id = ? and key in ({marks})", [str(segment_id), *chunk]
+                )
+                found.update({k: json.loads(ids) for k, ids in rows.fetchall()})
+        return found
+
+    def record(self, segment_id: str | int, action: str, entries: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
+        """Apply accepted elements: ADD stores the key and identity, REMOVE forgets the key."""
+        seg = str(segment_id)
+        now = time.time()
+        entries = list(entries)
+        with self.store.lock, self.store.db.atomic():
+            if action == "ADD":
+                self.store.db["ledger"].upsert_all(
+                    ({"segment_id": seg, "key": k, "ids": json.dumps(ids, sort_keys=True), "sent_at": now} for k, ids in entries),
+                    pk=("segment_id", "key"),
+                    batch_size=1000,
+                )
+            else:
+                self.store.db.conn.executemany(
+                    "delete from ledger where segment_id = ? and key = ?", [(seg, k) for k, _ in entries]
+                )
+
+    def plan(self, segment_id: str | int, keys: Iterable[str], mode: str) -> Plan:
+        """Adds, removes and unchanged for ``mode``: add (keys not sent yet), remove (every
+        key of the table), mirror (make what the app sent equal to the table)."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        table = frozenset(keys)
+        sent = frozenset(self.keys(segment_id))
+        if mode == "add":
+            return Plan(mode, table - sent, frozenset(), table & sent, len(sent), 0)
+        if mode == "remove":
+            # Removing a member LinkedIn does not have is harmless (201 "by design"), and the
+            # segment may hold members another tool sent: remove every key of the table.
+            return Plan(mode, frozenset(), table, frozenset(), len(sent), len(table & sent))
+        return Plan(mode, table - sent, sent - table, table & sent, len(sent), len(sent - table))

@@ -1,0 +1,238 @@
+"""Send members to a segment: ADD / REMOVE / mirror in batches of at most 5000 (MA-106, MA-107).
+
+One engine for people (``/users``) and companies (``/companies``). Each batch is one
+``BATCH_CREATE`` call; LinkedIn answers one result per element, in order, which is
+mapped back to the key (and so to the input rows). The run's items are on disk before
+the first call, the ledger and the items are updated after each answer, and any stop
+(rate limit exhausted, LinkedIn down, consent needed, the analyst pressing stop)
+leaves a paused run that resumes with only what is still pending.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from linkedin.api.client import Client, backoff_delay
+from linkedin.api.errors import LinkedInError, MalformedResponse, NotFound
+from linkedin.sync.ledger import Ledger, Plan, identity
+from linkedin.store import Store
+from linkedin.sync.runs import Run, Uploads
+
+log = logging.getLogger(__name__)
+
+MAX_BATCH = 5000  # elements per BATCH_CREATE (vendor code: RudderStack, Segment)
+VISIBILITY_WAIT = 5.0  # LinkedIn: wait at least 5 s after creating a segment before adding members
+VISIBILITY_TIMEOUT = 180.0  # a new segment may answer 404 for a minute or two (Segment's experience)
+PATHS = {"users": "users", "companies": "companies"}
+
+# (keys) -> {key: element without "action"} for the keys the caller can still build
+ElementSource = Callable[[list[str]], Mapping[str, Mapping[str, Any]]]
+
+
+class NeedsFile(LinkedInError):
+    """Resuming needs the original table again: plain-text fields are never kept on disk."""
+
+    advice = "Upload the same file again to resume: names and titles are never stored, so the app needs them back."
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a run stands, for a progress bar: counts, rate, time left, and any pause."""
+
+    run_id: str
+    total: int
+    done: int
+    accepted: int
+    rejected: int
+    batches_done: int
+    batches_total: int
+    rate: float  # items a second in this session
+    eta_seconds: float | None
+    waiting_seconds: float | None = None
+    note: str | None = None
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 1.0
+
+
+def items_for(plan: Plan) -> list[tuple[str, str]]:
+    """The run's (key, action) items: removes first.
+
+    The same person or company can come back under another key (a company now keyed by
+    its page URL instead of its domain): LinkedIn matches both to one member, so removing
+    after adding would remove it for good. Removing first ends with exactly the table."""
+    return [(k, "REMOVE") for k in sorted(plan.remove)] + [(k, "ADD") for k in sorted(plan.add)]
+
+
+class Sender:
+    """Runs uploads of one kind (``users`` or ``companies``) through one client."""
+
+    def __init__(
+        self,
+        client: Client,
+        store: Store,
+        *,
+        kind: str,
+        batch_size: int = MAX_BATCH,
+        visibility_timeout: float = VISIBILITY_TIMEOUT,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if kind not in PATHS:
+            raise ValueError(f"kind must be 'users' or 'companies', not {kind!r}")
+        if not 1 <= batch_size <= MAX_BATCH:
+            raise ValueError(f"batch_size must be between 1 and {MAX_BATCH}")
+        self.client = client
+        self.kind = kind
+        self.batch_size = batch_size
+        self.visibility_timeout = visibility_timeout
+        self.sleep = sleep
+        self.clock = clock
+        self.ledger = Ledger(store)
+        self.uploads = Uploads(store)
+
+    def start(self, *, segment_id: str | int, segment_name: str, account: str, plan: Plan, needs_file: bool) -> str:
+        """Write the run down (every key, hashed, pending) before anything is sent."""
+        return self.uploads.create(
+            segment_id=segment_id, segment_name=segment_name, account=account, kind=self.kind,
+            mode=plan.mode, items=items_for(plan), needs_file=needs_file,
+        )
+
+    def run(
+        self,
+        run_id: str,
+        source: ElementSource,
+        *,
+        segment_created_at: float | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
+    ) -> Run:
+        """Send every pending item of ``run_id``; returns the run as it ends (done or paused)."""
+        run = self.uploads.get(run_id)
+        if run is None:
+            raise ValueError(f"no upload run {run_id!r}")
+        self.uploads.set_state(run_id, "running")
+        started, sent_here = self.clock(), 0
+        batches_total = -(-run.total // self.batch_size)
+        batches_done = -(-run.done // self.batch_size)
+
+        def report(waiting: float | None = None, note: str | None = None) -> None:
+            if on_progress is None:
+                return
+            current = self.uploads.get(run_id)
+            elapsed = max(self.clock() - started, 1e-6)
+            rate = sent_here / elapsed
+            left = current.pending
+            on_progress(Progress(run_id, current.total, current.done, current.accepted, current.rejected,
+                                 batches_done, batches_total, rate, left / rate if rate and left else None,
+                                 waiting, note))
+
+        previous_hook = self.client.on_wait
+        self.client.on_wait = lambda delay, err: report(
+            delay, f"LinkedIn answered {err.status or 'nothing'}; waiting {delay:.0f} s before trying again")
+        try:
+            self._wait_until_usable(segment_created_at, report)
+            report()
+            while True:
+                if should_stop and should_stop():
+                    return self._pause(run_id, "Stopped. Resume to send the rest.")
+                items = self.uploads.pending(run_id, limit=self.batch_size)
+                if not items:
+                    break
+                elements = self._elements(run.segment_id, items, source)
+                answer = self._send(run.segment_id, elements, segment_created_at, report)
+                self._apply(run_id, run.segment_id, items, elements, answer)
+                sent_here += len(items)
+                batches_done += 1
+                report()
+        except NeedsFile as err:
+            return self._pause(run_id, err.explain())
+        except LinkedInError as err:
+            log.info("upload %s paused: %s", run_id, err)
+            what = "Reconnect LinkedIn, then resume" if err.needs_consent else "Resume when ready"
+            return self._pause(run_id, f"{err.explain()} {what}: nothing accepted so far is sent again.")
+        except KeyboardInterrupt:
+            self._pause(run_id, "Interrupted. Resume to send the rest.")
+            raise
+        finally:
+            self.client.on_wait = previous_hook
+        self.uploads.set_state(run_id, "done")
+        return self.uploads.get(run_id)
+
+    # steps -------------------------------------------------------------------------
+
+    def _wait_until_usable(self, created_at: float | None, report: Callable[..., None]) -> None:
+        if created_at is None:
+            return
+        wait = created_at + VISIBILITY_WAIT - self.clock()
+        if wait > 0:
+            report(wait, "LinkedIn needs a few seconds after creating a segment before members can be added")
+            self.sleep(wait)
+
+    def _elements(self, segment_id: str, items: list[tuple[int, str, str]], source: ElementSource) -> list[dict]:
+        keys = [k for _, k, _ in items]
+        known = source(keys)
+        missing_removes = [k for _, k, a in items if a == "REMOVE" and k not in known]
+        stored = self.ledger.identities(segment_id, missing_removes) if missing_removes else {}
+        elements = []
+        for _, key, action in items:
+            element = known.get(key)
+            if action == "REMOVE":
+                # A removal needs only the identifiers: no names or titles leave for nothing.
+                element = identity(element, self.kind) if element else stored.get(key)
+            if element is None:
+                raise NeedsFile("The rest of this upload needs the original table")
+            elements.append({"action": action, **element})
+        return elements
+
+    def _send(self, segment_id: str, elements: list[dict], created_at: float | None, report) -> Any:
+        """One batch; a segment created moments ago may answer 404 for a while: wait, then retry."""
+        path = f"/rest/dmpSegments/{segment_id}/{PATHS[self.kind]}"
+        attempt = 0
+        while True:
+            try:
+                return self.client.post(path, json={"elements": elements}, restli_method="BATCH_CREATE").data
+            except NotFound:
+                young = created_at is not None and self.clock() - created_at < self.visibility_timeout
+                if not young:
+                    raise
+                attempt += 1
+                delay = backoff_delay(attempt, base=2.0, cap=30.0)
+                report(delay, "LinkedIn does not show the new segment yet; waiting before trying again")
+                self.sleep(delay)
+
+    def _apply(self, run_id: str, segment_id: str, items, elements, answer: Any) -> None:
+        results = answer.get("elements") if isinstance(answer, dict) else None
+        if not isinstance(results, list) or len(results) != len(items):
+            raise MalformedResponse("LinkedIn's answer to a batch did not have one result per element")
+        marks, accepted = [], {"ADD": [], "REMOVE": []}
+        for (seq, key, action), element, result in zip(items, elements, results):
+            status = result.get("status") if isinstance(result, dict) else None
+            if isinstance(status, int) and 200 <= status < 300:
+                marks.append((seq, "accepted", status, None))
+                accepted[action].append((key, identity(element, self.kind)))
+            else:
+                marks.append((seq, "rejected", status if isinstance(status, int) else None, _message(result)))
+        for action, entries in accepted.items():
+            if entries:
+                self.ledger.record(segment_id, action, entries)
+        self.uploads.mark(run_id, marks)
+
+    def _pause(self, run_id: str, message: str) -> Run:
+        self.uploads.set_state(run_id, "paused", message)
+        return self.uploads.get(run_id)
+
+
+def _message(result: Any) -> str:
+    """LinkedIn's per-element error text: ``message`` or ``error.message`` (shape varies by version)."""
+    if isinstance(result, dict):
+        if isinstance(result.get("message"), str):
+            return result["message"]
+        error = result.get("error")
+        if isinstance(error, dict) and isinstance(error.get("message"), str):
+            return error["message"]
+    return "LinkedIn rejected this element without a reason"

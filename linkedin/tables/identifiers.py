@@ -1,0 +1,343 @@
+"""Normalization, validation and hashing of every field LinkedIn matches on (linkedin-api.md §6, §7).
+
+Every checker takes a whole column and returns a ``Checked``: the value to send (null where
+the cell was empty or unusable) and the problems found, each with a reason and, where one
+exists, a suggested fix. Columns are handled with pyarrow compute (C++ string kernels and
+RE2 regexes), so a million cells cost milliseconds; only the few *distinct* bad values are
+explained one at a time in Python. ``check(kind, value)`` runs the same column code on a
+one-cell column, so a single value and a million are judged alike.
+
+What each checker sends (and why):
+
+- ``email``: whitespace removed, lower-cased, syntax checked (LinkedIn hashes trimmed,
+  lower-case addresses). A cell that is already 64 or 128 hex digits is a SHA-256 / SHA-512
+  hash and passes through lower-cased; ``derived`` says which (RAW, SHA256, SHA512).
+- ``google_aid``: a UUID, sent as 32 lower-case hex digits without hyphens (§6: plain, at
+  most 32 characters, lower case). The all-zero id (limited ad tracking) identifies nobody.
+- ``apple_idfa``: a UUID, sent upper case with hyphens, as in LinkedIn's only example.
+- ``first_name``/``last_name`` (at most 35 characters), ``title``/``company`` (at most 50),
+  ``text`` (no limit): surrounding whitespace trimmed (Unicode and zero-width spaces too);
+  a value too long is refused, not cut, since a cut name would match someone else or no one.
+
+The company keys (``website``, ``email_domain``, ``page_url``, ``organization``, ``ticker``)
+are checked in ``companykeys``, countries in ``countries``, and the column machinery they all
+share (``Checked``, ``strings``, ``keep``, ``trim``...) is in ``checked``; all of it is
+re-exported here, so ``CHECKERS`` and ``check`` cover every field and old imports still work.
+
+Hashing: ``sha256_column`` hashes a whole column with DuckDB (``digests``: vectorized, all
+cores); ``sha512_column`` / ``hex_digests`` with hashlib in a loop with nothing else in it
+(SHA-512 is sent only on request), building the hex column from one buffer.
+"""
+
+from __future__ import annotations
+
+import binascii
+import hashlib
+import re
+from typing import Any, Callable
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from linkedin.tables import digests
+
+# What moved to checked, companykeys and countries is re-exported: old imports keep working.
+from linkedin.tables.checks import (
+    _EMPTY_PROBLEMS,
+    _NULL,
+    _SPACES,
+    Checked,
+    Verdict,
+    _any,
+    _blank_to_null,
+    _explain,
+    _filled,
+    _lower,
+    _patch,
+    _present,
+    _result,
+    _upper,
+    keep,
+    strings,
+    trim,
+)
+from linkedin.tables.companykeys import (
+    _DOMAIN,
+    _FREE_MAIL_RX,
+    DOMAIN_PATTERN,
+    FREE_MAIL_DOMAINS,
+    ORGANIZATION_PREFIX,
+    PAGE_URL_PREFIX,
+    check_email_domains,
+    check_organizations,
+    check_page_urls,
+    check_tickers,
+    check_websites,
+    free_mail,
+    is_free_mail,
+)
+from linkedin.tables.countries import check_countries, countries
+
+FIRST_NAME_MAX = 35  # LinkedIn's limits for the plain fields (linkedin-api.md §6)
+LAST_NAME_MAX = 35
+TITLE_MAX = 50
+COMPANY_MAX = 50
+
+RAW, SHA256, SHA512 = 1, 2, 3  # Checked.derived of an email column: what the cell held
+
+_SPACE_RX = "[" + "".join(f"\\x{{{ord(c):04x}}}" for c in _SPACES) + "]"  # RE2 syntax
+_SPACE_RE = re.compile("[" + re.escape(_SPACES) + "]")
+
+_LOCAL = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+EMAIL_PATTERN = f"^{_LOCAL}@{_DOMAIN}$"
+_UUID = r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$"
+_TYPO_DOMAINS = {
+    "gmial.com": "gmail.com", "gmai.com": "gmail.com", "gamil.com": "gmail.com", "gnail.com": "gmail.com",
+    "gmail.co": "gmail.com", "gmail.cm": "gmail.com", "gmal.com": "gmail.com", "gmail.con": "gmail.com",
+    "hotmial.com": "hotmail.com", "hotmal.com": "hotmail.com", "hotmail.co": "hotmail.com",
+    "yaho.com": "yahoo.com", "yahooo.com": "yahoo.com", "yahoo.co": "yahoo.com",
+    "outlok.com": "outlook.com", "outllok.com": "outlook.com", "iclod.com": "icloud.com",
+}
+
+
+# -- hashing -------------------------------------------------------------------------------
+def sha256_hex(value: str) -> str:
+    """Lower-case hex SHA-256 of ``value`` as UTF-8 (normalize first: ``normalize_email``)."""
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def sha512_hex(value: str) -> str:
+    """Lower-case hex SHA-512 of ``value`` as UTF-8."""
+    return hashlib.sha512(value.encode()).hexdigest()
+
+
+def hex_digests(values: Any, algorithm: Callable = hashlib.sha256, where: np.ndarray | None = None) -> bytes:
+    """The lower-case hex digests of the values (those where ``where`` holds), end to end in one buffer.
+
+    The whole loop is C: ``map`` over the UTF-8 bytes pyarrow hands out, ``b"".join`` of the
+    binary digests, one ``hexlify``; per value that is just hashlib's own work."""
+    values = strings(values)
+    binary = values.cast(pa.binary()).to_numpy(zero_copy_only=False)
+    if where is not None:
+        binary = binary[where]
+    if len(binary) and (where is None and values.null_count):
+        raise ValueError("cannot hash a column with empty cells; filter them out first")
+    digest = type(algorithm()).digest
+    return binascii.hexlify(b"".join(map(digest, map(algorithm, binary))))
+
+
+def hex_strings(hexed: bytes, width: int) -> pa.Array:
+    """Fixed-width hex digests in one buffer as a string array (no copy)."""
+    n = len(hexed) // width
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int64 if n * width >= 2**31 else np.int32)
+    kind = pa.LargeStringArray if offsets.dtype == np.int64 else pa.StringArray
+    out = kind.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(hexed))
+    return out.cast(pa.string()) if kind is pa.LargeStringArray else out
+
+
+def sha256_column(values: Any) -> pa.Array:
+    """Lower-case hex SHA-256 of every value of a column without empty cells, in order."""
+    return hex_strings(digests.sha256_hexes(strings(values)).tobytes(), 64)
+
+
+def sha512_column(values: Any) -> pa.Array:
+    """Lower-case hex SHA-512 of every value of a column without empty cells, in order."""
+    return hex_strings(hex_digests(values, hashlib.sha512), 128)
+
+
+def hash_kind(value: str) -> int | None:
+    """SHA256 or SHA512 when ``value`` already is such a hash (64 / 128 hex digits, any case), else None."""
+    v = value.strip()
+    if re.fullmatch(r"[0-9a-fA-F]{64}", v):
+        return SHA256
+    if re.fullmatch(r"[0-9a-fA-F]{128}", v):
+        return SHA512
+    return None
+
+
+# -- emails ----------------------------------------------------------------------------------
+def normalize_email(value: str) -> str:
+    """What LinkedIn hashes: every whitespace character removed, lower-cased (no validation)."""
+    return _SPACE_RE.sub("", value).lower()
+
+
+def check_emails(values: Any) -> Checked:
+    """Email addresses (or SHA-256/SHA-512 hashes of them); ``derived`` says which each cell is.
+
+    One regex over the lower-cased column settles the clean addresses; only the cells it
+    refuses go through whitespace removal, hash detection and a second look."""
+    raw = strings(values)
+    s = _lower(raw)
+    length = pc.binary_length(s)
+    # Up to 64 characters the regex says it all (the local part cannot pass 64, nor the whole 254).
+    ok = _filled(pc.and_(pc.match_substring_regex(s, EMAIL_PATTERN), pc.less_equal(length, 64)))
+    kinds = ok.to_numpy(zero_copy_only=False).astype(np.int8)  # RAW == 1
+    value = keep(s, ok)
+    given = int(pc.sum(ok).as_py() or 0)  # non-empty cells: the ones passed so far...
+    problems = _EMPTY_PROBLEMS.empty_table()
+    rest = pc.and_(pc.invert(ok), pc.is_valid(s))
+    if _any(rest):
+        sub = s.filter(rest)
+        sub = _patch(sub, pc.match_substring_regex(sub, _SPACE_RX), lambda x: pc.replace_substring_regex(x, _SPACE_RX, ""))
+        sub = _blank_to_null(sub)
+        given += _present(sub)  # ...and the others not blank once their spaces are gone
+        n = pc.utf8_length(sub)
+        hexy = pc.match_substring_regex(sub, "^[0-9a-f]+$")
+        sub_email = pc.and_(
+            pc.match_substring_regex(sub, EMAIL_PATTERN),
+            pc.and_(pc.less_equal(n, 254), pc.less_equal(pc.find_substring(sub, "@"), 64)),
+        )
+        sub_kinds = np.zeros(len(sub), dtype=np.int8)
+        for mask, code in ((sub_email, RAW), (pc.and_(hexy, pc.equal(n, 64)), SHA256), (pc.and_(hexy, pc.equal(n, 128)), SHA512)):
+            sub_kinds[_filled(mask).to_numpy(zero_copy_only=False)] = code
+        where = rest.to_numpy(zero_copy_only=False)
+        kinds[where] = sub_kinds
+        sub_ok = pa.array(sub_kinds > 0)
+        value = pc.replace_with_mask(value, rest, keep(sub, sub_ok))
+        # Every refused cell is among these few: explain them from ``sub`` (the normalized form),
+        # without rebuilding the whole normalized column.
+        sub_bad = pc.and_(pc.is_valid(sub), pc.invert(sub_ok))
+        if _any(sub_bad):
+            at = pc.indices_nonzero(sub_bad)
+            index = pc.take(pa.array(np.flatnonzero(where)), at)
+            problem, fix = _explain(pc.take(sub, at), _explain_email)
+            problems = pa.table([index, pc.take(raw, index), problem, fix, pa.array(np.zeros(len(at), bool))],
+                                schema=_EMPTY_PROBLEMS)
+    return Checked("email", value, given, problems, pa.array(kinds))
+
+
+def email_domains(emails: Checked) -> pa.Array:
+    """The domain of each valid raw address in a checked email column; null elsewhere (hashes too)."""
+    raw = pc.equal(emails.derived, RAW)
+    value = pc.if_else(raw, emails.value, _NULL)
+    return pc.list_element(pc.split_pattern(value, "@", max_splits=1), 1) if _any(raw) else value
+
+
+def free_mail_addresses(emails: Checked) -> pa.Array:
+    """True where a checked address is at a free-mail provider (one regex, no domain extraction)."""
+    return _filled(pc.match_substring_regex(emails.value, "@" + _FREE_MAIL_RX))
+
+
+def _explain_email(v: str) -> tuple[str, str | None]:
+    if re.fullmatch(r"[0-9a-f]+", v) and len(v) >= 32:
+        return f"looks like a hash but has {len(v)} hex digits (SHA-256 has 64, SHA-512 has 128)", None
+    if not v.isascii():
+        return "contains characters outside ASCII", None
+    if v.count("@") == 0:
+        labels = v.split(".")
+        for cut in (2, 3):  # "john.gmail.com" -> "john@gmail.com"
+            domain = ".".join(labels[-cut:])
+            if len(labels) > cut and domain in FREE_MAIL_DOMAINS:
+                return "missing @", ".".join(labels[:-cut]) + "@" + domain
+        return "missing @", None
+    if v.count("@") > 1:
+        return "more than one @", None
+    local, domain = v.split("@")
+    if not local:
+        return "nothing before the @", None
+    if not domain:
+        return "nothing after the @", None
+    if re.search(r"[,;]", domain):
+        fixed = local + "@" + re.sub(r"[,;]", ".", domain)
+        return "comma in the domain", fixed if re.fullmatch(EMAIL_PATTERN, fixed) else None
+    if domain.endswith(".") and re.fullmatch(EMAIL_PATTERN, v.rstrip(".")):
+        return "dot at the end", v.rstrip(".")
+    if "." not in domain:
+        brand = next((d for d in ("gmail.com", "hotmail.com", "yahoo.com", "outlook.com", "icloud.com") if d.split(".")[0] == domain), None)
+        return f"domain '{domain}' has no dot", (f"{local}@{brand}" if brand else None)
+    if ".." in v or local.startswith(".") or local.endswith(".") or domain.startswith("."):
+        return "dots in the wrong place", None
+    if len(v) > 254:
+        return "longer than 254 characters", None
+    if len(local) > 64:
+        return "more than 64 characters before the @", None
+    bad = re.search(r"[^a-z0-9!#$%&'*+/=?^_`{|}~.@-]", v)
+    if bad:
+        return f"contains '{bad.group()}', which an email address cannot", None
+    if domain in _TYPO_DOMAINS:
+        return f"domain '{domain}' looks mistyped", f"{local}@{_TYPO_DOMAINS[domain]}"
+    return f"domain '{domain}' is not valid", None
+
+
+# -- mobile ad ids -------------------------------------------------------------------------
+def _uuids(values: Any, kind: str, *, upper: bool) -> Checked:
+    raw = strings(values)
+    s = _blank_to_null(_lower(trim(raw)))
+    bare = pc.replace_substring(s, "-", "")
+    ok = pc.and_(pc.match_substring_regex(s, _UUID), pc.not_equal(bare, "0" * 32))
+    if upper:
+        shaped = pc.replace_substring_regex(
+            bare, "^(.{8})(.{4})(.{4})(.{4})(.{12})$", r"\1-\2-\3-\4-\5"
+        )
+        value = _upper(shaped)
+    else:
+        value = bare
+    return _result(kind, raw, s, ok, _explain_uuid, value=value)
+
+
+def _explain_uuid(v: str) -> tuple[str, str | None]:
+    if re.fullmatch(r"[0-]+", v):
+        return "all zeros: the device limits ad tracking, so this id identifies nobody", None
+    return "not a mobile ad id (expected a UUID: 8-4-4-4-12 hex digits)", None
+
+
+def check_google_aids(values: Any) -> Checked:
+    """Android advertising ids (GOOGLE_AID), sent as 32 lower-case hex digits."""
+    return _uuids(values, "google_aid", upper=False)
+
+
+def check_apple_idfas(values: Any) -> Checked:
+    """Apple IDFAs (APPLE_IDFA), sent as an upper-case UUID with hyphens."""
+    return _uuids(values, "apple_idfa", upper=True)
+
+
+# -- plain text ------------------------------------------------------------------------------
+def check_texts(values: Any, *, limit: int | None = None, kind: str = "text") -> Checked:
+    """Plain text (names, titles, cities...): trimmed, at most ``limit`` characters."""
+    raw = strings(values)
+    s = _blank_to_null(trim(raw))
+    if limit is None:
+        return Checked(kind, s, _present(s), _EMPTY_PROBLEMS.empty_table())
+    ok = pc.less_equal(pc.binary_length(s), limit)  # bytes >= characters: only longer ones need counting
+    long_ = pc.and_(pc.is_valid(s), pc.invert(_filled(ok)))
+    if _any(long_):
+        ok = pc.replace_with_mask(ok, long_, pc.less_equal(pc.utf8_length(s.filter(long_)), limit))
+    return _result(kind, raw, s, ok, lambda v: (f"longer than {limit} characters ({len(v)})", None))
+
+
+# -- one value at a time -------------------------------------------------------------------
+CHECKERS: dict[str, Callable[..., Checked]] = {
+    "email": check_emails,
+    "google_aid": check_google_aids,
+    "apple_idfa": check_apple_idfas,
+    "first_name": lambda v: check_texts(v, limit=FIRST_NAME_MAX, kind="first_name"),
+    "last_name": lambda v: check_texts(v, limit=LAST_NAME_MAX, kind="last_name"),
+    "title": lambda v: check_texts(v, limit=TITLE_MAX, kind="title"),
+    "company": lambda v: check_texts(v, limit=COMPANY_MAX, kind="company"),
+    "text": check_texts,
+    "country": check_countries,
+    "website": check_websites,
+    "email_domain": check_email_domains,
+    "page_url": check_page_urls,
+    "organization": check_organizations,
+    "ticker": check_tickers,
+}
+
+
+def check(kind: str, value: str | None, **options: Any) -> Verdict:
+    """Check one value with the column checker ``CHECKERS[kind]`` (e.g. ``check("email", " A@B.com ")``)."""
+    if kind not in CHECKERS:
+        raise ValueError(f"unknown kind {kind!r}; one of {', '.join(CHECKERS)}")
+    checked = CHECKERS[kind](pa.array([value], pa.string()), **options)
+    derived = checked.derived[0].as_py() if checked.derived is not None else None
+    out = checked.value[0].as_py()
+    if checked.problems.num_rows:
+        p = checked.problems.to_pylist()[0]
+        return Verdict(out, out is not None, p["problem"], p["fix"], derived)
+    return Verdict(out, out is not None, None, None, derived)
+
+
+def normalized(kind: str, value: str | None, **options: Any) -> str | None:
+    """The value that would be sent for one cell, or None (``normalized("website", "www.acme.com/x")``)."""
+    return check(kind, value, **options).value

@@ -1,0 +1,180 @@
+"""Prepared: a table ready to send, and LinkedIn's batch elements built from it.
+
+``preparation.prepare`` makes one; the sync, the CLI and the notebook API read it. It keeps
+the quality report, the rows to send with their ledger keys, their duplicates, and the
+normalized element fields; ``elements`` and ``batches`` spell them in LinkedIn's exact shape
+(linkedin-api.md §6, §7), one batch at a time. Split from ``preparation``, which is about
+making one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterator, Mapping, Sequence, TypeVar
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from linkedin.tables import identifiers as ids
+from linkedin.tables.columns import COMPANIES, USERS, ColumnMap
+from linkedin.tables.elements import COMPANY_COLUMNS, USER_COLUMNS, _build_elements, _mask_of
+from linkedin.tables.quality import Quality
+
+BATCH_MAX = 5000  # elements per BATCH_CREATE call (linkedin-api.md §11)
+ACTIONS = ("ADD", "REMOVE")
+INDUSTRIES_SHAPES = ("string", "list")  # how `industries` is sent; LinkedIn's shape is uncertain (§7)
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """A table ready to send: the quality report, the rows to send, and their duplicates.
+
+    ``rows`` and ``keys`` list the rows to send; ``fields`` holds the normalized element fields
+    of every input row (columns named as LinkedIn names the fields; SHA256_EMAIL is the key
+    itself where ``email_keyed``) and ``positions`` says which of them are sent. Use ``data``
+    or ``frame`` for one table of what is sent."""
+
+    kind: str
+    columns: ColumnMap
+    quality: Quality
+    rows: np.ndarray  # input row numbers of the rows to send, ascending
+    keys: pa.Array  # their ledger keys, in the same order
+    duplicate_rows: pa.Table  # row, kept_row
+    fields: pa.Table  # element fields for every input row (only ``positions`` are sent)
+    positions: np.ndarray  # where each row to send sits in ``fields``
+    email_keyed: np.ndarray | None = None  # contacts: True where the key is the SHA256_EMAIL sent
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @cached_property
+    def data(self) -> pa.Table:
+        """row, key, then the element fields of each row to send (null = absent)."""
+        names = USER_COLUMNS if self.kind == USERS else self.fields.column_names
+        sent = self._fields_at(np.arange(len(self)), names)
+        return pa.Table.from_arrays(
+            [pa.array(self.rows, pa.int64()), self.keys, *sent.columns], names=["row", "key", *sent.column_names]
+        )
+
+    def _fields_at(self, index: np.ndarray, names: Sequence[str]) -> pa.Table:
+        """The element fields ``names`` of the rows to send at ``index``."""
+        take = pa.array(index, pa.int64())
+        sub = self.fields.select([n for n in names if n in self.fields.column_names])
+        sub = sub.take(pa.array(self.positions[index], pa.int64()))
+        if self.email_keyed is not None and "SHA256_EMAIL" in names:
+            keyed = ids.keep(self.keys.take(take), pa.array(self.email_keyed[index]))
+            sub = sub.add_column(0, "SHA256_EMAIL", keyed)
+        return sub.select(list(names))
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """``data`` as pandas, for display and for the sync."""
+        return self.data.to_pandas()
+
+    @property
+    def duplicates(self) -> pd.DataFrame:
+        """(row, kept_row): rows not sent because they repeat ``kept_row``."""
+        return self.duplicate_rows.to_pandas()
+
+    def fan_out(self, results: Mapping[int, T]) -> dict[int, T]:
+        """Per-row results (keyed by sent row) copied to the duplicates of each row."""
+        out = dict(results)
+        dup = self.duplicate_rows
+        for row, kept in zip(dup.column("row").to_pylist(), dup.column("kept_row").to_pylist()):
+            if kept in results:
+                out[row] = results[kept]
+        return out
+
+    def index_of(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Indexes (into ``rows``/``keys``) of the given input rows; ValueError names rows not sent."""
+        wanted = np.asarray(rows, dtype=np.int64)
+        at = np.searchsorted(self.rows, wanted)
+        ok = at < len(self.rows)
+        ok[ok] = self.rows[at[ok]] == wanted[ok]
+        if not ok.all():
+            missing = wanted[~ok][:5].tolist()
+            raise ValueError(f"rows {missing} are not sent (rejected, duplicates, or not in the table)")
+        return at
+
+    def elements(
+        self, action: str = "ADD", rows: Sequence[int] | None = None, *, industries: str = "string",
+        stock_symbol: bool = True,
+    ) -> list[dict]:
+        """Elements for ``rows`` (default all), in that order, in LinkedIn's exact shape.
+
+        Companies: ``industries`` is sent as a string or a one-item list, and ``stockSymbol``
+        only when ``stock_symbol`` (both uncertain in LinkedIn's contract)."""
+        index = np.arange(len(self)) if rows is None else self.index_of(rows)
+        out: list[dict] = []
+        for part in _chunks(index, BATCH_MAX):
+            order, built = self._build(part, action, industries, stock_symbol)
+            if order is None:
+                out.extend(built)
+            else:
+                placed: list[Any] = [None] * len(built)
+                for i, element in zip(order.tolist(), built):
+                    placed[i] = element
+                out.extend(placed)
+        return out
+
+    def batches(
+        self, action: str = "ADD", size: int = BATCH_MAX, *, rows: Sequence[int] | None = None,
+        industries: str = "string", stock_symbol: bool = True,
+    ) -> Iterator[tuple[list[int], list[dict]]]:
+        """(input rows, elements) per batch of at most ``size``, built as they are consumed.
+
+        Within a batch the rows come grouped by which fields they have, and ``rows[i]`` is the
+        input row of ``elements[i]``: map LinkedIn's per-element results back by index."""
+        if not 1 <= size <= BATCH_MAX:
+            raise ValueError(f"size must be between 1 and {BATCH_MAX}")
+        index = np.arange(len(self)) if rows is None else self.index_of(rows)
+        for part in _chunks(index, size):
+            order, built = self._build(part, action, industries, stock_symbol)
+            batch_rows = self.rows[part]
+            yield (batch_rows if order is None else batch_rows[order]).tolist(), built
+
+    def _build(self, index: np.ndarray, action: str, industries: str, stock_symbol: bool):
+        """(order or None, elements) for the rows to send at ``index``; see ``_build_elements``."""
+        if action not in ACTIONS:
+            raise ValueError(f"action must be ADD or REMOVE, not {action!r}")
+        if industries not in INDUSTRIES_SHAPES:
+            raise ValueError(f"industries must be one of {INDUSTRIES_SHAPES}")
+        names = USER_COLUMNS if self.kind == USERS else COMPANY_COLUMNS
+        if self.kind == COMPANIES and not stock_symbol:
+            names = tuple(n for n in names if n != "stockSymbol")
+        patterns = self._patterns[index] & _mask_of(self.kind, names)
+        order = None
+        if len(index) and (patterns != patterns[0]).any():
+            order = np.argsort(patterns, kind="stable")
+            index, patterns = index[order], patterns[order]
+        return order, _build_elements(self.kind, self._fields_at(index, names), names, patterns, action, industries == "list")
+
+    @cached_property
+    def _patterns(self) -> np.ndarray:
+        """Per row to send, a bit per element column it has (in USER_COLUMNS / COMPANY_COLUMNS order)."""
+        everything = USER_COLUMNS if self.kind == USERS else COMPANY_COLUMNS
+        out = np.zeros(len(self), dtype=np.int64)
+        for bit, name in enumerate(everything):
+            if name == "SHA256_EMAIL" and self.email_keyed is not None:
+                has = self.email_keyed
+            elif name in self.fields.column_names:
+                col = self.fields.column(name)
+                if col.null_count == 0:
+                    out |= 1 << bit
+                    continue
+                if col.null_count == len(col):
+                    continue
+                has = col.is_valid().to_numpy(zero_copy_only=False)[self.positions]
+            else:
+                continue
+            out |= has.astype(np.int64) << bit
+        return out
+
+
+def _chunks(positions: np.ndarray, size: int) -> Iterator[np.ndarray]:
+    for start in range(0, len(positions), size):
+        yield positions[start:start + size]
