@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the project folder: data/ and .streamlit/ are beside linkedin/
 DEFAULT_VERSION = "202608"
 LINKEDIN_OAUTH = "https://www.linkedin.com"
 LINKEDIN_API = "https://api.linkedin.com"

@@ -1,5 +1,7 @@
 """Settings from the environment and secrets.toml; sandbox mode when no client id is set."""
 
+from pathlib import Path
+
 from linkedin.api import settings as config
 
 
@@ -58,3 +60,11 @@ def test_for_browser_uses_the_host_the_browser_used_but_keeps_server_calls_on_lo
     assert b.token_url == "http://127.0.0.1:8501/sandbox/oauth/v2/accessToken"
     real = config.Settings(client_id="id", client_secret="s", redirect_uri="https://x/cb")
     assert real.for_browser("http://localhost:8501") is real
+
+
+def test_state_and_secrets_live_in_the_project_folder_beside_linkedin():
+    """The defaults point at <project>/data and <project>/.streamlit, wherever the settings module sits."""
+    project = Path(__file__).resolve().parents[3]
+    assert config.ROOT == project
+    assert (project / "linkedin").is_dir() and (project / "app.py").is_file()
+    assert config.load(environ={}, secrets_path=Path("/nonexistent/secrets.toml")).db_path == str(project / "data" / "app.db")

@@ -206,7 +206,7 @@ def test_numba_is_imported_only_when_a_company_url_column_is_checked():
         "ids.check_websites(['https://acme.com'])\n"
         "assert 'numba' in sys.modules\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[3])
 
 
 def test_large_string_columns_give_the_same_answers():

@@ -28,7 +28,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
 
 def _faults(mode: str) -> int:
     out = subprocess.run([sys.executable, "-c", _CHILD, mode], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[2])
+                         cwd=Path(__file__).resolve().parents[3])
     return int(out.stdout.strip())
 
 
@@ -46,7 +46,7 @@ def test_bin_run_gives_the_server_the_same_settings():
 
     from linkedin.tables import heap
 
-    script = (Path(__file__).resolve().parents[2] / "bin" / "run").read_text()
+    script = (Path(__file__).resolve().parents[3] / "bin" / "run").read_text()
     found = dict(re.findall(r'export (MALLOC_\w+)="\$\{\w+:-(\d+)\}"', script))
     assert found == {
         "MALLOC_ARENA_MAX": "1",

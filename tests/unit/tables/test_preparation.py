@@ -15,7 +15,7 @@ from linkedin.tables import preparation as prep
 from linkedin.tables.preparation import prepare
 from linkedin.tables.reader import TableError
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 USER_HEADER = "email,firstname,lastname,jobtitle,employeecompany,country,googleaid\n"
 COMPANY_HEADER = (
     "companyname,companywebsite,companyemaildomain,linkedincompanypageurl,stocksymbol,industry,city,state,"
