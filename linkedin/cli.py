@@ -24,8 +24,6 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from linkedin.tables import heap
-
 EXIT_OK, EXIT_LINKEDIN, EXIT_INPUT, EXIT_CONSENT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 # The --json shapes (stable: fields are only ever added).
@@ -123,7 +121,6 @@ def _file_options(sub: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    heap.keep_freed_memory()  # before any thread: preparing big files again reuses memory
     args = build_parser().parse_args(argv)
     if args.command == "sandbox":
         from linkedin.sandbox.__main__ import main as serve
