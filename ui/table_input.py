@@ -13,9 +13,11 @@ from dataclasses import dataclass
 import streamlit as st
 
 from linkedin.tables import preparation
-from linkedin.tables import reader as tables
+from linkedin.tables import columns as columns_mod
+from linkedin.tables import reader
 from linkedin.tables.preparation import Prepared
-from linkedin.tables.reader import ColumnMap, Table, TableError
+from linkedin.tables.columns import ColumnMap
+from linkedin.tables.reader import Table, TableError
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +25,7 @@ NONE = ""  # "not used" in the mapping selectboxes
 UPLOAD, PASTE = "Upload a file", "Paste"
 TYPES = ["csv", "tsv", "txt", "xlsx"]
 TEMPLATE_NAMES = {"users": "contact", "companies": "company"}
-LABELS = {**tables.LABELS, "email": "Email (its domain names the company)"}
+LABELS = {**columns_mod.LABELS, "email": "Email (its domain names the company)"}
 EXAMPLES = {
     "users": "email,firstname,lastname\nana.silva@example.com,Ana,Silva\n...",
     "companies": "companyname,companywebsite\nContoso,contoso.com\n...",
@@ -52,7 +54,7 @@ def map_key(kind: str, field: str) -> str:
 def _read(source_id: str, name: str, data: bytes | str, kind: str) -> Loaded | None:
     """Read a new table; a problem becomes one specific message (which row, what was expected)."""
     try:
-        table = tables.read_text(data, name=name) if isinstance(data, str) else tables.read(data, name=name)
+        table = reader.read_text(data, name=name) if isinstance(data, str) else reader.read(data, name=name)
     except TableError as err:
         st.error(f"**{name} could not be read.** {err}", icon=":material/error:")
         return None
@@ -61,8 +63,8 @@ def _read(source_id: str, name: str, data: bytes | str, kind: str) -> Loaded | N
         st.error(f"**{name} could not be read** as a CSV or Excel .xlsx file ({type(err).__name__}: {err}). "
                  "Save it as CSV (UTF-8) or .xlsx and upload that.", icon=":material/error:")
         return None
-    guessed = tables.guess_columns(table, kind)
-    for field in tables.FIELDS[kind]:  # the mapping widgets start from the guess for a new table
+    guessed = columns_mod.guess_columns(table, kind)
+    for field in columns_mod.FIELDS[kind]:  # the mapping widgets start from the guess for a new table
         st.session_state[map_key(kind, field)] = guessed.get(field) or NONE
     return Loaded(source_id, table, guessed)
 
@@ -109,22 +111,22 @@ def bring(kind: str) -> Loaded | None:
 def mapping(kind: str, loaded: Loaded) -> ColumnMap | None:
     """The detected mapping, a selectbox per LinkedIn field to fix it, and what is ignored."""
     table = loaded.table
-    other = tables.COMPANIES if kind == tables.USERS else tables.USERS
-    if tables.is_template(table, kind):
+    other = columns_mod.COMPANIES if kind == columns_mod.USERS else columns_mod.USERS
+    if columns_mod.is_template(table, kind):
         st.success(f"LinkedIn's {TEMPLATE_NAMES[kind]} template recognised: every column maps as is.",
                    icon=":material/verified:")
-    elif tables.is_template(table, other) or tables.guess_kind(table) == other:
-        st.warning(f"This looks like a list of {'companies' if other == tables.COMPANIES else 'people'}: "
-                   f"the {'Company' if other == tables.COMPANIES else 'People'} segments page takes those. "
+    elif columns_mod.is_template(table, other) or columns_mod.guess_kind(table) == other:
+        st.warning(f"This looks like a list of {'companies' if other == columns_mod.COMPANIES else 'people'}: "
+                   f"the {'Company' if other == columns_mod.COMPANIES else 'People'} segments page takes those. "
                    "Check the mapping below if it really is this kind.", icon=":material/swap_horiz:")
-    fields = tables.FIELDS[kind]
+    fields = columns_mod.FIELDS[kind]
     for field in fields:  # back on the page after visiting another: the mapping last used
         key = map_key(kind, field)
         if key not in st.session_state or st.session_state[key] not in (NONE, *table.columns):
             st.session_state[key] = loaded.mapping.get(field) or NONE
     with st.expander(f"Column mapping: {len([f for f in fields if st.session_state[map_key(kind, f)]])} LinkedIn "
                      f"field(s) from {len(table.columns)} column(s) of {table.source}",
-                     expanded=not tables.is_template(table, kind), icon=":material/table_chart:"):
+                     expanded=not columns_mod.is_template(table, kind), icon=":material/table_chart:"):
         st.caption("Each LinkedIn field takes one column of your table; pick “not used” to leave a field out.")
         grid = st.columns(4)
         for i, field in enumerate(fields):
@@ -149,7 +151,7 @@ def options(kind: str) -> dict:
         fixes = st.checkbox("Change country names and 3-letter codes to ISO 2-letter codes (e.g. Germany → DE)",
                             value=True, key=f"{kind}_fixes")
         idfa = sha512 = False
-        if kind == tables.USERS:
+        if kind == columns_mod.USERS:
             idfa = st.checkbox("Send Apple IDFAs (LinkedIn's support of APPLE_IDFA is uncertain)", value=False,
                                key=f"{kind}_idfa")
             sha512 = st.checkbox("Also send each plain email's SHA-512 hash (SHA512_EMAIL) besides its SHA-256",

@@ -8,9 +8,8 @@ email_address, First Name, Company, Country Code, GAID, Website, Ticker...), the
 whose content is unmistakable (emails, ad ids, LinkedIn page URLs); the hand-mapping UI
 edits the result with ``ColumnMap.with_column``. ``LABELS`` names each field for the analyst.
 
-Split from ``table``, which reads tables and knows nothing of LinkedIn's fields: mapping
-builds on a ``Table`` that was read, never the other way round. ``linkedin.tables.reader`` still
-answers for every name here (``from linkedin.tables.reader import ColumnMap`` keeps working).
+Split from ``reader``, which reads tables and knows nothing of LinkedIn's fields: mapping
+builds on a ``Table`` that was read, never the other way round.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """From an analyst's table to LinkedIn batch elements, with no network at all.
 
-``prepare(table, kind)`` reads nothing but the table: it maps columns (``table.guess_columns``
+``prepare(table, kind)`` reads nothing but the table: it maps columns (``columns.guess_columns``
 unless a ``mapping`` is given), normalizes and validates every field (``identifiers``), works
 out one identity per row, drops rows that repeat an earlier identity, hashes what must be
 hashed, and reports (``quality``). What it returns, ``Prepared`` (in ``prepared``), is what

@@ -15,7 +15,7 @@ A pasted list without a header (the first row already holds an email, an ad id o
 is read whole, its columns named "column 1", "column 2", ...
 
 Which column feeds which LinkedIn field (``ColumnMap``, ``guess_columns``, the templates and
-their labels) is the business of ``linkedin.tables.columns``; those names still resolve here.
+their labels) is the business of ``linkedin.tables.columns``, which builds on this module.
 
 Every problem with the input raises ``TableError`` whose message says what, where (row,
 column) and what was expected, fit to show the analyst as is.
@@ -393,23 +393,3 @@ def _value(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA or value is pd.NaT:
         return ""
     return _cell(value)
-
-
-# -- column mapping, moved to ``linkedin.tables.columns`` ---------------------------------------------
-# ``columns`` builds on ``Table`` and ``TableError``, so importing it here eagerly would be
-# circular; its names are looked up on first use instead and then cached in this module.
-_MOVED = frozenset({
-    "USERS", "COMPANIES", "KINDS", "USER_TEMPLATE", "COMPANY_TEMPLATE", "USER_FIELDS", "COMPANY_FIELDS",
-    "FIELDS", "LABELS", "ColumnMap", "guess_columns", "guess_kind", "is_template",
-    "_SYNONYMS", "_CONTENT", "_header_key", "_content_is",
-})
-
-
-def __getattr__(name: str) -> Any:
-    """``linkedin.tables.reader.ColumnMap`` and the other column-mapping names, from ``linkedin.tables.columns``."""
-    if name in _MOVED:
-        from linkedin.tables import columns
-
-        value = globals()[name] = getattr(columns, name)
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

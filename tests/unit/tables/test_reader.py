@@ -9,7 +9,9 @@ import pandas as pd
 import pytest
 
 from linkedin.tables import reader as table
-from linkedin.tables.reader import COMPANIES, USERS, ColumnMap, TableError
+from linkedin.tables import columns
+from linkedin.tables.columns import COMPANIES, USERS, ColumnMap
+from linkedin.tables.reader import TableError
 
 USER_HEADER = "email,firstname,lastname,jobtitle,employeecompany,country,googleaid"
 COMPANY_HEADER = (
@@ -108,13 +110,13 @@ def test_a_pasted_list_without_a_header_is_read_whole():
     assert t.columns == ("column 1",)
     assert t.rows.to_pylist() == [1, 2]
     assert t.format == "text" and t.source == "pasted text"
-    assert table.guess_columns(t, USERS).as_dict() == {"email": "column 1"}
+    assert columns.guess_columns(t, USERS).as_dict() == {"email": "column 1"}
 
 
 def test_pasted_spreadsheet_cells_are_tab_separated():
     t = table.read_text("Email\tFirst Name\na@b.com\tAnn\n")
     assert t.delimiter == "\t"
-    assert table.guess_columns(t, USERS).as_dict() == {"email": "Email", "firstname": "First Name"}
+    assert columns.guess_columns(t, USERS).as_dict() == {"email": "Email", "firstname": "First Name"}
 
 
 # -- errors ---------------------------------------------------------------------------------------------
@@ -223,11 +225,11 @@ def test_head_is_indexed_by_row_number():
 def test_linkedin_templates_are_recognised_exactly():
     users = table.read_csv((USER_HEADER + "\na@b.com,,,,,,\n").encode())
     companies = table.read_csv((COMPANY_HEADER + "\nAcme,,,,,,,,,\n").encode())
-    assert table.is_template(users, USERS) and not table.is_template(users, COMPANIES)
-    assert table.is_template(companies, COMPANIES)
-    assert table.guess_columns(users, USERS).as_dict() == {f: f for f in table.USER_TEMPLATE}
-    assert table.guess_columns(companies, COMPANIES).as_dict() == {f: f for f in table.COMPANY_TEMPLATE}
-    assert table.guess_kind(users) == USERS and table.guess_kind(companies) == COMPANIES
+    assert columns.is_template(users, USERS) and not columns.is_template(users, COMPANIES)
+    assert columns.is_template(companies, COMPANIES)
+    assert columns.guess_columns(users, USERS).as_dict() == {f: f for f in columns.USER_TEMPLATE}
+    assert columns.guess_columns(companies, COMPANIES).as_dict() == {f: f for f in columns.COMPANY_TEMPLATE}
+    assert columns.guess_kind(users) == USERS and columns.guess_kind(companies) == COMPANIES
 
 
 @pytest.mark.parametrize(
@@ -247,7 +249,7 @@ def test_linkedin_templates_are_recognised_exactly():
 )
 def test_obvious_synonyms_are_mapped(kind, header, field):
     t = table.read_csv(f"{header},other\nx,y\n".encode())
-    assert table.guess_columns(t, kind).as_dict() == {field: header}
+    assert columns.guess_columns(t, kind).as_dict() == {field: header}
 
 
 def test_unmistakable_content_is_mapped_whatever_the_header():
@@ -256,13 +258,13 @@ def test_unmistakable_content_is_mapped_whatever_the_header():
         b"a@b.com,a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d,https://www.linkedin.com/company/x\n"
         b"c@d.com,b8f2d3e5-1c6a-4f7b-8d4e-2a3b4c5d6e7f,linkedin.com/company/y\n"
     )
-    assert table.guess_columns(t, USERS).as_dict() == {"email": "Kontakt", "googleaid": "Geraet"}
-    assert table.guess_columns(t, COMPANIES).as_dict() == {"linkedincompanypageurl": "Seite", "email": "Kontakt"}
+    assert columns.guess_columns(t, USERS).as_dict() == {"email": "Kontakt", "googleaid": "Geraet"}
+    assert columns.guess_columns(t, COMPANIES).as_dict() == {"linkedincompanypageurl": "Seite", "email": "Kontakt"}
 
 
 def test_the_first_column_wins_a_field_and_the_rest_are_ignored():
     t = table.read_csv(b"Email,E-mail,Notes\na@b.com,c@d.com,x\n")
-    mapping = table.guess_columns(t, USERS)
+    mapping = columns.guess_columns(t, USERS)
     assert mapping.as_dict() == {"email": "Email"}
     assert mapping.unmapped(t) == ("E-mail", "Notes")
 
@@ -290,14 +292,14 @@ def test_mapping_mistakes_are_explained():
 def test_a_table_nothing_can_match():
     t = table.read_csv(b"firstname,jobtitle\nAnn,CEO\n")
     with pytest.raises(TableError, match=r"^no column can be used to match \(need email, googleaid, or first\+last name\+company\)$"):
-        table.guess_columns(t, USERS).validate(t)
+        columns.guess_columns(t, USERS).validate(t)
     with pytest.raises(TableError, match="need company name, website, email domain, LinkedIn page URL or organization id"):
         ColumnMap.of(COMPANIES, {"city": "jobtitle"}).validate(t)
 
 
 def test_names_and_company_can_match_and_idfa_only_when_allowed():
     t = table.read_csv(b"firstname,lastname,employeecompany,idfa\nA,B,C,D\n")
-    table.guess_columns(t, USERS).validate(t)
+    columns.guess_columns(t, USERS).validate(t)
     only_idfa = ColumnMap.of(USERS, {"appleidfa": "idfa"})
     with pytest.raises(TableError):
         only_idfa.validate(t)
