@@ -10,19 +10,18 @@ Gen EMEA read-only, plus Contoso's own. Counts are realistic: match rates 20-80 
 audience size below the matched count (duplicates and opt-outs).
 
 Timestamps are relative to the reset time, so statuses move as the sandbox clock does.
-`add_portfolio` adds N ACTIVE accounts x M segments for a member (benchmarks)."""
+`add_portfolio` adds N ACTIVE accounts x M segments for a member (benchmarks).
+
+The functions take the parts of the world they fill (its segment store, its accounts), not
+the ``World``, which calls them: the world is built on this module, never the other way round."""
 
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
 
 from .accounts import AccountUser, AdAccount
 from .membership import Counts
-from .segments import DAY_MS, Segment
-
-if TYPE_CHECKING:
-    from .world import World
+from .segments import DAY_MS, Segment, SegmentStore
 
 HOUR_MS = 3_600_000
 OURS = "ours"  # stands for settings.partner_source_platform
@@ -164,18 +163,20 @@ def _updated(rng: random.Random, modified: int) -> dict:
     return {"last_modified_ms": modified, "changed_ms": modified, "busy_until_ms": modified + rng.randrange(2, 30) * 60_000}
 
 
-def make_segment(world: World, rng: random.Random, account_id: int, spec: _Spec, *, now: int) -> Segment:
+def make_segment(segments: SegmentStore, partner: str, rng: random.Random, account_id: int, spec: _Spec, *,
+                 now: int) -> Segment:
+    """One seeded segment in ``segments``; ``partner`` is this app's source platform (``OURS``)."""
     name, kind, platform, scenario, inputs, rate = spec
     counts = _counts(rng, kind, inputs, rate, scenario)
     timeline = _timeline(rng, scenario, now, counts)
-    segment_id, ad_segment_id = world.segments.new_ids(gap=rng.randrange(1, 400))
-    platform = world.settings.partner_source_platform if platform == OURS else platform
+    segment_id, ad_segment_id = segments.new_ids(gap=rng.randrange(1, 400))
+    platform = partner if platform == OURS else platform
     source_id = None
-    if platform == world.settings.partner_source_platform:
+    if platform == partner:
         source_id = f"seed-{segment_id}"
     elif platform == "SEGMENT":
         source_id = f"aud_{rng.getrandbits(40):010x}"
-    return world.segments.add(Segment(
+    return segments.add(Segment(
         id=segment_id, account_id=account_id, name=name, type=kind, source_platform=platform,
         ad_segment_id=ad_segment_id, source_segment_id=source_id,
         description="Synced nightly from the CRM" if platform == "SEGMENT" else None,
@@ -199,40 +200,41 @@ def generated_spec(rng: random.Random, index: int) -> _Spec:
     return (name, kind, platform, scenario, inputs, rate)
 
 
-def seed_segments(world: World) -> None:
+def seed_segments(segments: SegmentStore, partner: str, ad_accounts: dict[int, AdAccount], *, seed: int,
+                  now: int) -> None:
     """The demo segments on the seeded accounts; ids and counts depend only on the seed."""
-    rng = random.Random(f"segments:{world.seed}")
-    world.segments.clear(first_id=9_400_000 + rng.randrange(100_000), first_ad_segment_id=8_500_000 + rng.randrange(100_000))
-    now = world.clock.now_ms()
-    by_name = {a.name: a.id for a in world.ad_accounts.values()}
+    rng = random.Random(f"segments:{seed}")
+    segments.clear(first_id=9_400_000 + rng.randrange(100_000), first_ad_segment_id=8_500_000 + rng.randrange(100_000))
+    by_name = {a.name: a.id for a in ad_accounts.values()}
     for account_name, specs in DEMO.items():
         for spec in specs:
-            make_segment(world, rng, by_name[account_name], spec, now=now)
+            make_segment(segments, partner, rng, by_name[account_name], spec, now=now)
     for i in range(LARGE_ACCOUNT_SEGMENTS):
-        make_segment(world, rng, by_name[LARGE_ACCOUNT], generated_spec(rng, i), now=now)
+        make_segment(segments, partner, rng, by_name[LARGE_ACCOUNT], generated_spec(rng, i), now=now)
 
 
-def add_portfolio(world: World, member_urn: str, *, accounts: int, segments_per_account: int) -> list[int]:
+def add_portfolio(segments: SegmentStore, partner: str, ad_accounts: dict[int, AdAccount],
+                  account_users: dict[tuple[int, str], AccountUser], member_urn: str, *, seed: int, now: int,
+                  accounts: int, segments_per_account: int) -> list[int]:
     """N new ACTIVE accounts where the member is ACCOUNT_MANAGER, M segments in each.
 
     Deterministic for a given world state; returns the new account ids."""
-    rng = random.Random(f"portfolio:{world.seed}:{member_urn}:{len(world.ad_accounts)}")
-    now = world.clock.now_ms()
-    next_id = max([600_000_000, *(a for a in world.ad_accounts if a >= 600_000_000)]) + 1
+    rng = random.Random(f"portfolio:{seed}:{member_urn}:{len(ad_accounts)}")
+    next_id = max([600_000_000, *(a for a in ad_accounts if a >= 600_000_000)]) + 1
     made: list[int] = []
     for i in range(accounts):
         account_id = next_id + rng.randrange(0, 1000)
         next_id = account_id + 1
         created = now - rng.randrange(30, 700) * DAY_MS
-        world.ad_accounts[account_id] = AdAccount(
+        ad_accounts[account_id] = AdAccount(
             id=account_id, name=f"Benchmark account {account_id}", status="ACTIVE", type="BUSINESS",
             currency="USD", reference="urn:li:organization:2414183", created_ms=created, last_modified_ms=created,
             serving_statuses=("RUNNABLE",),
         )
-        world.account_users[(account_id, member_urn)] = AccountUser(
+        account_users[(account_id, member_urn)] = AccountUser(
             account_id=account_id, user=member_urn, role="ACCOUNT_MANAGER", created_ms=created, last_modified_ms=created,
         )
         for j in range(segments_per_account):
-            make_segment(world, rng, account_id, generated_spec(rng, j), now=now)
+            make_segment(segments, partner, rng, account_id, generated_spec(rng, j), now=now)
         made.append(account_id)
     return made

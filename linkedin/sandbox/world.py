@@ -75,7 +75,8 @@ class World:
             self.population, seed=self.seed, now_ms=self.clock.now_ms()
         )
         self.rate_limits.clear()
-        seed_segments(self)
+        seed_segments(self.segments, self.settings.partner_source_platform, self.ad_accounts, seed=self.seed,
+                      now=self.clock.now_ms())
 
     # -- members -------------------------------------------------------------------------
     @property
@@ -108,7 +109,9 @@ class World:
 
     def add_portfolio(self, member_urn: str, *, accounts: int, segments_per_account: int) -> list[int]:
         """Benchmark data: N ACTIVE accounts the member manages, M segments in each."""
-        return add_portfolio(self, member_urn, accounts=accounts, segments_per_account=segments_per_account)
+        return add_portfolio(self.segments, self.settings.partner_source_platform, self.ad_accounts, self.account_users,
+                             member_urn, seed=self.seed, now=self.clock.now_ms(), accounts=accounts,
+                             segments_per_account=segments_per_account)
 
     # -- segments --------------------------------------------------------------------------
     def now_ms(self) -> int:
