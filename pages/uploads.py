@@ -5,7 +5,7 @@ import streamlit as st
 from linkedin.sync.runs import Uploads
 from ui import segment_picker, sending, session
 from ui.format import when
-from ui.sending import Job
+from ui.job import Job
 
 st.title("Uploads")
 conn = session.connection()

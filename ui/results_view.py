@@ -3,8 +3,6 @@ table, the results file, and the segment as LinkedIn reports it after the upload
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 import streamlit as st
 
@@ -15,9 +13,7 @@ from linkedin.api.segments import Segment, rate_text
 from linkedin.sync.upload import results
 from linkedin.sync.runs import Run, Uploads
 from ui import session
-
-if TYPE_CHECKING:
-    from ui.sending import Job
+from ui.job import Job
 
 
 def refresh_segment(conn: Connection, job: Job) -> None:

@@ -1,9 +1,7 @@
 """Sending a sync: progress, LinkedIn's pauses, Stop and Resume (steps 5 and 7).
 
-Shared by the People / Company segments pages and the Uploads page. A ``Job`` is one
-upload run this browser session is looking after: the run id (the run itself lives in
-the store), the segment, and the prepared table that can build its elements (kept in
-``st.session_state``, never on disk). The work runs inside the script. A click starts a
+Shared by the People / Company segments pages and the Uploads page. A ``Job`` (``ui.job``) is
+one upload run this browser session is looking after. The work runs inside the script. A click starts a
 new script run: the previous one stops at its next Streamlit call, after the batch on its
 way (the run is marked paused), and the new run carries on with the same run id once the
 old one has let go, so nothing is sent twice or lost. Results: ``ui.results_view``.
@@ -14,7 +12,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, field
 from typing import Callable
 
 import streamlit as st
@@ -27,6 +24,7 @@ from linkedin.tables.preparation import Prepared
 from linkedin.sync.upload import Sync, Target, source_without_table
 from linkedin.sync.runs import Run, Uploads
 from ui import results_view, session
+from ui.job import Job
 
 log = logging.getLogger(__name__)
 
@@ -39,25 +37,9 @@ PAGE_TITLES = {"users": "People segments", "companies": "Company segments"}
 # Streamlit's fast reruns start a new script run at once when the analyst clicks, while the
 # previous one finishes its batch until its next Streamlit call: the new run sees its own Job
 # here and waits for it (``_await_release``) instead of sending the same items twice.
-_ACTIVE: dict[str, "Job"] = {}
+_ACTIVE: dict[str, Job] = {}
 _ACTIVE_LOCK = threading.Lock()
 RELEASE_TIMEOUT = 180.0  # seconds: a batch on its way ends within the client's timeouts and retries
-
-
-@dataclass
-class Job:
-    """One upload run this session looks after, and what it needs to carry on."""
-
-    run_id: str
-    kind: str
-    target: Target
-    prepared: Prepared | None  # None: resumed without the table (removals from the ledger only)
-    source: str  # the table's name, for captions
-    active: bool = True  # send on the next script run
-    stop: bool = False  # the analyst pressed Stop: end after the batch on its way
-    result_cache: tuple[float, tuple] | None = field(default=None, repr=False)
-    segment_read: tuple[str, object] | None = None  # ("ok", Segment) | ("gone", None) | ("error", text)
-    pauses: list[tuple[float, str]] = field(default_factory=list)  # (seconds, why): LinkedIn made it wait
 
 
 def job_key(kind: str) -> str:
@@ -86,12 +68,12 @@ def is_active(run_id: str) -> bool:
         return run_id in _ACTIVE
 
 
-def _holder(run_id: str) -> "Job | None":
+def _holder(run_id: str) -> Job | None:
     with _ACTIVE_LOCK:
         return _ACTIVE.get(run_id)
 
 
-def _await_release(job: "Job", timeout: float = RELEASE_TIMEOUT) -> bool:
+def _await_release(job: Job, timeout: float = RELEASE_TIMEOUT) -> bool:
     """Wait until this session's previous script run has let go of the job's run."""
     deadline = time.monotonic() + timeout
     while _holder(job.run_id) is job:

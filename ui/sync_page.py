@@ -17,7 +17,7 @@ from linkedin.sync.upload import Sync, Target
 from linkedin.sync.runs import Uploads
 from ui import quality_report, segment_picker, sending, session, table_input
 from ui.format import when
-from ui.sending import Job
+from ui.job import Job
 
 TITLES = sending.PAGE_TITLES
 INTROS = {
