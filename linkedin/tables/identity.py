@@ -1,8 +1,8 @@
 """Keys: each row's canonical identity, its ledger key (the identity's SHA-256), and deduplication.
 
 A ``Level`` is one kind of identity (a raw email, a pre-hashed one, an ad id, a name...);
-every row takes the first level it has (``_identify``), its identity is hashed into the key
-the ledger stores, and rows whose key repeats an earlier row's are duplicates (``_dedupe``).
+every row takes the first level it has (``identify``), its identity is hashed into the key
+the ledger stores, and rows whose key repeats an earlier row's are duplicates (``dedupe``).
 Which levels exist, and in what order, is the business of ``preparation`` (contacts,
 companies); this module holds the kind-agnostic machinery, numpy over whole columns, with
 the measurements that chose it. A level names a column, a prefix and characters to drop,
@@ -25,11 +25,13 @@ from linkedin.tables.columns import ColumnMap
 from linkedin.tables.reader import Table
 
 
-def _valid(values: pa.Array) -> np.ndarray:
+def valid(values: pa.Array) -> np.ndarray:
+    """Which values are not null, as a numpy mask."""
     return values.is_valid().to_numpy(zero_copy_only=False)
 
 
-def _prefixed(prefix: str, values: pa.Array) -> pa.Array:
+def prefixed(prefix: str, values: pa.Array) -> pa.Array:
+    """``prefix`` + each value (null stays null)."""
     return pc.binary_join_element_wise(prefix, values, "")
 
 
@@ -37,7 +39,7 @@ def _prefixed(prefix: str, values: pa.Array) -> pa.Array:
 class Level:
     """One kind of identity: which rows have it, and how to spell it for given rows.
 
-    Rows take the first level they have (``_identify``). ``prefix`` + ``values`` (less its
+    Rows take the first level they have (``identify``). ``prefix`` + ``values`` (less its
     first ``drop`` characters) is the identity for every row, hashed where it stands, with no
     copy; otherwise ``build(positions)`` spells it. ``is_key``: the identity already is a
     SHA-256 key (a pre-hashed email)."""
@@ -55,11 +57,11 @@ class Level:
         picked = self.values.take(pa.array(where))
         if self.drop:
             picked = pc.utf8_slice_codeunits(picked, self.drop)
-        return _prefixed(self.prefix, picked) if self.prefix else picked
+        return prefixed(self.prefix, picked) if self.prefix else picked
 
 
 @dataclass(frozen=True)
-class _Identified:
+class Identified:
     chosen: list[tuple[Level, np.ndarray]]  # each level with the positions that take it
     matchable: np.ndarray  # bool per input row
 
@@ -68,7 +70,7 @@ class _Identified:
         return np.flatnonzero(self.matchable)
 
 
-def _identify(levels: Sequence[Level], n: int) -> _Identified:
+def identify(levels: Sequence[Level], n: int) -> Identified:
     remaining = np.ones(n, dtype=bool)
     chosen = []
     for level in levels:
@@ -76,11 +78,11 @@ def _identify(levels: Sequence[Level], n: int) -> _Identified:
         if picked.any():
             chosen.append((level, np.flatnonzero(picked)))
             remaining &= ~picked
-    return _Identified(chosen, ~remaining)
+    return Identified(chosen, ~remaining)
 
 
 @dataclass(frozen=True)
-class _Identities:
+class Identities:
     """Every row's identity without copying the big columns: row ``i`` is identified by
     ``prefixes[c] + columns[c][i][drops[c]:]`` with ``c = choice[i]`` (-1: cannot be matched).
     A level's own column is used as it is; levels that spell their identities (``build``)
@@ -97,13 +99,13 @@ class _Identities:
         out = pa.nulls(len(self.choice), pa.string())
         for c, (values, prefix, drop) in enumerate(zip(self.columns, self.prefixes, self.drops)):
             spelled = pc.utf8_slice_codeunits(values, drop) if drop else values
-            spelled = _prefixed(prefix, spelled) if prefix else spelled
+            spelled = prefixed(prefix, spelled) if prefix else spelled
             out = pc.coalesce(out, pc.if_else(pa.array(self.choice == c), spelled, pa.scalar(None, pa.string())))
         return out
 
 
-def identities_of(found: _Identified, n: int) -> _Identities:
-    """The chosen levels' identities (see ``_Identities``)."""
+def identities_of(found: Identified, n: int) -> Identities:
+    """The chosen levels' identities (see ``Identities``)."""
     columns: list[pa.Array] = []
     prefixes: list[str] = []
     drops: list[int] = []
@@ -135,12 +137,12 @@ def identities_of(found: _Identified, n: int) -> _Identities:
         columns.append(others)
         prefixes.append("")
         drops.append(0)
-    return _Identities(columns, prefixes, drops, choice, is_key)
+    return Identities(columns, prefixes, drops, choice, is_key)
 
 
-def _prefixed_level(prefix: str, values: pa.Array, drop: int = 0) -> Level:
+def prefixed_level(prefix: str, values: pa.Array, drop: int = 0) -> Level:
     """A level whose identity is ``prefix`` + the value less its first ``drop`` (ASCII) characters."""
-    return Level(_valid(values), values=values, prefix=prefix, drop=drop)
+    return Level(valid(values), values=values, prefix=prefix, drop=drop)
 
 
 def _key_strings(hexes: np.ndarray) -> pa.Array:
@@ -166,21 +168,21 @@ def _first_seen(codes: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class _Dedupe:
+class Dedupe:
     positions: np.ndarray  # input positions of the rows to send
     keys: pa.Array  # their ledger keys
     duplicates: pa.Table  # row, kept_row
     exact: int  # rows identical to an earlier row as given
 
 
-def hash_keys(found: _Identified, n: int) -> np.ndarray:
+def hash_keys(found: Identified, n: int) -> np.ndarray:
     """The ledger key (``S64``) of every matchable row, in input order: one query over all of them."""
     idents = identities_of(found, n)
     return digests.sha256_choice(idents.columns, idents.choice, prefixes=idents.prefixes, drops=idents.drops,
                                  hashed=idents.is_key)
 
 
-def _dedupe(table: Table, columns: ColumnMap, found: _Identified, hexes: np.ndarray | None = None) -> _Dedupe:
+def dedupe(table: Table, columns: ColumnMap, found: Identified, hexes: np.ndarray | None = None) -> Dedupe:
     """Hash the identities, then keep the first row of each key.
 
     Hashing comes first on purpose: finding duplicate strings needs a hash table over every
@@ -207,7 +209,7 @@ def _dedupe(table: Table, columns: ColumnMap, found: _Identified, hexes: np.ndar
         "kept_row": pa.array(rows[positions[first_at[codes[dups]]]], pa.int64()),
     })
     exact = _exact_duplicates(table, columns, positions, codes) if len(dups) else 0
-    return _Dedupe(positions[first], _key_strings(_take_hexes(hexes, first)), duplicates, exact)
+    return Dedupe(positions[first], _key_strings(_take_hexes(hexes, first)), duplicates, exact)
 
 
 def _words(hexes: np.ndarray) -> np.ndarray:

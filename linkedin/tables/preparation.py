@@ -33,7 +33,7 @@ The ledger key is the SHA-256 hex of the row's canonical identity, its strongest
 
 Two rows with the same key are the same person or company: the first is sent, the others
 are duplicates (a raw email and its own SHA-256 in one column included). Deduplication runs
-on the keys, right after hashing: see ``keys._dedupe`` for why that beats deduplicating first.
+on the keys, right after hashing: see ``keys.dedupe`` for why that beats deduplicating first.
 
 Speed: every step is a pyarrow kernel over whole columns (company URL columns: one pass
 compiled by numba, ``urls``), the columns checked two at a time, longest first (``_checks``);
@@ -64,7 +64,7 @@ from linkedin.tables import quality as quality_mod
 from linkedin.tables.columns import COMPANIES, KINDS, USERS, ColumnMap, guess_columns
 from linkedin.tables.elements import COMPANY_COLUMNS, ID_TYPES, USER_COLUMNS  # noqa: F401 - re-exported
 from linkedin.tables.identifiers import Checked
-from linkedin.tables.identity import Level, _dedupe, _identify, _prefixed, _prefixed_level, _valid, hash_keys, identities_of
+from linkedin.tables.identity import Level, dedupe, hash_keys, identify, identities_of, prefixed, prefixed_level, valid
 from linkedin.tables.prepared import ACTIONS, BATCH_MAX, INDUSTRIES_SHAPES, Prepared  # noqa: F401 - re-exported
 from linkedin.tables.quality import Coverage
 from linkedin.tables.reader import Table, TableError, read
@@ -119,7 +119,7 @@ def identities(
     else:
         checks = _company_checks(table, columns, apply_fixes)
         levels = _company_levels(checks, _company_keys(checks, columns))
-    return identities_of(_identify(levels, table.num_rows), table.num_rows).column()
+    return identities_of(identify(levels, table.num_rows), table.num_rows).column()
 
 
 def _checks(table: Table, columns: ColumnMap, checkers: dict[str, Callable[[pa.Array], Checked]]) -> dict[str, Checked]:
@@ -148,7 +148,7 @@ def _dedupe_beside(table: Table, columns: ColumnMap, found: Any,
     hexes = hash_keys(found, table.num_rows)  # DuckDB, on every core: nothing to run beside it
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="report") as pool:
         evidence = pool.submit(gather)
-        deduped = _dedupe(table, columns, found, hexes)
+        deduped = dedupe(table, columns, found, hexes)
         return deduped, evidence.result()
 
 
@@ -211,24 +211,24 @@ def _user_levels(checks: Mapping[str, Checked], allow_idfa: bool) -> list[Level]
     def name_identity(where: np.ndarray) -> pa.Array:
         at = pa.array(where)
         joined = pc.binary_join_element_wise(first.take(at), last.take(at), company.take(at), "\t")
-        return _prefixed("NAME:", pc.utf8_lower(joined))
+        return prefixed("NAME:", pc.utf8_lower(joined))
 
     levels = [
         Level(kinds == ids.RAW, values=email),
         Level(kinds == ids.SHA256, values=email, is_key=True),
-        _prefixed_level("SHA512_EMAIL:", ids.keep(email, pa.array(kinds == ids.SHA512))),
-        _prefixed_level("GOOGLE_AID:", checks["googleaid"].value),
+        prefixed_level("SHA512_EMAIL:", ids.keep(email, pa.array(kinds == ids.SHA512))),
+        prefixed_level("GOOGLE_AID:", checks["googleaid"].value),
     ]
     if allow_idfa:
-        levels.append(_prefixed_level("APPLE_IDFA:", checks["appleidfa"].value))
-    levels.append(Level(_valid(first) & _valid(last) & _valid(company), build=name_identity))
+        levels.append(prefixed_level("APPLE_IDFA:", checks["appleidfa"].value))
+    levels.append(Level(valid(first) & valid(last) & valid(company), build=name_identity))
     return levels
 
 
 def _prepare_users(table: Table, columns: ColumnMap, *, allow_idfa: bool, apply_fixes: bool, also_sha512: bool) -> Prepared:
     n = table.num_rows
     checks = _user_checks(table, columns, apply_fixes)
-    found = _identify(_user_levels(checks, allow_idfa), n)
+    found = identify(_user_levels(checks, allow_idfa), n)
     rejected = np.flatnonzero(~found.matchable)
 
     def gather() -> quality_mod.Evidence:
@@ -263,8 +263,8 @@ def _prepare_users(table: Table, columns: ColumnMap, *, allow_idfa: bool, apply_
 
 def _user_reasons(table: Table, columns: ColumnMap, checks: Mapping[str, Checked], rejected: np.ndarray,
                   allow_idfa: bool) -> list[str]:
-    idfa_given = _valid(checks["appleidfa"].value)
-    name_given = {f: _valid(checks[f].value) for f in ("firstname", "lastname", "employeecompany")}
+    idfa_given = valid(checks["appleidfa"].value)
+    name_given = {f: valid(checks[f].value) for f in ("firstname", "lastname", "employeecompany")}
 
     def notes(i: int) -> list[str]:
         out = []
@@ -327,14 +327,14 @@ def _company_levels(checks: Mapping[str, Checked], keys: _CompanyKeys) -> list[L
     def name_identity(where: np.ndarray) -> pa.Array:
         at = pa.array(where)
         joined = pc.binary_join_element_wise(pc.utf8_lower(name.take(at)), pc.fill_null(country.take(at), ""), "\t")
-        return _prefixed("NAME:", joined)
+        return prefixed("NAME:", joined)
 
     return [
-        _prefixed_level("ORGANIZATION:", keys.urn, drop=len(ids.ORGANIZATION_PREFIX)),
-        _prefixed_level("PAGE:", checks["linkedincompanypageurl"].value, drop=len(ids.PAGE_URL_PREFIX)),
-        _prefixed_level("DOMAIN:", checks["companywebsite"].value),
-        _prefixed_level("DOMAIN:", keys.email_domain),
-        Level(_valid(name), build=name_identity),
+        prefixed_level("ORGANIZATION:", keys.urn, drop=len(ids.ORGANIZATION_PREFIX)),
+        prefixed_level("PAGE:", checks["linkedincompanypageurl"].value, drop=len(ids.PAGE_URL_PREFIX)),
+        prefixed_level("DOMAIN:", checks["companywebsite"].value),
+        prefixed_level("DOMAIN:", keys.email_domain),
+        Level(valid(name), build=name_identity),
     ]
 
 
@@ -342,7 +342,7 @@ def _prepare_companies(table: Table, columns: ColumnMap, *, apply_fixes: bool) -
     n = table.num_rows
     checks = _company_checks(table, columns, apply_fixes)
     keys = _company_keys(checks, columns)
-    found = _identify(_company_levels(checks, keys), n)
+    found = identify(_company_levels(checks, keys), n)
     rejected = np.flatnonzero(~found.matchable)
     fields_ = [f for f in ("companyname", "companywebsite", "companyemaildomain", "linkedincompanypageurl",
                            "organization", "email") if columns.get(f)]
@@ -360,8 +360,8 @@ def _prepare_companies(table: Table, columns: ColumnMap, *, apply_fixes: bool) -
     deduped, evidence = _dedupe_beside(table, columns, found, gather)
     page = checks["linkedincompanypageurl"].value
     website = checks["companywebsite"].value
-    has_page = (_valid(keys.urn) | _valid(page))
-    has_domain = (_valid(website) | _valid(keys.email_domain))
+    has_page = (valid(keys.urn) | valid(page))
+    has_domain = (valid(website) | valid(keys.email_domain))
     # "page", "domain" or "name" per row, spelled by pyarrow from three codes (numpy strings cost 0.1 s a million)
     level = pa.DictionaryArray.from_arrays(
         pa.array(np.where(has_page, 0, np.where(has_domain, 1, 2)).astype(np.int8)), pa.array(["page", "domain", "name"])
