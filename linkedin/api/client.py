@@ -58,6 +58,27 @@ class StaticToken:
         return False
 
 
+class WatchedTokens:
+    """A token provider that remembers whether a call failed because only consent would help
+    (a sync that paused can then say it was that: the CLI's exit code 3)."""
+
+    def __init__(self, inner: TokenProvider) -> None:
+        self.inner = inner
+        self.consent_needed = False
+
+    def access_token(self) -> str:
+        try:
+            return self.inner.access_token()
+        except LinkedInError as err:
+            self.consent_needed = self.consent_needed or err.needs_consent
+            raise
+
+    def recover(self, error: AuthError) -> bool:
+        recovered = self.inner.recover(error)
+        self.consent_needed = self.consent_needed or not recovered
+        return recovered
+
+
 def headers(version: str, *, restli_method: str | None = None, json_body: bool = False) -> dict[str, str]:
     """The headers every ``/rest`` call carries (without Authorization)."""
     out = {"LinkedIn-Version": version, "X-Restli-Protocol-Version": "2.0.0"}

@@ -3,11 +3,35 @@
 Every error carries what an analyst needs (``explain``: what it means and what to do)
 and what an engineer needs (status, LinkedIn's serviceErrorCode and code, the request
 id). No error ever carries a token: messages come from LinkedIn's body or from us.
+
+The tree (``error_from_response`` picks the class from LinkedIn's serviceErrorCode, then
+its code, then the HTTP status):
+
+    LinkedInError
+    +-- ConnectionFailed      LinkedIn not reached (DNS, refused, timeout, dropped)
+    +-- MalformedResponse     an answer outside the contract
+    +-- AuthError             401
+    |   +-- InvalidToken      65600: a refresh may fix it
+    |   +-- ExpiredToken      65602: the refresh token mints a new one
+    |   +-- RevokedToken      65601: only consent helps
+    |   +-- NeedsConsent      no working token without the member
+    |       +-- SignInAgain   the same, for callers without a UI: says how to sign in
+    +-- OAuthError            the token endpoint refused a grant
+    +-- PermissionDenied      403
+    +-- NotFound              404
+    +-- Conflict              409
+    +-- RateLimited           429
+    +-- ServerError           5xx
+    +-- VersionError          400 VERSION_MISSING, 426 NONEXISTENT_VERSION
+    +-- BadRequest            400
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+import functools
+from typing import Any, Callable, Mapping, TypeVar
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class LinkedInError(Exception):
@@ -91,6 +115,31 @@ class NeedsConsent(AuthError):
 
     needs_consent = True
     advice = "LinkedIn needs you to sign in again. Reconnect: your work on this page stays where it is."
+
+
+class SignInAgain(NeedsConsent):
+    """Only a person can fix the connection, said to a caller without a UI (the CLI, a notebook)."""
+
+    advice = "Sign in again: run `python -m linkedin login`, or `Audiences.connect()` in a notebook."
+
+    def __str__(self) -> str:
+        return f"{super().__str__()}. {self.advice}"
+
+
+def consent_guard(method: _F) -> _F:
+    """Turn any 'needs a person' error of ``method`` into ``SignInAgain``, which says how to sign in."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except LinkedInError as err:
+            if err.needs_consent and not isinstance(err, SignInAgain):
+                raise SignInAgain(err.message, status=err.status, service_error_code=err.service_error_code,
+                                  code=err.code, request_id=err.request_id) from None
+            raise
+
+    return wrapper  # type: ignore[return-value]
 
 
 class OAuthError(LinkedInError):

@@ -1,9 +1,8 @@
 """Matched Audiences from a notebook or a script: DataFrames in, DataFrames and small reports out.
 
 ``Audiences`` is the one way the command line (``python -m linkedin``) and notebooks do
-things; it is a thin layer over the modules the app's pages use (``accounts``,
-``segments``, ``portfolio``, ``preparation``, ``sync``, ``uploads``, ``history``,
-``charts``), adding what a caller without a UI needs: names resolved (an account by id,
+things; it is a thin layer over the modules the app's pages use (``api``, ``tables``,
+``sync``, ``insights``), adding what a caller without a UI needs: names resolved (an account by id,
 URN or name; a segment by id), bad input refused in one sentence (``BadInput``, a
 ValueError), the member's role checked before anything is written, a progress bar, and
 an error that says how to sign in again (``SignInAgain``).
@@ -31,11 +30,11 @@ from linkedin.demo import signin as sandbox_login
 from linkedin.api import segments as segments_mod
 from linkedin.api.accounts import Account
 from linkedin.api.oauth import Heartbeat, OAuth, Token
-from linkedin.api.client import Client, RetryPolicy, StaticToken, TokenProvider
+from linkedin.api.client import Client, RetryPolicy, StaticToken, TokenProvider, WatchedTokens
 from linkedin.api.settings import Settings
 from linkedin.api.connection import Connection
-from linkedin.api.errors import LinkedInError, NotFound
-from linkedin.notebook.inputs import BadInput, SignInAgain, WatchedTokens, consent_guard, kind_of, segment_id
+from linkedin.api.errors import LinkedInError, NotFound, SignInAgain, consent_guard
+from linkedin.notebook.inputs import BadInput, kind_of, segment_id
 from linkedin.insights.history import History
 from linkedin.demo.server import LocalSandbox
 from linkedin.sync.sender import Sender
@@ -48,7 +47,7 @@ from linkedin.store import Store
 from linkedin.sync.upload import Sync, Target, source_without_table
 from linkedin.sync.runs import Run, Uploads
 
-__all__ = ["Audiences", "BadInput", "SignInAgain"]
+__all__ = ["Audiences"]
 
 TOKEN_ENV = "LINKEDIN_ACCESS_TOKEN"
 ACCOUNT_COLUMNS = ["id", "name", "status", "role", "can_manage", "type", "currency", "test", "urn"]
