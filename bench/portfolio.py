@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,13 +33,8 @@ from linkedin.insights.history import History  # noqa: E402
 from linkedin.insights.portfolio import Portfolios, member_key  # noqa: E402
 from linkedin.demo.controls import SandboxControl  # noqa: E402
 from linkedin.store import Store  # noqa: E402
-from tests.integration.helpers import connect_sandbox  # noqa: E402
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from linkedin.demo.server import free_port  # noqa: E402
+from linkedin.demo.signin import connect as connect_sandbox  # noqa: E402
 
 
 def start_sandbox(port: int) -> subprocess.Popen:

@@ -29,6 +29,14 @@ class Store:
         self.lock = threading.RLock()
         self._migrate()
 
+    @property
+    def path(self) -> str:
+        """The file behind this store (":memory:" for an in-memory one)."""
+        for _, name, path in self.db.execute("PRAGMA database_list").fetchall():
+            if name == "main":
+                return path or ":memory:"
+        return ":memory:"
+
     def _migrate(self) -> None:
         with self.lock:
             self.db["connections"].create(

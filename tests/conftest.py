@@ -1,7 +1,5 @@
 """Shared fixtures for the whole suite.
 
-- ``free_port()``: a TCP port free on 127.0.0.1 now (a plain function; the servers below bind
-  their socket themselves instead, so they cannot lose a race for the port).
 - ``serve_asgi(app)``: context manager running any ASGI app with uvicorn in a background
   thread; yields a ``LiveServer`` (``.url``, ``.port``, ``.app``).
 - ``asgi_server``: fixture form of ``serve_asgi``: ``asgi_server(app)`` starts a server,
@@ -31,13 +29,6 @@ import pytest
 
 SERVER_START_TIMEOUT = 15.0  # seconds for uvicorn to bind and run the app's lifespan startup
 SERVER_STOP_TIMEOUT = 10.0
-
-
-def free_port() -> int:
-    """A TCP port free on 127.0.0.1 right now (another process may take it before you bind)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -17,6 +17,13 @@ START_TIMEOUT = 30.0
 STOP_TIMEOUT = 10.0
 
 
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now (another process may take it before it binds)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class LocalSandbox:
     """A running sandbox: ``url``, ``app`` (its Starlette app) and ``stop()``."""
 

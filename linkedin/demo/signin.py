@@ -5,7 +5,8 @@ Allow / Cancel). The sign-off script, the command line, notebooks and tests walk
 a person would: open the screen, press Allow as a chosen member, take the code from the
 redirect and exchange it exactly as the app's OAuth callback does. Only the sandbox allows
 this: real LinkedIn's consent needs a person in a browser, so these functions refuse
-settings that are not the sandbox's.
+settings that are not the sandbox's. ``connect`` gives a stored, connected ``Connection``
+in one call (benchmarks and tests).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from linkedin.api.client import Client, StaticToken
 from linkedin.api.settings import Settings
 from linkedin.api.connection import Connection, identify
 from linkedin.api.errors import ConnectionFailed, MalformedResponse, OAuthError
+from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from linkedin.store import Store
 
 # Where the sandbox "redirects" after Allow; never fetched, only read from the Location header.
 LOOPBACK_REDIRECT = "http://127.0.0.1/oauth/linkedin/callback"
@@ -186,6 +189,20 @@ def sign_in(settings: Settings, *, member: str | None = None, session: requests.
     http = _http(session)
     code = authorization_code(settings, member=member, session=http)
     return OAuth(_consent_settings(settings), session=http).exchange(code)
+
+
+def connect(sandbox_url: str, store: Store, *, member: str | None = None, sid: str | None = None) -> Connection:
+    """A connected ``Connection`` for ``member`` (default: the consent screen's first, Avery Analyst)
+    of the sandbox at ``sandbox_url``, registered as its demo app, its tokens kept in ``store``."""
+    settings = Settings(
+        client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, redirect_uri=LOOPBACK_REDIRECT,
+        api_base_url=sandbox_url, oauth_base_url=sandbox_url, cookie_secret=secrets.token_urlsafe(32),
+        db_path=store.path,
+    )
+    done = login(replace(settings, sandbox=True), member=member)
+    conn = Connection(settings, store, sid or secrets.token_urlsafe(16))
+    conn.connect(done.token, member_urn=done.member_urn, member_name=done.member_name)
+    return conn
 
 
 def reconnect(connection: Connection, *, member: str | None = None, session: requests.Session | None = None) -> Login:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,8 @@ from typing import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
+
+from linkedin.demo.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -69,12 +70,6 @@ class AppServer:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _health_ok(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
@@ -102,7 +97,7 @@ def _require_sandbox_mode() -> None:
 def app_server(tmp_path_factory) -> Iterator[AppServer]:
     _require_sandbox_mode()
     tmp = tmp_path_factory.mktemp("app_server")
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LINKEDIN_")}  # no client id: sandbox
     env.update(
         LINKEDIN_DB_PATH=str(tmp / "app.db"),

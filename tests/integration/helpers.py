@@ -9,8 +9,6 @@ tokens came from the sandbox's OAuth endpoints, for integration tests and AppTes
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -69,18 +67,6 @@ class _ConsentForm(HTMLParser):
 
 
 def connect_sandbox(sandbox_url: str, store: Store, *, member: str | None = None, sid: str | None = None) -> Connection:
-    """A connected ``Connection`` for ``member`` (default: the consent screen's first, Avery Analyst),
-    signed in through the sandbox's consent screen by the library's own ``sandbox_login``."""
-    settings = sandbox_settings(sandbox_url, store_path(store))
-    done = sandbox_login.login(replace(settings, sandbox=True), member=member)
-    conn = Connection(settings, store, sid or secrets.token_urlsafe(16))
-    conn.connect(done.token, member_urn=done.member_urn, member_name=done.member_name)
-    return conn
-
-
-def store_path(store: Store) -> str:
-    """The file behind a store (":memory:" for an in-memory one)."""
-    for _, name, path in store.db.execute("PRAGMA database_list").fetchall():
-        if name == "main":
-            return path or ":memory:"
-    return ":memory:"
+    """A connected ``Connection`` for ``member`` (default: Avery Analyst): the library's own
+    ``linkedin.demo.signin.connect``, which walks the sandbox's consent screen."""
+    return sandbox_login.connect(sandbox_url, store, member=member, sid=sid)

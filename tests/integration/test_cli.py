@@ -24,7 +24,7 @@ import pytest
 import requests
 
 from linkedin.demo.controls import SandboxControl
-from tests.conftest import free_port
+from linkedin.demo.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 AVERY_ACCOUNT = "Northwind - Sandbox Test"  # ACTIVE, ACCOUNT_MANAGER for Avery Analyst

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import free_port
+from linkedin.demo.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
