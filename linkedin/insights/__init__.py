@@ -1,1 +1,16 @@
-"""linkedin.insights."""
+"""What the dashboard shows: the member's portfolio, segment history, the attention list, charts.
+
+    from linkedin.insights import attention, charts, portfolio
+    mine = portfolio.portfolio_of(connection)         # every account and segment, cached per member
+    todo = attention.collect(mine, now=time.time())
+    fig = charts.match_rates(mine.frame())
+
+Modules: ``portfolio`` (every ad account and every segment, read concurrently and cached
+per member, never per token), ``history`` (a snapshot of status and counts each time a
+segment is read), ``attention`` (what an analyst would otherwise miss: under 300,
+stuck builds, archive and expiry countdowns), ``charts`` (plotly figures readable with 1
+segment and with 500).
+
+May import ``api`` and ``linkedin.store``. Never imports ``tables``, ``sync``, a front
+door or Streamlit; nothing here writes to LinkedIn.
+"""

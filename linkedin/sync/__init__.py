@@ -1,1 +1,18 @@
-"""linkedin.sync.upload."""
+"""Keeping a segment in sync with a prepared table: the ledger, upload runs, plans and the sender.
+
+    from linkedin.sync.upload import Sync, Target
+    target = Target(segment_id, name, account_urn, "users")
+    sync = Sync(client, store, prepared, target)
+    plan = sync.plan("mirror")                        # what would be added, removed, kept
+    run_id = sync.start(plan)                         # every key written down before the first batch
+    run = sync.run(run_id)                            # batches of 5,000; resumable when stopped
+
+Modules: ``ledger`` (per segment, the hashed keys LinkedIn accepted; ``Plan``), ``runs``
+(``Run`` and ``Uploads``: every key of a run and its answer, where it stopped),
+``sender`` (``Sender``: BATCH_CREATE calls, LinkedIn's per-element answers, pauses,
+``Progress``), ``upload`` (``Sync`` and ``Target``: one table into one segment, the
+per-row results, resuming without the file).
+
+May import ``api`` (the client, errors), ``tables`` (``Prepared``) and ``linkedin.store``.
+Never imports ``insights``, a front door or Streamlit. Only hashes reach the store.
+"""

@@ -1,1 +1,16 @@
-"""linkedin.web."""
+"""The app's server side beside its Streamlit pages: the OAuth routes and the objects the
+routes and the pages share.
+
+    from linkedin.web import resources
+    from linkedin.web.routes import OAuthRoutes
+    settings = resources.settings()
+    OAuthRoutes(lambda: settings, lambda: resources.store(settings.db_path)).routes()
+
+Modules: ``routes`` (Starlette handlers: consent start, callback, logout; the signed
+session and state cookies), ``resources`` (the process-wide settings, store and mounted
+sandbox, made once per process).
+
+A front door: may import ``api``, ``linkedin.store`` and the sandbox. Never imports
+Streamlit (``app.py`` mounts the routes) and never holds a member's object: a member's
+tokens are found through the session id in their cookie.
+"""
