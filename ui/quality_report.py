@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from linkedin.tables.preparation import Prepared, export_template
+from linkedin.tables.prepared import Prepared
+from linkedin.tables.templates import export_template
 from linkedin.tables.quality import Quality
 
 

@@ -20,7 +20,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
 from linkedin.sync.sender import Progress, Sender
-from linkedin.tables.preparation import Prepared
+from linkedin.tables.prepared import Prepared
 from linkedin.sync.upload import Sync, Target, source_without_table
 from linkedin.sync.runs import Run, Uploads
 from ui import results_view, session

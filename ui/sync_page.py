@@ -12,7 +12,7 @@ import streamlit as st
 
 from linkedin.sync import upload as sync_mod
 from linkedin.api.connection import Connection
-from linkedin.tables.preparation import Prepared
+from linkedin.tables.prepared import Prepared
 from linkedin.sync.upload import Sync, Target
 from linkedin.sync.runs import Uploads
 from ui import quality_report, segment_picker, sending, session, table_input

@@ -15,7 +15,7 @@ import streamlit as st
 from linkedin.tables import preparation
 from linkedin.tables import columns as columns_mod
 from linkedin.tables import reader
-from linkedin.tables.preparation import Prepared
+from linkedin.tables.prepared import Prepared
 from linkedin.tables.columns import ColumnMap
 from linkedin.tables.reader import Table, TableError
 

@@ -40,7 +40,8 @@ from linkedin.demo.server import LocalSandbox
 from linkedin.sync.sender import Sender
 from linkedin.insights.portfolio import Portfolios
 from linkedin.insights.portfolio import frame as segments_frame
-from linkedin.tables.preparation import Prepared, prepare
+from linkedin.tables.preparation import prepare
+from linkedin.tables.prepared import Prepared
 from linkedin.notebook.reports import Check, Health, SyncPlan, SyncResult, run_dict
 from linkedin.api.segments import Segment
 from linkedin.store import Store

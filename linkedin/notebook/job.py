@@ -19,7 +19,7 @@ from linkedin.api.accounts import Account
 from linkedin.notebook.inputs import BadInput, kind_of
 from linkedin.sync.ledger import MODES
 from linkedin.sync.sender import VISIBILITY_TIMEOUT, Progress
-from linkedin.tables.preparation import Prepared
+from linkedin.tables.prepared import Prepared
 from linkedin.notebook.progressbar import ProgressBar
 from linkedin.notebook.reports import Check, SyncPlan, SyncResult
 from linkedin.api.segments import Segment

@@ -18,7 +18,7 @@ import pandas as pd
 
 from linkedin.api.oauth import Heartbeat
 from linkedin.sync.ledger import Plan
-from linkedin.tables.preparation import Prepared
+from linkedin.tables.prepared import Prepared
 from linkedin.sync.runs import Run
 
 PREVIEW_ROWS = 10

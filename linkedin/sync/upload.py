@@ -16,7 +16,7 @@ import pandas as pd
 from linkedin.api.client import Client
 from linkedin.sync.ledger import Ledger, Plan
 from linkedin.sync.sender import ElementSource, Progress, Sender
-from linkedin.tables.preparation import Prepared
+from linkedin.tables.prepared import Prepared
 from linkedin.store import Store
 from linkedin.sync.runs import Run, Uploads
 

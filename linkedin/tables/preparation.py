@@ -62,13 +62,11 @@ import pyarrow.compute as pc
 from linkedin.tables import identifiers as ids
 from linkedin.tables import quality as quality_mod
 from linkedin.tables.columns import COMPANIES, KINDS, USERS, ColumnMap, guess_columns
-from linkedin.tables.elements import COMPANY_COLUMNS, ID_TYPES, USER_COLUMNS  # noqa: F401 - re-exported
 from linkedin.tables.identifiers import Checked
 from linkedin.tables.identity import Level, dedupe, hash_keys, identify, identities_of, prefixed, prefixed_level, valid
-from linkedin.tables.prepared import ACTIONS, BATCH_MAX, INDUSTRIES_SHAPES, Prepared  # noqa: F401 - re-exported
+from linkedin.tables.prepared import Prepared
 from linkedin.tables.quality import Coverage
 from linkedin.tables.reader import Table, TableError, read
-from linkedin.tables.templates import export_template  # noqa: F401 - re-exported
 
 _WORKERS = max(1, min(4, os.cpu_count() or 1))  # columns checked at once
 # The columns whose checks cost the most (measured, a million rows: 40-140 ms each against ~10 ms
@@ -385,7 +383,4 @@ def _prepare_companies(table: Table, columns: ColumnMap, *, apply_fixes: bool) -
                     deduped.duplicates, fields, deduped.positions)
 
 
-__all__ = [
-    "ACTIONS", "BATCH_MAX", "COMPANY_COLUMNS", "ID_TYPES", "Prepared", "TableError", "USER_COLUMNS",
-    "export_template", "identities", "prepare",
-]
+__all__ = ["identities", "prepare"]

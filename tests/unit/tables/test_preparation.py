@@ -13,6 +13,8 @@ import pytest
 
 from linkedin.tables import preparation as prep
 from linkedin.tables.preparation import prepare
+from linkedin.tables.prepared import Prepared
+from linkedin.tables.templates import export_template
 from linkedin.tables.reader import TableError
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -29,11 +31,11 @@ def sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def users(*rows: str, **options) -> prep.Prepared:
+def users(*rows: str, **options) -> Prepared:
     return prepare((USER_HEADER + "\n".join(rows) + "\n").encode(), "users", **options)
 
 
-def companies(*rows: str, **options) -> prep.Prepared:
+def companies(*rows: str, **options) -> Prepared:
     return prepare((COMPANY_HEADER + "\n".join(rows) + "\n").encode(), "companies", **options)
 
 
@@ -131,7 +133,7 @@ def test_an_email_outranks_the_ad_id_of_the_same_row():
 
 def test_raw_emails_are_kept_nowhere():
     p = users("Secret.Person@Example.com,Ann,Lee,,Acme,,", "other@example.com,,,,,,")
-    text = p.frame.to_csv() + json.dumps(p.elements()) + prep.export_template(p).decode()
+    text = p.frame.to_csv() + json.dumps(p.elements()) + export_template(p).decode()
     assert "@" not in text
     assert "secret.person" not in text.lower()
 
@@ -261,7 +263,7 @@ def test_a_dataframe_and_a_path_are_prepared_too(tmp_path):
 # -- LinkedIn's CSV templates (§9) ---------------------------------------------------------------------------
 def test_contacts_template_holds_hashes_and_the_exact_header():
     p = users(" ABC@Test.com ,John,Doe,CEO,\"Acme, Inc.\",uk,A7E1C2D4-0B5F-4E6A-9C3D-1F2E3A4B5C6D", ",Ann,Lee,,Acme,,")
-    assert prep.export_template(p).decode() == (
+    assert export_template(p).decode() == (
         USER_HEADER
         + f'{ABC},John,Doe,CEO,"Acme, Inc.",GB,a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d\n'
         + ",Ann,Lee,,Acme,,\n"
@@ -276,11 +278,11 @@ def test_companies_template_and_a_frame_as_input():
         + "Microsoft,microsoft.com,,https://www.linkedin.com/company/1035,MSFT,Software,Redmond,WA,US,98052\n"
         + "Acme,acme.com,,,,,,,,\n"
     )
-    assert prep.export_template(p).decode() == expected
-    assert prep.export_template(p.frame, "companies").decode() == expected
+    assert export_template(p).decode() == expected
+    assert export_template(p.frame, "companies").decode() == expected
     with pytest.raises(ValueError, match="kind is needed"):
-        prep.export_template(p.frame)
-    again = pd.read_csv(io.BytesIO(prep.export_template(p)), dtype=str, keep_default_na=False)
+        export_template(p.frame)
+    again = pd.read_csv(io.BytesIO(export_template(p)), dtype=str, keep_default_na=False)
     assert list(again.columns) == COMPANY_HEADER.strip().split(",")
 
 
