@@ -27,15 +27,15 @@ sys.path.insert(0, str(ROOT))
 
 from linkedin.api import accounts, segments  # noqa: E402
 from linkedin.api.client import RetryPolicy  # noqa: E402
-from linkedin.api.settings import Settings  # noqa: E402
 from linkedin.api.connection import Connection  # noqa: E402
-from linkedin.sync.sender import MAX_BATCH  # noqa: E402
-from linkedin.tables.preparation import prepare  # noqa: E402
-from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET  # noqa: E402
+from linkedin.api.settings import Settings  # noqa: E402
 from linkedin.demo.server import free_port  # noqa: E402
 from linkedin.demo.signin import sign_in  # noqa: E402
+from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET  # noqa: E402
 from linkedin.store import Store  # noqa: E402
+from linkedin.sync.sender import MAX_BATCH  # noqa: E402
 from linkedin.sync.upload import Sync, Target  # noqa: E402
+from linkedin.tables.preparation import prepare  # noqa: E402
 
 
 def start_sandbox(port: int) -> subprocess.Popen:

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from linkedin.api import accounts
-from linkedin.insights import portfolio
 from linkedin.api.errors import LinkedInError
+from linkedin.insights import portfolio
 from ui import session
 
 st.title("Ad accounts")

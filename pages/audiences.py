@@ -5,11 +5,11 @@ import time
 
 import streamlit as st
 
-from linkedin.insights import attention, charts, portfolio
 from linkedin.api import segments
 from linkedin.api.errors import LinkedInError, NotFound
-from linkedin.insights.history import History
 from linkedin.demo.controls import SandboxControl
+from linkedin.insights import attention, charts, portfolio
+from linkedin.insights.history import History
 from ui import session
 from ui.format import when
 

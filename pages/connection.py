@@ -4,8 +4,8 @@ import time
 
 import streamlit as st
 
-from linkedin.api.settings import REQUIRED_SCOPES
 from linkedin.api.errors import LinkedInError
+from linkedin.api.settings import REQUIRED_SCOPES
 from ui import session
 from ui.format import countdown, when
 

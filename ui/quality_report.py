@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from linkedin.tables.prepared import Prepared
-from linkedin.tables.templates import export_template
 from linkedin.tables.quality import Quality
+from linkedin.tables.templates import export_template
 
 
 def _pct(part: int, whole: int) -> str:

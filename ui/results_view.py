@@ -6,12 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from linkedin.insights import portfolio
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError, NotFound
 from linkedin.api.segments import Segment, rate_text
-from linkedin.sync.upload import results
+from linkedin.insights import portfolio
 from linkedin.sync.runs import Run, Uploads
+from linkedin.sync.upload import results
 from ui import session
 from ui.job import Job
 

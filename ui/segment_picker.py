@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from linkedin.insights import portfolio
 from linkedin.api import segments
 from linkedin.api.accounts import Account
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
+from linkedin.insights import portfolio
 from linkedin.sync.upload import Target
 
 NEW = 0  # the "Create a new segment" choice (LinkedIn's segment ids are positive)

@@ -19,10 +19,10 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
-from linkedin.sync.sender import Progress, Sender
-from linkedin.tables.prepared import Prepared
-from linkedin.sync.upload import Sync, Target, source_without_table
 from linkedin.sync.runs import Run, Uploads
+from linkedin.sync.sender import Progress, Sender
+from linkedin.sync.upload import Sync, Target, source_without_table
+from linkedin.tables.prepared import Prepared
 from ui import results_view, session
 from ui.job import Job
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from linkedin.web import resources as context, routes
-from linkedin.api.settings import Settings
 from linkedin.api.connection import Connection
+from linkedin.api.settings import Settings
 from linkedin.store import Store
+from linkedin.web import resources as context, routes
 
 
 def settings() -> Settings:

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from linkedin.sync import upload as sync_mod
 from linkedin.api.connection import Connection
-from linkedin.tables.prepared import Prepared
-from linkedin.sync.upload import Sync, Target
+from linkedin.sync import upload as sync_mod
 from linkedin.sync.runs import Uploads
+from linkedin.sync.upload import Sync, Target
+from linkedin.tables.prepared import Prepared
 from ui import quality_report, segment_picker, sending, session, table_input
 from ui.format import when
 from ui.job import Job

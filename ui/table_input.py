@@ -12,11 +12,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from linkedin.tables import preparation
-from linkedin.tables import columns as columns_mod
-from linkedin.tables import reader
-from linkedin.tables.prepared import Prepared
+from linkedin.tables import columns as columns_mod, preparation, reader
 from linkedin.tables.columns import ColumnMap
+from linkedin.tables.prepared import Prepared
 from linkedin.tables.reader import Table, TableError
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,6 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from linkedin.api import restli
-from linkedin.api.settings import Settings
 from linkedin.api.errors import (
     AuthError,
     ConnectionFailed,
@@ -28,6 +27,7 @@ from linkedin.api.errors import (
     NeedsConsent,
     error_from_response,
 )
+from linkedin.api.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -15,9 +15,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from linkedin.api.oauth import Heartbeat, OAuth, Token, assess
 from linkedin.api.client import Client
-from linkedin.api.settings import Settings
 from linkedin.api.errors import (
     AuthError,
     ExpiredToken,
@@ -26,6 +24,8 @@ from linkedin.api.errors import (
     NeedsConsent,
     RevokedToken,
 )
+from linkedin.api.oauth import Heartbeat, OAuth, Token, assess
+from linkedin.api.settings import Settings
 from linkedin.store import Store
 
 log = logging.getLogger(__name__)

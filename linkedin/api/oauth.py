@@ -18,7 +18,6 @@ import requests
 from oauthlib.oauth2.rfc6749 import errors as oauth_errors
 from requests_oauthlib import OAuth2Session
 
-from linkedin.api.settings import REQUIRED_SCOPES, Settings
 from linkedin.api.errors import (
     ConnectionFailed,
     LinkedInError,
@@ -26,6 +25,7 @@ from linkedin.api.errors import (
     NeedsConsent,
     OAuthError,
 )
+from linkedin.api.settings import REQUIRED_SCOPES, Settings
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from linkedin.api import settings as config, restli
+from linkedin.api import restli, settings as config
 from linkedin.api.client import Client
 from linkedin.api.errors import MalformedResponse
 

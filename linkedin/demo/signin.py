@@ -18,11 +18,11 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 
-from linkedin.api.oauth import LOOPBACK, OAuth, Token
 from linkedin.api.client import Client, StaticToken
-from linkedin.api.settings import Settings
 from linkedin.api.connection import Connection, identify
 from linkedin.api.errors import ConnectionFailed, MalformedResponse, OAuthError
+from linkedin.api.oauth import LOOPBACK, OAuth, Token
+from linkedin.api.settings import Settings
 from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
 from linkedin.store import Store
 

@@ -15,8 +15,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from linkedin.insights.history import Snapshot
 from linkedin.api.segments import MIN_AUDIENCE
+from linkedin.insights.history import Snapshot
 
 TOP_N = 30
 BAR_PX = 26

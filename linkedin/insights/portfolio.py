@@ -20,14 +20,13 @@ from typing import Any, Callable, Iterable
 
 import pandas as pd
 
-from linkedin.api import accounts as accounts_mod
-from linkedin.api import segments as segments_mod
+from linkedin.api import accounts as accounts_mod, segments as segments_mod
 from linkedin.api.accounts import Account, AccountList
 from linkedin.api.client import Client
 from linkedin.api.connection import Connection
 from linkedin.api.errors import AuthError, LinkedInError, NotFound, PermissionDenied
-from linkedin.insights.history import History
 from linkedin.api.segments import Segment
+from linkedin.insights.history import History
 
 log = logging.getLogger(__name__)
 

@@ -22,31 +22,28 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from linkedin.api import accounts as accounts_mod
-from linkedin.insights import charts
-from linkedin.api import settings as config
-from linkedin.notebook import login, job as upload_job
-from linkedin.demo import signin as sandbox_login
-from linkedin.api import segments as segments_mod
+from linkedin.api import accounts as accounts_mod, segments as segments_mod, settings as config
 from linkedin.api.accounts import Account
-from linkedin.api.oauth import Heartbeat, OAuth, Token
 from linkedin.api.client import Client, RetryPolicy, StaticToken, TokenProvider, WatchedTokens
-from linkedin.api.settings import Settings
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError, NotFound, SignInAgain, consent_guard
-from linkedin.notebook.inputs import BadInput, kind_of, segment_id
-from linkedin.insights.history import History
+from linkedin.api.oauth import Heartbeat, OAuth, Token
+from linkedin.api.segments import Segment
+from linkedin.api.settings import Settings
+from linkedin.demo import signin as sandbox_login
 from linkedin.demo.server import LocalSandbox
+from linkedin.insights import charts
+from linkedin.insights.history import History
+from linkedin.insights.portfolio import Portfolios, frame as segments_frame
+from linkedin.notebook import job as upload_job, login
+from linkedin.notebook.inputs import BadInput, kind_of, segment_id
+from linkedin.notebook.reports import Check, Health, SyncPlan, SyncResult, run_dict
+from linkedin.store import Store
+from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import Sender
-from linkedin.insights.portfolio import Portfolios
-from linkedin.insights.portfolio import frame as segments_frame
+from linkedin.sync.upload import Sync, Target, source_without_table
 from linkedin.tables.preparation import prepare
 from linkedin.tables.prepared import Prepared
-from linkedin.notebook.reports import Check, Health, SyncPlan, SyncResult, run_dict
-from linkedin.api.segments import Segment
-from linkedin.store import Store
-from linkedin.sync.upload import Sync, Target, source_without_table
-from linkedin.sync.runs import Run, Uploads
 
 __all__ = ["Audiences"]
 

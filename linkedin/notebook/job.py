@@ -16,17 +16,16 @@ from typing import Any, Callable
 import pandas as pd
 
 from linkedin.api.accounts import Account
+from linkedin.api.segments import Segment
 from linkedin.notebook.inputs import BadInput, kind_of
-from linkedin.sync.ledger import MODES
-from linkedin.sync.sender import VISIBILITY_TIMEOUT, Progress
-from linkedin.tables.prepared import Prepared
 from linkedin.notebook.progressbar import ProgressBar
 from linkedin.notebook.reports import Check, SyncPlan, SyncResult
-from linkedin.api.segments import Segment
 from linkedin.store import Store
-from linkedin.sync.upload import Sync, Target, email_source, needs_file, results
-from linkedin.sync.upload import warnings as plan_warnings
+from linkedin.sync.ledger import MODES
 from linkedin.sync.runs import Run, Uploads
+from linkedin.sync.sender import VISIBILITY_TIMEOUT, Progress
+from linkedin.sync.upload import Sync, Target, email_source, needs_file, results, warnings as plan_warnings
+from linkedin.tables.prepared import Prepared
 
 SEGMENT_KINDS = {"USER": "users", "COMPANY": "companies"}
 RESULT_LABELS = {"accepted": "accepted by LinkedIn", "rejected": "rejected by LinkedIn"}

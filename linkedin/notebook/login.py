@@ -26,12 +26,12 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Callable, Mapping
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from linkedin.demo import signin as sandbox_login
-from linkedin.api.oauth import OAuth, Token
 from linkedin.api.client import Client, StaticToken
-from linkedin.api.settings import Settings
 from linkedin.api.connection import Connection, identify
 from linkedin.api.errors import OAuthError
+from linkedin.api.oauth import OAuth, Token
+from linkedin.api.settings import Settings
+from linkedin.demo import signin as sandbox_login
 from linkedin.store import Store
 
 log = logging.getLogger(__name__)

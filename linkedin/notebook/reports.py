@@ -18,8 +18,8 @@ import pandas as pd
 
 from linkedin.api.oauth import Heartbeat
 from linkedin.sync.ledger import Plan
-from linkedin.tables.prepared import Prepared
 from linkedin.sync.runs import Run
+from linkedin.tables.prepared import Prepared
 
 PREVIEW_ROWS = 10
 

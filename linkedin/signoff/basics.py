@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from linkedin.demo import signin as sandbox_login
-from linkedin.api.oauth import REFRESH_SKEW, Token, assess
 from linkedin.api.client import Response
-from linkedin.api.settings import REQUIRED_SCOPES
 from linkedin.api.connection import MEANINGS, identify
 from linkedin.api.errors import AuthError, ExpiredToken, RevokedToken
+from linkedin.api.oauth import REFRESH_SKEW, Token, assess
+from linkedin.api.settings import REQUIRED_SCOPES
+from linkedin.demo import signin as sandbox_login
 from linkedin.signoff.environment import Context
 from linkedin.signoff.evidence import Call, Outcome, failed, passed, skipped
 

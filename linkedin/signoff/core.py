@@ -9,10 +9,10 @@ from collections import Counter
 from typing import Iterable
 
 from linkedin.api import accounts, segments
-from linkedin.insights import portfolio
 from linkedin.api.accounts import AccountList
-from linkedin.insights.portfolio import AccountSegments
 from linkedin.api.segments import OUR_SOURCE_PLATFORM, Segment
+from linkedin.insights import portfolio
+from linkedin.insights.portfolio import AccountSegments
 from linkedin.signoff.environment import Context
 from linkedin.signoff.evidence import Outcome, failed, passed, skipped
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
-from linkedin.insights import portfolio
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
+from linkedin.insights import portfolio
 from linkedin.signoff import basics, core, writing
 from linkedin.signoff.environment import Context, Options
 from linkedin.signoff.evidence import Evidence, Outcome, Run, failed

@@ -17,12 +17,12 @@ import requests
 
 from linkedin.api import segments
 from linkedin.api.errors import ConnectionFailed, NotFound
-from linkedin.sync.sender import Sender
-from linkedin.tables.preparation import prepare
-from linkedin.signoff.environment import Context
 from linkedin.signoff.core import account_list
+from linkedin.signoff.environment import Context
 from linkedin.signoff.evidence import Call, Outcome, failed, passed, skipped
+from linkedin.sync.sender import Sender
 from linkedin.sync.upload import Sync, Target
+from linkedin.tables.preparation import prepare
 
 OFF = ("Writing checks are off: on real LinkedIn they run only when you allow them (they create two clearly "
        "named test segments and add and remove test members).")

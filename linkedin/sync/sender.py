@@ -17,8 +17,8 @@ from typing import Any, Callable, Mapping
 
 from linkedin.api.client import Client, backoff_delay
 from linkedin.api.errors import LinkedInError, MalformedResponse, NotFound
-from linkedin.sync.ledger import Ledger, Plan, identity
 from linkedin.store import Store
+from linkedin.sync.ledger import Ledger, Plan, identity
 from linkedin.sync.runs import Run, Uploads
 
 log = logging.getLogger(__name__)

@@ -14,11 +14,11 @@ from typing import Callable
 import pandas as pd
 
 from linkedin.api.client import Client
+from linkedin.store import Store
 from linkedin.sync.ledger import Ledger, Plan
+from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import ElementSource, Progress, Sender
 from linkedin.tables.prepared import Prepared
-from linkedin.store import Store
-from linkedin.sync.runs import Run, Uploads
 
 MIN_AUDIENCE = 300
 

@@ -20,7 +20,18 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkedin.tables.checks import _EMPTY_PROBLEMS, Checked, _any, _blank_to_null, _filled, _scatter, _upper, keep, strings, trim
+from linkedin.tables.checks import (
+    _EMPTY_PROBLEMS,
+    Checked,
+    _any,
+    _blank_to_null,
+    _filled,
+    _scatter,
+    _upper,
+    keep,
+    strings,
+    trim,
+)
 
 
 def _country_key(text: str) -> str:

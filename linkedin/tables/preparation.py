@@ -59,8 +59,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkedin.tables import identifiers as ids
-from linkedin.tables import quality as quality_mod
+from linkedin.tables import identifiers as ids, quality as quality_mod
 from linkedin.tables.columns import COMPANIES, KINDS, USERS, ColumnMap, guess_columns
 from linkedin.tables.identifiers import Checked
 from linkedin.tables.identity import Level, dedupe, hash_keys, identify, identities_of, prefixed, prefixed_level, valid

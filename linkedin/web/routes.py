@@ -20,11 +20,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from linkedin.api.oauth import OAuth
 from linkedin.api.client import Client, StaticToken
-from linkedin.api.settings import Settings
 from linkedin.api.connection import Connection, identify
 from linkedin.api.errors import ConnectionFailed, LinkedInError, MalformedResponse, OAuthError
+from linkedin.api.oauth import OAuth
+from linkedin.api.settings import Settings
 from linkedin.store import Store
 
 log = logging.getLogger(__name__)

@@ -10,13 +10,12 @@ import json
 from pathlib import Path
 
 import numpy as np
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from linkedin.web import resources as context
 from linkedin.insights import portfolio
 from linkedin.insights.history import History
+from linkedin.web import resources as context
 from tests.integration.helpers import NOA, VIC, connect_sandbox
 from ui import session
 

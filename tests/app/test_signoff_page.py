@@ -11,8 +11,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from linkedin import signoff
-from linkedin.web import resources as context
 from linkedin.insights import portfolio
+from linkedin.web import resources as context
 from tests.integration.helpers import CLIENT_ID, CLIENT_SECRET, connect_sandbox
 from ui import session
 

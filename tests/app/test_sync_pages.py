@@ -16,16 +16,16 @@ import pytest
 import requests
 from streamlit.testing.v1 import AppTest
 
-from linkedin.web import resources as context
-from linkedin.sync import sender as members
-from linkedin.insights import portfolio
 from linkedin.api import segments
-from linkedin.insights.history import History
-from linkedin.tables.preparation import prepare
-from linkedin.sandbox.membership import company_key
 from linkedin.demo.controls import SandboxControl
-from linkedin.sync.upload import Sync, Target, results
+from linkedin.insights import portfolio
+from linkedin.insights.history import History
+from linkedin.sandbox.membership import company_key
+from linkedin.sync import sender as members
 from linkedin.sync.runs import Uploads
+from linkedin.sync.upload import Sync, Target, results
+from linkedin.tables.preparation import prepare
+from linkedin.web import resources as context
 from tests.integration.helpers import VIC, connect_sandbox
 from ui import session
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-from linkedin.demo import signin as sandbox_login
-from linkedin.api.settings import Settings
 from linkedin.api.connection import Connection
+from linkedin.api.settings import Settings
+from linkedin.demo import signin as sandbox_login
 from linkedin.store import Store
 
 CLIENT_ID = "sandbox-demo-client"

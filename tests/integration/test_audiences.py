@@ -21,14 +21,14 @@ import pytest
 import requests
 
 from linkedin import Audiences, BadInput, SignInAgain
+from linkedin.api.errors import NeedsConsent
+from linkedin.demo.controls import SandboxControl
+from linkedin.insights.portfolio import COLUMNS as SEGMENT_COLUMNS
 from linkedin.notebook import login as login_mod
 from linkedin.notebook.audiences import ACCOUNT_COLUMNS, UPLOAD_COLUMNS
-from linkedin.api.errors import NeedsConsent
-from linkedin.insights.portfolio import COLUMNS as SEGMENT_COLUMNS
-from linkedin.tables.preparation import prepare
-from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
 from linkedin.sync.upload import email_source, needs_file
+from linkedin.tables.preparation import prepare
 from tests.integration.helpers import sandbox_settings
 
 MANAGED = "Northwind - Sandbox Test"

@@ -9,11 +9,11 @@ import requests
 
 from linkedin.api import segments
 from linkedin.api.client import RetryPolicy
-from linkedin.sync.sender import Sender
-from linkedin.tables.preparation import prepare
 from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
+from linkedin.sync.sender import Sender
 from linkedin.sync.upload import Sync, Target
+from linkedin.tables.preparation import prepare
 from tests.integration.helpers import connect_sandbox
 from tests.integration.test_sync_sandbox import manageable_account
 

@@ -5,8 +5,8 @@ import math
 import pytest
 
 from linkedin.api import accounts, segments
-from linkedin.insights import portfolio
 from linkedin.api.errors import NotFound
+from linkedin.insights import portfolio
 from linkedin.insights.history import History
 from linkedin.insights.portfolio import Portfolios, member_key
 from linkedin.store import Store

@@ -10,11 +10,10 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from linkedin.api.settings import Settings
 from linkedin.api.connection import Connection
-from linkedin.web.routes import SID_COOKIE, STATE_COOKIE, OAuthRoutes, _serializer, session_id
+from linkedin.api.settings import Settings
 from linkedin.store import Store
-
+from linkedin.web.routes import SID_COOKIE, STATE_COOKIE, OAuthRoutes, _serializer, session_id
 
 
 class Browser:

@@ -4,11 +4,12 @@ import dataclasses
 
 import pytest
 
-from linkedin.demo import signin as sandbox_login
 from linkedin.api.settings import Settings
+from linkedin.demo import signin as sandbox_login
 from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
 from tests.integration.helpers import connect_sandbox, sandbox_settings
+
 
 def settings(url):
     return dataclasses.replace(sandbox_settings(url), sandbox=True, redirect_uri=None)

@@ -12,8 +12,8 @@ import json
 import pytest
 
 from linkedin import signoff
-from linkedin.insights.portfolio import member_key
 from linkedin.demo.controls import SandboxControl
+from linkedin.insights.portfolio import member_key
 from linkedin.store import Store
 from tests.integration.helpers import VIC, connect_sandbox
 

@@ -11,12 +11,12 @@ import requests
 
 from linkedin.api import segments
 from linkedin.api.client import RetryPolicy
-from linkedin.sync.sender import Sender
-from linkedin.tables.preparation import prepare
 from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
-from linkedin.sync.upload import Sync, Target, results
 from linkedin.sync.runs import Uploads
+from linkedin.sync.sender import Sender
+from linkedin.sync.upload import Sync, Target, results
+from linkedin.tables.preparation import prepare
 from tests.integration.helpers import connect_sandbox
 
 ACCOUNT = None

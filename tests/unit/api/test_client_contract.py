@@ -6,9 +6,7 @@ import pytest
 import requests
 import responses
 
-from linkedin.api.oauth import OAuth, Token
 from linkedin.api.client import Client, RetryPolicy, StaticToken, backoff_delay, headers, is_retryable
-from linkedin.api.settings import Settings
 from linkedin.api.connection import Connection
 from linkedin.api.errors import (
     ConnectionFailed,
@@ -19,6 +17,8 @@ from linkedin.api.errors import (
     ServerError,
     VersionError,
 )
+from linkedin.api.oauth import OAuth, Token
+from linkedin.api.settings import Settings
 from linkedin.store import Store
 
 API = "https://api.linkedin.com"

@@ -6,9 +6,9 @@ import pytest
 import requests
 import responses
 
+from linkedin.api.errors import ConnectionFailed, MalformedResponse, NeedsConsent, OAuthError
 from linkedin.api.oauth import OAuth, Token, assess, parse_scopes
 from linkedin.api.settings import Settings
-from linkedin.api.errors import ConnectionFailed, MalformedResponse, NeedsConsent, OAuthError
 
 SETTINGS = Settings(
     client_id="cid",

@@ -5,9 +5,9 @@ import responses
 
 from linkedin.api import segments
 from linkedin.api.client import Client, RetryPolicy, StaticToken
-from linkedin.api.settings import Settings
 from linkedin.api.errors import MalformedResponse, NotFound
 from linkedin.api.segments import OUR_SOURCE_PLATFORM, Readiness, Segment
+from linkedin.api.settings import Settings
 
 API = "https://api.linkedin.com"
 SETTINGS = Settings(client_id="cid", client_secret="csecret", redirect_uri="https://a/cb", cookie_secret="x" * 32)

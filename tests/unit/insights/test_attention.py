@@ -2,10 +2,10 @@
 
 import pytest
 
-from linkedin.insights import attention
 from linkedin.api.accounts import Account, AccountList
-from linkedin.insights.portfolio import AccountSegments, Portfolio
 from linkedin.api.segments import OUR_SOURCE_PLATFORM, Segment
+from linkedin.insights import attention
+from linkedin.insights.portfolio import AccountSegments, Portfolio
 
 DAY = 86400
 NOW = 1_800_000_000.0

@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from linkedin.insights import charts
 from linkedin.api.accounts import Account
+from linkedin.api.segments import Segment
+from linkedin.insights import charts
 from linkedin.insights.history import Snapshot
 from linkedin.insights.portfolio import frame
-from linkedin.api.segments import Segment
 
 STATUSES = ["READY", "BUILDING", "ARCHIVED", "FAILED", "UPDATING"]
 

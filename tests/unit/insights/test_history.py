@@ -1,7 +1,7 @@
 """Segment snapshots in the store: one row per stretch of identical readings."""
 
-from linkedin.insights.history import History, Snapshot
 from linkedin.api.segments import Segment
+from linkedin.insights.history import History, Snapshot
 from linkedin.store import Store
 
 ACCOUNT = "urn:li:sponsoredAccount:1"

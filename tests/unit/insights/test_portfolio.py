@@ -9,8 +9,8 @@ import responses
 
 from linkedin.api.accounts import Account
 from linkedin.api.client import Client, RetryPolicy, StaticToken
-from linkedin.api.settings import Settings
 from linkedin.api.errors import AuthError
+from linkedin.api.settings import Settings
 from linkedin.insights.history import History
 from linkedin.insights.portfolio import Portfolios, read_accounts
 from linkedin.store import Store
@@ -155,8 +155,8 @@ def test_reads_are_snapshotted_but_cache_hits_are_not():
 
 
 def test_replace_updates_or_drops_a_cached_segment():
-    from linkedin.insights.portfolio import AccountSegments, _Entry
     from linkedin.api.segments import Segment
+    from linkedin.insights.portfolio import AccountSegments, _Entry
 
     account = Account(1, "A", "ACTIVE", "BUSINESS", "USD", False, "ACCOUNT_MANAGER")
     a, b = Segment.from_api(seg(10, 1)), Segment.from_api(seg(11, 1))

@@ -11,15 +11,15 @@ import re
 import pytest
 import responses
 
-from linkedin.api.oauth import OAuth, Token
-from linkedin.api.settings import Settings
 from linkedin.api.connection import Connection
 from linkedin.api.errors import ExpiredToken
+from linkedin.api.oauth import OAuth, Token
+from linkedin.api.settings import Settings
 from linkedin.signoff import Call, Evidence, Options, Run, Runs, html, markdown, run_check
+from linkedin.signoff.calls import CallLog, batch_shape, redact
 from linkedin.signoff.environment import Context
 from linkedin.signoff.evidence import Outcome, failed, passed
 from linkedin.signoff.runner import Check
-from linkedin.signoff.calls import CallLog, batch_shape, redact
 from linkedin.store import Store
 
 API = "https://api.linkedin.com"

@@ -7,10 +7,10 @@ import responses
 
 from linkedin.api.client import Client, RetryPolicy, StaticToken
 from linkedin.api.settings import Settings
-from linkedin.sync.ledger import Ledger
-from linkedin.sync.sender import MAX_BATCH, Sender, items_for
 from linkedin.store import Store
+from linkedin.sync.ledger import Ledger
 from linkedin.sync.runs import Uploads
+from linkedin.sync.sender import MAX_BATCH, Sender, items_for
 
 SETTINGS = Settings(client_id="cid", client_secret="s", redirect_uri="https://a/cb", cookie_secret="x" * 32)
 URL = "https://api.linkedin.com/rest/dmpSegments/77/users"

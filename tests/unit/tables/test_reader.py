@@ -8,8 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from linkedin.tables import reader as table
-from linkedin.tables import columns
+from linkedin.tables import columns, reader as table
 from linkedin.tables.columns import COMPANIES, USERS, ColumnMap
 from linkedin.tables.reader import TableError
 
