@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
+import pandas as pd
+
 from linkedin.api.segments import Segment, match_rate
 from linkedin.store import Store
 
@@ -128,3 +130,18 @@ class History:
         with self.store.lock:
             rows = list(self.store.db[TABLE].rows_where("segment_id = ?", [segment_id], order_by="taken_at, id"))
         return [Snapshot.from_row(r) for r in rows]
+
+
+COLUMNS = ["segment_id", "name", "status", "input_count", "matched_count", "audience_size", "match_rate",
+           "taken_at", "seen_at"]
+
+
+def frame(snaps: Iterable[Snapshot]) -> pd.DataFrame:
+    """Snapshots as a table (``COLUMNS``): times as UTC datetimes, counts as nullable integers."""
+    out = pd.DataFrame([{k: getattr(s, k) for k in COLUMNS} for s in snaps], columns=COLUMNS)
+    for col in ("taken_at", "seen_at"):
+        out[col] = pd.to_datetime(out[col], unit="s", utc=True)
+    for col in ("input_count", "matched_count", "audience_size"):
+        out[col] = out[col].astype("Int64")
+    out["match_rate"] = out["match_rate"].astype("Float64")
+    return out

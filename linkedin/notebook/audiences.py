@@ -33,7 +33,7 @@ from linkedin.api.settings import Settings
 from linkedin.demo import signin as sandbox_login
 from linkedin.demo.server import LocalSandbox
 from linkedin.insights import charts
-from linkedin.insights.history import History
+from linkedin.insights.history import History, frame as history_frame
 from linkedin.insights.portfolio import Portfolios, frame as segments_frame
 from linkedin.notebook import job as upload_job, login
 from linkedin.notebook.inputs import BadInput, kind_of, segment_id
@@ -267,19 +267,7 @@ class Audiences:
     def history(self, segment: Any, *, refresh: bool = True) -> pd.DataFrame:
         """The segment's snapshots, oldest first (``refresh`` reads it now first, adding one)."""
         seg_id = self.segment(segment).id if refresh else segment_id(segment)
-        snaps = History(self.store).of(seg_id)
-        frame = pd.DataFrame([{**{k: getattr(s, k) for k in ("segment_id", "name", "status", "input_count",
-                                                                 "matched_count", "audience_size")},
-                               "match_rate": s.match_rate, "taken_at": s.taken_at, "seen_at": s.seen_at}
-                              for s in snaps],
-                             columns=["segment_id", "name", "status", "input_count", "matched_count",
-                                      "audience_size", "match_rate", "taken_at", "seen_at"])
-        for col in ("taken_at", "seen_at"):
-            frame[col] = pd.to_datetime(frame[col], unit="s", utc=True)
-        for col in ("input_count", "matched_count", "audience_size"):
-            frame[col] = frame[col].astype("Int64")
-        frame["match_rate"] = frame["match_rate"].astype("Float64")
-        return frame
+        return history_frame(History(self.store).of(seg_id))
 
     def uploads(self, *, limit: int = 50) -> pd.DataFrame:
         """The latest upload runs, newest first, with what is still pending."""
