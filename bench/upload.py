@@ -31,7 +31,7 @@ from linkedin.api.connection import Connection  # noqa: E402
 from linkedin.api.settings import Settings  # noqa: E402
 from linkedin.demo.server import free_port  # noqa: E402
 from linkedin.demo.signin import sign_in  # noqa: E402
-from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET  # noqa: E402
+from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SOURCE_PLATFORM  # noqa: E402
 from linkedin.store import Store  # noqa: E402
 from linkedin.sync.sender import MAX_BATCH  # noqa: E402
 from linkedin.sync.upload import Sync, Target  # noqa: E402
@@ -63,6 +63,7 @@ def main() -> None:
         requests.post(f"{url}/_sandbox/settings", json={"segment_visibility_delay_seconds": 0}, timeout=10)
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, api_base_url=url,
+                                source_platform=DEMO_SOURCE_PLATFORM,
                                 oauth_base_url=url, redirect_uri="http://127.0.0.1/cb", cookie_secret="b" * 40,
                                 db_path=os.path.join(tmp, "bench.db"), sandbox=True)
             store = Store(settings.db_path)

@@ -30,7 +30,7 @@ EXIT_OK, EXIT_LINKEDIN, EXIT_INPUT, EXIT_CONSENT, EXIT_INTERRUPTED = 0, 1, 2, 3,
 SHAPES = {
     "status": '{"source", "state", "ok", "member": {"urn", "name"}, "access_expires_at", "refresh_expires_at", '
               '"scopes": [], "missing_scopes": [], "heartbeat": {"ok", "checked_at", "introspection", "api_call", '
-              '"message"} | null, "reason"}',
+              '"message"} | null, "reason", "setup": [what the settings lack for real LinkedIn]}',
     "accounts": '{"accounts": [{"id", "name", "status", "role", "can_manage", "type", "currency", "test", "urn"}], '
                 '"problems": []}',
     "segments": '{"account": {"id", "name", "role", "can_manage"}, "segments": [{"id", "name", "type", "status", '

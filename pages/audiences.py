@@ -97,7 +97,7 @@ status_filter = f1.multiselect("Status", sorted(df["status"].unique()), key="aud
 ready_filter = f2.multiselect("Readiness", sorted(df["readiness"].unique()), key="audiences_readiness", placeholder="Any")
 text = f3.text_input("Search by name or ID", key="audiences_search")
 ours_only = f4.toggle("Ours only", key="audiences_ours",
-                      help=f"Only segments created by this app (sourcePlatform {segments.OUR_SOURCE_PLATFORM})")
+                      help=f"Only segments created by this app (sourcePlatform {conn.settings.source_platform or 'not set'})")
 view = portfolio.select(df, statuses=status_filter, readiness=ready_filter, text=text, ours_only=ours_only)
 table = view.assign(source=[("★ " if o else "") + p for o, p in zip(view["ours"], view["source_platform"])])[
     ["name", "segment_id", "account", "type", "source", "status", "input_count", "matched_count", "match_rate_text",

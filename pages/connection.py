@@ -4,8 +4,9 @@ import time
 
 import streamlit as st
 
+from linkedin.api.connection import member_label
 from linkedin.api.errors import LinkedInError
-from linkedin.api.settings import REQUIRED_SCOPES
+from linkedin.api.settings import REQUIRED_SCOPES, SCOPE_PRODUCTS, SOURCE_PLATFORM_HELP
 from ui import session
 from ui.format import countdown, when
 
@@ -23,7 +24,7 @@ def overview() -> None:
     status = conn.status()
     token = status.token
     now = time.time()
-    st.subheader(status.member_name or "LinkedIn member")
+    st.subheader(member_label(status.member_name, status.member_urn))
     if status.member_urn:
         st.caption(status.member_urn)
     if status.state == "needs_consent":
@@ -31,12 +32,16 @@ def overview() -> None:
 
     missing = token.missing_scopes()
     if missing:
+        products = sorted({SCOPE_PRODUCTS.get(s, "the matching") for s in missing})
         st.warning(
-            "LinkedIn did not grant " + ", ".join(f"`{s}`" for s in missing) + ". "
-            "Without it the app cannot manage audiences: ask LinkedIn to enable the Audiences "
-            "(Matched Audiences) product for this app, then reconnect.",
+            "This connection lacks " + ", ".join(f"`{s}`" for s in missing) + ", so the app cannot manage "
+            "audiences with it. LinkedIn grants every scope the app asks for or none: add the missing ones to "
+            f"`LINKEDIN_SCOPES` (they need the {' and '.join(products)} product in the LinkedIn Developer "
+            "Portal), then reconnect.",
             icon=":material/warning:",
         )
+    if not conn.settings.source_platform:
+        st.warning(SOURCE_PLATFORM_HELP, icon=":material/warning:")
     scopes = [{"Scope": s, "Granted": "✅ yes" if s in token.scopes else "❌ no",
                "Needed": "required" if s in REQUIRED_SCOPES else "optional"}
               for s in dict.fromkeys([*REQUIRED_SCOPES, *token.scopes])]

@@ -6,6 +6,8 @@ from linkedin.api.errors import LinkedInError
 from linkedin.demo.controls import SandboxControl
 from ui import session
 
+AUDIENCES = "Matched Audiences"  # the Developer Portal product that brings rw_dmp_segments
+
 settings = session.settings()
 control = SandboxControl(settings.api_base_url)  # the sandbox serves every path at its root
 conn = session.connection()
@@ -58,13 +60,15 @@ with st.form("lifetimes"):
     access_ttl = st.number_input("Access token lifetime (seconds)", min_value=10, value=int(cfg.get("access_token_ttl", 5184000)))
     refresh_ttl = st.number_input("Refresh token lifetime (seconds)", min_value=10, value=int(cfg.get("refresh_token_ttl", 31536000)))
     issue_refresh = st.checkbox("Issue refresh tokens (only LinkedIn-approved partners get them)", value=bool(cfg.get("issue_refresh_tokens", True)))
-    withhold = st.checkbox("Simulate an app without the Audiences product (withhold rw_dmp_segments)",
-                           value="rw_dmp_segments" in (cfg.get("withhold_scopes") or []))
+    products = [p for p in cfg.get("app_products") or [] if p != AUDIENCES]
+    lacking = st.checkbox("Simulate an app without the Matched Audiences product (LinkedIn then aborts the "
+                          "consent that asks for rw_dmp_segments)", value=AUDIENCES not in (cfg.get("app_products") or []))
     st.caption("New lifetimes apply to tokens issued after saving: reconnect to get one (a demo uses 120 s).")
     if st.form_submit_button("Save"):
         act("settings", lambda: control.update_settings(
             access_token_ttl=int(access_ttl), refresh_token_ttl=int(refresh_ttl),
-            issue_refresh_tokens=issue_refresh, withhold_scopes=["rw_dmp_segments"] if withhold else []),
+            issue_refresh_tokens=issue_refresh,
+            app_products=products if lacking else [*products, AUDIENCES]),
             "Sandbox settings saved.")
         st.rerun()
 if st.button("Use a 2-minute access token and a 5-minute refresh token"):

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from linkedin import signoff
+from linkedin.api.settings import SOURCE_PLATFORM_HELP
 from linkedin.insights.portfolio import member_key
 from ui import session
 from ui.format import when
@@ -23,6 +24,8 @@ if conn is None:
     st.info("Connect LinkedIn first: the checks run against your connection.", icon=":material/link_off:")
     st.stop()
 tz = st.context.timezone
+if not settings.source_platform:  # MA-105 cannot pass: say so before anything runs
+    st.warning(f"**MA-105 will fail.** {SOURCE_PLATFORM_HELP}", icon=":material/warning:")
 status = conn.status()
 owner = member_key(conn)
 runs = signoff.Runs(conn.store)

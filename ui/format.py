@@ -1,4 +1,4 @@
-"""Human formatting of times and durations for the pages: dates and countdowns."""
+"""Human formatting for the pages: dates, countdowns, and outside text shown as plain text."""
 
 from __future__ import annotations
 
@@ -33,3 +33,12 @@ def when(epoch: float | None, tz: str | None = None) -> str:
     except (KeyError, ValueError):
         zone = timezone.utc
     return datetime.fromtimestamp(epoch, zone).strftime("%Y-%m-%d %H:%M:%S %Z")
+
+
+_MARKDOWN = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$:="})
+
+
+def plain(text: str) -> str:
+    """``text`` (from LinkedIn or a file) escaped so that Streamlit's Markdown shows it as it is:
+    no link, image, HTML, colour (``:red[...]``), icon (``:material/...:``) or formula (``$``)."""
+    return " ".join(str(text).split()).translate(_MARKDOWN)

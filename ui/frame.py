@@ -6,10 +6,10 @@ import time
 
 import streamlit as st
 
-from linkedin.api.connection import Status
-from linkedin.web.routes import AUTH_ERRORS
+from linkedin.api.connection import Status, member_label
+from linkedin.web.routes import AUTH_ERRORS, refusal_advice
 from ui import session
-from ui.format import when
+from ui.format import plain, when
 
 RECONNECT_URL = "/oauth/linkedin/start?next=/%3Freconnected%3D1"
 
@@ -19,7 +19,13 @@ def _flash_from_query() -> None:
     params = st.query_params
     if "auth_error" in params:
         key = params["auth_error"]
-        st.session_state["flash"] = ("error", AUTH_ERRORS.get(key, "The sign-in did not complete. Please connect again."))
+        text = AUTH_ERRORS.get(key, "The sign-in did not complete. Please connect again.")
+        detail = params.get("auth_detail")
+        if detail:
+            text += f"\n\nLinkedIn said: {plain(detail)}"
+        if key == "scope":
+            text += "\n\n" + refusal_advice(detail or "", session.settings())
+        st.session_state["flash"] = ("error", text)
     elif "reconnected" in params:
         st.session_state["flash"] = (
             "success",
@@ -68,7 +74,7 @@ def _sidebar(status: Status) -> None:
         if status.state == "disconnected":
             st.caption("Not connected to LinkedIn.")
             return
-        name = status.member_name or "LinkedIn member"
+        name = member_label(status.member_name, status.member_urn)
         if status.connected:
             st.success(f"Connected as **{name}**", icon=":material/link:")
         else:

@@ -246,7 +246,12 @@ class Connection:
 
 
 def identify(client: Client, scopes: tuple[str, ...]) -> tuple[str | None, str | None]:
-    """The connected member's URN and name, from OpenID userinfo or ``/rest/me``; (None, None) if neither is granted."""
+    """The connected member's URN and name.
+
+    The name needs OpenID userinfo (``openid profile``) or ``/rest/me`` (``r_basicprofile``),
+    which the app asks for only when configured. Without them the member is known by id
+    alone, from their own ad account roles (``adAccountUsers?q=authenticatedUser``, which
+    ``r_ads`` allows); (None, None) when even that says nothing (no ad account yet)."""
     try:
         if "openid" in scopes:
             data = client.get("/v2/userinfo").data or {}
@@ -256,7 +261,21 @@ def identify(client: Client, scopes: tuple[str, ...]) -> tuple[str | None, str |
             data = client.get("/rest/me").data or {}
             name = " ".join(p for p in (data.get("localizedFirstName"), data.get("localizedLastName")) if p)
             return (f"urn:li:person:{data['id']}" if data.get("id") else None), name or None
+        if "r_ads" in scopes:
+            data = client.get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1}).data or {}
+            roles = data.get("elements") if isinstance(data, dict) else None
+            user = roles[0].get("user") if roles and isinstance(roles[0], dict) else None
+            return (user if isinstance(user, str) and user.startswith("urn:li:person:") else None), None
     except LinkedInError as err:
         log.info("could not identify the member: %s", err.status)
     return None, None
+
+
+def member_label(member_name: str | None, member_urn: str | None) -> str:
+    """How the app names the connected member: by name when LinkedIn said it, else by member id."""
+    if member_name:
+        return member_name
+    if member_urn:
+        return f"Member {member_urn.rsplit(':', 1)[-1]}"
+    return "LinkedIn member"
 

@@ -24,6 +24,7 @@ its code, then the HTTP status):
     +-- ServerError           5xx
     +-- VersionError          400 VERSION_MISSING, 426 NONEXISTENT_VERSION
     +-- BadRequest            400
+    +-- NotConfigured         refused before any call: a setting LinkedIn requires is missing
 """
 
 from __future__ import annotations
@@ -189,6 +190,15 @@ class BadRequest(LinkedInError):
     """400: LinkedIn rejected the request's content."""
 
     advice = "LinkedIn rejected the request. Check the values named in the message."
+
+
+class NotConfigured(LinkedInError):
+    """A setting LinkedIn requires is missing, so the call is not made (the message names it)."""
+
+    advice = "Set it (environment variable or [linkedin] in .streamlit/secrets.toml) and restart the app."
+
+    def explain(self) -> str:
+        return self.message
 
 
 _BY_SERVICE_CODE: dict[int, type[LinkedInError]] = {

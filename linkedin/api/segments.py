@@ -13,16 +13,12 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from linkedin.api import restli, settings as config
+from linkedin.api import restli
 from linkedin.api.client import Client
-from linkedin.api.errors import MalformedResponse
+from linkedin.api.errors import MalformedResponse, NotConfigured
+from linkedin.api.settings import SOURCE_PLATFORM_HELP
 
 log = logging.getLogger(__name__)
-
-# The sourcePlatform our app writes on the segments it creates (LinkedIn assigns an enum
-# to each approved partner; set LINKEDIN_SOURCE_PLATFORM). Segment creation uses this same
-# value, so "ours" means exactly "created by this app".
-OUR_SOURCE_PLATFORM = config.SOURCE_PLATFORM
 
 MIN_AUDIENCE = 300  # LinkedIn serves a segment from 300 matched members (HELP a1489764)
 FIRST_BUILD_HOURS = 48  # the first build takes up to 48 h (matched-audiences FAQ)
@@ -103,11 +99,15 @@ class Segment:
     source_segment_id: str | None = None
     description: str | None = None
     notes: tuple[str, ...] = ()  # fields LinkedIn sent in an unexpected shape
+    # Created by this app: its sourcePlatform is the one LinkedIn assigned us (Settings.source_platform).
+    ours: bool = False
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     @classmethod
-    def from_api(cls, data: Mapping[str, Any], *, account_urn: str | None = None) -> "Segment":
-        """Parse one element; MalformedResponse only when it has no usable id."""
+    def from_api(cls, data: Mapping[str, Any], *, account_urn: str | None = None,
+                 our_platform: str | None = None) -> "Segment":
+        """Parse one element; MalformedResponse only when it has no usable id. ``our_platform``
+        is this app's sourcePlatform: a segment with it is ``ours``."""
         if not isinstance(data, Mapping):
             raise MalformedResponse("a segment LinkedIn sent is not an object")
         raw_id = data.get("id")
@@ -150,6 +150,7 @@ class Segment:
             source_segment_id=_text(data.get("sourceSegmentId")),
             description=_text(data.get("description")),
             notes=tuple(notes),
+            ours=bool(our_platform) and _text(data.get("sourcePlatform")) == our_platform,
             raw=dict(data),
         )
 
@@ -192,10 +193,6 @@ class Segment:
         the latest change the app can see, not necessarily the latest activity.
         """
         return self.last_modified_ms or self.created_ms
-
-    @property
-    def ours(self) -> bool:
-        return self.source_platform == OUR_SOURCE_PLATFORM
 
     @property
     def type_label(self) -> str:
@@ -255,13 +252,14 @@ def readiness(status: str | None, audience_size: int | None) -> Readiness:
     return Readiness(False, "unknown status", f"LinkedIn reports status {status!r}, which the app does not know.")
 
 
-def parse(elements: Iterable[Any], *, account_urn: str) -> tuple[list[Segment], list[str]]:
+def parse(elements: Iterable[Any], *, account_urn: str,
+          our_platform: str | None = None) -> tuple[list[Segment], list[str]]:
     """Segments from a finder's elements; an unreadable element becomes a sentence, not a crash."""
     found: list[Segment] = []
     problems: list[str] = []
     for index, element in enumerate(elements):
         try:
-            found.append(Segment.from_api(element, account_urn=account_urn))
+            found.append(Segment.from_api(element, account_urn=account_urn, our_platform=our_platform))
         except MalformedResponse as err:
             problems.append(f"Skipped segment #{index + 1} of {account_urn}: {err.message}.")
     return found, problems
@@ -282,7 +280,7 @@ def find_by_account(
     data = client.get("/rest/dmpSegments", params=params).data
     if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
         raise MalformedResponse(f"LinkedIn's list of segments for {account_urn} has no elements")
-    found, problems = parse(data["elements"], account_urn=account_urn)
+    found, problems = parse(data["elements"], account_urn=account_urn, our_platform=client.settings.source_platform)
     total = (data.get("paging") or {}).get("total") if isinstance(data.get("paging"), dict) else None
     if isinstance(total, int) and total > len(data["elements"]):
         problems.append(
@@ -297,7 +295,7 @@ def get(client: Client, segment_id: int | str) -> Segment:
     data = client.get(f"/rest/dmpSegments/{restli.encode(str(segment_id))}").data
     if not isinstance(data, dict):
         raise MalformedResponse(f"LinkedIn's answer for segment {segment_id} is not an object")
-    return Segment.from_api(data)
+    return Segment.from_api(data, our_platform=client.settings.source_platform)
 
 
 def detail_fields(segment: Segment) -> dict[str, Any]:
@@ -352,13 +350,18 @@ class Created:
 
 def create(
     client: Client, *, account_urn: str, name: str, kind: str, description: str | None = None,
-    source_platform: str = OUR_SOURCE_PLATFORM, source_segment_id: str | None = None,
+    source_segment_id: str | None = None,
 ) -> Created:
     """Create a streaming segment of people (USER) or companies (COMPANY) (MA-105).
 
     LinkedIn answers 201 with an empty body and the id in ``x-restli-id``. ``accessPolicy``
-    is left out: it was removed from create in 202406 (linkedin-api.md §5.1).
+    is left out: it was removed from create in 202406 (linkedin-api.md §5.1). The
+    ``sourcePlatform`` is the one LinkedIn assigned this app (``Settings.source_platform``);
+    without it nothing is sent (``NotConfigured``): there is no generic value to fall back on.
     """
+    source_platform = client.settings.source_platform
+    if not source_platform:
+        raise NotConfigured(SOURCE_PLATFORM_HELP)
     if kind not in SEGMENT_TYPES:
         raise ValueError(f"kind must be 'users' or 'companies', not {kind!r}")
     clean = " ".join(name.split())

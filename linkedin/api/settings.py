@@ -25,14 +25,31 @@ REQUIRED_SCOPES: dict[str, str] = {
     "r_ads": "List your ad accounts and your role on each.",
     "rw_dmp_segments": "Read, create and update Matched Audiences (DMP segments) and their members.",
 }
+# Asked for only when configured (LINKEDIN_SCOPES): a scope of a product the app was not
+# approved for aborts LinkedIn's whole consent (linkedin-api.md §3), and these need the
+# "Sign In with LinkedIn using OpenID Connect" product.
 OPTIONAL_SCOPES: dict[str, str] = {
     "openid": "Sign-in with OpenID Connect, to know who connected.",
     "profile": "Your name, so the app can show which member is connected.",
 }
-DEFAULT_SCOPES = tuple(REQUIRED_SCOPES) + tuple(OPTIONAL_SCOPES)
-# LinkedIn gives each approved partner its own ``sourcePlatform`` value for the segments
-# it creates; the sandbox accepts this default (its ``partner_source_platform``).
-DEFAULT_SOURCE_PLATFORM = "MATCHED_AUDIENCES_WORKBENCH"
+DEFAULT_SCOPES = tuple(REQUIRED_SCOPES)
+# On the sandbox: its demo registration has the OpenID product too, so the demo shows members by name.
+SANDBOX_SCOPES = DEFAULT_SCOPES + tuple(OPTIONAL_SCOPES)
+# Which Developer Portal product brings a scope: what to request when LinkedIn refuses one.
+SCOPE_PRODUCTS: dict[str, str] = {
+    "r_ads": "Advertising API",
+    "rw_ads": "Advertising API",
+    "rw_dmp_segments": "Matched Audiences",
+    "openid": "Sign In with LinkedIn using OpenID Connect",
+    "profile": "Sign In with LinkedIn using OpenID Connect",
+    "email": "Sign In with LinkedIn using OpenID Connect",
+}
+SOURCE_PLATFORM_HELP = (
+    "LINKEDIN_SOURCE_PLATFORM is not set: LinkedIn gives each approved Audiences partner its own "
+    "sourcePlatform value for the segments it creates (in the Audiences program's onboarding, with the "
+    "Matched Audiences product in the Developer Portal). Set it to that value; until then no segment "
+    "can be created (reading and syncing into existing segments still work)."
+)
 
 _ENV = {
     "client_id": "LINKEDIN_CLIENT_ID",
@@ -68,6 +85,8 @@ class Settings:
     # reaches the sandbox through the host it used, the server through this.
     sandbox_base_url: str | None = None
     public_oauth_base_url: str | None = None
+    # The sourcePlatform LinkedIn assigned this app; None until configured (no invented default).
+    source_platform: str | None = None
 
     @property
     def authorize_url(self) -> str:
@@ -109,20 +128,6 @@ def _read_secrets(path: Path) -> Mapping[str, object]:
         return {}
     section = data.get("linkedin", {})
     return section if isinstance(section, dict) else {}
-
-
-def source_platform(*, environ: Mapping[str, str] | None = None, secrets_path: Path | None = None) -> str:
-    """Our ``sourcePlatform``: LINKEDIN_SOURCE_PLATFORM, else ``source_platform`` in secrets.toml, else the default.
-
-    Read once at import by ``segments`` (which marks the segments that are ours) and by
-    ``load``, so both always agree."""
-    env = os.environ if environ is None else environ
-    value = env.get(_ENV["source_platform"]) or _read_secrets(secrets_path or ROOT / ".streamlit" / "secrets.toml").get(
-        "source_platform")
-    return str(value) if value else DEFAULT_SOURCE_PLATFORM
-
-
-SOURCE_PLATFORM = source_platform()
 
 
 def _cookie_secret(db_path: str) -> str:
@@ -176,15 +181,18 @@ def load(
         scopes=tuple(scopes) if scopes else DEFAULT_SCOPES,
         heartbeat_seconds=int(raw.get("heartbeat_seconds") or 300),
         sandbox=sandbox,
+        source_platform=str(raw["source_platform"]) if raw.get("source_platform") else None,
     )
     if sandbox:
-        from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+        from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SOURCE_PLATFORM
 
         base = f"http://127.0.0.1:{app_port or 8501}{SANDBOX_PREFIX}"
         settings = replace(
             settings,
             client_id=DEMO_CLIENT_ID,
             client_secret=DEMO_CLIENT_SECRET,
+            source_platform=settings.source_platform or DEMO_SOURCE_PLATFORM,
+            scopes=settings.scopes if raw.get("scopes") else SANDBOX_SCOPES,
             sandbox_base_url=base,
             api_base_url=str(raw.get("api_base_url") or base).rstrip("/"),
             oauth_base_url=str(raw.get("oauth_base_url") or base).rstrip("/"),
@@ -199,4 +207,6 @@ def problems(settings: Settings) -> list[str]:
     found = []
     if not settings.client_secret:
         found.append("LINKEDIN_CLIENT_SECRET is not set (or client_secret in [linkedin] of secrets.toml).")
+    if not settings.source_platform:
+        found.append(SOURCE_PLATFORM_HELP)
     return found

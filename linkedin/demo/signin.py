@@ -22,8 +22,8 @@ from linkedin.api.client import Client, StaticToken
 from linkedin.api.connection import Connection, identify
 from linkedin.api.errors import ConnectionFailed, MalformedResponse, OAuthError
 from linkedin.api.oauth import LOOPBACK, OAuth, Token
-from linkedin.api.settings import Settings
-from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from linkedin.api.settings import SANDBOX_SCOPES, Settings
+from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SOURCE_PLATFORM
 from linkedin.store import Store
 
 # Where the sandbox "redirects" after Allow; never fetched, only read from the Location header.
@@ -191,11 +191,15 @@ def sign_in(settings: Settings, *, member: str | None = None, session: requests.
     return OAuth(_consent_settings(settings), session=http).exchange(code)
 
 
-def connect(sandbox_url: str, store: Store, *, member: str | None = None, sid: str | None = None) -> Connection:
+def connect(sandbox_url: str, store: Store, *, member: str | None = None, sid: str | None = None,
+            scopes: tuple[str, ...] | None = None) -> Connection:
     """A connected ``Connection`` for ``member`` (default: the consent screen's first, Avery Analyst)
-    of the sandbox at ``sandbox_url``, registered as its demo app, its tokens kept in ``store``."""
+    of the sandbox at ``sandbox_url``, registered as its demo app, its tokens kept in ``store``;
+    ``scopes`` are asked for instead of the default ones when given."""
     settings = Settings(
-        client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, redirect_uri=LOOPBACK_REDIRECT,
+        client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, source_platform=DEMO_SOURCE_PLATFORM,
+        scopes=SANDBOX_SCOPES if scopes is None else tuple(scopes),
+        redirect_uri=LOOPBACK_REDIRECT,
         api_base_url=sandbox_url, oauth_base_url=sandbox_url, cookie_secret=secrets.token_urlsafe(32),
         db_path=store.path,
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import time
 import warnings
+from dataclasses import replace
 from typing import Any, Mapping
 
 import pandas as pd
@@ -29,7 +30,7 @@ from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError, NotFound, SignInAgain, consent_guard
 from linkedin.api.oauth import Heartbeat, OAuth, Token
 from linkedin.api.segments import Segment
-from linkedin.api.settings import Settings
+from linkedin.api.settings import SANDBOX_SCOPES, Settings
 from linkedin.demo import signin as sandbox_login
 from linkedin.demo.server import LocalSandbox
 from linkedin.insights import charts
@@ -121,11 +122,12 @@ class Audiences:
         ``python -m linkedin sandbox`` at http://127.0.0.1:8765). The store is in memory
         unless one is given, so a fresh sandbox never meets an old ledger.
         """
-        from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+        from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SOURCE_PLATFORM
 
         server = LocalSandbox(seed=seed, population=population).start() if url is None else None
         base = (url or server.url).rstrip("/")
         settings = Settings(client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, api_base_url=base,
+                            source_platform=DEMO_SOURCE_PLATFORM, scopes=SANDBOX_SCOPES,
                             oauth_base_url=base, cookie_secret="-", db_path=":memory:", sandbox=True,
                             sandbox_base_url=base)
         store = store or Store(":memory:")
@@ -169,16 +171,18 @@ class Audiences:
     @consent_guard
     def status(self) -> Health:
         """Who is connected, when the tokens expire, the scopes, and a live check (heartbeat)."""
+        setup = tuple(config.problems(self.settings))
         if self.connection is None:
-            return self._token_health()
+            return replace(self._token_health(), setup=setup)
         status = self.connection.status()
         if status.state == "disconnected":
-            return Health("store", "disconnected", reason="Not signed in: run `python -m linkedin login`.")
+            return Health("store", "disconnected", reason="Not signed in: run `python -m linkedin login`.", setup=setup)
         beat = self.connection.check(self.client()) if status.connected else None
         status = self.connection.status()
         token = status.token
         return Health(self.source, status.state, status.member_name, status.member_urn, token.access_expires_at,
-                      token.refresh_expires_at, token.scopes, tuple(token.missing_scopes()), beat, status.reason)
+                      token.refresh_expires_at, token.scopes, tuple(token.missing_scopes()), beat, status.reason,
+                      setup)
 
     def _token_health(self) -> Health:
         """A given token: one API call and LinkedIn's introspection (no expiry is known otherwise)."""

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from linkedin.api.connection import member_label
 from linkedin.api.oauth import Heartbeat
 from linkedin.sync.ledger import Plan
 from linkedin.sync.runs import Run
@@ -320,6 +321,7 @@ class Health:
     missing_scopes: tuple[str, ...] = ()
     heartbeat: Heartbeat | None = None
     reason: str | None = None
+    setup: tuple[str, ...] = ()  # what the settings lack for real LinkedIn (LINKEDIN_SOURCE_PLATFORM, ...)
 
     @property
     def ok(self) -> bool:
@@ -338,12 +340,13 @@ class Health:
                 "heartbeat": None if beat is None else {"ok": beat.ok, "checked_at": iso(beat.checked_at),
                                                         "introspection": beat.introspection,
                                                         "api_call": beat.api_call, "message": beat.message},
-                "reason": self.reason}
+                "reason": self.reason, "setup": list(self.setup)}
 
     def text(self) -> str:
         d = self.as_dict()
-        lines = [f"Connection: {self.state}" + (f" as {self.member_name}" if self.member_name else "")
-                 + f" (token from {self.source})"]
+        lines = [f"Setup: {problem}" for problem in self.setup]
+        lines.append(f"Connection: {self.state} as {member_label(self.member_name, self.member_urn)}"
+                     f" (token from {self.source})")
         if self.reason:
             lines.append(f"  {self.reason}")
         if self.state != "connected" and self.source == "store":
@@ -361,7 +364,7 @@ class Health:
 
     def _repr_html_(self) -> str:
         d = self.as_dict()
-        pairs = [("state", self.state), ("member", self.member_name or self.member_urn or "unknown"),
+        pairs = [("state", self.state), ("member", member_label(self.member_name, self.member_urn)),
                  ("token from", self.source), ("access token expires", d["access_expires_at"] or "unknown"),
                  ("refresh token expires", d["refresh_expires_at"] or "no refresh token"),
                  ("scopes", " ".join(self.scopes) or "unknown")]
@@ -369,4 +372,5 @@ class Health:
             pairs.append(("check", f"{'ok' if d['heartbeat']['ok'] else 'failed'}: {d['heartbeat']['message']}"))
         if self.reason:
             pairs.append(("why", self.reason))
+        pairs += [("setup", problem) for problem in self.setup]
         return _box("LinkedIn connection", _pairs(pairs))

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from .access import world_of
 from .consent import consent_page, error_page
 from .errors import OAuthError
-from .registration import DEMO_APP_NAME, client_authenticates, known_client, redirect_allowed
+from .registration import DEMO_APP_NAME, client_authenticates, known_client, product_of, redirect_allowed
 from .world import World
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,10 @@ def _check_authorization(world: World, params: Mapping[str, str]) -> tuple[str, 
         if scope not in world.settings.known_scopes:
             raise _RedirectError(
                 world.settings.unknown_scope_error, f'Scope "{scope}" is not authorized for your application'
+            )
+        if product_of(scope) not in world.settings.app_products:  # the whole consent is aborted
+            raise _RedirectError(
+                world.settings.unauthorized_scope_error, f'Scope "{scope}" is not authorized for your application'
             )
     return scopes
 
@@ -110,8 +114,7 @@ async def decision(request: Request) -> Response:
     member = world.member(params.get("member", ""))
     if member is None or member not in world.demo_members:
         return HTMLResponse(error_page("Unknown member"), status_code=400)
-    # An app lacking a product simply does not get its scopes; the member is not told.
-    granted = [s for s in scopes if s not in settings.withhold_scopes]
+    granted = list(scopes)  # the member accepts all the scopes asked for, or none
     code = world.tokens.issue_code(
         client_id=params["client_id"], redirect_uri=params["redirect_uri"], member=member.urn,
         scopes=granted, now=world.clock.now(), ttl=settings.code_ttl,

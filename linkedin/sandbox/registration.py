@@ -1,4 +1,12 @@
-"""The one app registered with the sandbox: public demo credentials and its redirect rule."""
+"""The one app registered with the sandbox: public demo credentials, its products, its
+``sourcePlatform`` and its redirect rule.
+
+On LinkedIn an app's scopes come from the products it was approved for in the Developer
+Portal, and an Audiences partner gets its own ``sourcePlatform`` enum value for the segments
+it creates (there is no generic one). The demo registration documents both here: clients
+configured for the sandbox use ``DEMO_SOURCE_PLATFORM``, and a consent that asks for a scope
+of a product the registration lacks (``SandboxSettings.app_products``) is aborted.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +18,23 @@ from urllib.parse import urlsplit
 DEMO_CLIENT_ID = "sandbox-demo-client"
 DEMO_CLIENT_SECRET = "sandbox-demo-secret"
 DEMO_APP_NAME = "Matched Audiences Workbench (sandbox)"
+# The sourcePlatform LinkedIn "assigned" the demo registration; creating a segment with any
+# other value (but LinkedIn's own LIST_UPLOAD) gets LinkedIn's 400.
+DEMO_SOURCE_PLATFORM = "MATCHED_AUDIENCES_WORKBENCH"
+
+# The Developer Portal's products and the scopes each one brings (linkedin-api.md §3).
+PRODUCTS: dict[str, tuple[str, ...]] = {
+    "Advertising API": ("r_ads", "rw_ads", "r_ads_reporting", "r_organization_social"),
+    "Matched Audiences": ("rw_dmp_segments",),
+    "Sign In with LinkedIn using OpenID Connect": ("openid", "profile", "email"),
+    "Share on LinkedIn": ("w_member_social",),
+    "Legacy profile": ("r_basicprofile", "r_liteprofile", "r_emailaddress"),
+}
+
+
+def product_of(scope: str) -> str | None:
+    """The product that brings ``scope``, None for a scope no product has."""
+    return next((name for name, scopes in PRODUCTS.items() if scope in scopes), None)
 
 
 def known_client(client_id: str | None) -> bool:

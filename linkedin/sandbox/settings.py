@@ -8,6 +8,8 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any
 
+from .registration import DEMO_SOURCE_PLATFORM, PRODUCTS
+
 # Scopes the demo app registration may ask for; anything else gets an error redirect.
 KNOWN_SCOPES = (
     "rw_dmp_segments",
@@ -50,8 +52,10 @@ class SandboxSettings:
     issue_refresh_tokens: bool = True
     rotate_refresh_tokens: bool = False
     refresh_revokes_previous_access: bool = False
-    # Scopes silently left out of the grant, like an app lacking a product.
-    withhold_scopes: tuple[str, ...] = ()
+    # The products the demo registration was approved for (registration.PRODUCTS). As on
+    # LinkedIn, a consent asking for a scope of a product the app lacks is aborted with
+    # `unauthorized_scope_error`: nothing is silently left out of the grant.
+    app_products: tuple[str, ...] = tuple(PRODUCTS)
     known_scopes: tuple[str, ...] = KNOWN_SCOPES
     # The demo registration accepts any http(s) redirect URI on a loopback host.
     redirect_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
@@ -59,6 +63,7 @@ class SandboxSettings:
     cancel_error: str = "user_cancelled_authorize"
     cancel_error_description: str = "The user cancelled the authorization"
     unknown_scope_error: str = "invalid_scope"
+    unauthorized_scope_error: str = "unauthorized_scope_error"  # seen in public issue threads
     # [P] whether the token response carries "token_type": "Bearer".
     include_token_type: bool = False
     # [U] what introspecting a garbage token answers.
@@ -72,7 +77,7 @@ class SandboxSettings:
     # -- DMP segments (linkedin-api.md §5) ---------------------------------------------
     # The sourcePlatform enum LinkedIn gives this partner app; creating with any other
     # value than it or `extra_source_platforms` is refused.
-    partner_source_platform: str = "MATCHED_AUDIENCES_WORKBENCH"
+    partner_source_platform: str = DEMO_SOURCE_PLATFORM
     extra_source_platforms: tuple[str, ...] = ("LIST_UPLOAD",)
     # Sandbox seconds a new segment spends BUILDING (LinkedIn: up to 48 h), and UPDATING
     # after its members change (LinkedIn: near real time).
@@ -107,6 +112,9 @@ class SandboxSettings:
     industries_shape: str = "string"
 
     def __post_init__(self) -> None:
+        unknown = [p for p in self.app_products if p not in PRODUCTS]
+        if unknown:
+            raise SettingsError(f"app_products: no product named {unknown[0]!r} (known: {', '.join(PRODUCTS)})")
         for name in ("access_token_ttl", "refresh_token_ttl", "code_ttl"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be a positive number of seconds")

@@ -10,7 +10,7 @@ from typing import Iterable
 
 from linkedin.api import accounts, segments
 from linkedin.api.accounts import AccountList
-from linkedin.api.segments import OUR_SOURCE_PLATFORM, Segment
+from linkedin.api.segments import Segment
 from linkedin.insights import portfolio
 from linkedin.insights.portfolio import AccountSegments
 from linkedin.signoff.environment import Context
@@ -78,7 +78,7 @@ def our_segments(ctx: Context) -> Outcome:
     summary: list[tuple[str, object]] = [
         ("Accounts read", f"{len(parts) - len(errors)} of {len(parts)}"),
         ("Segments", len(everything)),
-        (f"Created by this app (sourcePlatform {OUR_SOURCE_PLATFORM})", len(ours)),
+        (f"Created by this app (sourcePlatform {ctx.settings.source_platform or 'not set'})", len(ours)),
         ("Per account", "; ".join(
             f"{p.account.name}: {sum(s.ours for s in p.segments)} ours of {len(p.segments)}" for p in parts[:LISTED])
          + (f"; and {len(parts) - LISTED} more" if len(parts) > LISTED else "") or "no account"),

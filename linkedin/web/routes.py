@@ -24,7 +24,7 @@ from linkedin.api.client import Client, StaticToken
 from linkedin.api.connection import Connection, identify
 from linkedin.api.errors import ConnectionFailed, LinkedInError, MalformedResponse, OAuthError
 from linkedin.api.oauth import OAuth
-from linkedin.api.settings import Settings
+from linkedin.api.settings import SCOPE_PRODUCTS, Settings
 from linkedin.store import Store
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ SID_AGE = 400 * 86400  # outlives the refresh token; the server decides what is 
 AUTH_ERRORS: dict[str, str] = {
     "cancelled": "You cancelled on LinkedIn's consent screen, so nothing was connected. Connect again when ready.",
     "denied": "LinkedIn did not grant access. Try again, or check that the app is allowed to use the Audiences products.",
+    "scope": "LinkedIn stopped the sign-in: the app asked for a permission it is not approved for, so nothing was connected.",
     "state_missing": (
         "The sign-in could not be verified: it took longer than 10 minutes, or it was started in another "
         "browser. Nothing was connected. Please connect again."
@@ -50,6 +51,21 @@ AUTH_ERRORS: dict[str, str] = {
     "bad_token_response": "LinkedIn's sign-in service sent an answer the app could not read. Please try again later.",
     "exchange_failed": "LinkedIn refused to complete the sign-in. Please connect again.",
 }
+
+
+SCOPE_ERRORS = frozenset({"unauthorized_scope_error", "invalid_scope"})
+DETAIL_MAX = 300  # characters of LinkedIn's error_description carried back to the page
+
+
+def refusal_advice(description: str, settings: Settings) -> str:
+    """What to do when LinkedIn refused a scope: the product to request, from the scope its text names."""
+    named = [s for s in settings.scopes if f'"{s}"' in description or f" {s} " in f" {description} "]
+    products = sorted({SCOPE_PRODUCTS[s] for s in named if s in SCOPE_PRODUCTS})
+    if products:
+        return (f"In the LinkedIn Developer Portal, request the {' and '.join(products)} product for this app "
+                f"(its Products tab), or leave {', '.join(named)} out of LINKEDIN_SCOPES; then connect again.")
+    return ("Check in the LinkedIn Developer Portal which products this app is approved for (its Products tab), "
+            "and that LINKEDIN_SCOPES asks only for their scopes; then connect again.")
 
 
 def _serializer(settings: Settings, purpose: str) -> URLSafeTimedSerializer:
@@ -123,8 +139,10 @@ class OAuthRoutes:
             log.warning("OAuth callback with a state that does not match this browser's")
             return self._fail(settings, next_path, "state_mismatch")
         if query.get("error"):
-            key = "cancelled" if "cancel" in query["error"] else "denied"
-            return self._fail(settings, next_path, key)
+            error = query["error"]
+            key = "cancelled" if "cancel" in error else "scope" if error in SCOPE_ERRORS else "denied"
+            detail = "" if key == "cancelled" else str(query.get("error_description") or "")[:DETAIL_MAX]
+            return self._fail(settings, next_path, key, detail)
         code = query.get("code")
         if not code:
             return self._fail(settings, next_path, "no_code")
@@ -160,7 +178,9 @@ class OAuthRoutes:
         response.delete_cookie(STATE_COOKIE, path="/")
         return response
 
-    def _fail(self, settings: Settings, next_path: str, key: str) -> Response:
-        response = RedirectResponse(_with_query(next_path, auth_error=key), status_code=302)
+    def _fail(self, settings: Settings, next_path: str, key: str, detail: str = "") -> Response:
+        """Back to the app with ``?auth_error=<key>`` (and LinkedIn's own words, when it gave any)."""
+        params = {"auth_error": key, **({"auth_detail": detail} if detail else {})}
+        response = RedirectResponse(_with_query(next_path, **params), status_code=302)
         response.delete_cookie(STATE_COOKIE, path="/")
         return response

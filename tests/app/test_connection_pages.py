@@ -67,6 +67,15 @@ def test_auth_errors_become_sentences(env, key, words):
     assert "auth_error" not in at.query_params
 
 
+def test_a_consent_linkedin_aborted_shows_its_reason_as_text_and_the_product_to_request(env):
+    at = run_app(auth_error="scope", auth_detail='Scope "rw_dmp_segments" is not authorized for your application [x](http://e)')
+    error = " ".join(e.value for e in at.error)
+    assert "asked for a permission it is not approved for, so nothing was connected" in error
+    assert 'LinkedIn said: Scope "rw\\_dmp\\_segments" is not authorized for your application \\[x\\]\\(http\\://e\\)' in error
+    assert "request the Matched Audiences product for this app" in error
+    assert "auth_detail" not in at.query_params
+
+
 def test_connection_page_shows_member_scopes_expiries_and_heartbeat(monkeypatch, env):
     connected(monkeypatch, env)
     at = run_app()
@@ -85,12 +94,15 @@ def test_connection_page_shows_member_scopes_expiries_and_heartbeat(monkeypatch,
 
 
 def test_missing_audiences_scope_is_named(monkeypatch, env):
-    SandboxControl(env.url).update_settings(withhold_scopes=["rw_dmp_segments"])
-    connected(monkeypatch, env)
+    """A connection made while LINKEDIN_SCOPES left rw_dmp_segments out: the page says what to add."""
+    store = context.store(context.settings(None).db_path)
+    conn = connect_sandbox(env.url, store, scopes=("r_ads",))
+    conn.settings = context.settings(None)
+    monkeypatch.setattr(session, "connection", lambda: conn)
     at = run_app()
     at.switch_page("pages/connection.py").run()
     warning = " ".join(w.value for w in at.warning)
-    assert "`rw_dmp_segments`" in warning and "Audiences" in warning
+    assert "`rw_dmp_segments`" in warning and "`LINKEDIN_SCOPES`" in warning and "Matched Audiences product" in warning
     scopes = at.table[0].value
     assert dict(zip(scopes["Scope"], scopes["Granted"]))["rw_dmp_segments"].startswith("❌")
 

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from linkedin import signoff
 from linkedin.insights import portfolio
+from linkedin.sandbox import DEMO_SOURCE_PLATFORM
 from linkedin.web import resources as context
 from tests.integration.helpers import CLIENT_ID, CLIENT_SECRET, connect_sandbox
 from ui import session
@@ -30,9 +31,11 @@ def env(app_env):
 
 @pytest.fixture
 def real_linkedin(monkeypatch, env):
-    """The app configured for "real LinkedIn": a client id, so no sandbox flag."""
+    """The app configured for "real LinkedIn": a client id, so no sandbox flag, and the
+    sourcePlatform LinkedIn assigned it (here the sandbox registration's, which it accepts)."""
     monkeypatch.setenv("LINKEDIN_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("LINKEDIN_CLIENT_SECRET", CLIENT_SECRET)
+    monkeypatch.setenv("LINKEDIN_SOURCE_PLATFORM", DEMO_SOURCE_PLATFORM)
     context.settings.cache_clear()
     return env
 
@@ -117,6 +120,21 @@ def test_on_real_linkedin_the_writing_checks_wait_for_permission(monkeypatch, re
     at.selectbox[0].select_index(1).run()
     assert not at.exception
     assert (results(at).set_index("Requirement").loc[["MA-105"], "Result"] == "⏭️ skipped").all()
+
+
+def test_without_a_source_platform_ma105_fails_up_front_and_no_segment_is_created(monkeypatch, real_linkedin):
+    monkeypatch.delenv("LINKEDIN_SOURCE_PLATFORM")
+    context.settings.cache_clear()
+    conn = connect(monkeypatch, real_linkedin)
+    at = open_page()
+    assert any("MA-105 will fail" in w.value and "LINKEDIN_SOURCE_PLATFORM is not set" in w.value for w in at.warning)
+    at.toggle(key="signoff_allow_writing").set_value(True).run()
+    press_run(at)
+    table = results(at).set_index("Requirement")
+    assert table.loc["MA-105", "Result"] == "❌ fail"
+    assert "LINKEDIN_SOURCE_PLATFORM is not set" in table.loc["MA-105", "Why / what to do"]
+    names = [s.name for p in portfolio.portfolio_of(conn, refresh=True).parts for s in p.segments]
+    assert not [n for n in names if n.startswith(signoff.DEFAULT_SEGMENT_NAME)]
 
 
 def test_a_blank_test_segment_name_is_refused_before_anything_runs(monkeypatch, env):

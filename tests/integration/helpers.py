@@ -13,7 +13,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from linkedin.api.connection import Connection
-from linkedin.api.settings import Settings
+from linkedin.api.settings import SANDBOX_SCOPES, Settings
+from linkedin.sandbox import DEMO_SOURCE_PLATFORM
 from linkedin.demo import signin as sandbox_login
 from linkedin.store import Store
 
@@ -33,6 +34,8 @@ def sandbox_settings(sandbox_url: str, db_path: str | Path = ":memory:") -> Sett
         oauth_base_url=sandbox_url,
         cookie_secret="x" * 32,
         db_path=str(db_path),
+        source_platform=DEMO_SOURCE_PLATFORM,
+        scopes=SANDBOX_SCOPES,
     )
 
 
@@ -66,7 +69,8 @@ class _ConsentForm(HTMLParser):
             self._option = None
 
 
-def connect_sandbox(sandbox_url: str, store: Store, *, member: str | None = None, sid: str | None = None) -> Connection:
+def connect_sandbox(sandbox_url: str, store: Store, *, member: str | None = None, sid: str | None = None,
+                    scopes: tuple[str, ...] | None = None) -> Connection:
     """A connected ``Connection`` for ``member`` (default: Avery Analyst): the library's own
     ``linkedin.demo.signin.connect``, which walks the sandbox's consent screen."""
-    return sandbox_login.connect(sandbox_url, store, member=member, sid=sid)
+    return sandbox_login.connect(sandbox_url, store, member=member, sid=sid, scopes=scopes)

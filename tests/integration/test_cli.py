@@ -199,12 +199,21 @@ def test_status_reports_token_health_as_text_and_json(env):
     assert "connected as Avery Analyst" in done.stdout and "rw_dmp_segments" in done.stdout
     data = as_json(cli(env, "status", "--json"))
     assert set(data) == {"source", "state", "ok", "member", "access_expires_at", "refresh_expires_at", "scopes",
-                         "missing_scopes", "heartbeat", "reason"}
+                         "missing_scopes", "heartbeat", "reason", "setup"}
+    assert data["setup"] == []  # the sandbox's registration documents its own sourcePlatform
     assert data["source"] == "store" and data["ok"] is True and data["missing_scopes"] == []
     assert {"r_ads", "rw_dmp_segments"} <= set(data["scopes"])
     assert data["access_expires_at"] < data["refresh_expires_at"]
     assert set(data["heartbeat"]) == {"ok", "checked_at", "introspection", "api_call", "message"}
     assert data["heartbeat"]["introspection"] == "active"
+
+
+def test_status_names_a_missing_source_platform_first_on_real_linkedin(world, tmp_path):
+    env = environment(world.url, tmp_path / "app.db", LINKEDIN_CLIENT_ID="sandbox-demo-client",
+                      LINKEDIN_CLIENT_SECRET="sandbox-demo-secret", LINKEDIN_COOKIE_SECRET="c" * 40)
+    done = cli(env, "status")
+    assert done.stdout.splitlines()[0].startswith("Setup: LINKEDIN_SOURCE_PLATFORM is not set: LinkedIn gives each")
+    assert as_json(cli(env, "status", "--json"))["setup"][0].startswith("LINKEDIN_SOURCE_PLATFORM is not set")
 
 
 def test_status_without_a_login_says_so_and_exits_3(world, tmp_path):

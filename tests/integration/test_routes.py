@@ -2,7 +2,8 @@
 
 import html
 import re
-from urllib.parse import parse_qs, urlparse
+from dataclasses import replace
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 import requests
@@ -12,8 +13,11 @@ from starlette.routing import Route
 
 from linkedin.api.connection import Connection
 from linkedin.api.settings import Settings
+from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
-from linkedin.web.routes import SID_COOKIE, STATE_COOKIE, OAuthRoutes, _serializer, session_id
+from linkedin.web.routes import SID_COOKIE, STATE_COOKIE, OAuthRoutes, _serializer, refusal_advice, session_id
+
+AVERY_URN = "urn:li:person:Av3ryAn4ly"
 
 
 class Browser:
@@ -81,7 +85,7 @@ def test_start_sets_a_signed_state_cookie_and_redirects_to_consent(app):
     q = parse_qs(target.query)
     assert target.path.endswith("/oauth/v2/authorization")
     assert q["redirect_uri"] == [client.base + "/oauth/linkedin/callback"]
-    assert q["scope"] == ["r_ads rw_dmp_segments openid profile"]
+    assert q["scope"] == ["r_ads rw_dmp_segments"]  # only what the product needs
     cookie = resp.cookies[STATE_COOKIE]
     payload = _serializer(settings, "state").loads(cookie)
     assert payload == {"state": q["state"][0], "next": "/connection"}
@@ -97,7 +101,9 @@ def test_full_flow_keeps_tokens_on_the_server_only(app):
     assert resp.headers["location"] == "/connection?connected=1"
     sid = session_id(resp.cookies[SID_COOKIE], settings)
     row = store.connection(sid)
-    assert row["state"] == "connected" and row["member_name"] == "Avery Analyst"
+    # Without openid profile LinkedIn says who by id only (from the member's own ad account roles).
+    assert row["state"] == "connected" and row["member_name"] is None
+    assert row["member_urn"] == AVERY_URN
     assert row["token"]["access_token"] not in resp.headers.get("set-cookie", "")
     assert row["token"]["access_token"] not in resp.headers["location"]
     assert Connection(settings, store, sid).status().connected
@@ -138,6 +144,33 @@ def test_missing_or_forged_state_cookie_is_rejected(app):
     resp = client.get(callback)
     assert "auth_error=state_missing" in resp.headers["location"]
     assert store.db["connections"].count == 0
+
+
+def test_with_openid_profile_configured_the_member_is_known_by_name(sandbox_server, tmp_db, asgi_server):
+    settings = replace(settings_for(sandbox_server.url, str(tmp_db)), scopes=("r_ads", "rw_dmp_segments", "openid", "profile"))
+    store = Store(tmp_db)
+    client = serve_routes(asgi_server, settings, store)
+    start = client.get("/oauth/linkedin/start")
+    assert parse_qs(urlparse(start.headers["location"]).query)["scope"] == ["r_ads rw_dmp_segments openid profile"]
+    resp = client.get(back(consent(start.headers["location"])))
+    row = store.connection(session_id(resp.cookies[SID_COOKIE], settings))
+    assert (row["member_name"], row["member_urn"]) == ("Avery Analyst", AVERY_URN)
+
+
+def test_a_consent_linkedin_aborts_comes_back_with_its_reason_and_nothing_stored(app, sandbox_server):
+    """An app without the Matched Audiences product asks for rw_dmp_segments: LinkedIn aborts the consent."""
+    client, settings, store = app
+    SandboxControl(sandbox_server.url).update_settings(app_products=["Advertising API"])
+    start = client.get("/oauth/linkedin/start?next=/connection")
+    aborted = requests.get(start.headers["location"], allow_redirects=False, timeout=10)
+    assert aborted.status_code == 302  # no consent screen at all
+    resp = client.get(back(aborted.headers["location"]))
+    assert resp.headers["location"] == "/connection?" + urlencode({
+        "auth_error": "scope", "auth_detail": 'Scope "rw_dmp_segments" is not authorized for your application'})
+    assert store.db["connections"].count == 0
+    assert refusal_advice('Scope "rw_dmp_segments" is not authorized for your application', settings) == (
+        "In the LinkedIn Developer Portal, request the Matched Audiences product for this app (its Products tab), "
+        "or leave rw_dmp_segments out of LINKEDIN_SCOPES; then connect again.")
 
 
 def test_cancel_on_the_consent_screen_comes_back_with_a_clear_key(app):

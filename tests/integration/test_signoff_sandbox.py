@@ -21,7 +21,7 @@ WRITING = ("MA-105", "MA-106", "MA-107")
 FORCING = ("MA-003", "MA-004", "MA-006")
 
 
-def connected(server, *, sandbox: bool, member=None):
+def connected(server, *, sandbox: bool, member=None, scopes=None):
     """A connection whose every token is remembered (to look for them in the evidence later)."""
     store = Store()
     seen: list[str] = []
@@ -35,7 +35,7 @@ def connected(server, *, sandbox: bool, member=None):
         return original(sid, **values)
 
     store.save_connection = save_connection
-    conn = connect_sandbox(server.url, store, member=member)
+    conn = connect_sandbox(server.url, store, member=member, scopes=scopes)
     conn.settings = dataclasses.replace(conn.settings, sandbox=sandbox)
     return conn, seen
 
@@ -143,8 +143,8 @@ def test_a_viewer_gets_failures_that_say_what_to_do(sandbox_server):
 
 
 def test_a_missing_scope_fails_the_consent_check(sandbox_server):
-    SandboxControl(sandbox_server.url).update_settings(withhold_scopes=["rw_dmp_segments"])
-    conn, _ = connected(sandbox_server, sandbox=True)
+    """A connection made while LINKEDIN_SCOPES left rw_dmp_segments out."""
+    conn, _ = connected(sandbox_server, sandbox=True, scopes=("r_ads",))
     run = signoff.run(conn, only=("MA-001",), keep=False)
     (found,) = run.evidence
     assert found.status == "fail" and "rw_dmp_segments" in found.todo

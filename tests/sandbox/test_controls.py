@@ -79,8 +79,8 @@ def test_token_controls_with_unknown_targets_affect_nothing(sandbox):
 
 
 def test_settings_patch_returns_everything(sandbox):
-    body = sandbox.settings(access_token_ttl=120, withhold_scopes=["rw_dmp_segments"])
-    assert body["access_token_ttl"] == 120 and body["withhold_scopes"] == ["rw_dmp_segments"]
+    body = sandbox.settings(access_token_ttl=120, app_products=["Advertising API"])
+    assert body["access_token_ttl"] == 120 and body["app_products"] == ["Advertising API"]
     assert body["refresh_token_ttl"] == 31_536_000
     assert sandbox.control("GET", "/settings").json() == body
     assert sandbox.state()["settings"] == body
@@ -90,7 +90,8 @@ def test_settings_patch_returns_everything(sandbox):
     ({"no_such_setting": 1}, "no_such_setting"),
     ({"access_token_ttl": "120"}, "access_token_ttl"),
     ({"issue_refresh_tokens": 1}, "issue_refresh_tokens"),
-    ({"withhold_scopes": "r_ads"}, "withhold_scopes"),
+    ({"app_products": "Advertising API"}, "app_products"),
+    ({"app_products": ["Marketing Developer Platform"]}, "app_products"),
     ({"access_token_ttl": 0}, "access_token_ttl"),
     ({"newest_version": "2026-11"}, "newest_version"),
 ])

@@ -63,11 +63,11 @@ def test_create_app_exposes_the_world():
 
 def test_settings_patch_types():
     s = SandboxSettings()
-    t = s.patched({"withhold_scopes": ["rw_dmp_segments"], "issue_refresh_tokens": False, "code_ttl": 10})
-    assert t.withhold_scopes == ("rw_dmp_segments",) and t.issue_refresh_tokens is False and t.code_ttl == 10
-    assert s.withhold_scopes == ()  # the original is untouched
-    assert t.to_json()["withhold_scopes"] == ["rw_dmp_segments"]
-    for bad in ({"code_ttl": True}, {"code_ttl": 1.5}, {"withhold_scopes": [1]}, {"nope": 1},
+    t = s.patched({"app_products": ["Advertising API"], "issue_refresh_tokens": False, "code_ttl": 10})
+    assert t.app_products == ("Advertising API",) and t.issue_refresh_tokens is False and t.code_ttl == 10
+    assert "Matched Audiences" in s.app_products  # the original is untouched
+    assert t.to_json()["app_products"] == ["Advertising API"]
+    for bad in ({"code_ttl": True}, {"code_ttl": 1.5}, {"app_products": [1]}, {"app_products": ["Nope"]}, {"nope": 1},
                 {"oldest_active_version": "202700"}, {"introspect_unknown_body": []}):
         with pytest.raises(SettingsError):
             s.patched(bad)

@@ -271,9 +271,20 @@ def test_without_programmatic_refresh_no_refresh_fields(sandbox):
     assert body["expires_in"] == 5_184_000
 
 
-def test_withheld_scopes_are_missing_from_the_grant(sandbox):
-    sandbox.settings(withhold_scopes=["rw_dmp_segments"])
-    assert sandbox.token("r_ads rw_dmp_segments")["scope"] == "r_ads"
+def test_a_scope_of_a_product_the_app_lacks_aborts_the_whole_consent(sandbox):
+    """As LinkedIn does: unauthorized_scope_error back to the app, nothing silently left out."""
+    sandbox.settings(app_products=["Advertising API"])
+    query = redirect_query(sandbox.consent_page(scope="r_ads rw_dmp_segments", state="s9"))
+    assert query == {
+        "error": ["unauthorized_scope_error"],
+        "error_description": ['Scope "rw_dmp_segments" is not authorized for your application'],
+        "state": ["s9"],
+    }
+    assert sandbox.token("r_ads")["scope"] == "r_ads"  # what the app's products cover is still granted
+
+
+def test_the_grant_is_every_scope_asked_for(sandbox):
+    assert sandbox.token("r_ads rw_dmp_segments openid profile")["scope"] == "r_ads,rw_dmp_segments,openid,profile"
 
 
 def test_token_lifetime_setting_applies_to_new_tokens(sandbox):

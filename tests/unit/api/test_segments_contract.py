@@ -1,16 +1,21 @@
 """DMP segments (MA-102..MA-104) against LinkedIn's documented shapes (linkedin-api.md §5.3, §5.4)."""
 
+import json
+from dataclasses import replace
+
 import pytest
 import responses
 
 from linkedin.api import segments
 from linkedin.api.client import Client, RetryPolicy, StaticToken
-from linkedin.api.errors import MalformedResponse, NotFound
-from linkedin.api.segments import OUR_SOURCE_PLATFORM, Readiness, Segment
+from linkedin.api.errors import MalformedResponse, NotConfigured, NotFound
+from linkedin.api.segments import Readiness, Segment
 from linkedin.api.settings import Settings
 
 API = "https://api.linkedin.com"
-SETTINGS = Settings(client_id="cid", client_secret="csecret", redirect_uri="https://a/cb", cookie_secret="x" * 32)
+OURS = "ACME_AUDIENCES"  # the sourcePlatform LinkedIn assigned this (imaginary) partner
+SETTINGS = Settings(client_id="cid", client_secret="csecret", redirect_uri="https://a/cb", cookie_secret="x" * 32,
+                    source_platform=OURS)
 ACCOUNT = "urn:li:sponsoredAccount:123456"
 FINDER = API + "/rest/dmpSegments?q=account&account=urn%3Ali%3AsponsoredAccount%3A123456"
 
@@ -22,7 +27,7 @@ DOC_EXAMPLE = {
     "destinations": [{"destination": "LINKEDIN", "destinationSegmentId": "urn:li:adSegment:8596576", "status": "READY",
                       "audienceSize": 240000, "matchedCount": 2, "created": 1634519022000, "lastModified": 1637219449000}],
 }
-BUILDING = {"id": 5, "name": "New list", "account": ACCOUNT, "type": "USER", "sourcePlatform": OUR_SOURCE_PLATFORM,
+BUILDING = {"id": 5, "name": "New list", "account": ACCOUNT, "type": "USER", "sourcePlatform": OURS,
             "inputCount": 1200, "created": 1700000000000, "lastModified": 1700000000000,
             "destinations": [{"destination": "LINKEDIN", "status": "BUILDING"}]}
 
@@ -145,3 +150,23 @@ def test_the_linkedin_destination_wins_and_detail_keeps_every_field():
     assert fields["accessPolicy"] == "PRIVATE"  # not interpreted, still shown
     assert (fields["sourceSegmentId"], fields["description"], fields["inputCount"]) == ("crm-42", "Top accounts", 2)
     assert seg.type_label == "companies"
+
+
+@responses.activate
+def test_create_without_a_source_platform_is_refused_before_any_call():
+    unset = Client(replace(SETTINGS, source_platform=None), StaticToken("T"), retry=RetryPolicy(tries=1))
+    with pytest.raises(NotConfigured) as caught:
+        segments.create(unset, account_urn=ACCOUNT, name="Q3 list", kind="users")
+    assert len(responses.calls) == 0
+    assert caught.value.explain().startswith("LINKEDIN_SOURCE_PLATFORM is not set: LinkedIn gives each approved")
+
+
+@responses.activate
+def test_create_sends_the_source_platform_linkedin_assigned_and_nothing_invented():
+    responses.post(API + "/rest/dmpSegments", status=201, headers={"x-restli-id": "777"})
+    created = segments.create(client(), account_urn=ACCOUNT, name="Q3  list", kind="companies")
+    assert (created.id, created.name, created.type) == (777, "Q3 list", "COMPANY")
+    assert json.loads(responses.calls[0].request.body) == {
+        "name": "Q3 list", "account": ACCOUNT, "type": "COMPANY", "sourcePlatform": OURS,
+        "destinations": [{"destination": "LINKEDIN"}]}
+

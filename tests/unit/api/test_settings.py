@@ -16,7 +16,9 @@ def test_no_client_id_means_the_sandbox_mounted_in_the_app(tmp_path):
     assert s.sandbox and s.client_id == "sandbox-demo-client"
     assert s.api_base_url == s.oauth_base_url == s.sandbox_base_url == "http://127.0.0.1:8765/sandbox"
     assert s.version == "202608"
-    assert s.scopes[:2] == ("r_ads", "rw_dmp_segments")
+    # The demo registration has the OpenID product, so the demo asks for openid profile too.
+    assert s.scopes == ("r_ads", "rw_dmp_segments", "openid", "profile")
+    assert s.source_platform == "MATCHED_AUDIENCES_WORKBENCH"  # the sandbox's demo registration's own value
     # the cookie secret is generated once and kept, so a restart keeps everyone signed in
     again = config.load(environ={"LINKEDIN_DB_PATH": str(tmp_path / "a.db")}, secrets_path=tmp_path / "none.toml")
     assert s.cookie_secret == again.cookie_secret and len(s.cookie_secret) >= 48
@@ -24,9 +26,11 @@ def test_no_client_id_means_the_sandbox_mounted_in_the_app(tmp_path):
 
 def test_environment_wins_over_secrets_toml(tmp_path):
     secrets = write_secrets(tmp_path, '[linkedin]\nclient_id = "file-id"\nclient_secret = "file-secret"\nversion = "202604"\n'
-                                      'redirect_uri = "https://app.example/oauth/linkedin/callback"\nscopes = ["r_ads", "rw_dmp_segments"]\n')
+                                                                            'redirect_uri = "https://app.example/oauth/linkedin/callback"\nscopes = ["r_ads", "rw_dmp_segments"]\n'
+                                      'source_platform = "ACME_AUDIENCES"\n')
     s = config.load(environ={"LINKEDIN_CLIENT_ID": "env-id", "LINKEDIN_COOKIE_SECRET": "c" * 40}, secrets_path=secrets)
-    assert (s.client_id, s.client_secret, s.version) == ("env-id", "file-secret", "202604")
+    assert (s.client_id, s.client_secret, s.version, s.source_platform) == (
+        "env-id", "file-secret", "202604", "ACME_AUDIENCES")
     assert not s.sandbox
     assert s.api_base_url == "https://api.linkedin.com" and s.oauth_base_url == "https://www.linkedin.com"
     assert s.token_url == "https://www.linkedin.com/oauth/v2/accessToken"
@@ -36,9 +40,20 @@ def test_environment_wins_over_secrets_toml(tmp_path):
     assert config.problems(s) == []
 
 
-def test_real_mode_without_a_secret_is_reported(tmp_path):
+def test_real_mode_without_a_secret_or_a_source_platform_is_reported(tmp_path):
     s = config.load(environ={"LINKEDIN_CLIENT_ID": "id", "LINKEDIN_COOKIE_SECRET": "c" * 40}, secrets_path=tmp_path / "x")
-    assert config.problems(s) == ["LINKEDIN_CLIENT_SECRET is not set (or client_secret in [linkedin] of secrets.toml)."]
+    assert s.source_platform is None  # no invented default: LinkedIn assigns each partner its own
+    assert config.problems(s) == ["LINKEDIN_CLIENT_SECRET is not set (or client_secret in [linkedin] of secrets.toml).",
+                                  config.SOURCE_PLATFORM_HELP]
+    assert config.SOURCE_PLATFORM_HELP.startswith("LINKEDIN_SOURCE_PLATFORM is not set: LinkedIn gives each approved")
+
+
+def test_openid_and_profile_are_asked_for_only_when_configured(tmp_path):
+    env = {"LINKEDIN_CLIENT_ID": "id", "LINKEDIN_COOKIE_SECRET": "c" * 40}
+    assert config.load(environ=env, secrets_path=tmp_path / "x").scopes == ("r_ads", "rw_dmp_segments")
+    more = config.load(environ={**env, "LINKEDIN_SCOPES": "r_ads rw_dmp_segments openid profile"},
+                       secrets_path=tmp_path / "x")
+    assert more.scopes == ("r_ads", "rw_dmp_segments", "openid", "profile")
 
 
 def test_a_standalone_sandbox_by_url_and_scopes_from_a_string(tmp_path):

@@ -3,7 +3,7 @@
 import pytest
 
 from linkedin.api.accounts import Account, AccountList
-from linkedin.api.segments import OUR_SOURCE_PLATFORM, Segment
+from linkedin.api.segments import Segment
 from linkedin.insights import attention
 from linkedin.insights.portfolio import AccountSegments, Portfolio
 
@@ -21,9 +21,9 @@ def seg(seg_id=1, status="READY", size=5000, *, created_days=1, changed_days=1, 
         dest.update(audienceSize=size, matchedCount=size)
     return Segment.from_api({
         "id": seg_id, "name": f"S{seg_id}", "account": MANAGER.urn, "inputCount": 10_000,
-        "sourcePlatform": OUR_SOURCE_PLATFORM if ours else "OTHER",
+        "sourcePlatform": "ACME_AUDIENCES" if ours else "OTHER",
         "created": int((NOW - created_days * DAY) * 1000), "lastModified": int((NOW - changed_days * DAY) * 1000),
-        "destinations": [dest]})
+        "destinations": [dest]}, our_platform="ACME_AUDIENCES")
 
 
 def kinds(segment, account=MANAGER, idle_days=14):

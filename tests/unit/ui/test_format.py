@@ -23,3 +23,12 @@ def test_when_uses_the_viewers_zone_and_survives_bad_zones():
     assert when(0, "Europe/Paris") == "1970-01-01 01:00:00 CET"
     assert when(0, "Not/AZone") == "1970-01-01 00:00:00 UTC"
     assert when(None) == "unknown"
+
+
+def test_plain_shows_outside_text_as_it_is_in_markdown():
+    from ui.format import plain
+
+    assert plain('Scope "rw_dmp_segments" [x](http://e) ![i](y) <b>b</b> :red[z] $x$\n:material/home:') == (
+        'Scope "rw\\_dmp\\_segments" \\[x\\]\\(http\\://e\\) \\!\\[i\\]\\(y\\) \\<b\\>b\\</b\\> \\:red\\[z\\] '
+        '\\$x\\$ \\:material/home\\:'
+    )
