@@ -33,7 +33,8 @@ TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW
 
 _LOWER_HEX = {64: re.compile(r"[0-9a-f]{64}").fullmatch, 128: re.compile(r"[0-9a-f]{128}").fullmatch}
 _ANY_HEX = re.compile(r"[0-9a-fA-F]+").fullmatch
-_GOOGLE_AID = re.compile(r"[0-9a-f-]+").fullmatch
+_GOOGLE_AID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").fullmatch
+_BARE_AID = re.compile(r"[0-9a-f]{32}").fullmatch
 _APPLE_IDFA = re.compile(r"[0-9A-F]{8}-?[0-9A-F]{4}-?[0-9A-F]{4}-?[0-9A-F]{4}-?[0-9A-F]{12}").fullmatch
 _DOMAIN = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})",
                      re.IGNORECASE).fullmatch
@@ -48,7 +49,7 @@ class Rules:
 
     def __init__(self, settings: SandboxSettings) -> None:
         self.id_types = ID_TYPES if settings.apple_idfa_accepted else ID_TYPES[:3]
-        self.google_aid_max = settings.google_aid_max_length
+        self.bare_aid = settings.google_aid_without_hyphens
         self.stock_symbol = settings.stock_symbol
         self.industries = settings.industries_shape
         self.name_only = settings.name_only_users == "accept"
@@ -68,11 +69,11 @@ def _id_problem(id_type: str, value: str, rules: Rules) -> str | None:
     if id_type == "SHA512_EMAIL":
         return _hash_problem(id_type, value, 128)
     if id_type == "GOOGLE_AID":
-        if len(value) > rules.google_aid_max:
-            return f"GOOGLE_AID idValue must be at most {rules.google_aid_max} characters"
         if value != value.lower():
             return "GOOGLE_AID idValue must be lower case"
-        return None if _GOOGLE_AID(value) else "GOOGLE_AID idValue must be hexadecimal digits and hyphens"
+        if _GOOGLE_AID(value) or (rules.bare_aid and _BARE_AID(value)):
+            return None
+        return "GOOGLE_AID idValue must be a UUID in its 8-4-4-4-12 form (lower-case hex digits and hyphens)"
     if _APPLE_IDFA(value):
         return None
     return "APPLE_IDFA idValue must be an upper-case UUID"

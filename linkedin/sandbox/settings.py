@@ -102,7 +102,10 @@ class SandboxSettings:
     apple_idfa_accepted: bool = False  # [U] §12.1
     # [P] people with no id but first + last name (+ company): "accept" or "reject"
     name_only_users: str = "accept"
-    google_aid_max_length: int = 32  # [C/P] "plain, at most 32 characters, lower case"
+    # GOOGLE_AID is the device's lower-case 8-4-4-4-12 UUID, hyphens kept (LinkedIn's example;
+    # linkedin-api.md §6). [U] whether LinkedIn also takes the 32 hex digits without hyphens:
+    # refused by default, the stricter reading, since it would not match what Android reports.
+    google_aid_without_hyphens: bool = False
     # [P] §12.5: per-element errors as {"status", "message", "batchIndex"} ("message")
     # or {"status", "error": {"message"}, "batchIndex"} ("error").
     element_error_shape: str = "message"
@@ -128,7 +131,7 @@ class SandboxSettings:
             if getattr(self, name) not in allowed:
                 raise SettingsError(f"{name} must be one of {', '.join(allowed)}")
         for name in ("segment_build_seconds", "segment_update_seconds", "max_batch_elements",
-                     "users_calls_per_minute", "companies_calls_per_minute", "google_aid_max_length"):
+                     "users_calls_per_minute", "companies_calls_per_minute"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative")
         if self.segment_visibility_delay_seconds < 0:

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from linkedin.store import Store
+from linkedin.tables.identifiers import ad_id
 
 MODES = ("add", "remove", "mirror")
 # The identifying fields of an element: what a REMOVE needs, and nothing personal in plain text.
 USER_IDENTITY = ("userIds",)
+AD_ID_TYPES = ("GOOGLE_AID", "APPLE_IDFA")
 COMPANY_IDENTITY = ("companyName", "companyWebsiteDomain", "companyEmailDomain", "organizationUrn", "companyPageUrl")
 
 
@@ -27,6 +29,18 @@ def identity(element: Mapping[str, Any], kind: str) -> dict[str, Any]:
     """The part of a LinkedIn element that identifies the member (no action, no extra fields)."""
     fields = USER_IDENTITY if kind == "users" else COMPANY_IDENTITY
     return {f: element[f] for f in fields if element.get(f) not in (None, "", [])}
+
+
+def _current(stored: dict[str, Any]) -> dict[str, Any]:
+    """A stored identity in the form LinkedIn matches today: mobile ad ids recorded before the
+    canonical 8-4-4-4-12 form (32 bare digits) are sent with their hyphens."""
+    ids = stored.get("userIds")
+    if not isinstance(ids, list):
+        return stored
+    shaped = [{**e, "idValue": ad_id(e["idValue"], e["idType"])}
+              if isinstance(e, dict) and e.get("idType") in AD_ID_TYPES and isinstance(e.get("idValue"), str) else e
+              for e in ids]
+    return {**stored, "userIds": shaped}
 
 
 @dataclass(frozen=True)
@@ -82,7 +96,7 @@ class Ledger:
                 rows = self.store.db.execute(
                     f"select key, ids from ledger where segment_id = ? and key in ({marks})", [str(segment_id), *chunk]
                 )
-                found.update({k: json.loads(ids) for k, ids in rows.fetchall()})
+                found.update({k: _current(json.loads(ids)) for k, ids in rows.fetchall()})
         return found
 
     def record(self, segment_id: str | int, action: str, entries: Iterable[tuple[str, Mapping[str, Any]]]) -> None:

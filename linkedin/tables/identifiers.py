@@ -12,8 +12,10 @@ What each checker sends (and why):
 - ``email``: whitespace removed, lower-cased, syntax checked (LinkedIn hashes trimmed,
   lower-case addresses). A cell that is already 64 or 128 hex digits is a SHA-256 / SHA-512
   hash and passes through lower-cased; ``derived`` says which (RAW, SHA256, SHA512).
-- ``google_aid``: a UUID, sent as 32 lower-case hex digits without hyphens (§6: plain, at
-  most 32 characters, lower case). The all-zero id (limited ad tracking) identifies nobody.
+- ``google_aid``: a UUID, sent in its canonical lower-case 8-4-4-4-12 form, hyphens kept: what
+  Android reports, LinkedIn's own example shows and production integrations send (§6). Given
+  with or without hyphens, in any case. The all-zero id (limited ad tracking) identifies nobody.
+  Its ledger key stays the 32 digits (``GOOGLE_AID:<32 hex>``), so keys from before are kept.
 - ``apple_idfa``: a UUID, sent upper case with hyphens, as in LinkedIn's only example.
 - ``first_name``/``last_name`` (at most 35 characters), ``title``/``company`` (at most 50),
   ``text`` (no limit): surrounding whitespace trimmed (Unicode and zero-width spaces too);
@@ -266,14 +268,18 @@ def _uuids(values: Any, kind: str, *, upper: bool) -> Checked:
     s = _blank_to_null(_lower(trim(raw)))
     bare = pc.replace_substring(s, "-", "")
     ok = pc.and_(pc.match_substring_regex(s, _UUID), pc.not_equal(bare, "0" * 32))
-    if upper:
-        shaped = pc.replace_substring_regex(
-            bare, "^(.{8})(.{4})(.{4})(.{4})(.{12})$", r"\1-\2-\3-\4-\5"
-        )
-        value = _upper(shaped)
-    else:
-        value = bare
-    return _result(kind, raw, s, ok, _explain_uuid, value=value)
+    shaped = pc.replace_substring_regex(bare, "^(.{8})(.{4})(.{4})(.{4})(.{12})$", r"\1-\2-\3-\4-\5")
+    return _result(kind, raw, s, ok, _explain_uuid, value=_upper(shaped) if upper else shaped)
+
+
+def ad_id(value: str, id_type: str) -> str:
+    """One mobile ad id in the form LinkedIn matches: GOOGLE_AID lower case, APPLE_IDFA upper
+    case, both 8-4-4-4-12 (ledger entries from before kept GOOGLE_AIDs as 32 bare digits)."""
+    bare = value.replace("-", "").strip()
+    if len(bare) != 32:
+        return value
+    shaped = f"{bare[:8]}-{bare[8:12]}-{bare[12:16]}-{bare[16:20]}-{bare[20:]}"
+    return shaped.upper() if id_type == "APPLE_IDFA" else shaped.lower()
 
 
 def _explain_uuid(v: str) -> tuple[str, str | None]:
@@ -283,7 +289,7 @@ def _explain_uuid(v: str) -> tuple[str, str | None]:
 
 
 def check_google_aids(values: Any) -> Checked:
-    """Android advertising ids (GOOGLE_AID), sent as 32 lower-case hex digits."""
+    """Android advertising ids (GOOGLE_AID), sent as a lower-case UUID with hyphens."""
     return _uuids(values, "google_aid", upper=False)
 
 

@@ -214,7 +214,8 @@ def _user_levels(checks: Mapping[str, Checked], allow_idfa: bool) -> list[Level]
         Level(kinds == ids.RAW, values=email),
         Level(kinds == ids.SHA256, values=email, is_key=True),
         prefixed_level("SHA512_EMAIL:", ids.keep(email, pa.array(kinds == ids.SHA512))),
-        prefixed_level("GOOGLE_AID:", checks["googleaid"].value),
+        # The key spells the id without hyphens, as keys made before the canonical form did.
+        prefixed_level("GOOGLE_AID:", pc.replace_substring(checks["googleaid"].value, "-", "")),
     ]
     if allow_idfa:
         levels.append(prefixed_level("APPLE_IDFA:", checks["appleidfa"].value))

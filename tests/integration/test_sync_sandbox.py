@@ -13,6 +13,7 @@ from linkedin.api import segments
 from linkedin.api.client import RetryPolicy
 from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
+from linkedin.sync.ledger import Ledger
 from linkedin.sync.runs import Uploads
 from linkedin.sync.sender import Sender
 from linkedin.sync.upload import Sync, Target, results
@@ -241,3 +242,32 @@ def test_a_table_of_people_cannot_go_to_a_company_segment(world, conn):
     with pytest.raises(ValueError, match="cannot go to a segment of companies"):
         Sync(conn.client(), conn.store, prepare(people(world, 0, 2), "users"),
              Target(created.id, created.name, account, "companies"))
+
+
+def test_ad_ids_sent_before_the_canonical_form_keep_their_ledger_keys(world, conn):
+    """Earlier versions sent GOOGLE_AID as 32 bare digits and kept that in the ledger. The key is
+    the same today, so a mirror neither removes nor re-adds those members; and when one is
+    removed, the REMOVE carries the canonical form, which LinkedIn matches."""
+    store = conn.store
+    target = new_target(conn, "Ad ids from before")
+    kept, gone = world.app.state.sandbox.members[20:22]
+    client, sender = fast(conn, store)
+    # The segment holds both (as LinkedIn would), and the ledger remembers them the old way.
+    both = [{"action": "ADD", "userIds": [{"idType": "GOOGLE_AID", "idValue": m.android_ad_id}]} for m in (kept, gone)]
+    assert [e["status"] for e in client.post(f"/rest/dmpSegments/{target.segment_id}/users", json={"elements": both},
+                                             restli_method="BATCH_CREATE").data["elements"]] == [201, 201]
+    bare = {m: m.android_ad_id.replace("-", "") for m in (kept, gone)}
+    Ledger(store).record(target.segment_id, "ADD", [
+        (hashlib.sha256(f"GOOGLE_AID:{bare[m]}".encode()).hexdigest(),
+         {"userIds": [{"idType": "GOOGLE_AID", "idValue": bare[m]}]}) for m in (kept, gone)])
+
+    table = prepare(pd.DataFrame({"googleaid": [kept.android_ad_id.upper()]}), "users")
+    sync = Sync(client, store, table, target, sender=sender)
+    plan = sync.plan("mirror")
+    assert (len(plan.add), len(plan.remove), len(plan.unchanged)) == (0, 1, 1)
+    run = sync.run(sync.start(plan))
+    assert (run.state, run.accepted, run.rejected) == ("done", 1, 0)
+    held = requests.get(f"{world.url}/_sandbox/segments/{target.segment_id}/members", timeout=10).json()["keys"]
+    assert set(held.get("GOOGLE_AID", [])) == {kept.android_ad_id}
+    again = Sync(client, store, table, target, sender=sender).plan("mirror")
+    assert (len(again.add), len(again.remove), len(again.unchanged)) == (0, 0, 1)

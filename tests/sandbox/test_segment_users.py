@@ -126,9 +126,12 @@ H = sha256("x@y.example")
     (add(H.upper()), "SHA256_EMAIL idValue must be lower-case hex"),
     (add(H, "SHA512_EMAIL"), "SHA512_EMAIL idValue must be 128 hexadecimal characters"),
     (add(sha512("x@y.example").upper(), "SHA512_EMAIL"), "SHA512_EMAIL idValue must be lower-case hex"),
-    (add("a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d", "GOOGLE_AID"), "GOOGLE_AID idValue must be at most 32 characters"),
-    (add("A7E1C2D40B5F4E6A9C3D1F2E3A4B5C6D", "GOOGLE_AID"), "GOOGLE_AID idValue must be lower case"),
-    (add("not an id", "GOOGLE_AID"), "GOOGLE_AID idValue must be hexadecimal digits and hyphens"),
+    # Without its hyphens LinkedIn would not match it: the device reports the 8-4-4-4-12 form.
+    (add("a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d", "GOOGLE_AID"),
+     "GOOGLE_AID idValue must be a UUID in its 8-4-4-4-12 form (lower-case hex digits and hyphens)"),
+    (add("A7E1C2D4-0B5F-4E6A-9C3D-1F2E3A4B5C6D", "GOOGLE_AID"), "GOOGLE_AID idValue must be lower case"),
+    (add("not an id", "GOOGLE_AID"),
+     "GOOGLE_AID idValue must be a UUID in its 8-4-4-4-12 form (lower-case hex digits and hyphens)"),
     (add("EA7583CD-A667-48BC-B806-42ECB2B48606", "APPLE_IDFA"),
      "idType must be one of SHA256_EMAIL, SHA512_EMAIL, GOOGLE_AID"),
     (add(H, "EMAIL"), "idType must be one of SHA256_EMAIL, SHA512_EMAIL, GOOGLE_AID"),
@@ -160,10 +163,10 @@ def test_element_validation(sandbox, token, world, element, message):
 
 @pytest.mark.parametrize("element", [
     add(H, firstName="A" * 35, lastName="B" * 35, title="T" * 50, company="C" * 50, country="GB"),
-    add("a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d", "GOOGLE_AID"),
+    add("a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d", "GOOGLE_AID"),
     add(sha512("x@y.example"), "SHA512_EMAIL"),
     {"action": "REMOVE", "userIds": [{"idType": "SHA256_EMAIL", "idValue": H},
-                                     {"idType": "GOOGLE_AID", "idValue": "abc-123"}]},
+                                     {"idType": "GOOGLE_AID", "idValue": "00000000-0000-4000-8000-000000000123"}]},
 ])
 def test_valid_elements(sandbox, token, world, element):
     sid = new_segment(sandbox, token, world)
@@ -173,9 +176,9 @@ def test_valid_elements(sandbox, token, world, element):
 def test_id_type_settings(sandbox, token, world):
     sid = new_segment(sandbox, token, world)
     idfa = add("EA7583CD-A667-48BC-B806-42ECB2B48606", "APPLE_IDFA")
-    sandbox.settings(apple_idfa_accepted=True, google_aid_max_length=36)
+    sandbox.settings(apple_idfa_accepted=True, google_aid_without_hyphens=True)
     r = send(sandbox, token, sid, [idfa, add("ea7583cd-a667-48bc-b806-42ecb2b48606", "APPLE_IDFA"),
-                                   add("a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d", "GOOGLE_AID")])
+                                   add("a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d", "GOOGLE_AID")])
     assert [e["status"] for e in r.json()["elements"]] == [201, 400, 201]
 
 
@@ -246,7 +249,7 @@ def test_every_match_key(sandbox, token, world):
     elements = [
         add(sha256(m[0].email)),
         add(sha512(m[1].email), "SHA512_EMAIL"),
-        add(m[2].android_ad_id.replace("-", ""), "GOOGLE_AID"),
+        add(m[2].android_ad_id, "GOOGLE_AID"),
         add(sha256("unknown@mail.example"), firstName=m[3].first_name.upper(), lastName=m[3].last_name,
             company=m[3].employer + ", Inc."),
         add(sha256("unknown2@mail.example"), firstName=m[4].first_name, lastName=m[4].last_name),  # no company
@@ -270,12 +273,12 @@ def test_one_person_with_several_ids(sandbox, token, world):
     sid = new_segment(sandbox, token, world)
     person = people(world, 1)[0]
     both = {"action": "ADD", "userIds": [{"idType": "SHA256_EMAIL", "idValue": sha256(person.email)},
-                                         {"idType": "GOOGLE_AID", "idValue": person.android_ad_id.replace("-", "")}]}
+                                         {"idType": "GOOGLE_AID", "idValue": person.android_ad_id}]}
     send(sandbox, token, sid, [both, add(sha256(person.email))])
     held = members(sandbox, sid)
     assert held["counts"] == {"input": 1, "matched": 1, "audience": 1}
     assert set(held["keys"]) == {"SHA256_EMAIL", "GOOGLE_AID"}
-    send(sandbox, token, sid, [add(person.android_ad_id.replace("-", ""), "GOOGLE_AID", action="REMOVE")])
+    send(sandbox, token, sid, [add(person.android_ad_id, "GOOGLE_AID", action="REMOVE")])
     held = members(sandbox, sid)
     assert held["counts"] == {"input": 0, "matched": 0, "audience": 0} and held["keys"] == {}
 

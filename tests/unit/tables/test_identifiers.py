@@ -142,8 +142,11 @@ def test_free_mail_versus_business_domains():
 @pytest.mark.parametrize(
     "kind, given, value",
     [
-        ("google_aid", "A7E1C2D4-0B5F-4E6A-9C3D-1F2E3A4B5C6D", "a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d"),
-        ("google_aid", " a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d ", "a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d"),
+        # The canonical lower-case 8-4-4-4-12 form, hyphens kept, whatever form it was given in.
+        ("google_aid", "A7E1C2D4-0B5F-4E6A-9C3D-1F2E3A4B5C6D", "a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d"),
+        ("google_aid", " a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d ", "a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d"),
+        ("google_aid", "A7E1C2D40B5F4E6A9C3D1F2E3A4B5C6D", "a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d"),
+        ("apple_idfa", "ea7583cda66748bcb80642ecb2b48606", "EA7583CD-A667-48BC-B806-42ECB2B48606"),
         ("google_aid", "00000000-0000-0000-0000-000000000000", None),
         ("google_aid", "not-an-id", None),
         ("google_aid", "a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6", None),  # one digit short
@@ -437,3 +440,14 @@ def test_free_mail_lookup_gives_the_anchored_regex_verdict():
     regex = pc.match_substring_regex(pa.array(domains, pa.string()), "^" + companykeys._FREE_MAIL_RX)
     assert companykeys.free_mail(pa.array(domains, pa.string())).to_pylist() == regex.to_pylist()
     assert companykeys.free_mail(pa.array(["gmail.com", None])).to_pylist() == [True, None]
+
+
+@pytest.mark.parametrize("value, id_type, shaped", [
+    ("a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d", "GOOGLE_AID", "a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d"),  # a ledger entry from before
+    ("a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d", "GOOGLE_AID", "a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d"),
+    ("ea7583cda66748bcb80642ecb2b48606", "APPLE_IDFA", "EA7583CD-A667-48BC-B806-42ECB2B48606"),
+    ("abc", "GOOGLE_AID", "abc"),  # not an ad id: left as it is
+])
+def test_ad_id_gives_the_form_linkedin_matches(value, id_type, shaped):
+    assert ids.ad_id(value, id_type) == shaped
+

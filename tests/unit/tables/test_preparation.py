@@ -46,7 +46,7 @@ def test_a_contact_element_in_linkedins_exact_shape():
         "action": "ADD",
         "userIds": [
             {"idType": "SHA256_EMAIL", "idValue": ABC},
-            {"idType": "GOOGLE_AID", "idValue": "a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d"},
+            {"idType": "GOOGLE_AID", "idValue": "a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d"},
         ],
         "firstName": "John", "lastName": "Doe", "title": "CEO", "company": "Acme", "country": "US",
     }]
@@ -265,7 +265,7 @@ def test_contacts_template_holds_hashes_and_the_exact_header():
     p = users(" ABC@Test.com ,John,Doe,CEO,\"Acme, Inc.\",uk,A7E1C2D4-0B5F-4E6A-9C3D-1F2E3A4B5C6D", ",Ann,Lee,,Acme,,")
     assert export_template(p).decode() == (
         USER_HEADER
-        + f'{ABC},John,Doe,CEO,"Acme, Inc.",GB,a7e1c2d40b5f4e6a9c3d1f2e3a4b5c6d\n'
+        + f'{ABC},John,Doe,CEO,"Acme, Inc.",GB,a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d\n'
         + ",Ann,Lee,,Acme,,\n"
     )
 
