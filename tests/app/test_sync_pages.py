@@ -16,7 +16,7 @@ import pytest
 import requests
 from streamlit.testing.v1 import AppTest
 
-from linkedin.api import segments
+from linkedin.api import segment_creation, segments
 from linkedin.demo.controls import SandboxControl
 from linkedin.insights import portfolio
 from linkedin.insights.history import History
@@ -457,7 +457,7 @@ def test_a_new_session_resumes_by_uploading_the_same_file(monkeypatch, env, worl
     conn = connect(monkeypatch, env)
     data = people_csv(world, 800, 850)
     account = next(a for a in portfolio.accounts_of(conn)[0].manageable)
-    made = segments.create(conn.client(), account_urn=account.urn, name="Yesterday's upload", kind="users")
+    made = segment_creation.create(conn.client(), account_urn=account.urn, name="Yesterday's upload", kind="users")
     prepared = prepare(data, "users")
     sync = Sync(conn.client(), conn.store, prepared, Target(made.id, made.name, account.urn, "users"),
                 sender=members.Sender(conn.client(), conn.store, kind="users", batch_size=20))
@@ -485,7 +485,7 @@ def test_a_new_session_resumes_by_uploading_the_same_file(monkeypatch, env, worl
 def test_a_different_file_pauses_the_resume_saying_so(monkeypatch, env, world):
     conn = connect(monkeypatch, env)
     account = next(a for a in portfolio.accounts_of(conn)[0].manageable)
-    made = segments.create(conn.client(), account_urn=account.urn, name="Half done", kind="users")
+    made = segment_creation.create(conn.client(), account_urn=account.urn, name="Half done", kind="users")
     prepared = prepare(people_csv(world, 900, 920), "users")
     sync = Sync(conn.client(), conn.store, prepared, Target(made.id, made.name, account.urn, "users"))
     run_id = sync.start(sync.plan("add"))  # the app stopped before the first batch: "running", nobody sends it
@@ -504,7 +504,7 @@ def test_a_different_file_pauses_the_resume_saying_so(monkeypatch, env, world):
 def test_runs_resume_without_the_file_when_their_keys_are_the_elements(monkeypatch, env, world):
     conn = connect(monkeypatch, env)
     account = next(a for a in portfolio.accounts_of(conn)[0].manageable)
-    made = segments.create(conn.client(), account_urn=account.urn, name="Hashed only", kind="users")
+    made = segment_creation.create(conn.client(), account_urn=account.urn, name="Hashed only", kind="users")
     target = Target(made.id, made.name, account.urn, "users")
     emails_only = prepare(people_csv(world, 1000, 1020, names=False), "users")
     sync = Sync(conn.client(), conn.store, emails_only, target)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import requests
 
-from linkedin.api import segments
+from linkedin.api import segment_creation
 from linkedin.api.client import RetryPolicy
 from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
@@ -60,7 +60,7 @@ def stored(world, segment_id) -> set[str]:
 
 def new_target(conn, name="Sync test") -> Target:
     account = manageable_account(conn)
-    created = segments.create(conn.client(), account_urn=account, name=name, kind="users")
+    created = segment_creation.create(conn.client(), account_urn=account, name=name, kind="users")
     return Target(created.id, created.name, account, "users", created_at=created.created_at)
 
 
@@ -237,7 +237,7 @@ def test_results_map_back_to_rows_with_duplicates_and_local_rejections(world, co
 
 def test_a_table_of_people_cannot_go_to_a_company_segment(world, conn):
     account = manageable_account(conn)
-    created = segments.create(conn.client(), account_urn=account, name="Companies", kind="companies")
+    created = segment_creation.create(conn.client(), account_urn=account, name="Companies", kind="companies")
     with pytest.raises(ValueError, match="cannot go to a segment of companies"):
         Sync(conn.client(), conn.store, prepare(people(world, 0, 2), "users"),
              Target(created.id, created.name, account, "companies"))
