@@ -9,8 +9,10 @@ tests. Nothing here exists at LinkedIn; nothing here ever shows a token string.
     POST   /_sandbox/settings                   {"name": value, ...} -> the new settings
     POST   /_sandbox/clock/advance              {"seconds": N}: segment statuses move too
     GET    /_sandbox/faults                     queued faults
-    POST   /_sandbox/faults                     {"kind": "429"|"500"|"503"|"slow"|"drop",
-                                                 "count", "path_prefix", "delay_seconds"}
+    POST   /_sandbox/faults                     {"kind": "429"|"500"|"503"|"slow"|"drop"|
+                                                 "succeed_then_500"|"succeed_then_drop",
+                                                 "count", "path_prefix", "method",
+                                                 "delay_seconds", "retry_after"} (faults.py)
     DELETE /_sandbox/faults                     clear them
     POST   /_sandbox/reset                      back to the seed
     POST   /_sandbox/portfolio                  {"member": "urn:li:person:...", "accounts": 50,

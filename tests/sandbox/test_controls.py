@@ -92,7 +92,7 @@ def test_settings_patch_returns_everything(sandbox):
     ({"issue_refresh_tokens": 1}, "issue_refresh_tokens"),
     ({"withhold_scopes": "r_ads"}, "withhold_scopes"),
     ({"access_token_ttl": 0}, "access_token_ttl"),
-    ({"newest_version": "2026-11"}, "newest_version"),
+    ({"versions": ["2026-11"]}, "versions"),
 ])
 def test_bad_settings_are_400_naming_the_field(sandbox, patch, needle):
     r = sandbox.control("POST", "/settings", patch)
