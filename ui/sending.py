@@ -206,10 +206,11 @@ def drive(conn: Connection, job: Job) -> Run | None:
                     if p.wait.starting:
                         job.pauses.append((p.wait.seconds, pause_reason(p.wait)))
                     pause.warning(f"{p.wait.text}.", icon=":material/hourglass_top:")
-                    status.update(label=f"Waiting for LinkedIn ({math.ceil(p.wait.left)} s)…")
+                    # expanded each time: an update without it folds the status, hiding the countdown
+                    status.update(label=f"Waiting for LinkedIn ({math.ceil(p.wait.left)} s)…", expanded=True)
                 else:
                     pause.empty()
-                    status.update(label=f"{verb} “{job.target.name}”: {p.done:,} of {p.total:,}")
+                    status.update(label=f"{verb} “{job.target.name}”: {p.done:,} of {p.total:,}", expanded=True)
 
             try:
                 run = _runner(conn, job)(on_progress=on_progress, should_stop=lambda: job.stop)
