@@ -175,7 +175,7 @@ class RateLimited(LinkedInError):
 
     retry_after: str | None = None
     advice = (
-        "LinkedIn's rate limit did not clear after a minute's wait: most likely the daily quota of this "
+        "LinkedIn's rate limit did not clear within a minute: most likely the daily quota of this "
         "member or of the app is used up (LinkedIn resets it at midnight UTC). Resume later; nothing is lost."
     )
 

@@ -202,7 +202,7 @@ def test_a_rate_limit_that_does_not_clear_pauses_the_run_and_it_resumes():
     assert run.state == "paused" and run.pending == 3
     assert run.message == (
         "Resource level throttle limit for calls to this resource is reached. LinkedIn's rate limit did not clear "
-        "after a minute's wait: most likely the daily quota of this member or of the app is used up (LinkedIn resets "
+        "within a minute: most likely the daily quota of this member or of the app is used up (LinkedIn resets "
         "it at midnight UTC). Resume later; nothing is lost. Resume when ready: nothing accepted so far is sent again.")
     assert time_.now - 1_800_000_020.0 >= 60
     responses.replace(responses.POST, URL, json={"elements": [{"status": 201}] * 3})
