@@ -4,9 +4,13 @@ Starts the sandbox as its own process (``python -m linkedin sandbox``), gives No
 (who has no accounts of her own) exactly that portfolio through the sandbox's control
 ``POST /_sandbox/portfolio``, connects as her through the consent screen, then loads every account and segment the way the Audiences page does
 (``linkedin.insights.portfolio``): sequentially (one worker), concurrently (the default bound),
-and again from the cache. Prints API calls and wall time for each.
+and again from the cache. Prints API calls, segment finder calls and wall time for each.
 
     .venv/bin/python bench/portfolio.py [--accounts 50] [--segments 100] [--workers 6] [--latency-ms 0]
+
+The finder (``dmpSegments?q=account``) is always read in start/count pages of 1,000, so
+an account costs one finder call up to 1,000 segments; ``--segments 2500`` (at most
+5,000) shows three calls per account.
 
 ``--latency-ms`` makes the sandbox answer every API call that much later (its "slow"
 fault), to show what the concurrency buys when LinkedIn is far away.
@@ -61,21 +65,24 @@ class CallCounter:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.finder_calls = 0  # GET /rest/dmpSegments?q=account: the segment finder's pages
         self.paths: dict[str, int] = {}
         self._lock = threading.Lock()
 
     def __call__(self, response, *args, **kwargs):
-        path = response.request.path_url.split("?")[0]
+        path, _, query = response.request.path_url.partition("?")
+        finder = path == "/rest/dmpSegments" and "q=account" in query.split("&")
         path = "/rest/dmpSegments" if path.startswith("/rest/dmpSegments") else path
         with self._lock:
             self.calls += 1
+            self.finder_calls += finder
             self.paths[path] = self.paths.get(path, 0) + 1
         return response
 
-    def take(self) -> tuple[int, dict[str, int]]:
+    def take(self) -> tuple[int, int, dict[str, int]]:
         with self._lock:
-            out = (self.calls, dict(self.paths))
-            self.calls, self.paths = 0, {}
+            out = (self.calls, self.finder_calls, dict(self.paths))
+            self.calls, self.finder_calls, self.paths = 0, 0, {}
         return out
 
 
@@ -84,10 +91,10 @@ def measure(label: str, fn, counter: CallCounter) -> None:
     started = time.perf_counter()
     pf = fn()
     seconds = time.perf_counter() - started
-    calls, paths = counter.take()
+    calls, finder_calls, paths = counter.take()
     detail = ", ".join(f"{p} {n}" for p, n in sorted(paths.items())) or "no API call"
     print(f"{label:<34} {len(pf.parts):>4} accounts {pf.segment_count:>6} segments "
-          f"{calls:>4} API calls {seconds * 1000:>9.0f} ms   ({detail})")
+          f"{calls:>4} API calls {finder_calls:>4} finder calls {seconds * 1000:>9.0f} ms   ({detail})")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,7 +25,7 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from linkedin.api import accounts, segments  # noqa: E402
+from linkedin.api import accounts, segment_creation  # noqa: E402
 from linkedin.api.client import RetryPolicy  # noqa: E402
 from linkedin.api.connection import Connection  # noqa: E402
 from linkedin.api.settings import Settings  # noqa: E402
@@ -74,7 +74,7 @@ def main() -> None:
             # Created first: LinkedIn wants 5 s between creating a segment and adding members,
             # which the file generation and the preparation cover.
             account = next(a.urn for a in accounts.load(client).accounts if a.can_manage and a.status == "ACTIVE")
-            created = segments.create(client, account_urn=account, name=f"Bench {args.rows:,}", kind="users")
+            created = segment_creation.create(client, account_urn=account, name=f"Bench {args.rows:,}", kind="users")
             target = Target(created.id, created.name, account, "users", created_at=created.created_at)
 
             csv_path = os.path.join(tmp, "contacts.csv")

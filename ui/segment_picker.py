@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from linkedin.api import segments
+from linkedin.api import segment_creation, segments
 from linkedin.api.accounts import Account
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
@@ -39,7 +39,7 @@ class Choice:
         return f"{self.name} · {self.id} · {self.status or 'new'}{size}{self.label_extra}"
 
 
-def created() -> dict[int, segments.Created]:
+def created() -> dict[int, segment_creation.Created]:
     """Segments created in this session, by id (LinkedIn may take a moment to list them)."""
     return st.session_state.setdefault("sync.created", {})
 
@@ -112,7 +112,7 @@ def pick(kind: str, conn: Connection) -> Target | None:
         return None
     for problem in (p.error for p in pf.parts if p.error):
         st.error(problem)
-    wanted_type = segments.SEGMENT_TYPES[kind]
+    wanted_type = segment_creation.SEGMENT_TYPES[kind]
     listed = [s for _, s in pf.items() if s.type == wanted_type]
     closed = [s for s in listed if s.status in segments.UNUSABLE]
     choices = {s.id: Choice(s.id, s.name, s.status, s.audience_size, s.readiness.ready,
@@ -148,12 +148,12 @@ def pick(kind: str, conn: Connection) -> Target | None:
 
 def _create(kind: str, conn: Connection, account: Account) -> None:
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    name = left.text_input("Name of the new segment", key=f"{kind}_new_name", max_chars=segments.NAME_MAX,
+    name = left.text_input("Name of the new segment", key=f"{kind}_new_name", max_chars=segment_creation.NAME_MAX,
                            placeholder="e.g. Webinar attendees 2026")
     if right.button("Create segment", key=f"{kind}_create", type="primary", icon=":material/add:"):
         try:
             with st.spinner("Creating the segment on LinkedIn…"):
-                made = segments.create(conn.client(), account_urn=account.urn, name=name, kind=kind)
+                made = segment_creation.create(conn.client(), account_urn=account.urn, name=name, kind=kind)
         except ValueError as err:
             st.error(str(err))
             return

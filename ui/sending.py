@@ -10,6 +10,7 @@ old one has let go, so nothing is sent twice or lost. Results: ``ui.results_view
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from typing import Callable
@@ -19,6 +20,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
+from linkedin.api.waits import Wait
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import Progress, Sender
 from linkedin.sync.upload import Sync, Target, source_without_table
@@ -159,6 +161,11 @@ def progress_text(p: Progress) -> str:
     return " · ".join(parts)
 
 
+def pause_reason(wait: Wait) -> str:
+    """Why the upload waited, for the log of pauses: "LinkedIn's per-minute limit (HTTP 429)"."""
+    return f"{wait.reason} (HTTP {wait.status})" if wait.status else wait.reason
+
+
 def _runner(conn: Connection, job: Job) -> Callable[..., Run]:
     store = session.store()
     client = conn.client()
@@ -191,15 +198,19 @@ def drive(conn: Connection, job: Job) -> Run | None:
             pause = st.empty()
 
             def on_progress(p: Progress) -> None:
+                # A wait is reported when it starts and then each second: the warning below
+                # counts down in place (``pause`` is always there, so positions stay put).
                 bar.progress(min(p.fraction, 1.0), text=f"{p.done:,} of {p.total:,} sent")
                 line.caption(progress_text(p))
-                if p.waiting_seconds:
-                    job.pauses.append((p.waiting_seconds, p.note or "LinkedIn asked the app to wait"))
-                    pause.warning(f"Paused {p.waiting_seconds:.0f} s: {p.note}.", icon=":material/hourglass_top:")
-                    status.update(label=f"Waiting for LinkedIn ({p.waiting_seconds:.0f} s)…")
+                if p.wait:
+                    if p.wait.starting:
+                        job.pauses.append((p.wait.seconds, pause_reason(p.wait)))
+                    pause.warning(f"{p.wait.text}.", icon=":material/hourglass_top:")
+                    # expanded each time: an update without it folds the status, hiding the countdown
+                    status.update(label=f"Waiting for LinkedIn ({math.ceil(p.wait.left)} s)…", expanded=True)
                 else:
                     pause.empty()
-                    status.update(label=f"{verb} “{job.target.name}”: {p.done:,} of {p.total:,}")
+                    status.update(label=f"{verb} “{job.target.name}”: {p.done:,} of {p.total:,}", expanded=True)
 
             try:
                 run = _runner(conn, job)(on_progress=on_progress, should_stop=lambda: job.stop)

@@ -11,10 +11,12 @@ ad accounts and DMP segments.
 
 Modules: ``settings`` (where LinkedIn is, who we are to it), ``errors`` (``LinkedInError``
 and its tree, ``error_from_response``), ``restli`` (Rest.li 2.0 query encoding), ``client``
-(``Client``: versioned headers, retries, paging; ``TokenProvider``), ``oauth`` (consent
-URL, code exchange, refresh, introspection, ``Heartbeat``), ``connection`` (one session's
-tokens: renewal, heartbeat, when only consent helps), ``accounts`` and ``segments`` (the
-Marketing API's readers and writers, their parsing, match rate and readiness).
+(``Client``: versioned headers, retries, paging; ``TokenProvider``), ``waits`` (the 429
+rule, Retry-After, the countdown every wait is reported as), ``oauth`` (consent URL, code
+exchange, refresh, introspection, ``Heartbeat``), ``connection`` (one session's tokens:
+renewal, heartbeat, when only consent helps), ``accounts`` and ``segments`` (the
+Marketing API's readers, their parsing, match rate and readiness), ``segment_creation``
+(creating a segment exactly once, even when LinkedIn's answer is lost).
 
 May import: the standard library, requests / requests-oauthlib, ``linkedin.store`` (the
 connection keeps its tokens there) and the sandbox's public demo registration (the

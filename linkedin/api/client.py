@@ -3,7 +3,11 @@
 One ``Client`` per connected member. It asks a token provider for the access token
 and, on a 401 that a refresh can cure (65600 invalid, 65602 expired), asks it to
 recover once and repeats the call once; a revoked token (65601) is never retried.
-Retry decisions and back-off are pure functions, tested directly.
+A 429 is waited out by LinkedIn's minute windows (``waits.rate_limit_wait``); a 5xx or
+a lost connection is tried again only for calls that are safe to repeat (reads and
+BATCH_CREATE), never for a create, which may have reached LinkedIn. Every wait is
+reported to ``on_wait`` as a countdown. Retry decisions and back-off are pure
+functions, tested directly.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterator, Mapping, Protocol
 
 import requests
@@ -25,13 +29,18 @@ from linkedin.api.errors import (
     LinkedInError,
     MalformedResponse,
     NeedsConsent,
+    RateLimited,
+    VersionError,
     error_from_response,
 )
 from linkedin.api.settings import Settings
+from linkedin.api.waits import RATE_LIMIT_PATIENCE, Wait, countdown, rate_limit_wait
 
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Rest.li methods that may be sent twice: LinkedIn answers 201 to a repeated ADD or REMOVE.
+REPEATABLE_METHODS = frozenset({"BATCH_CREATE"})
 TIMEOUT = (5, 60)
 
 
@@ -102,11 +111,13 @@ def backoff_delay(attempt: int, *, base: float = 1.0, cap: float = 60.0, rng: ra
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How many times to try a retryable answer, and how to wait between tries."""
+    """How many times to try a 5xx answer and how to wait between tries; how long to keep
+    trying a 429 (``waits.rate_limit_wait``)."""
 
     tries: int = 5
     base: float = 1.0
     cap: float = 60.0
+    rate_limit_patience: float = RATE_LIMIT_PATIENCE
 
 
 @dataclass(frozen=True)
@@ -130,7 +141,8 @@ class Response:
         return None
 
 
-WaitHook = Callable[[float, LinkedInError], None]
+# Called when a wait starts and then each second with what is left (``Wait.left``).
+WaitHook = Callable[[Wait], None]
 
 
 class Client:
@@ -145,12 +157,14 @@ class Client:
         retry: RetryPolicy = RetryPolicy(),
         on_wait: WaitHook | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
         self.tokens = tokens
         self.retry = retry
         self.on_wait = on_wait
         self._sleep = sleep
+        self._clock = clock
         self.session = session or _session()
         self.calls = 0
 
@@ -169,26 +183,25 @@ class Client:
         json: Any = None,
         restli_method: str | None = None,
     ) -> Response:
-        """One logical call: retried on 429/5xx with back-off, refreshed once on a curable 401."""
+        """One logical call: a 429 waited out, a 5xx retried with back-off when the call is safe
+        to repeat, refreshed once on a curable 401."""
         url = self.settings.api_base_url + path
         if params:
             url += "?" + restli.query(params)
-        recovered = False
-        reconnected = False
-        attempt = 0
+        repeatable = method == "GET" or restli_method in REPEATABLE_METHODS
+        started = self._clock()
+        recovered = reconnected = False
+        failures = throttled = 0
         while True:
-            attempt += 1
             try:
                 return self._send(method, url, path, json=json, restli_method=restli_method)
             except ConnectionFailed:
                 # A pooled keep-alive connection the server closed while idle fails the next
-                # request at once. Reads and BATCH_CREATE (ADD/REMOVE are idempotent: LinkedIn
-                # answers 201 to a repeat) are sent once more on a fresh connection; a create
-                # is not, since it may have reached LinkedIn.
-                if reconnected or not (method == "GET" or restli_method == "BATCH_CREATE"):
+                # request at once. Reads and BATCH_CREATE are sent once more on a fresh
+                # connection; a create is not, since it may have reached LinkedIn.
+                if reconnected or not repeatable:
                     raise
                 reconnected = True
-                attempt -= 1
                 log.info("%s %s: connection lost, sending once more", method, path)
             except AuthError as err:
                 if recovered:
@@ -201,15 +214,33 @@ class Client:
                     raise NeedsConsent(err.message, status=err.status, service_error_code=err.service_error_code,
                                        code=err.code, request_id=err.request_id, body=err.body) from err
                 recovered = True
-                attempt -= 1
-            except LinkedInError as err:
-                if err.status is None or not is_retryable(err.status) or attempt >= self.retry.tries:
+            except RateLimited as err:
+                # Refused before any work was done: safe to repeat, whatever the call.
+                throttled += 1
+                now = self._clock()
+                delay = rate_limit_wait(throttled, now - started, err.retry_after, now=now,
+                                        patience=self.retry.rate_limit_patience)
+                if delay is None:
                     raise
-                delay = backoff_delay(attempt, base=self.retry.base, cap=self.retry.cap)
-                log.info("%s %s: HTTP %s, retry %d in %.1fs", method, path, err.status, attempt, delay)
-                if self.on_wait:
-                    self.on_wait(delay, err)
-                self._sleep(delay)
+                log.info("%s %s: HTTP 429 (%d), retry in %.1fs", method, path, throttled, delay)
+                reason = "LinkedIn asked the app to wait" if err.retry_after else "LinkedIn's per-minute limit"
+                self._wait(Wait(delay, delay, reason, 429))
+            except VersionError as err:
+                err.version = self.settings.version
+                raise
+            except LinkedInError as err:
+                failures += 1
+                if err.status is None or not is_retryable(err.status) or not repeatable or failures >= self.retry.tries:
+                    raise
+                delay = backoff_delay(failures, base=self.retry.base, cap=self.retry.cap)
+                log.info("%s %s: HTTP %s, retry %d in %.1fs", method, path, err.status, failures, delay)
+                self._wait(Wait(delay, delay, f"LinkedIn answered {err.status}", err.status))
+
+    def _wait(self, wait: Wait) -> None:
+        """Sleep through ``wait``, reporting it to ``on_wait`` each second (a countdown)."""
+        hook = self.on_wait
+        countdown(wait.seconds, sleep=self._sleep,
+                  report=lambda left: hook(replace(wait, left=left)) if hook else None)
 
     def _send(self, method: str, url: str, path: str, *, json: Any, restli_method: str | None) -> Response:
         hdrs = {"Authorization": f"Bearer {self.tokens.access_token()}", "Accept": "application/json"}
@@ -276,9 +307,11 @@ def _json(resp: requests.Response) -> Any:
 
 
 def _session() -> requests.Session:
-    """A pooled session; urllib3 retries only connection set-up, never a sent request."""
+    """A pooled session; urllib3 retries only connection set-up, never a sent request, and
+    leaves a ``Retry-After`` to the client (urllib3 would otherwise fail the 429 outright)."""
     session = requests.Session()
-    adapter = HTTPAdapter(max_retries=Retry(total=2, connect=2, read=0, status=0, backoff_factor=0.3))
+    adapter = HTTPAdapter(max_retries=Retry(total=2, connect=2, read=0, status=0, backoff_factor=0.3,
+                                            respect_retry_after_header=False))
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session

@@ -32,6 +32,8 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, Mapping, TypeVar
 
+from linkedin.api.settings import DEFAULT_VERSION
+
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
@@ -61,7 +63,7 @@ class LinkedInError(Exception):
 
     def explain(self) -> str:
         """One or two sentences for the analyst: what happened and what to do."""
-        return f"{self.message}. {self.advice}" if self.message else self.advice
+        return f"{self.message.rstrip('.')}. {self.advice}" if self.message else self.advice
 
     def __str__(self) -> str:
         parts = [self.message]
@@ -169,9 +171,14 @@ class Conflict(LinkedInError):
 
 
 class RateLimited(LinkedInError):
-    """429: LinkedIn's per-minute or daily limit; it sends no Retry-After."""
+    """429: LinkedIn's per-minute or daily limit. LinkedIn sends no Retry-After; ``retry_after``
+    keeps the header should one come (the client honours it)."""
 
-    advice = "LinkedIn's rate limit was reached. The app waits and retries; large uploads slow down, nothing is lost."
+    retry_after: str | None = None
+    advice = (
+        "LinkedIn's rate limit did not clear within a minute: most likely the daily quota of this "
+        "member or of the app is used up (LinkedIn resets it at midnight UTC). Resume later; nothing is lost."
+    )
 
 
 class ServerError(LinkedInError):
@@ -181,9 +188,26 @@ class ServerError(LinkedInError):
 
 
 class VersionError(LinkedInError):
-    """400 VERSION_MISSING or 426 NONEXISTENT_VERSION: a configuration problem, never retried."""
+    """400 VERSION_MISSING or 426 NONEXISTENT_VERSION: a configuration problem, never retried.
 
-    advice = "The configured LinkedIn API version (LINKEDIN_VERSION) is missing or no longer active. Update it."
+    LinkedIn publishes a version each month (not every month: there was no 202512) and keeps
+    each about a year. ``version`` is the one the client sent, when it says so."""
+
+    version: str | None = None
+
+    @property
+    def advice(self) -> str:  # type: ignore[override]
+        sent = f" ({self.version})" if self.version else ""
+        if self.code == "VERSION_MISSING" or self.status == 400:
+            return (f"LinkedIn needs an API version on every call: set LINKEDIN_VERSION to {DEFAULT_VERSION} (or "
+                    "remove the setting to use it), then restart the app.")
+        if self.version and self.version != DEFAULT_VERSION:
+            return (f"LinkedIn does not serve the API version this app is set to{sent}. Set LINKEDIN_VERSION to "
+                    f"{DEFAULT_VERSION}, the version this app is built and tested on (or remove the setting to use "
+                    "it), then restart the app.")
+        return (f"LinkedIn no longer serves this app's API version{sent}. Set LINKEDIN_VERSION to the newest "
+                "version on LinkedIn's versioning page (learn.microsoft.com/linkedin/marketing/versioning) and "
+                "update the app, then restart it.")
 
 
 class BadRequest(LinkedInError):
@@ -238,7 +262,7 @@ def error_from_response(status: int, body: Any, headers: Mapping[str, str] | Non
         or _BY_STATUS.get(status)
         or (ServerError if status >= 500 else LinkedInError)
     )
-    return cls(
+    error = cls(
         message,
         status=status,
         service_error_code=service_code,
@@ -246,6 +270,9 @@ def error_from_response(status: int, body: Any, headers: Mapping[str, str] | Non
         request_id=_request_id(headers),
         body=data or None,
     )
+    if isinstance(error, RateLimited):
+        error.retry_after = {k.lower(): v for k, v in headers.items()}.get("retry-after")
+    return error
 
 
 def _request_id(headers: Mapping[str, str]) -> str | None:

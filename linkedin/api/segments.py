@@ -1,5 +1,7 @@
 """DMP segments (Matched Audiences): read per account, status, match rate, readiness (MA-102..MA-104).
 
+Creating one is ``segment_creation``'s.
+
 Where the numbers live (linkedin-api.md §5.3): ``inputCount`` on the segment;
 ``status``, ``matchedCount``, ``audienceSize`` and ``destinationSegmentId`` in
 ``destinations[]``. Counts are absent while LinkedIn builds. Readiness follows §5.4:
@@ -8,17 +10,12 @@ only READY with an audience of at least 300 members serves.
 
 from __future__ import annotations
 
-import logging
-import time
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from linkedin.api import restli
 from linkedin.api.client import Client
-from linkedin.api.errors import MalformedResponse, NotConfigured
-from linkedin.api.settings import SOURCE_PLATFORM_HELP
-
-log = logging.getLogger(__name__)
+from linkedin.api.errors import MalformedResponse
 
 MIN_AUDIENCE = 300  # LinkedIn serves a segment from 300 matched members (HELP a1489764)
 FIRST_BUILD_HOURS = 48  # the first build takes up to 48 h (matched-audiences FAQ)
@@ -265,26 +262,40 @@ def parse(elements: Iterable[Any], *, account_urn: str,
     return found, problems
 
 
-def find_by_account(
-    client: Client, account_urn: str, *, source_platform: str | None = None
-) -> tuple[list[Segment], list[str]]:
-    """Every segment of one ad account in ONE call.
+FINDER_PAGE = 1000  # count's maximum on LinkedIn's start/count finders (linkedin-api.md §4)
+MAX_FINDER_PAGES = 100  # 100,000 segments in one account: far past any real one; ends a runaway loop
 
-    With no ``start``/``count`` LinkedIn returns all segments of the account at once
-    (linkedin-api.md §5.2), so a 100-segment account costs one request, not ten.
-    Omitting ``sourcePlatform`` includes Campaign Manager's and other tools' segments.
+
+def find_by_account(
+    client: Client, account_urn: str, *, source_platform: str | None = None, page_size: int = FINDER_PAGE
+) -> tuple[list[Segment], list[str]]:
+    """Every segment of one ad account, in pages of up to 1,000 followed to ``paging.total``.
+
+    LinkedIn documents that this finder returns everything when ``start`` and ``count``
+    are both left out (linkedin-api.md §5.2), but its other start/count finders refuse
+    large results without them: the client never depends on the exception, and an
+    account of up to 1,000 segments still costs one call. Omitting ``sourcePlatform``
+    includes Campaign Manager's and other tools' segments.
     """
     params: dict[str, Any] = {"q": "account", "account": account_urn}
     if source_platform:
         params["sourcePlatform"] = source_platform
-    data = client.get("/rest/dmpSegments", params=params).data
-    if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
-        raise MalformedResponse(f"LinkedIn's list of segments for {account_urn} has no elements")
-    found, problems = parse(data["elements"], account_urn=account_urn, our_platform=client.settings.source_platform)
-    total = (data.get("paging") or {}).get("total") if isinstance(data.get("paging"), dict) else None
-    if isinstance(total, int) and total > len(data["elements"]):
+    elements: list[Any] = []
+    total: int | None = None
+    for _ in range(MAX_FINDER_PAGES):
+        data = client.get("/rest/dmpSegments", params={**params, "start": len(elements), "count": page_size}).data
+        if not isinstance(data, dict) or not isinstance(data.get("elements"), list):
+            raise MalformedResponse(f"LinkedIn's list of segments for {account_urn} has no elements")
+        page = data["elements"]
+        elements.extend(page)
+        paging = data.get("paging") if isinstance(data.get("paging"), dict) else {}
+        total = paging.get("total") if isinstance(paging.get("total"), int) else None
+        if len(page) < page_size or (total is not None and len(elements) >= total):
+            break
+    found, problems = parse(elements, account_urn=account_urn, our_platform=client.settings.source_platform)
+    if total is not None and total > len(elements):
         problems.append(
-            f"LinkedIn reported {total} segments for {account_urn} but sent {len(data['elements'])}: "
+            f"LinkedIn reported {total} segments for {account_urn} but sent {len(elements)}: "
             "the list may be incomplete."
         )
     return found, problems
@@ -329,60 +340,3 @@ def detail_fields(segment: Segment) -> dict[str, Any]:
         if key not in known:
             out[key] = value  # fields the app does not interpret (accessPolicy, ...), shown as sent
     return out
-
-
-# Creating ----------------------------------------------------------------------------
-
-SEGMENT_TYPES = {"users": "USER", "companies": "COMPANY"}
-NAME_MAX = 255  # [P] LinkedIn does not document a limit; Campaign Manager cuts long names
-
-
-@dataclass(frozen=True)
-class Created:
-    """A segment just created: its id and when (LinkedIn needs a few seconds before members)."""
-
-    id: int
-    name: str
-    account_urn: str
-    type: str
-    created_at: float  # epoch seconds, our clock
-
-
-def create(
-    client: Client, *, account_urn: str, name: str, kind: str, description: str | None = None,
-    source_segment_id: str | None = None,
-) -> Created:
-    """Create a streaming segment of people (USER) or companies (COMPANY) (MA-105).
-
-    LinkedIn answers 201 with an empty body and the id in ``x-restli-id``. ``accessPolicy``
-    is left out: it was removed from create in 202406 (linkedin-api.md §5.1). The
-    ``sourcePlatform`` is the one LinkedIn assigned this app (``Settings.source_platform``);
-    without it nothing is sent (``NotConfigured``): there is no generic value to fall back on.
-    """
-    source_platform = client.settings.source_platform
-    if not source_platform:
-        raise NotConfigured(SOURCE_PLATFORM_HELP)
-    if kind not in SEGMENT_TYPES:
-        raise ValueError(f"kind must be 'users' or 'companies', not {kind!r}")
-    clean = " ".join(name.split())
-    if not clean:
-        raise ValueError("Give the segment a name.")
-    if len(clean) > NAME_MAX:
-        raise ValueError(f"The segment name has {len(clean)} characters; keep it under {NAME_MAX}.")
-    body: dict[str, Any] = {
-        "name": clean,
-        "account": account_urn,
-        "type": SEGMENT_TYPES[kind],
-        "sourcePlatform": source_platform,
-        "destinations": [{"destination": "LINKEDIN"}],
-    }
-    if description:
-        body["description"] = description
-    if source_segment_id:
-        body["sourceSegmentId"] = source_segment_id
-    response = client.post("/rest/dmpSegments", json=body)
-    raw_id = response.created_id
-    if not raw_id or not raw_id.rsplit(":", 1)[-1].isdigit():
-        raise MalformedResponse("LinkedIn created the segment but did not say its id")
-    log.info("created segment %s in %s", raw_id, account_urn)
-    return Created(int(raw_id.rsplit(":", 1)[-1]), clean, account_urn, SEGMENT_TYPES[kind], time.time())

@@ -55,12 +55,20 @@ class SandboxControl:
     def advance_clock(self, seconds: float) -> dict[str, Any]:
         return self._call("POST", "clock/advance", {"seconds": seconds})
 
-    def inject_fault(self, kind: str, *, count: int = 1, path_prefix: str | None = None, delay_seconds: float | None = None) -> Any:
+    def inject_fault(self, kind: str, *, count: int = 1, path_prefix: str | None = None,
+                     delay_seconds: float | None = None, method: str | None = None,
+                     retry_after: int | None = None) -> Any:
+        """Queue a fault (the sandbox's faults.py lists the kinds); ``method`` narrows it to one
+        HTTP method, ``retry_after`` gives a 429 the header LinkedIn itself never sends."""
         body: dict[str, Any] = {"kind": kind, "count": count}
         if path_prefix:
             body["path_prefix"] = path_prefix
         if delay_seconds is not None:
             body["delay_seconds"] = delay_seconds
+        if method is not None:
+            body["method"] = method
+        if retry_after is not None:
+            body["retry_after"] = retry_after
         return self._call("POST", "faults", body)
 
     def clear_faults(self) -> Any:

@@ -23,7 +23,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-from linkedin.api import accounts as accounts_mod, segments as segments_mod, settings as config
+from linkedin.api import accounts as accounts_mod, segment_creation, segments as segments_mod, settings as config
 from linkedin.api.accounts import Account
 from linkedin.api.client import Client, RetryPolicy, StaticToken, TokenProvider, WatchedTokens
 from linkedin.api.connection import Connection
@@ -313,7 +313,7 @@ class Audiences:
     def create_segment(self, *, account: Any, name: str, kind: str = "users", description: str | None = None):
         """A new streaming segment of users or companies in an account where you may manage audiences."""
         acc = upload_job.manageable(self.account(account), "create a segment")
-        created = segments_mod.create(self.client(), account_urn=acc.urn, name=name, kind=kind_of(kind),
+        created = segment_creation.create(self.client(), account_urn=acc.urn, name=name, kind=kind_of(kind),
                                       description=description)
         self._created[created.id] = created.created_at
         self._cache.forget(_CACHE_KEY)

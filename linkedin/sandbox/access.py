@@ -60,17 +60,14 @@ def bearer(request: Request, world: World) -> tuple[Grant, AccessToken]:
 
 
 def api_version(request: Request, world: World) -> str:
-    """The month part of a valid, active LinkedIn-Version header ("202608.01" -> "202608")."""
+    """The month part of a LinkedIn-Version header that is one of `settings.versions`
+    ("202608.01" -> "202608"); a never-published or sunset version gets 426."""
     raw = request.headers.get("linkedin-version")
     if raw is None or not raw.strip():
         raise errors.version_missing()
     raw = raw.strip()
     match = _VERSION.match(raw)
-    settings = world.settings
-    if match is None or not settings.oldest_active_version <= match.group(1) <= settings.newest_version:
-        raise errors.nonexistent_version(raw)
-    month = int(match.group(1)[4:])
-    if not 1 <= month <= 12:
+    if match is None or raw not in world.settings.versions:
         raise errors.nonexistent_version(raw)
     return match.group(1)
 

@@ -19,7 +19,8 @@ settings.max_batch_elements elements, on a segment of the other type or a list-u
 type, or on an EXPIRED, FAILED or ERROR segment; 403 for a VIEWER or no role; 404
 "Could not find DMP segment with ID N" for an unknown segment and, just after it was
 created, for settings.segment_visibility_delay_seconds; 429 (no Retry-After) past
-settings.users_calls_per_minute / companies_calls_per_minute calls per member."""
+settings.users_calls_per_minute / companies_calls_per_minute calls per member in a minute,
+or users_calls_per_day / companies_calls_per_day since midnight UTC (ratelimit.py)."""
 
 from __future__ import annotations
 
@@ -60,8 +61,10 @@ async def _batch(request: Request, *, kind: str) -> tuple[World, Segment, list[A
             f"/dmpSegments/{{id}}/{path} only supports BATCH_CREATE: send the header X-RestLi-Method: BATCH_CREATE"
         )
     settings = world.settings
-    limit = settings.users_calls_per_minute if kind == "USER" else settings.companies_calls_per_minute
-    if not world.rate_limits.allow(caller.member, path, limit=limit, now=world.clock.now()):
+    per_minute, per_day = ((settings.users_calls_per_minute, settings.users_calls_per_day) if kind == "USER"
+                           else (settings.companies_calls_per_minute, settings.companies_calls_per_day))
+    if not world.rate_limits.allow(caller.member, path, per_minute=per_minute, per_day=per_day,
+                                   now=world.clock.now(), window=settings.per_minute_window):
         raise errors.too_many_requests()
     raw = request.path_params["segment_id"]
     segment = world.segments.get(int(raw)) if raw.isdigit() else None

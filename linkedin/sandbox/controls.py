@@ -9,8 +9,10 @@ tests. Nothing here exists at LinkedIn; nothing here ever shows a token string.
     POST   /_sandbox/settings                   {"name": value, ...} -> the new settings
     POST   /_sandbox/clock/advance              {"seconds": N}: segment statuses move too
     GET    /_sandbox/faults                     queued faults
-    POST   /_sandbox/faults                     {"kind": "429"|"500"|"503"|"slow"|"drop",
-                                                 "count", "path_prefix", "delay_seconds"}
+    POST   /_sandbox/faults                     {"kind": "429"|"500"|"503"|"slow"|"drop"|
+                                                 "succeed_then_500"|"succeed_then_drop",
+                                                 "count", "path_prefix", "method",
+                                                 "delay_seconds", "retry_after"} (faults.py)
     DELETE /_sandbox/faults                     clear them
     POST   /_sandbox/reset                      back to the seed
     POST   /_sandbox/portfolio                  {"member": "urn:li:person:...", "accounts": 50,
@@ -140,12 +142,13 @@ async def clear_faults(request: Request) -> Response:
 
 
 MAX_PORTFOLIO = 1000
+MAX_SEGMENTS_PER_ACCOUNT = 5000  # past the finder's 1,000 a page, so a benchmark can show paging
 
 
-def _count(body: dict, name: str, *, minimum: int) -> int:
+def _count(body: dict, name: str, *, minimum: int, maximum: int = MAX_PORTFOLIO) -> int:
     value = body.get(name)
-    if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= MAX_PORTFOLIO:
-        raise ValueError(f"{name} must be an integer from {minimum} to {MAX_PORTFOLIO}")
+    if not isinstance(value, int) or isinstance(value, bool) or not minimum <= value <= maximum:
+        raise ValueError(f"{name} must be an integer from {minimum} to {maximum}")
     return value
 
 
@@ -160,7 +163,7 @@ async def portfolio(request: Request) -> Response:
         if member is None:
             raise ValueError("member must be the URN of a sandbox member")
         accounts = _count(body, "accounts", minimum=1)
-        per_account = _count(body, "segments_per_account", minimum=0)
+        per_account = _count(body, "segments_per_account", minimum=0, maximum=MAX_SEGMENTS_PER_ACCOUNT)
     except ValueError as exc:
         return _bad(str(exc))
     made = world.add_portfolio(member.urn, accounts=accounts, segments_per_account=per_account)

@@ -5,6 +5,7 @@ the OAuth server's `{"error", "error_description"}`."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.requests import Request
@@ -12,15 +13,16 @@ from starlette.responses import JSONResponse, Response
 
 
 class ApiError(Exception):
-    """An error from api.linkedin.com, with LinkedIn's exact JSON body."""
+    """An error from api.linkedin.com, with LinkedIn's exact JSON body (and headers, rarely)."""
 
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
+    def __init__(self, status: int, body: dict[str, Any], *, headers: dict[str, str] | None = None) -> None:
         super().__init__(body.get("message", ""))
         self.status = status
         self.body = body
+        self.headers = headers or {}
 
     def response(self) -> Response:
-        return JSONResponse(self.body, status_code=self.status)
+        return JSONResponse(self.body, status_code=self.status, headers=self.headers)
 
 
 class OAuthError(Exception):
@@ -77,7 +79,15 @@ def version_missing() -> ApiError:
 
 
 def nonexistent_version(version: str) -> ApiError:
-    return api_error(426, f"Requested version {version} is not active", code="NONEXISTENT_VERSION")
+    """LinkedIn's answer to a version it does not serve, never published or sunset alike. It
+    names the version as a date: "202504" -> "Requested version 20250401 is not active"
+    (seen in public issue threads); "YYYYMM.RR" is assumed to read "YYYYMMRR" [P]."""
+    dated = version
+    if re.fullmatch(r"\d{6}", version):
+        dated = version + "01"
+    elif re.fullmatch(r"\d{6}\.\d{2}", version):
+        dated = version[:6] + version[7:]
+    return api_error(426, f"Requested version {dated} is not active", code="NONEXISTENT_VERSION")
 
 
 def protocol_version_missing(got: str | None) -> ApiError:
@@ -104,11 +114,15 @@ def not_found(message: str = "No virtual resource found") -> ApiError:
     return api_error(404, message, code="NOT_FOUND", service_error_code=0)
 
 
-def too_many_requests() -> ApiError:
-    # LinkedIn sends no Retry-After header with this (linkedin-api.md §10, §11).
-    return api_error(
+def too_many_requests(*, retry_after: int | None = None) -> ApiError:
+    """LinkedIn's 429, per-minute and daily limits alike. LinkedIn sends no Retry-After
+    (linkedin-api.md §10, §11); only a fault asked for one adds it."""
+    error = api_error(
         429, "Resource level throttle limit for calls to this resource is reached.", code="TOO_MANY_REQUESTS"
     )
+    if retry_after is not None:
+        error.headers["Retry-After"] = str(retry_after)
+    return error
 
 
 def server_error(status: int = 500) -> ApiError:

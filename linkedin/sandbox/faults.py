@@ -1,7 +1,16 @@
 """Injected faults: throttling, server errors, slow replies and dropped connections.
 
 Queued by the controls, consumed by the gateway middleware one request at a time, so a
-test can say "the next 3 calls to /rest/ get 429" and watch the client's back-off."""
+test can say "the next 3 calls to /rest/ get 429" and watch the client's back-off.
+
+    429, 500, 503        answered instead of the call (a 429 with "retry_after": N also
+                         carries Retry-After: N, which LinkedIn never sends)
+    slow                 the call is answered `delay_seconds` late
+    drop                 the connection is closed without an answer
+    succeed_then_500     the call is done (a create creates), then answered 500
+    succeed_then_drop    the call is done, then the connection is closed without an answer
+
+`method` ("POST") narrows a fault to one HTTP method: a create and the finder share a path."""
 
 from __future__ import annotations
 
@@ -9,7 +18,9 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("429", "500", "503", "slow", "drop")
+KINDS = ("429", "500", "503", "slow", "drop", "succeed_then_500", "succeed_then_drop")
+AFTER_SUCCESS = ("succeed_then_500", "succeed_then_drop")
+METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
 # Without a path_prefix a fault hits only the API hosts' paths, never OAuth or controls.
 DEFAULT_PREFIXES = ("/rest/", "/v2/")
 # The controls are never faulted, so a test can always clear what it queued.
@@ -22,9 +33,13 @@ class Fault:
     remaining: int
     path_prefix: str | None = None
     delay_seconds: float = 0.0
+    method: str | None = None
+    retry_after: int | None = None
 
-    def matches(self, path: str) -> bool:
+    def matches(self, path: str, method: str = "GET") -> bool:
         if self.remaining <= 0 or path.startswith(EXEMPT_PREFIX):
+            return False
+        if self.method is not None and method.upper() != self.method:
             return False
         if self.path_prefix is None:
             return path.startswith(DEFAULT_PREFIXES)
@@ -32,8 +47,8 @@ class Fault:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "kind": self.kind, "remaining": self.remaining,
-            "path_prefix": self.path_prefix, "delay_seconds": self.delay_seconds,
+            "kind": self.kind, "remaining": self.remaining, "path_prefix": self.path_prefix,
+            "delay_seconds": self.delay_seconds, "method": self.method, "retry_after": self.retry_after,
         }
 
     @classmethod
@@ -41,7 +56,7 @@ class Fault:
         """A fault from the controls' JSON; ValueError says what is wrong."""
         if not isinstance(body, dict):
             raise ValueError("a fault must be a JSON object")
-        unknown = set(body) - {"kind", "count", "path_prefix", "delay_seconds"}
+        unknown = set(body) - {"kind", "count", "path_prefix", "delay_seconds", "method", "retry_after"}
         if unknown:
             raise ValueError(f"unknown fault field: {sorted(unknown)[0]}")
         kind = str(body.get("kind", ""))
@@ -56,7 +71,15 @@ class Fault:
         delay = body.get("delay_seconds", 1.0 if kind == "slow" else 0.0)
         if not isinstance(delay, (int, float)) or isinstance(delay, bool) or not 0 <= delay <= 120:
             raise ValueError("delay_seconds must be a number between 0 and 120")
-        return cls(kind=kind, remaining=count, path_prefix=prefix, delay_seconds=float(delay))
+        method = body.get("method")
+        if method is not None and method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}")
+        retry_after = body.get("retry_after")
+        if retry_after is not None and (kind != "429" or not isinstance(retry_after, int)
+                                        or isinstance(retry_after, bool) or retry_after < 0):
+            raise ValueError("retry_after is a whole number of seconds, for a 429 only")
+        return cls(kind=kind, remaining=count, path_prefix=prefix, delay_seconds=float(delay), method=method,
+                   retry_after=retry_after)
 
 
 class FaultQueue:
@@ -71,10 +94,10 @@ class FaultQueue:
     def clear(self) -> None:
         self.faults.clear()
 
-    def take(self, path: str) -> Fault | None:
-        """Consume one use of the first fault matching this route path."""
+    def take(self, path: str, method: str = "GET") -> Fault | None:
+        """Consume one use of the first fault matching this route path and method."""
         for fault in self.faults:
-            if fault.matches(path):
+            if fault.matches(path, method):
                 fault.remaining -= 1
                 if fault.remaining <= 0:
                     self.faults.remove(fault)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from . import errors
-from .faults import drop_connection
+from .faults import AFTER_SUCCESS, drop_connection
 
 if TYPE_CHECKING:
     from .world import World
@@ -62,21 +62,28 @@ class Gateway:
 
         if scope["method"] == "POST" and _header(scope, b"x-http-method-override").upper() == b"GET":
             scope, receive = await _untunnel(scope, receive)
-        fault = self.world.faults.take(path)
+        fault = self.world.faults.take(path, scope["method"])
         if fault is not None:
             log.info("fault %s on %s %s (request %s)", fault.kind, scope["method"], path, request_id)
-            if fault.kind == "drop":
+            if fault.kind in AFTER_SUCCESS:
+                await self.app(scope, receive, _discard)  # LinkedIn does the work; the answer is lost
+            if fault.kind in ("drop", "succeed_then_drop"):
                 drop_connection()
                 return
             if fault.kind == "slow":
                 await asyncio.sleep(fault.delay_seconds)
             else:
-                error = errors.too_many_requests() if fault.kind == "429" else errors.server_error(int(fault.kind))
+                error = (errors.too_many_requests(retry_after=fault.retry_after) if fault.kind == "429"
+                         else errors.server_error(500 if fault.kind in AFTER_SUCCESS else int(fault.kind)))
                 await error.response()(scope, receive, stamped_send)
                 log.debug("%s %s -> %s (request %s)", scope["method"], path, status, request_id)
                 return
         await self.app(scope, receive, stamped_send)
         log.debug("%s %s -> %s (request %s)", scope["method"], path, status, request_id)
+
+
+async def _discard(message: Message) -> None:
+    """Where the answer of a call faulted after success goes: nowhere."""
 
 
 def _header(scope: Scope, name: bytes) -> bytes:

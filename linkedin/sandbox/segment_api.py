@@ -3,9 +3,10 @@
     GET /rest/dmpSegments?q=account&account=urn%3Ali%3AsponsoredAccount%3A{id}
             [&sourcePlatform=X][&sourceSegmentId=Y][&start=0&count=100]
         the account's segments by id. With neither start nor count ALL come back at once
-        ({"elements": [...], "paging": {"start": 0, "count": N, "links": [], "total": N}});
-        with either, a start/count page (count defaults to 10, at most 1000). Any role on
-        the account may read; none -> 403 ACCESS_DENIED.
+        ({"elements": [...], "paging": {"start": 0, "count": N, "links": [], "total": N}};
+        settings.segment_finder_without_paging "refuse_over_100": 400 past 100 instead);
+        with either, exactly that start/count page (count defaults to 10; above 1000 ->
+        400). Any role on the account may read; none -> 403 ACCESS_DENIED.
     GET /rest/dmpSegments/{id}                       one segment; 404, or 403 without a role
     GET /rest/dmpSegments/{id}/destinations/LINKEDIN its destination object alone
     POST /rest/dmpSegments
@@ -37,7 +38,7 @@ from starlette.routing import Route
 from . import errors
 from .access import Caller, require, world_of
 from .account_api import account_id_of
-from .paging import Page
+from .paging import MAX_COUNT, Page
 from .params import Query
 from .segments import TYPES, Segment
 from .world import World
@@ -47,6 +48,7 @@ CREATE_FIELDS = ("name", "account", "sourcePlatform", "type", "destinations", "s
                  "accessPolicy")
 REQUIRED = ("name", "account", "sourcePlatform", "type", "destinations")
 READ_ONLY_ROLES = ("VIEWER",)
+UNPAGED_MAX = 100  # [U] the most a start/count finder returns without start and count
 
 
 def segment_not_found(segment_id: Any) -> errors.ApiError:
@@ -98,7 +100,11 @@ async def find_by_account(request: Request) -> Response:
             "elements": [world.segment_json(s) for s in chosen],
             "paging": {"start": page.start, "count": page.count, "links": [], "total": len(found)},
         })
-    # No start/count: every segment of the account in one answer (§5.2).
+    # No start/count: every segment of the account in one answer, as LinkedIn documents for
+    # this finder (§5.2); or, the other finders' rule, a 400 past 100 (a setting).
+    if world.settings.segment_finder_without_paging == "refuse_over_100" and len(found) > UNPAGED_MAX:
+        raise errors.illegal_argument(
+            f"More than {UNPAGED_MAX} results: send start and count (count at most {MAX_COUNT}) to page through them")
     elements = [world.segment_json(s) for s in found]
     return JSONResponse({"elements": elements, "paging": {"start": 0, "count": len(elements), "links": [],
                                                           "total": len(elements)}})

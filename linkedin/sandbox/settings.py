@@ -4,6 +4,7 @@ behaviour is uncertain (linkedin-api.md §12), so a test or demo can pick one an
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,8 +28,18 @@ KNOWN_SCOPES = (
 )
 
 
+# LinkedIn's Marketing API versions that answer today (linkedin-api.md §1): one a month,
+# but not every month (there was no 202512), each kept about a year. Sunset, and so
+# refused with 426: 202511 (on 2026-11-16) and everything before, 202505 and 202507 among
+# them. The newest the docs show is 202608, the client's default; later ones are added
+# here when LinkedIn publishes them.
+ACTIVE_VERSIONS = ("202601", "202602", "202603", "202604", "202605", "202606", "202607", "202608")
+_VERSION = re.compile(r"^\d{4}(0[1-9]|1[0-2])(\.\d{2})?$")
+
 _CHOICES = {
     "access_policy_on_create": ("ignore", "reject"),
+    "per_minute_window": ("sliding", "clock"),
+    "segment_finder_without_paging": ("all", "refuse_over_100"),
     "element_error_shape": ("message", "error"),
     "stock_symbol": ("accepted", "ignored", "rejected"),
     "industries_shape": ("string", "list", "either"),
@@ -69,9 +80,9 @@ class SandboxSettings:
     # [U] what introspecting a garbage token answers.
     introspect_unknown_status: int = 200
     introspect_unknown_body: dict = field(default_factory=lambda: {"active": False})
-    # Versioning (linkedin-api.md §1): versions outside [oldest, newest] get 426.
-    oldest_active_version: str = "202512"
-    newest_version: str = "202611"
+    # Versioning (linkedin-api.md §1): exactly these LinkedIn-Version values answer (a
+    # "YYYYMM.RR" release only when listed); any other gets 426 NONEXISTENT_VERSION.
+    versions: tuple[str, ...] = ACTIVE_VERSIONS
     require_restli_header: bool = True
 
     # -- DMP segments (linkedin-api.md §5) ---------------------------------------------
@@ -94,11 +105,22 @@ class SandboxSettings:
     # §12.11: a second segment with the same account, sourcePlatform and sourceSegmentId
     # gets 409, as when two creators race.
     reject_duplicate_source_segment_id: bool = True
+    # §5.2: the account finder with neither start nor count returns every segment ("all",
+    # as LinkedIn documents for it), or, like LinkedIn's other start/count finders, 400
+    # when that is more than 100 ("refuse_over_100") [U].
+    segment_finder_without_paging: str = "all"
 
     # -- /users and /companies (§6, §7, §8, §11) -----------------------------------------
     max_batch_elements: int = 5000  # [C] §12.3
     users_calls_per_minute: int = 600  # per member; [D] §12.4 (500 in older versions)
-    companies_calls_per_minute: int = 300  # per member
+    companies_calls_per_minute: int = 300  # per member [D]
+    # [U] §11: daily quotas per member are not published (the Developer Portal shows an
+    # app's); they reset at midnight UTC [D], on the sandbox clock here.
+    users_calls_per_day: int = 10_000
+    companies_calls_per_day: int = 10_000
+    # [U] whether "a minute" slides with each call ("sliding", the stricter) or is the
+    # clock's minute ("clock"). A refused call counts in neither; a 429 has no Retry-After.
+    per_minute_window: str = "sliding"
     apple_idfa_accepted: bool = False  # [U] §12.1
     # [P] people with no id but first + last name (+ company): "accept" or "reject"
     name_only_users: str = "accept"
@@ -121,17 +143,15 @@ class SandboxSettings:
         for name in ("access_token_ttl", "refresh_token_ttl", "code_ttl"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be a positive number of seconds")
-        for name in ("oldest_active_version", "newest_version"):
-            value = getattr(self, name)
-            if not (len(value) == 6 and value.isdigit()):
-                raise SettingsError(f"{name} must look like YYYYMM, got {value!r}")
-        if self.oldest_active_version > self.newest_version:
-            raise SettingsError("oldest_active_version is newer than newest_version")
+        for value in self.versions:
+            if not _VERSION.match(value):
+                raise SettingsError(f"versions must look like YYYYMM (or YYYYMM.RR), got {value!r}")
         for name, allowed in _CHOICES.items():
             if getattr(self, name) not in allowed:
                 raise SettingsError(f"{name} must be one of {', '.join(allowed)}")
         for name in ("segment_build_seconds", "segment_update_seconds", "max_batch_elements",
-                     "users_calls_per_minute", "companies_calls_per_minute"):
+                     "users_calls_per_minute", "companies_calls_per_minute", "users_calls_per_day",
+                     "companies_calls_per_day"):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative")
         if self.segment_visibility_delay_seconds < 0:

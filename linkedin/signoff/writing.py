@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 import requests
 
-from linkedin.api import segments
+from linkedin.api import segment_creation, segments
 from linkedin.api.errors import ConnectionFailed, NotFound
 from linkedin.signoff.core import account_list
 from linkedin.signoff.environment import Context
@@ -151,7 +151,7 @@ def create_segments(ctx: Context) -> Outcome:
     targets: dict[str, Target] = {}
     types: dict[str, str | None] = {}
     for kind in ("users", "companies"):
-        created = segments.create(ctx.client, account_urn=account.urn, name=ctx.segment_name(kind), kind=kind,
+        created = segment_creation.create(ctx.client, account_urn=account.urn, name=ctx.segment_name(kind), kind=kind,
                                   description=DESCRIPTION)
         seg = _read_back(ctx, created.id)
         types[kind] = seg.type
@@ -164,7 +164,7 @@ def create_segments(ctx: Context) -> Outcome:
                                                           "(GOOGLE_AID): both are sent in MA-106"))
     if types == {"users": "USER", "companies": "COMPANY"}:
         return passed(summary)
-    return failed(summary, "LinkedIn created the segments with an unexpected type: check segments.create.")
+    return failed(summary, "LinkedIn created the segments with an unexpected type: check segment_creation.create.")
 
 
 # MA-106 ---------------------------------------------------------------------------------------

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping
 
 from linkedin.api.client import Client, backoff_delay
 from linkedin.api.errors import LinkedInError, MalformedResponse, NotFound
+from linkedin.api.waits import Wait, countdown
 from linkedin.store import Store
 from linkedin.sync.ledger import Ledger, Plan, identity
 from linkedin.sync.runs import Run, Uploads
@@ -40,7 +41,8 @@ class NeedsFile(LinkedInError):
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a run stands, for a progress bar: counts, rate, time left, and any pause."""
+    """Where a run stands, for a progress bar: counts, rate, time left, and any wait under way
+    (reported when it starts and then each second, a countdown)."""
 
     run_id: str
     total: int
@@ -51,12 +53,21 @@ class Progress:
     batches_total: int
     rate: float  # items a second in this session
     eta_seconds: float | None
-    waiting_seconds: float | None = None
-    note: str | None = None
+    wait: Wait | None = None
 
     @property
     def fraction(self) -> float:
         return self.done / self.total if self.total else 1.0
+
+    @property
+    def waiting_seconds(self) -> float | None:
+        """Seconds still to wait before LinkedIn is asked again; None when not waiting."""
+        return self.wait.left if self.wait else None
+
+    @property
+    def note(self) -> str | None:
+        """The wait in words: "LinkedIn's per-minute limit: retrying in 42 s"."""
+        return self.wait.text if self.wait else None
 
 
 def items_for(plan: Plan) -> list[tuple[str, str]]:
@@ -120,7 +131,7 @@ class Sender:
         batches_total = -(-run.total // self.batch_size)
         batches_done = -(-run.done // self.batch_size)
 
-        def report(waiting: float | None = None, note: str | None = None) -> None:
+        def report(wait: Wait | None = None) -> None:
             if on_progress is None:
                 return
             current = self.uploads.get(run_id)
@@ -128,12 +139,10 @@ class Sender:
             rate = sent_here / elapsed
             left = current.pending
             on_progress(Progress(run_id, current.total, current.done, current.accepted, current.rejected,
-                                 batches_done, batches_total, rate, left / rate if rate and left else None,
-                                 waiting, note))
+                                 batches_done, batches_total, rate, left / rate if rate and left else None, wait))
 
         previous_hook = self.client.on_wait
-        self.client.on_wait = lambda delay, err: report(
-            delay, f"LinkedIn answered {err.status or 'nothing'}; waiting {delay:.0f} s before trying again")
+        self.client.on_wait = report
         try:
             self._wait_until_usable(segment_created_at, report)
             report()
@@ -165,13 +174,16 @@ class Sender:
 
     # steps -------------------------------------------------------------------------
 
-    def _wait_until_usable(self, created_at: float | None, report: Callable[..., None]) -> None:
+    def _wait(self, wait: Wait, report: Callable[[Wait], None]) -> None:
+        countdown(wait.seconds, sleep=self.sleep, report=lambda left: report(replace(wait, left=left)))
+
+    def _wait_until_usable(self, created_at: float | None, report: Callable[[Wait], None]) -> None:
         if created_at is None:
             return
         wait = created_at + VISIBILITY_WAIT - self.clock()
         if wait > 0:
-            report(wait, "LinkedIn needs a few seconds after creating a segment before members can be added")
-            self.sleep(wait)
+            self._wait(Wait(wait, wait, "LinkedIn needs a few seconds after creating a segment before members can "
+                            "be added", then="sending"), report)
 
     def _elements(self, segment_id: str, items: list[tuple[int, str, str]], source: ElementSource) -> list[dict]:
         keys = [k for _, k, _ in items]
@@ -202,8 +214,7 @@ class Sender:
                     raise
                 attempt += 1
                 delay = backoff_delay(attempt, base=2.0, cap=30.0)
-                report(delay, "LinkedIn does not show the new segment yet; waiting before trying again")
-                self.sleep(delay)
+                self._wait(Wait(delay, delay, "LinkedIn does not show the new segment yet", 404), report)
 
     def _apply(self, run_id: str, segment_id: str, items, elements, answer: Any) -> None:
         results = answer.get("elements") if isinstance(answer, dict) else None

@@ -198,6 +198,17 @@ def test_an_account_the_member_lost_is_explained_and_the_rest_renders(monkeypatc
     assert any(a == lost.label for a in table(at, "Severity")["Account"])
 
 
+def test_a_version_linkedin_no_longer_serves_is_explained_with_the_setting_and_the_version_to_set(monkeypatch, env):
+    monkeypatch.setenv("LINKEDIN_VERSION", "202511")  # sunset by LinkedIn on 2026-11-16
+    context.settings.cache_clear()
+    connect(monkeypatch, env)
+    at = run()
+    assert [e.value for e in at.error] == [
+        "The ad accounts could not be read. Requested version 20251101 is not active. LinkedIn does not serve the API "
+        "version this app is set to (202511). Set LINKEDIN_VERSION to 202608, the version this app is built and "
+        "tested on (or remove the setting to use it), then restart the app."]
+
+
 def test_member_without_accounts_sees_an_empty_state_on_both_pages(monkeypatch, env):
     connect(monkeypatch, env, member=NOA)
     at = run()

@@ -16,7 +16,7 @@ import pytest
 import requests
 from streamlit.testing.v1 import AppTest
 
-from linkedin.api import segments
+from linkedin.api import segment_creation, segments
 from linkedin.demo.controls import SandboxControl
 from linkedin.insights import portfolio
 from linkedin.insights.history import History
@@ -26,7 +26,7 @@ from linkedin.sync.runs import Uploads
 from linkedin.sync.upload import Sync, Target, results
 from linkedin.tables.preparation import prepare
 from linkedin.web import resources as context
-from tests.integration.helpers import VIC, connect_sandbox
+from tests.integration.helpers import VIC, SandboxTime, connect_sandbox
 from ui import session
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -351,15 +351,22 @@ def test_removing_under_300_from_a_live_segment_is_warned(monkeypatch, env, worl
     assert any("a live segment under 300 matched members stops serving ads" in w.value for w in at.warning)
 
 
-def test_rate_limit_pauses_are_shown(monkeypatch, env, world):
-    connect(monkeypatch, env)
+def test_rate_limit_pauses_are_counted_down_and_listed(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    time_ = SandboxTime(world)  # the minute's waits move the sandbox clock: nobody waits
+    countdown, plain_client = [], conn.client
+    monkeypatch.setattr(conn, "client", lambda **kw: plain_client(
+        sleep=lambda s: (countdown.append(s), time_.sleep(s)), clock=time_.now, **kw))
     at = upload(page(), "users", "few.csv", people_csv(world, 500, 520))
     seg_id = create_segment(at, "users", "Rate limited")
     SandboxControl(env.url).inject_fault("429", count=2, path_prefix=f"/rest/dmpSegments/{seg_id}/users")
     send(at, "users")
     assert "**Upload finished.**" in texts(at)
-    assert "LinkedIn made this upload wait 2 time(s)" in texts(at)
-    assert "LinkedIn answered 429" in texts(at)
+    assert 60 <= time_.slept <= 125 and len(countdown) >= 60  # a step a second, each shown in place
+    waits = next(x for x in at.expander if x.label.startswith("LinkedIn made this upload wait"))
+    assert waits.label == f"LinkedIn made this upload wait 2 time(s), {time_.slept:.0f} s in all"
+    captions = [c.value for c in waits.caption]
+    assert len(captions) == 2 and all(c.endswith(" s: LinkedIn's per-minute limit (HTTP 429)") for c in captions)
     assert len(stored_emails(env.url, seg_id)) == 20
 
 
@@ -457,7 +464,7 @@ def test_a_new_session_resumes_by_uploading_the_same_file(monkeypatch, env, worl
     conn = connect(monkeypatch, env)
     data = people_csv(world, 800, 850)
     account = next(a for a in portfolio.accounts_of(conn)[0].manageable)
-    made = segments.create(conn.client(), account_urn=account.urn, name="Yesterday's upload", kind="users")
+    made = segment_creation.create(conn.client(), account_urn=account.urn, name="Yesterday's upload", kind="users")
     prepared = prepare(data, "users")
     sync = Sync(conn.client(), conn.store, prepared, Target(made.id, made.name, account.urn, "users"),
                 sender=members.Sender(conn.client(), conn.store, kind="users", batch_size=20))
@@ -485,7 +492,7 @@ def test_a_new_session_resumes_by_uploading_the_same_file(monkeypatch, env, worl
 def test_a_different_file_pauses_the_resume_saying_so(monkeypatch, env, world):
     conn = connect(monkeypatch, env)
     account = next(a for a in portfolio.accounts_of(conn)[0].manageable)
-    made = segments.create(conn.client(), account_urn=account.urn, name="Half done", kind="users")
+    made = segment_creation.create(conn.client(), account_urn=account.urn, name="Half done", kind="users")
     prepared = prepare(people_csv(world, 900, 920), "users")
     sync = Sync(conn.client(), conn.store, prepared, Target(made.id, made.name, account.urn, "users"))
     run_id = sync.start(sync.plan("add"))  # the app stopped before the first batch: "running", nobody sends it
@@ -504,7 +511,7 @@ def test_a_different_file_pauses_the_resume_saying_so(monkeypatch, env, world):
 def test_runs_resume_without_the_file_when_their_keys_are_the_elements(monkeypatch, env, world):
     conn = connect(monkeypatch, env)
     account = next(a for a in portfolio.accounts_of(conn)[0].manageable)
-    made = segments.create(conn.client(), account_urn=account.urn, name="Hashed only", kind="users")
+    made = segment_creation.create(conn.client(), account_urn=account.urn, name="Hashed only", kind="users")
     target = Target(made.id, made.name, account.urn, "users")
     emails_only = prepare(people_csv(world, 1000, 1020, names=False), "users")
     sync = Sync(conn.client(), conn.store, emails_only, target)

@@ -178,3 +178,30 @@ def test_a_click_while_sending_neither_loses_nor_repeats_work(app_server, page: 
     wait_for_app(page)
     expect(metric(page, "Added")).to_contain_text("6,000")
     assert len(members_of(app_server, segment_id)["keys"]["SHA256_EMAIL"]) == 6000
+
+
+def test_a_rate_limit_wait_counts_down_live_then_the_upload_finishes(app_server, page: Page, tmp_path):
+    """A 429 while sending: the status counts the wait down each second in place, then carries on.
+
+    LinkedIn's own 429 (no Retry-After) waits into the next minute, up to a minute in real time
+    here; this one asks for 4 s with Retry-After so the browser sees the same countdown sooner."""
+    path = tmp_path / "throttled.csv"
+    path.write_text("email\n" + "\n".join(f"throttled.{i}@example.org" for i in range(50)) + "\n", encoding="utf-8")
+    connect(page, app_server.url)
+    open_page(page, "People segments")
+    upload(page, path)
+    segment_id = create_segment(page, "E2E throttled")
+    requests.post(f"{app_server.sandbox_url}/_sandbox/faults", timeout=10, json={
+        "kind": "429", "count": 1, "retry_after": 4, "path_prefix": f"/rest/dmpSegments/{segment_id}/users"})
+    main(page).get_by_role("button", name="Send to LinkedIn").click()
+    for seconds in (3, 2):  # the same warning, rewritten each second
+        expect(main(page).get_by_text(f"LinkedIn asked the app to wait: retrying in {seconds} s.")).to_be_visible(
+            timeout=10_000)
+    expect(main(page).get_by_text("Upload finished.")).to_be_visible(timeout=60_000)
+    wait_for_app(page)
+    # Two waits: LinkedIn's few seconds after a create, then the 429's.
+    waits = main(page).get_by_text(re.compile(r"LinkedIn made this upload wait 2 time\(s\)"))
+    expect(waits).to_be_visible()
+    waits.click()
+    expect(main(page).get_by_text("4 s: LinkedIn asked the app to wait (HTTP 429)")).to_be_visible()
+    assert len(members_of(app_server, segment_id)["keys"]["SHA256_EMAIL"]) == 50

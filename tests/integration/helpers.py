@@ -5,6 +5,10 @@ as the browser (the CLI's loopback login).
 
 ``connect_sandbox(url, store, member="Vic Viewer")`` returns a real ``Connection`` whose
 tokens came from the sandbox's OAuth endpoints, for integration tests and AppTest.
+
+``SandboxTime(world)`` gives a client the sandbox's clock: its waits advance that clock
+instead of passing, so a minute's rate-limit wait costs nothing and LinkedIn (the sandbox)
+sees the minute go by.
 """
 
 from __future__ import annotations
@@ -74,3 +78,19 @@ def connect_sandbox(sandbox_url: str, store: Store, *, member: str | None = None
     """A connected ``Connection`` for ``member`` (default: Avery Analyst): the library's own
     ``linkedin.demo.signin.connect``, which walks the sandbox's consent screen."""
     return sandbox_login.connect(sandbox_url, store, member=member, sid=sid, scopes=scopes)
+
+
+class SandboxTime:
+    """``Client(clock=t.now, sleep=t.sleep)`` on an in-process sandbox ``world``: a wait moves
+    the sandbox's clock forward instead of passing; ``slept`` adds them up."""
+
+    def __init__(self, world) -> None:
+        self.clock = world.clock
+        self.slept = 0.0
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    def sleep(self, seconds: float) -> None:
+        self.slept += seconds
+        self.clock.advance(seconds)

@@ -406,7 +406,10 @@ def test_rows_linkedin_rejects_exit_1_with_the_rows(world, env, ids, tmp_path):
 
 def test_faults_are_waited_out(world, env, ids, tmp_path):
     control = SandboxControl(world.url)
-    control.inject_fault("429", count=2, path_prefix=f"/rest/dmpSegments/{ids['USER']}/users")
+    # LinkedIn's own 429 has no Retry-After and costs a minute's wait (tested on the sandbox's
+    # clock in tests/integration/test_limits_sandbox.py); a subprocess waits for real, so
+    # this 429 asks for one second.
+    control.inject_fault("429", count=2, path_prefix=f"/rest/dmpSegments/{ids['USER']}/users", retry_after=1)
     control.inject_fault("503", count=1, path_prefix=f"/rest/dmpSegments/{ids['USER']}/users")
     people = people_csv(world, tmp_path / "p.csv", 200, 230, names=False)
     done = cli(env, "sync", "users", str(people), "--segment", str(ids["USER"]), "--mode", "add", "--json")

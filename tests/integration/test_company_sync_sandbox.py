@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 import requests
 
-from linkedin.api import segments
+from linkedin.api import segment_creation, segments
 from linkedin.api.client import RetryPolicy
 from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
@@ -59,7 +59,7 @@ def ids(world, start, stop) -> set[int]:
 def test_add_mirror_remove_and_resume(world, conn):
     store = conn.store
     account = manageable_account(conn)
-    created = segments.create(conn.client(), account_urn=account, name="ABM test", kind="companies")
+    created = segment_creation.create(conn.client(), account_urn=account, name="ABM test", kind="companies")
     target = Target(created.id, created.name, account, "companies", created_at=created.created_at)
     client = conn.client(retry=RetryPolicy(tries=2, base=0.01, cap=0.05))
     sender = Sender(client, store, kind="companies", batch_size=10, sleep=lambda s: None)
@@ -109,7 +109,7 @@ def test_a_company_keyed_differently_in_the_new_table_stays_after_a_mirror(world
     """Same company, new key (page URL instead of website): removes go first, so it ends in the segment."""
     store = conn.store
     account = manageable_account(conn)
-    created = segments.create(conn.client(), account_urn=account, name="Rekeyed", kind="companies")
+    created = segment_creation.create(conn.client(), account_urn=account, name="Rekeyed", kind="companies")
     target = Target(created.id, created.name, account, "companies")
     c = world.app.state.sandbox.companies[0]
     by_site = pd.DataFrame([{"companyname": c.name, "companywebsite": c.website_domain}])

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import requests
 
-from linkedin.api import segments
+from linkedin.api import segment_creation
 from linkedin.api.client import RetryPolicy
 from linkedin.demo.controls import SandboxControl
 from linkedin.store import Store
@@ -18,7 +18,7 @@ from linkedin.sync.runs import Uploads
 from linkedin.sync.sender import Sender
 from linkedin.sync.upload import Sync, Target, results
 from linkedin.tables.preparation import prepare
-from tests.integration.helpers import connect_sandbox
+from tests.integration.helpers import SandboxTime, connect_sandbox
 
 ACCOUNT = None
 
@@ -61,7 +61,7 @@ def stored(world, segment_id) -> set[str]:
 
 def new_target(conn, name="Sync test") -> Target:
     account = manageable_account(conn)
-    created = segments.create(conn.client(), account_urn=account, name=name, kind="users")
+    created = segment_creation.create(conn.client(), account_urn=account, name=name, kind="users")
     return Target(created.id, created.name, account, "users", created_at=created.created_at)
 
 
@@ -139,12 +139,17 @@ def test_rate_limits_and_server_errors_are_waited_out_and_shown(world, conn):
     control = SandboxControl(world.url)
     control.inject_fault("429", count=2, path_prefix=f"/rest/dmpSegments/{target.segment_id}/users")
     control.inject_fault("503", count=1, path_prefix=f"/rest/dmpSegments/{target.segment_id}/users")
-    client, sender = fast(conn, store, batch_size=20)
+    time_ = SandboxTime(world.app.state.sandbox)  # a minute's wait moves the sandbox clock, nobody waits
+    client = conn.client(retry=RetryPolicy(tries=6, base=0.05, cap=0.2), sleep=time_.sleep, clock=time_.now)
+    sender = Sender(client, store, kind="users", batch_size=20, sleep=lambda s: None)
     sync = Sync(client, store, prepare(people(world, 200, 260), "users"), target, sender=sender)
     waits = []
-    run = sync.run(sync.start(sync.plan("add")), on_progress=lambda p: p.waiting_seconds and waits.append(p.note))
+    run = sync.run(sync.start(sync.plan("add")),
+                   on_progress=lambda p: p.wait and p.wait.starting and p.wait.status
+                   and waits.append((p.wait.status, p.wait.reason)))
     assert run.state == "done" and run.accepted == 60
-    assert sum("429" in w for w in waits) == 2 and sum("503" in w for w in waits) == 1
+    assert waits == [(429, "LinkedIn's per-minute limit")] * 2 + [(503, "LinkedIn answered 503")]
+    assert 60 <= time_.slept <= 125  # into the next minute, then a whole one
     assert stored(world, target.segment_id) == {sha(m.email) for m in world.app.state.sandbox.members[200:260]}
 
 
@@ -238,7 +243,7 @@ def test_results_map_back_to_rows_with_duplicates_and_local_rejections(world, co
 
 def test_a_table_of_people_cannot_go_to_a_company_segment(world, conn):
     account = manageable_account(conn)
-    created = segments.create(conn.client(), account_urn=account, name="Companies", kind="companies")
+    created = segment_creation.create(conn.client(), account_urn=account, name="Companies", kind="companies")
     with pytest.raises(ValueError, match="cannot go to a segment of companies"):
         Sync(conn.client(), conn.store, prepare(people(world, 0, 2), "users"),
              Target(created.id, created.name, account, "companies"))

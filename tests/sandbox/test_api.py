@@ -104,22 +104,38 @@ def test_missing_version_is_400(sandbox, ads_token):
                         "A version must be present. Please specify a version by adding the LinkedIn-Version header."}
 
 
-@pytest.mark.parametrize("version", ["202401", "202511", "202612", "2026-08", "20260801", "202613", "latest"])
-def test_inactive_or_malformed_version_is_426(sandbox, ads_token, version):
+@pytest.mark.parametrize("version, named", [
+    ("202512", "20251201"),  # LinkedIn published no version in December 2025
+    ("202511", "20251101"),  # sunset on 2026-11-16
+    ("202507", "20250701"),  # sunset
+    ("202505", "20250501"),  # sunset
+    ("202401", "20240101"),
+    ("202609", "20260901"),  # not published when the sandbox's list was written
+    ("202608.01", "20260801"),  # a release LinkedIn did not publish
+    ("202613", "20261301"),
+    ("2026-08", "2026-08"),
+    ("20260801", "20260801"),
+    ("latest", "latest"),
+])
+def test_a_version_linkedin_does_not_serve_is_426_named_as_linkedin_names_it(sandbox, ads_token, version, named):
     r = sandbox.api(USERS, ads_token, params=FINDER, version=version)
     assert r.status_code == 426
     assert r.json() == {"status": 426, "code": "NONEXISTENT_VERSION",
-                        "message": f"Requested version {version} is not active"}
+                        "message": f"Requested version {named} is not active"}
 
 
-@pytest.mark.parametrize("version", ["202512", "202608", "202608.01", "202611"])
-def test_active_versions_work(sandbox, ads_token, version):
+@pytest.mark.parametrize("version", ["202601", "202603", "202604", "202608"])
+def test_published_versions_work(sandbox, ads_token, version):
     assert sandbox.api(USERS, ads_token, params=FINDER, version=version).status_code == 200
 
 
-def test_version_window_is_a_setting(sandbox, ads_token):
-    sandbox.settings(oldest_active_version="202609")
-    assert sandbox.api(USERS, ads_token, params=FINDER, version="202608").status_code == 426
+def test_the_published_versions_are_a_setting(sandbox, ads_token):
+    assert sandbox.control("GET", "/settings").json()["versions"] == [
+        "202601", "202602", "202603", "202604", "202605", "202606", "202607", "202608"]
+    sandbox.settings(versions=["202608", "202608.01", "202609"])
+    assert sandbox.api(USERS, ads_token, params=FINDER, version="202609").status_code == 200
+    assert sandbox.api(USERS, ads_token, params=FINDER, version="202608.01").status_code == 200
+    assert sandbox.api(USERS, ads_token, params=FINDER, version="202607").status_code == 426
 
 
 def test_missing_restli_header_is_400(sandbox, ads_token):

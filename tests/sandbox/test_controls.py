@@ -93,7 +93,7 @@ def test_settings_patch_returns_everything(sandbox):
     ({"app_products": "Advertising API"}, "app_products"),
     ({"app_products": ["Marketing Developer Platform"]}, "app_products"),
     ({"access_token_ttl": 0}, "access_token_ttl"),
-    ({"newest_version": "2026-11"}, "newest_version"),
+    ({"versions": ["2026-11"]}, "versions"),
 ])
 def test_bad_settings_are_400_naming_the_field(sandbox, patch, needle):
     r = sandbox.control("POST", "/settings", patch)

@@ -91,8 +91,56 @@ def test_faults_queue_in_order_and_clear(sandbox, token):
     assert sandbox.api(USERS, token, params=FINDER).status_code == 200
 
 
+def test_a_429_carries_retry_after_only_when_the_fault_asks(sandbox, token):
+    fault(sandbox, kind="429", retry_after=7)
+    r = sandbox.api(USERS, token, params=FINDER)
+    assert r.status_code == 429 and r.headers["retry-after"] == "7"
+    assert r.json()["code"] == "TOO_MANY_REQUESTS"
+
+
+def create_body(world) -> dict:
+    account = next(a.id for a in world.ad_accounts.values() if a.name == "Northwind - Brand US")
+    return {"name": "Made, then lost", "account": f"urn:li:sponsoredAccount:{account}", "type": "USER",
+            "sourcePlatform": "MATCHED_AUDIENCES_WORKBENCH", "destinations": [{"destination": "LINKEDIN"}]}
+
+
+def made(world) -> list[str]:
+    return [s.name for s in world.segments if s.name == "Made, then lost"]
+
+
+def test_succeed_then_500_does_the_work_and_answers_500(sandbox, world):
+    token = sandbox.token("r_ads rw_dmp_segments")["access_token"]
+    fault(sandbox, kind="succeed_then_500", method="POST", path_prefix="/rest/dmpSegments")
+    r = sandbox.rest("POST", "/rest/dmpSegments", token, json=create_body(world))
+    assert r.status_code == 500
+    assert r.json() == {"status": 500, "code": "INTERNAL_SERVER_ERROR", "message": "Internal Server Error"}
+    assert "x-restli-id" not in r.headers
+    assert made(world) == ["Made, then lost"]  # LinkedIn created it all the same
+
+
+def test_succeed_then_drop_does_the_work_and_answers_nothing(sandbox, world):
+    token = sandbox.token("r_ads rw_dmp_segments")["access_token"]
+    fault(sandbox, kind="succeed_then_drop", method="POST", path_prefix="/rest/dmpSegments")
+    with pytest.raises(requests.exceptions.ConnectionError):
+        sandbox.rest("POST", "/rest/dmpSegments", token, json=create_body(world))
+    assert made(world) == ["Made, then lost"]
+
+
+def test_a_fault_for_one_method_lets_the_others_through(sandbox, world):
+    token = sandbox.token("r_ads rw_dmp_segments")["access_token"]
+    fault(sandbox, kind="500", method="POST", path_prefix="/rest/dmpSegments")
+    account = create_body(world)["account"].replace(":", "%3A")
+    assert sandbox.rest("GET", "/rest/dmpSegments", token, query=f"q=account&account={account}").status_code == 200
+    assert sandbox.state()["faults"][0] == {"kind": "500", "remaining": 1, "path_prefix": "/rest/dmpSegments",
+                                            "delay_seconds": 0.0, "method": "POST", "retry_after": None}
+    assert sandbox.rest("POST", "/rest/dmpSegments", token, json=create_body(world)).status_code == 500
+    assert made(world) == []  # a plain 500 does nothing
+
+
 @pytest.mark.parametrize("body", [{"kind": "418"}, {"kind": "429", "count": 0}, {"kind": "slow", "delay_seconds": -1},
-                                  {"kind": "500", "path_prefix": "rest"}, {"kind": "500", "colour": "red"}])
+                                  {"kind": "500", "path_prefix": "rest"}, {"kind": "500", "colour": "red"},
+                                  {"kind": "500", "method": "FETCH"}, {"kind": "500", "retry_after": 3},
+                                  {"kind": "429", "retry_after": -1}, {"kind": "429", "retry_after": "soon"}])
 def test_bad_faults_are_400(sandbox, body):
     assert sandbox.control("POST", "/faults", body).status_code == 400
     assert sandbox.state()["faults"] == []

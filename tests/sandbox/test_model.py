@@ -68,7 +68,8 @@ def test_settings_patch_types():
     assert "Matched Audiences" in s.app_products  # the original is untouched
     assert t.to_json()["app_products"] == ["Advertising API"]
     for bad in ({"code_ttl": True}, {"code_ttl": 1.5}, {"app_products": [1]}, {"app_products": ["Nope"]}, {"nope": 1},
-                {"oldest_active_version": "202700"}, {"introspect_unknown_body": []}):
+                {"versions": ["2026-08"]}, {"versions": ["202613"]}, {"versions": "202608"},
+                {"introspect_unknown_body": []}, {"per_minute_window": "hourly"}, {"users_calls_per_day": -1}):
         with pytest.raises(SettingsError):
             s.patched(bad)
 
@@ -76,7 +77,8 @@ def test_settings_patch_types():
 def test_settings_defaults_match_linkedin():
     s = SandboxSettings()
     assert (s.access_token_ttl, s.refresh_token_ttl, s.code_ttl) == (5_184_000, 31_536_000, 1800)
-    assert (s.oldest_active_version, s.newest_version) == ("202512", "202611")
+    assert s.versions == ("202601", "202602", "202603", "202604", "202605", "202606", "202607", "202608")
+    assert "202512" not in s.versions  # never published
     assert s.issue_refresh_tokens and not s.rotate_refresh_tokens and not s.refresh_revokes_previous_access
     assert s.introspect_unknown_body == {"active": False} and s.introspect_unknown_status == 200
 

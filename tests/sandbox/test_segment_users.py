@@ -350,9 +350,57 @@ def test_users_rate_limit_per_member_per_minute(sandbox, token, world):
     assert send(sandbox, token, sid, [add(H)]).status_code == 200
 
 
+THROTTLED = {"status": 429, "code": "TOO_MANY_REQUESTS",
+             "message": "Resource level throttle limit for calls to this resource is reached."}
+
+
+def into_minute(sandbox, world, second: float) -> None:
+    """Move the sandbox clock to ``second`` seconds into the next minute."""
+    sandbox.advance(60 - world.clock.now() % 60 + second)
+
+
+def test_the_daily_quota_holds_past_the_minute_until_midnight_utc(sandbox, token, world):
+    sandbox.settings(users_calls_per_day=2)
+    sid = new_segment(sandbox, token, world)
+    sandbox.advance(86_400 - world.clock.now() % 86_400 + 3600)  # 01:00 UTC: the day's calls start
+    assert [send(sandbox, token, sid, [add(H)]).status_code for _ in range(2)] == [200, 200]
+    refused = send(sandbox, token, sid, [add(H)])
+    assert refused.status_code == 429 and refused.json() == THROTTLED
+    assert "retry-after" not in {k.lower() for k in refused.headers}
+    sandbox.advance(61)
+    assert send(sandbox, token, sid, [add(H)]).status_code == 429  # a new minute is not a new day
+    sandbox.advance(23 * 3600 - 62)
+    assert send(sandbox, token, sid, [add(H)]).status_code == 429  # 23:59 UTC
+    sandbox.advance(61)
+    assert send(sandbox, token, sid, [add(H)]).status_code == 200  # past midnight UTC
+
+
+def test_refused_calls_count_against_neither_quota(sandbox, token, world):
+    sandbox.settings(users_calls_per_minute=1, users_calls_per_day=2)
+    sid = new_segment(sandbox, token, world)
+    into_minute(sandbox, world, 5)
+    assert [send(sandbox, token, sid, [add(H)]).status_code for _ in range(4)] == [200, 429, 429, 429]
+    sandbox.advance(60)
+    assert send(sandbox, token, sid, [add(H)]).status_code == 200  # the second call of the day
+
+
+@pytest.mark.parametrize("window, at_next_minute", [("sliding", 429), ("clock", 200)])
+def test_the_minute_slides_or_is_the_clocks(sandbox, token, world, window, at_next_minute):
+    sandbox.settings(users_calls_per_minute=2, per_minute_window=window)
+    sid = new_segment(sandbox, token, world)
+    into_minute(sandbox, world, 10)
+    assert [send(sandbox, token, sid, [add(H)]).status_code for _ in range(3)] == [200, 200, 429]
+    into_minute(sandbox, world, 0.5)  # ~50 s after the calls, in the next minute
+    assert send(sandbox, token, sid, [add(H)]).status_code == at_next_minute
+    sandbox.advance(10)  # a whole minute after the calls
+    assert send(sandbox, token, sid, [add(H)]).status_code == 200
+
+
 def test_default_limits_are_linkedins(sandbox):
     settings = sandbox.control("GET", "/settings").json()
     assert settings["users_calls_per_minute"] == 600 and settings["companies_calls_per_minute"] == 300
+    assert settings["users_calls_per_day"] == 10_000 and settings["companies_calls_per_day"] == 10_000
+    assert settings["per_minute_window"] == "sliding"
     assert settings["max_batch_elements"] == 5000 and settings["segment_visibility_delay_seconds"] == 5
 
 

@@ -55,6 +55,29 @@ def test_start_and_count_page(sandbox, token, world):
     assert finder(sandbox, token, big, "&start=-1", status=400)["status"] == 400
 
 
+def test_start_and_count_are_honoured_exactly_up_to_1000(sandbox, token, world):
+    big = account_id(world, "Northwind - Enterprise ABM")
+    everything = [e["id"] for e in finder(sandbox, token, big)["elements"]]
+    pages = [finder(sandbox, token, big, f"&start={start}&count=1000") for start in (0, 120)]
+    assert [p["paging"] for p in pages] == [{"start": 0, "count": 1000, "links": [], "total": 120},
+                                            {"start": 120, "count": 1000, "links": [], "total": 120}]
+    assert [e["id"] for e in pages[0]["elements"]] == everything and pages[1]["elements"] == []
+    assert [e["id"] for e in finder(sandbox, token, big, "&start=37&count=3")["elements"]] == everything[37:40]
+    assert finder(sandbox, token, big, "&start=0&count=1001", status=400) == {
+        "status": 400, "code": "ILLEGAL_ARGUMENT", "message": "Invalid value for param: count, must be at most 1000"}
+
+
+def test_without_paging_more_than_100_can_be_refused_like_the_other_finders(sandbox, token, world):
+    big = account_id(world, "Northwind - Enterprise ABM")
+    sandbox.settings(segment_finder_without_paging="refuse_over_100")
+    assert finder(sandbox, token, big, status=400) == {
+        "status": 400, "code": "ILLEGAL_ARGUMENT",
+        "message": "More than 100 results: send start and count (count at most 1000) to page through them"}
+    assert len(finder(sandbox, token, big, "&start=0&count=1000")["elements"]) == 120
+    small = account_id(world, "Northwind - Brand US")
+    assert finder(sandbox, token, small)["elements"]  # 100 or fewer still come at once
+
+
 def test_an_active_account_without_segments(sandbox, token, world):
     empty = account_id(world, "Northwind - Careers Employer Brand")
     assert world.ad_accounts[empty].status == "ACTIVE"

@@ -80,16 +80,91 @@ def test_get_sends_bearer_version_and_protocol_and_exact_url():
     assert responses.calls[0].request.url == USERS
 
 
+class FakeTime:
+    """A clock that only moves when the client sleeps: waits are checked, never waited."""
+
+    def __init__(self, now=NOW):
+        self.now = now
+        self.slept = []
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 @responses.activate
-def test_429_without_retry_after_is_retried_with_backoff_then_succeeds():
+def test_429_without_retry_after_waits_into_the_next_minute_with_a_countdown_then_succeeds():
     responses.get(USERS, status=429, json={"status": 429, "message": "throttled"})
     responses.get(USERS, status=503, json={"message": "unavailable"})
     responses.get(USERS, json={"elements": []})
-    waits, slept = [], []
-    client = Client(SETTINGS, StaticToken("T"), on_wait=lambda d, e: waits.append(type(e)), sleep=slept.append)
+    time_ = FakeTime(NOW + 18)  # 18 s into a minute
+    waits = []
+    client = Client(SETTINGS, StaticToken("T"), on_wait=waits.append, sleep=time_.sleep, clock=time_.clock)
     assert client.get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1}).status == 200
-    assert waits == [RateLimited, ServerError]
-    assert len(slept) == 2 and all(s > 0 for s in slept)
+    throttle = [w for w in waits if w.status == 429]
+    assert 42 <= throttle[0].seconds <= 44  # to the next minute, plus a little jitter
+    assert [round(w.left, 6) for w in throttle] == [round(throttle[0].seconds - n, 6) for n in range(len(throttle))]
+    assert throttle[0].text == f"LinkedIn's per-minute limit: retrying in {-(-throttle[0].seconds // 1):.0f} s"
+    assert {w.reason for w in waits} == {"LinkedIn's per-minute limit", "LinkedIn answered 503"}
+    assert sum(w.starting for w in waits) == 2  # two waits, each counted down
+    assert sum(time_.slept) == pytest.approx(throttle[0].seconds + next(w for w in waits if w.status == 503).seconds)
+
+
+@responses.activate
+def test_a_429_that_outlasts_a_minute_gives_up_after_waiting_at_least_a_minute():
+    responses.get(USERS, status=429, json={"status": 429, "message": "Resource level throttle limit for calls to "
+                                                                     "this resource is reached."})
+    time_ = FakeTime(NOW + 59)
+    client = Client(SETTINGS, StaticToken("T"), sleep=time_.sleep, clock=time_.clock)
+    with pytest.raises(RateLimited) as caught:
+        client.get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
+    assert 60 <= sum(time_.slept) <= 125
+    assert len(responses.calls) == 3  # 1 s to the next minute, then a whole minute, then give up
+    assert "daily quota" in caught.value.explain() and "midnight UTC" in caught.value.explain()
+
+
+@responses.activate
+def test_retry_after_is_honoured_when_a_429_carries_one():
+    responses.get(USERS, status=429, json={"status": 429, "message": "throttled"}, headers={"Retry-After": "3"})
+    responses.get(USERS, json={"elements": []})
+    time_ = FakeTime(NOW + 18)
+    waits = []
+    client = Client(SETTINGS, StaticToken("T"), on_wait=waits.append, sleep=time_.sleep, clock=time_.clock)
+    client.get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
+    assert time_.slept == [1.0, 1.0, 1.0]
+    assert [w.text for w in waits] == ["LinkedIn asked the app to wait: retrying in 3 s",
+                                       "LinkedIn asked the app to wait: retrying in 2 s",
+                                       "LinkedIn asked the app to wait: retrying in 1 s"]
+
+
+@responses.activate
+def test_a_5xx_on_a_create_is_never_sent_again_by_the_client():
+    create = API + "/rest/dmpSegments"
+    responses.post(create, status=500, json={"status": 500, "message": "Internal Server Error"})
+    client = Client(SETTINGS, StaticToken("T"), sleep=lambda s: None)
+    with pytest.raises(ServerError):
+        client.post("/rest/dmpSegments", json={"name": "x"})
+    assert len(responses.calls) == 1  # it may have created the segment: segments.create decides
+
+    batch = API + "/rest/dmpSegments/7/users"
+    responses.post(batch, status=503, json={"status": 503, "message": "Service Unavailable"})
+    responses.post(batch, json={"elements": []})
+    assert client.post("/rest/dmpSegments/7/users", json={"elements": []}, restli_method="BATCH_CREATE").status == 200
+    assert len(responses.calls) == 3  # a batch is: a repeated ADD or REMOVE is harmless
+
+
+@responses.activate
+def test_a_429_on_a_create_is_waited_out_it_was_refused_before_any_work():
+    create = API + "/rest/dmpSegments"
+    responses.post(create, status=429, json={"status": 429, "message": "throttled"})
+    responses.post(create, status=201, headers={"x-restli-id": "5"})
+    time_ = FakeTime()
+    client = Client(SETTINGS, StaticToken("T"), sleep=time_.sleep, clock=time_.clock)
+    assert client.post("/rest/dmpSegments", json={"name": "x"}).created_id == "5"
+    assert len(responses.calls) == 2
 
 
 @responses.activate
@@ -102,11 +177,19 @@ def test_retries_are_bounded():
 
 
 @responses.activate
-def test_version_errors_are_never_retried():
-    responses.get(USERS, status=426, json={"status": 426, "code": "NONEXISTENT_VERSION", "message": "Requested version 202301 is not active"})
-    with pytest.raises(VersionError):
-        Client(SETTINGS, StaticToken("T"), sleep=lambda s: None).get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
+def test_version_errors_are_never_retried_and_name_the_version_to_set():
+    responses.get(USERS, status=426, json={"status": 426, "code": "NONEXISTENT_VERSION",
+                                           "message": "Requested version 20250401 is not active"})
+    old = Settings(client_id="cid", client_secret="cs", redirect_uri="https://a/cb", cookie_secret="x" * 32,
+                   version="202504")
+    with pytest.raises(VersionError) as caught:
+        Client(old, StaticToken("T"), sleep=lambda s: None).get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
     assert len(responses.calls) == 1
+    assert caught.value.version == "202504"
+    assert caught.value.explain() == (
+        "Requested version 20250401 is not active. LinkedIn does not serve the API version this app is set to "
+        "(202504). Set LINKEDIN_VERSION to 202608, the version this app is built and tested on (or remove the "
+        "setting to use it), then restart the app.")
 
 
 @responses.activate

@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 import responses
 
-from linkedin.api import segments
+from linkedin.api import segment_creation, segments
 from linkedin.api.client import Client, RetryPolicy, StaticToken
 from linkedin.api.errors import MalformedResponse, NotConfigured, NotFound
 from linkedin.api.segments import Readiness, Segment
@@ -37,11 +37,12 @@ def client():
 
 
 @responses.activate
-def test_finder_is_one_call_without_start_or_count_and_reads_every_number():
-    responses.get(FINDER, json={"elements": [DOC_EXAMPLE, BUILDING], "paging": {"start": 0, "count": 2, "links": []}})
+def test_finder_is_one_call_with_start_and_count_and_reads_every_number():
+    responses.get(FINDER + "&start=0&count=1000", json={"elements": [DOC_EXAMPLE, BUILDING],
+                                                        "paging": {"start": 0, "count": 1000, "links": [], "total": 2}})
     found, problems = segments.find_by_account(client(), ACCOUNT)
     assert len(responses.calls) == 1
-    assert responses.calls[0].request.url == FINDER  # no start, no count: all segments at once
+    assert responses.calls[0].request.url == FINDER + "&start=0&count=1000"
     assert problems == []
     doc, new = found
     assert (doc.id, doc.name, doc.type, doc.source_platform, doc.status) == (9821736, "DMP Segment 1", "COMPANY", "FAKE", "READY")
@@ -60,8 +61,40 @@ def test_finder_is_one_call_without_start_or_count_and_reads_every_number():
 
 @responses.activate
 def test_finder_by_source_platform_encodes_it():
-    responses.get(FINDER + "&sourcePlatform=LIST_UPLOAD", json={"elements": []})
+    responses.get(FINDER + "&sourcePlatform=LIST_UPLOAD&start=0&count=1000", json={"elements": []})
     assert segments.find_by_account(client(), ACCOUNT, source_platform="LIST_UPLOAD") == ([], [])
+
+
+def numbered(first, n):
+    return [{**BUILDING, "id": i, "name": f"Segment {i}"} for i in range(first, first + n)]
+
+
+@responses.activate
+def test_finder_follows_pages_of_1000_to_the_total_with_exact_requests():
+    for start, n in ((0, 1000), (1000, 1000), (2000, 500)):
+        responses.get(FINDER + f"&start={start}&count=1000", match=[responses.matchers.header_matcher(
+            {"Authorization": "Bearer T", "LinkedIn-Version": "202608", "X-Restli-Protocol-Version": "2.0.0"})],
+            json={"elements": numbered(start, n), "paging": {"start": start, "count": 1000, "links": [], "total": 2500}})
+    found, problems = segments.find_by_account(client(), ACCOUNT)
+    assert [c.request.url for c in responses.calls] == [
+        API + "/rest/dmpSegments?q=account&account=urn%3Ali%3AsponsoredAccount%3A123456&start=0&count=1000",
+        API + "/rest/dmpSegments?q=account&account=urn%3Ali%3AsponsoredAccount%3A123456&start=1000&count=1000",
+        API + "/rest/dmpSegments?q=account&account=urn%3Ali%3AsponsoredAccount%3A123456&start=2000&count=1000",
+    ]
+    assert all(c.request.method == "GET" and c.request.body is None for c in responses.calls)
+    assert [s.id for s in found] == list(range(2500)) and problems == []
+
+
+@responses.activate
+def test_finder_stops_at_an_exact_total_and_on_a_short_page_without_one():
+    responses.get(FINDER + "&start=0&count=1000",
+                  json={"elements": numbered(0, 1000), "paging": {"start": 0, "count": 1000, "total": 1000}})
+    assert len(segments.find_by_account(client(), ACCOUNT)[0]) == 1000
+    assert len(responses.calls) == 1  # the total is reached: no empty page asked for
+    responses.get(FINDER + "&sourcePlatform=X&start=0&count=1000", json={"elements": numbered(0, 1000)})
+    responses.get(FINDER + "&sourcePlatform=X&start=1000&count=1000", json={"elements": numbered(1000, 3)})
+    assert len(segments.find_by_account(client(), ACCOUNT, source_platform="X")[0]) == 1003
+    assert len(responses.calls) == 3  # no total: a full page asks for the next, a short one ends
 
 
 @responses.activate
@@ -76,14 +109,15 @@ def test_get_reads_one_segment_and_404_is_not_found():
 
 @responses.activate
 def test_an_answer_without_elements_is_a_specific_error():
-    responses.get(FINDER, json={"unexpected": True})
+    responses.get(FINDER + "&start=0&count=1000", json={"unexpected": True})
     with pytest.raises(MalformedResponse, match="list of segments for urn:li:sponsoredAccount:123456 has no elements"):
         segments.find_by_account(client(), ACCOUNT)
 
 
 @responses.activate
 def test_fewer_elements_than_the_total_is_reported():
-    responses.get(FINDER, json={"elements": [DOC_EXAMPLE], "paging": {"start": 0, "count": 10, "total": 3}})
+    responses.get(FINDER + "&start=0&count=1000", json={"elements": [DOC_EXAMPLE],
+                                                        "paging": {"start": 0, "count": 1000, "total": 3}})
     _, problems = segments.find_by_account(client(), ACCOUNT)
     assert problems == ["LinkedIn reported 3 segments for urn:li:sponsoredAccount:123456 but sent 1: the list may be incomplete."]
 
@@ -156,7 +190,7 @@ def test_the_linkedin_destination_wins_and_detail_keeps_every_field():
 def test_create_without_a_source_platform_is_refused_before_any_call():
     unset = Client(replace(SETTINGS, source_platform=None), StaticToken("T"), retry=RetryPolicy(tries=1))
     with pytest.raises(NotConfigured) as caught:
-        segments.create(unset, account_urn=ACCOUNT, name="Q3 list", kind="users")
+        segment_creation.create(unset, account_urn=ACCOUNT, name="Q3 list", kind="users")
     assert len(responses.calls) == 0
     assert caught.value.explain().startswith("LINKEDIN_SOURCE_PLATFORM is not set: LinkedIn gives each approved")
 
@@ -164,7 +198,7 @@ def test_create_without_a_source_platform_is_refused_before_any_call():
 @responses.activate
 def test_create_sends_the_source_platform_linkedin_assigned_and_nothing_invented():
     responses.post(API + "/rest/dmpSegments", status=201, headers={"x-restli-id": "777"})
-    created = segments.create(client(), account_urn=ACCOUNT, name="Q3  list", kind="companies")
+    created = segment_creation.create(client(), account_urn=ACCOUNT, name="Q3  list", kind="companies")
     assert (created.id, created.name, created.type) == (777, "Q3 list", "COMPANY")
     assert json.loads(responses.calls[0].request.body) == {
         "name": "Q3 list", "account": ACCOUNT, "type": "COMPANY", "sourcePlatform": OURS,

@@ -127,10 +127,20 @@ def test_new_segment_404_is_waited_out_not_fatal():
     s = Sender(client, store, kind="users", sleep=lambda d: (slept.append(d), clock.__setitem__(0, clock[0] + d)),
                clock=lambda: clock[0])
     run_id = s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False)
-    run = s.run(run_id, source, segment_created_at=999.0)
+    progress = []
+    run = s.run(run_id, source, segment_created_at=999.0, on_progress=progress.append)
     assert run.state == "done"
-    assert slept[0] == pytest.approx(4.0)  # the 5-second wait after creation
-    assert len(slept) == 2  # then one back-off after the 404
+    waits = [p.wait for p in progress if p.wait and p.wait.starting]
+    assert [(w.reason, w.status) for w in waits] == [
+        ("LinkedIn needs a few seconds after creating a segment before members can be added", None),
+        ("LinkedIn does not show the new segment yet", 404),  # then one back-off after the 404
+    ]
+    assert waits[0].seconds == pytest.approx(4.0)  # the 5-second wait after creation
+    assert slept[:4] == [1.0, 1.0, 1.0, 1.0]  # counted down a second at a time
+    assert sum(slept) == pytest.approx(4.0 + waits[1].seconds)
+    countdown = [p.note for p in progress if p.wait and p.wait.status is None]
+    assert countdown == [f"LinkedIn needs a few seconds after creating a segment before members can be added: "
+                         f"sending in {n} s" for n in (4, 3, 2, 1)]
 
 
 @responses.activate
@@ -141,6 +151,63 @@ def test_old_segment_404_pauses_with_a_clear_message():
     s = sender(store)
     run = s.run(s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False), source)
     assert run.state == "paused" and "could not find" in run.message.lower()
+
+
+THROTTLED = {"status": 429, "code": "TOO_MANY_REQUESTS",
+             "message": "Resource level throttle limit for calls to this resource is reached."}
+
+
+class FakeTime:
+    def __init__(self, now):
+        self.now = now
+
+    def clock(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+@responses.activate
+def test_a_rate_limit_is_counted_down_then_the_run_goes_on():
+    store = Store()
+    table, source = source_for(3)
+    responses.post(URL, status=429, json=THROTTLED)
+    responses.add_callback(responses.POST, URL, callback=ok_callback)
+    time_ = FakeTime(1_800_000_020.0)  # 20 s into a minute
+    client = Client(SETTINGS, StaticToken("T"), sleep=time_.sleep, clock=time_.clock)
+    s = Sender(client, store, kind="users", sleep=time_.sleep, clock=time_.clock)
+    progress = []
+    run = s.run(s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"),
+                        needs_file=False), source, on_progress=progress.append)
+    assert run.state == "done" and run.accepted == 3
+    notes = [p.note for p in progress if p.wait]
+    first = int(notes[0].rsplit(" ", 2)[-2])
+    assert 40 <= first <= 42
+    assert notes == [f"LinkedIn's per-minute limit: retrying in {n} s" for n in range(first, 0, -1)]
+    assert progress[-1].wait is None and client.on_wait is None  # the hook is given back
+
+
+@responses.activate
+def test_a_rate_limit_that_does_not_clear_pauses_the_run_and_it_resumes():
+    store = Store()
+    table, source = source_for(3)
+    responses.post(URL, status=429, json=THROTTLED)
+    time_ = FakeTime(1_800_000_020.0)
+    client = Client(SETTINGS, StaticToken("T"), sleep=time_.sleep, clock=time_.clock)
+    s = Sender(client, store, kind="users", sleep=time_.sleep, clock=time_.clock)
+    run_id = s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"),
+                     needs_file=False)
+    run = s.run(run_id, source)
+    assert run.state == "paused" and run.pending == 3
+    assert run.message == (
+        "Resource level throttle limit for calls to this resource is reached. LinkedIn's rate limit did not clear "
+        "within a minute: most likely the daily quota of this member or of the app is used up (LinkedIn resets "
+        "it at midnight UTC). Resume later; nothing is lost. Resume when ready: nothing accepted so far is sent again.")
+    assert time_.now - 1_800_000_020.0 >= 60
+    responses.replace(responses.POST, URL, json={"elements": [{"status": 201}] * 3})
+    run = s.run(run_id, source)
+    assert run.state == "done" and run.accepted == 3
 
 
 def test_resume_without_the_table_needs_the_file():
