@@ -14,7 +14,8 @@ and its tree, ``error_from_response``), ``restli`` (Rest.li 2.0 query encoding),
 (``Client``: versioned headers, retries, paging; ``TokenProvider``), ``oauth`` (consent
 URL, code exchange, refresh, introspection, ``Heartbeat``), ``connection`` (one session's
 tokens: renewal, heartbeat, when only consent helps), ``accounts`` and ``segments`` (the
-Marketing API's readers and writers, their parsing, match rate and readiness).
+Marketing API's readers and writers, their parsing), ``segment_numbers`` (what the numbers
+mean: the match rate over LinkedIn's 7-day window, readiness as targetable and serving).
 
 May import: the standard library, requests / requests-oauthlib, ``linkedin.store`` (the
 connection keeps its tokens there) and the sandbox's public demo registration (the
