@@ -124,7 +124,8 @@ def test_filters_narrow_the_table_and_the_charts(monkeypatch, env, world):
     segs = table(at, "segment_id")
     expected = [s.id for s in avery_segments(world) if world.segment_status(s) in ("FAILED", "ERROR")]
     assert sorted(segs["segment_id"]) == sorted(expected) and len(expected) >= 2
-    assert set(segs["readiness"]) == {"failed"}
+    assert set(segs["readiness_text"]) == {"not targetable, not serving: LinkedIn reports FAILED",
+                                           "not targetable, not serving: LinkedIn reports ERROR"}
     assert sum(sum(values(t["x"])) for t in charts(at)["Segments by status per account"]["data"]) == len(expected)
 
     at.multiselect(key="audiences_status").set_value([]).run()
@@ -152,8 +153,10 @@ def test_one_account_and_selecting_a_segment_opens_its_detail_with_history(monke
     real = world.segments.get(int(segs.loc[row, "segment_id"]))
     assert [s.value for s in at.subheader][0] == "Newsletter subscribers (US)"
     assert f"`{real.destination_urn}`" in texts(at)
-    assert "Ready to serve" in texts(at)
-    assert metric(at, "Status") == "READY" and metric(at, "Match rate") == "62%"
+    assert f"**Targetable, serving: {real.published.audience:,} members**. LinkedIn can show ads to this audience." in [
+        s.value for s in at.success]
+    assert metric(at, "Status") == "READY" and metric(at, "Match rate") == "62% (last 7 days)"
+    assert metric(at, "Input (last 7 days)") == f"{real.published.input:,}"
     fields = table(at, "Field").set_index("Field")["Value"]
     assert fields["id"] == str(real.id) and fields["destinations[].destinationSegmentId"] == real.destination_urn
     assert fields["sourcePlatform"] == "MATCHED_AUDIENCES_WORKBENCH"
@@ -275,7 +278,7 @@ def test_refresh_after_linkedin_moved_on_shows_the_new_status_and_its_history(mo
     SandboxControl(env.url).advance_clock(9 * 3600)  # LinkedIn finishes the first build
     at.button(key="audiences_refresh").click().run()
     segs = table(at, "segment_id")
-    assert segs.loc[row, "status"] == "READY" and segs.loc[row, "match_rate_text"].endswith("%")
+    assert segs.loc[row, "status"] == "READY" and segs.loc[row, "match_rate_text"].endswith("% (last 7 days)")
     at.session_state["segments_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
     at.run()
     history = next(s for t, s in charts(at).items() if t.startswith("History of Trade show leads"))
