@@ -31,6 +31,7 @@ _CHOICES = {
     "stock_symbol": ("accepted", "ignored", "rejected"),
     "industries_shape": ("string", "list", "either"),
     "name_only_users": ("accept", "reject"),
+    "no_recent_uploads_counts": ("absent", "zeros"),
 }
 
 
@@ -89,6 +90,10 @@ class SandboxSettings:
     # §12.11: a second segment with the same account, sourcePlatform and sourceSegmentId
     # gets 409, as when two creators race.
     reject_duplicate_source_segment_id: bool = True
+    # [U] §5.4: inputCount and matchedCount cover the uploads of the last 7 days [D]; with
+    # no upload in that window LinkedIn either leaves both out, as while BUILDING
+    # ("absent", the stricter reading), or sends them as 0 ("zeros"). audienceSize stays.
+    no_recent_uploads_counts: str = "absent"
 
     # -- /users and /companies (§6, §7, §8, §11) -----------------------------------------
     max_batch_elements: int = 5000  # [C] §12.3
