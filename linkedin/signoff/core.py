@@ -20,10 +20,10 @@ from linkedin.signoff.evidence import Outcome, failed, passed, skipped
 LISTED = 8  # accounts named one by one in a summary; the rest are counted
 
 
-def tally(values: Iterable[object]) -> str:
+def tally(values: Iterable[object], *, sep: str = ", ") -> str:
     """``READY 12, BUILDING 3`` (most common first); ``none`` when empty."""
     counts = Counter(str(v) for v in values)
-    return ", ".join(f"{k} {n}" for k, n in counts.most_common()) or "none"
+    return sep.join(f"{k} {n}" for k, n in counts.most_common()) or "none"
 
 
 def account_list(ctx: Context) -> AccountList:
@@ -105,7 +105,7 @@ def segment_statuses(ctx: Context) -> Outcome:
         ("Segments", len(everything)),
         ("By status", tally(s.status or "no status" for s in everything)),
         ("Ours by status", tally(s.status or "no status" for s in ours)),
-        ("By readiness", tally(s.readiness.label for s in everything)),
+        ("By readiness", tally((s.readiness.label for s in everything), sep="; ")),  # labels hold commas
         ("No recent uploads", sum(1 for s in everything if s.no_recent_uploads)),
     ]
     if not everything:

@@ -89,11 +89,13 @@ def test_segments_with_no_recent_uploads_are_counted_apart_never_drawn_as_zero()
                                         "destinations": [{"destination": "LINKEDIN", "status": "BUILDING"}]}))])
     assert list(df["match_rate_text"]) == ["62% (last 7 days)", "no recent uploads", "no recent uploads", "n/a"]
     fig = spec(charts.match_rates(df))
-    assert fig["layout"]["title"]["text"] == "Match rate per segment, last 7 days (2 with no recent uploads, 1 without counts yet)"
+    assert fig["layout"]["title"]["text"] == (
+        "Match rate per segment, last 7 days (2 with no recent uploads, 1 without counts yet)")
     assert fig["data"][0]["y"] == ["Fed · 1"]
     assert fig["data"][0]["hovertemplate"] == "%{y}<br>match rate %{x:.1%} (last 7 days)<extra></extra>"
     assert spec(charts.match_rates(df.iloc[[1, 2]]))["layout"]["annotations"][0]["text"] == (
-        "No match rates to show (2 with no recent uploads): LinkedIn computes them over the uploads of the last 7 days.")
+        "No match rates to show (2 with no recent uploads): LinkedIn computes them over the uploads of the last 7 "
+        "days.")
 
 
 def test_history_lines_and_status_changes():
@@ -108,7 +110,8 @@ def test_history_lines_and_status_changes():
     assert rate["y"] == [None, None, 0.6, 0.6, 0.7]
     assert changes["text"] == ["BUILDING", "READY"]
     assert fig["layout"]["title"]["text"] == "History of S"
-    assert (rate["name"], fig["layout"]["yaxis2"]["title"]["text"]) == ("match rate (last 7 days)", "match rate (last 7 days)")
+    assert (rate["name"], fig["layout"]["yaxis2"]["title"]["text"]) == (
+        "match rate (last 7 days)", "match rate (last 7 days)")
     assert rate["hovertemplate"] == "%{y:.1%} of the last 7 days' input matched<extra></extra>"
     assert "No history yet" in spec(charts.history([]))["layout"]["annotations"][0]["text"]
 
