@@ -165,7 +165,7 @@ def show_detail(segment_id: int) -> None:
     elif state == "error":
         st.warning(f"Could not read the segment again: {payload} The values below are from the list.")
     ready = seg.readiness
-    (st.success if ready.ready else st.warning)(f"**{ready.text[:1].upper()}{ready.text[1:]}**. {ready.reason}")
+    (st.success if ready.ready else st.warning)(f"**{ready.headline}**. {ready.reason}")
     c1, c2, c3, c4, c5 = st.columns(5)
     c1.metric("Status", seg.status or "none")
     c2.metric(f"Input ({segment_numbers.WINDOW})", f"{seg.input_count:,}" if seg.input_count is not None else "n/a")

@@ -106,7 +106,7 @@ def render_segment_now(conn: Connection, job: Job) -> None:
         c3.metric("Match rate", seg.match_rate_text)
         c4.metric("Audience size", f"{seg.audience_size:,}" if seg.audience_size is not None else "n/a")
         ready = seg.readiness
-        st.caption(f"{ready.text[:1].upper()}{ready.text[1:]}. {ready.reason} LinkedIn updates the counts after it "
+        st.caption(f"{ready.headline}. {ready.reason} LinkedIn updates the counts after it "
                    f"has processed the upload, which takes a while. {COUNTS_NOTE}")
     st.page_link("pages/audiences.py", label="Open Audiences: the segment's history shows this change",
                  icon=":material/groups:")

@@ -95,6 +95,11 @@ class Readiness:
         """``"targetable, not serving: 212 of the 300 members it needs"``."""
         return f"{self.label}: {self.detail}"
 
+    @property
+    def headline(self) -> str:
+        """``text`` opening a sentence: ``"Targetable, not serving: 212 of the 300 members it needs"``."""
+        return self.text[:1].upper() + self.text[1:]
+
 
 SERVING = "targetable, serving"
 NOT_SERVING = "targetable, not serving"

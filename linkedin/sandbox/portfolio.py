@@ -5,11 +5,11 @@ one building for more than 48 h, UPDATING, READY with >= 300 members, READY unde
 READY with size 0, ARCHIVED, about to archive, about to expire, EXPIRED, FAILED, ERROR),
 of every type, from several source platforms (this app's partner enum, LIST_UPLOAD,
 SEGMENT, LinkedIn's predictive audiences); "Northwind - Enterprise ABM" has 120 segments,
-"Northwind - Careers Employer Brand" (ACTIVE) none. READY streaming segments were fed in
-the last days (counts in LinkedIn's 7-day window); READY list uploads were mostly sent
-weeks ago, and idle segments (archived, expiring) long ago: no recent uploads. Vic Viewer sees Brand US and Demand
+"Northwind - Careers Employer Brand" (ACTIVE) none. Vic Viewer sees Brand US and Demand
 Gen EMEA read-only, plus Contoso's own. Counts are realistic: match rates 20-80 %,
-audience size below the matched count (duplicates and opt-outs).
+audience size below the matched count (duplicates and opt-outs). READY streaming
+segments were fed in the last days (counts in LinkedIn's 7-day window); READY list
+uploads were mostly sent weeks ago, idle ones (archived, expiring) long ago: no counts.
 
 Timestamps are relative to the reset time, so statuses move as the sandbox clock does.
 `add_portfolio` adds N ACTIVE accounts x M segments for a member (benchmarks).

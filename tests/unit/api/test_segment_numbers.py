@@ -86,3 +86,4 @@ def test_readiness_text_names_both_facts_and_why():
     assert readiness("READY", 212).text == "targetable, not serving: 212 of the 300 members it needs"
     assert readiness("READY", 48_000).text == "targetable, serving: 48,000 members"
     assert readiness("EXPIRED", None).text == "not targetable, not serving: expired, its data deleted"
+    assert readiness("READY", 212).headline == "Targetable, not serving: 212 of the 300 members it needs"
