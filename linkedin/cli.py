@@ -26,7 +26,10 @@ from typing import Any
 
 EXIT_OK, EXIT_LINKEDIN, EXIT_INPUT, EXIT_CONSENT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
-# The --json shapes (stable: fields are only ever added).
+# The --json shapes (stable: fields are only ever added). In "segments", input_count, matched_count and
+# match_rate cover LinkedIn's uploads of the last counts_window_days (7) days, and no_recent_uploads is true
+# for an audience without them; audience_size covers all input. ready means targetable and serving;
+# readiness is "targetable, serving", "targetable, not serving" or "not targetable, not serving".
 SHAPES = {
     "status": '{"source", "state", "ok", "member": {"urn", "name"}, "access_expires_at", "refresh_expires_at", '
               '"scopes": [], "missing_scopes": [], "heartbeat": {"ok", "checked_at", "introspection", "api_call", '
@@ -35,7 +38,8 @@ SHAPES = {
                 '"problems": []}',
     "segments": '{"account": {"id", "name", "role", "can_manage"}, "segments": [{"id", "name", "type", "status", '
                 '"input_count", "matched_count", "match_rate", "audience_size", "readiness", "ready", "why", "ours", '
-                '"source_platform", "created", "last_modified", "destination_segment_urn"}], "problems": []}',
+                '"source_platform", "created", "last_modified", "destination_segment_urn", "counts_window_days", '
+                '"no_recent_uploads", "match_rate_text", "targetable", "serving", "readiness_text"}], "problems": []}',
     "create-segment": '{"id", "name", "account", "type"}',
     "sync": '{"dry_run": false, "quality": {...}, "run": {upload}, "needs_consent", "results": {result: rows}, '
             '"failures": [{"row", "action", "result", "http_status", "message"}], "plan": {...}}; '
@@ -46,8 +50,13 @@ SHAPES = {
                'with --resume: the shape of sync',
 }
 
-SEGMENT_TABLE = ["segment_id", "name", "type", "status", "input_count", "matched_count", "match_rate_text",
-                 "audience_size", "readiness"]
+SEGMENT_TABLE = {"segment_id": "segment_id", "name": "name", "type": "type", "status": "status",
+                 "input_count": "input_7d", "matched_count": "matched_7d", "match_rate_text": "match_rate",
+                 "audience_size": "audience_size", "readiness_text": "readiness"}  # column: its header
+SEGMENT_JSON = ("name", "type", "status", "input_count", "matched_count", "match_rate", "audience_size", "readiness",
+                "ready", "why", "ours", "source_platform", "created", "last_modified", "destination_segment_urn",
+                "counts_window_days", "no_recent_uploads", "match_rate_text", "targetable", "serving",
+                "readiness_text")
 UPLOAD_TABLE = ["id", "state", "mode", "kind", "segment_id", "segment_name", "total", "accepted", "rejected",
                 "pending", "needs_file", "updated"]
 SANDBOX_HINT = ("Is the app running (bin/run)? Or start `python -m linkedin sandbox` and set "
@@ -262,21 +271,23 @@ def cmd_accounts(args, settings) -> int:
 
 
 def cmd_segments(args, settings) -> int:
+    from linkedin.api.segment_numbers import WINDOW
+
     aud = _audiences(settings)
     account = aud.account(args.account)
     frame = aud.segments(account.id)
     problems = frame.attrs.get("problems", [])
     if args.json:
-        rows = [{"id": r["segment_id"], **{k: r[k] for k in ("name", "type", "status", "input_count", "matched_count",
-                                                                "match_rate", "audience_size", "readiness", "ready",
-                                                                "why", "ours", "source_platform", "created",
-                                                                "last_modified", "destination_segment_urn")}}
-                for r in _records(frame)]
+        rows = [{"id": r["segment_id"], **{k: r[k] for k in SEGMENT_JSON}} for r in _records(frame)]
         _print_json({"account": {"id": account.id, "name": account.name, "role": account.role,
                                  "can_manage": account.can_manage}, "segments": rows, "problems": problems})
     else:
         print(f"{account.label}: {len(frame)} segment(s); your role: {account.role}")
-        print(_table(frame, SEGMENT_TABLE))
+        shown = frame[list(SEGMENT_TABLE)].rename(columns=SEGMENT_TABLE)
+        print(_table(shown, list(SEGMENT_TABLE.values())))
+        if len(frame):
+            print(f"input_7d, matched_7d and match_rate cover the uploads of the {WINDOW}; audience_size covers "
+                  "everything uploaded.")
     return EXIT_OK
 
 

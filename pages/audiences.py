@@ -5,7 +5,7 @@ import time
 
 import streamlit as st
 
-from linkedin.api import segments
+from linkedin.api import segment_numbers, segments
 from linkedin.api.errors import LinkedInError, NotFound
 from linkedin.demo.controls import SandboxControl
 from linkedin.insights import attention, charts, portfolio
@@ -72,7 +72,8 @@ items = attention.collect(pf, now=linkedin_now())
 df = pf.frame()
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Segments", len(df))
-m2.metric("Ready to serve", int(df["ready"].sum()) if len(df) else 0)
+m2.metric("Serving", int(df["serving"].sum()) if len(df) else 0,
+          help=f"Targetable segments with an audience of at least {segment_numbers.MIN_AUDIENCE}: they deliver ads")
 m3.metric("Created by this app", int(df["ours"].sum()) if len(df) else 0)
 m4.metric("Need attention", sum(1 for i in items if i.severity != "info"))
 
@@ -101,8 +102,9 @@ ours_only = f4.toggle("Ours only", key="audiences_ours",
 view = portfolio.select(df, statuses=status_filter, readiness=ready_filter, text=text, ours_only=ours_only)
 table = view.assign(source=[("★ " if o else "") + p for o, p in zip(view["ours"], view["source_platform"])])[
     ["name", "segment_id", "account", "type", "source", "status", "input_count", "matched_count", "match_rate_text",
-     "audience_size", "readiness", "why", "created", "last_modified"]]
-st.caption("Select a row to open the segment's detail. ★ marks segments created by this app.")
+     "audience_size", "readiness_text", "why", "created", "last_modified"]]
+st.caption(f"Select a row to open the segment's detail. ★ marks segments created by this app. "
+           f"{segment_numbers.COUNTS_NOTE}")
 event = st.dataframe(
     table,
     hide_index=True,
@@ -117,11 +119,16 @@ event = st.dataframe(
         "type": "Type",
         "source": "Source platform",
         "status": "Status",
-        "input_count": st.column_config.NumberColumn("Input", format="localized"),
-        "matched_count": st.column_config.NumberColumn("Matched", format="localized"),
-        "match_rate_text": st.column_config.TextColumn("Match rate", help="matched / input; n/a while LinkedIn has no counts"),
-        "audience_size": st.column_config.NumberColumn("Audience size", format="localized"),
-        "readiness": "Readiness",
+        "input_count": st.column_config.NumberColumn(f"Input ({segment_numbers.WINDOW})", format="localized"),
+        "matched_count": st.column_config.NumberColumn(f"Matched ({segment_numbers.WINDOW})", format="localized"),
+        "match_rate_text": st.column_config.TextColumn(
+            "Match rate", help=f"matched / input over the uploads of the {segment_numbers.WINDOW}; no recent uploads: "
+                               "an audience but nothing uploaded this week; n/a while LinkedIn has no counts"),
+        "audience_size": st.column_config.NumberColumn("Audience size", format="localized",
+                                                       help="everything uploaded, duplicates and opt-outs removed"),
+        "readiness_text": st.column_config.TextColumn(
+            "Readiness", help=f"targetable: campaigns can use it (not EXPIRED, FAILED or ERROR); serving: an audience "
+                              f"of at least {segment_numbers.MIN_AUDIENCE}"),
         "why": st.column_config.TextColumn("Why", width="medium"),
         "created": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD HH:mm"),
         "last_modified": st.column_config.DatetimeColumn("Last modified", format="YYYY-MM-DD HH:mm"),
@@ -158,13 +165,15 @@ def show_detail(segment_id: int) -> None:
     elif state == "error":
         st.warning(f"Could not read the segment again: {payload} The values below are from the list.")
     ready = seg.readiness
-    (st.success if ready.ready else st.warning)(f"**{ready.label.capitalize()}**: {ready.reason}")
+    (st.success if ready.ready else st.warning)(f"**{ready.headline}**. {ready.reason}")
     c1, c2, c3, c4, c5 = st.columns(5)
     c1.metric("Status", seg.status or "none")
-    c2.metric("Input", f"{seg.input_count:,}" if seg.input_count is not None else "n/a")
-    c3.metric("Matched", f"{seg.matched_count:,}" if seg.matched_count is not None else "n/a")
-    c4.metric("Match rate", segments.rate_text(seg.match_rate))
+    c2.metric(f"Input ({segment_numbers.WINDOW})", f"{seg.input_count:,}" if seg.input_count is not None else "n/a")
+    c3.metric(f"Matched ({segment_numbers.WINDOW})",
+              f"{seg.matched_count:,}" if seg.matched_count is not None else "n/a")
+    c4.metric("Match rate", seg.match_rate_text)
     c5.metric("Audience size", f"{seg.audience_size:,}" if seg.audience_size is not None else "n/a")
+    st.caption(segment_numbers.COUNTS_NOTE)
     st.markdown(f"**Destination segment URN** (use it in campaign targeting): `{seg.destination_segment_urn or 'not assigned yet'}`")
     fields = segments.detail_fields(seg)
     shown = [{"Field": k, "Value": "" if v is None else str(v),

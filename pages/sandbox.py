@@ -78,6 +78,9 @@ if st.button("Use a 2-minute access token and a 5-minute refresh token"):
 
 st.subheader("Clock and state")
 days = st.number_input("Advance LinkedIn's clock by (days)", min_value=0.0, value=1.0, step=1.0)
+st.caption("Statuses move with it (builds end; 30 idle days archive a segment, 90 expire it), and LinkedIn's input "
+           "and matched counts cover only the last 7 days of uploads: 8 days on, a segment not fed since shows "
+           "no recent uploads while its audience stays.")
 if st.button("Advance clock"):
     act("clock", lambda: control.advance_clock(days * 86400), f"The sandbox clock moved {days:g} days forward.")
     st.rerun()

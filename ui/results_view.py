@@ -8,7 +8,8 @@ import streamlit as st
 
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError, NotFound
-from linkedin.api.segments import Segment, rate_text
+from linkedin.api.segment_numbers import COUNTS_NOTE, WINDOW
+from linkedin.api.segments import Segment
 from linkedin.insights import portfolio
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.upload import results
@@ -101,11 +102,11 @@ def render_segment_now(conn: Connection, job: Job) -> None:
         seg: Segment = payload  # type: ignore[assignment]
         c1, c2, c3, c4 = st.columns(4)
         c1.metric("Status", seg.status or "none")
-        c2.metric("Input", f"{seg.input_count:,}" if seg.input_count is not None else "n/a")
-        c3.metric("Match rate", rate_text(seg.match_rate))
+        c2.metric(f"Input ({WINDOW})", f"{seg.input_count:,}" if seg.input_count is not None else "n/a")
+        c3.metric("Match rate", seg.match_rate_text)
         c4.metric("Audience size", f"{seg.audience_size:,}" if seg.audience_size is not None else "n/a")
         ready = seg.readiness
-        st.caption(f"{ready.label.capitalize()}: {ready.reason} LinkedIn updates the counts after it has "
-                   "processed the upload, which takes a while.")
+        st.caption(f"{ready.headline}. {ready.reason} LinkedIn updates the counts after it "
+                   f"has processed the upload, which takes a while. {COUNTS_NOTE}")
     st.page_link("pages/audiences.py", label="Open Audiences: the segment's history shows this change",
                  icon=":material/groups:")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from linkedin.api import segment_creation, segments
+from linkedin.api import segment_creation, segment_numbers, segments
 from linkedin.api.accounts import Account
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
@@ -114,10 +114,10 @@ def pick(kind: str, conn: Connection) -> Target | None:
         st.error(problem)
     wanted_type = segment_creation.SEGMENT_TYPES[kind]
     listed = [s for _, s in pf.items() if s.type == wanted_type]
-    closed = [s for s in listed if s.status in segments.UNUSABLE]
+    closed = [s for s in listed if s.status in segment_numbers.UNUSABLE]
     choices = {s.id: Choice(s.id, s.name, s.status, s.audience_size, s.readiness.ready,
                             " · created by this app" if s.ours else "")
-               for s in listed if s.status not in segments.UNUSABLE}
+               for s in listed if s.status not in segment_numbers.UNUSABLE}
     for c in created().values():  # just created: the list may not show it yet
         if c.account_urn == urn and c.id not in choices and c.type == wanted_type:
             choices[c.id] = Choice(c.id, c.name, None, None, False, " · just created")

@@ -15,7 +15,8 @@ and its tree, ``error_from_response``), ``restli`` (Rest.li 2.0 query encoding),
 rule, Retry-After, the countdown every wait is reported as), ``oauth`` (consent URL, code
 exchange, refresh, introspection, ``Heartbeat``), ``connection`` (one session's tokens:
 renewal, heartbeat, when only consent helps), ``accounts`` and ``segments`` (the
-Marketing API's readers, their parsing, match rate and readiness), ``segment_creation``
+Marketing API's readers and their parsing), ``segment_numbers`` (what the numbers mean:
+the match rate over LinkedIn's 7-day window, readiness as targetable and serving), ``segment_creation``
 (creating a segment exactly once, even when LinkedIn's answer is lost).
 
 May import: the standard library, requests / requests-oauthlib, ``linkedin.store`` (the

@@ -4,8 +4,9 @@ Creating one is ``segment_creation``'s.
 
 Where the numbers live (linkedin-api.md §5.3): ``inputCount`` on the segment;
 ``status``, ``matchedCount``, ``audienceSize`` and ``destinationSegmentId`` in
-``destinations[]``. Counts are absent while LinkedIn builds. Readiness follows §5.4:
-only READY with an audience of at least 300 members serves.
+``destinations[]``. Counts are absent while LinkedIn builds, and cover only the last 7
+days of uploads; what the numbers mean (the match rate's window, readiness as two facts)
+is decided in ``segment_numbers``.
 """
 
 from __future__ import annotations
@@ -16,15 +17,10 @@ from typing import Any, Iterable, Mapping
 from linkedin.api import restli
 from linkedin.api.client import Client
 from linkedin.api.errors import MalformedResponse
+from linkedin.api.segment_numbers import Readiness, match_rate, match_rate_text, no_recent_uploads, readiness
 
-MIN_AUDIENCE = 300  # LinkedIn serves a segment from 300 matched members (HELP a1489764)
-FIRST_BUILD_HOURS = 48  # the first build takes up to 48 h (matched-audiences FAQ)
-ARCHIVE_DAYS = 30  # not used or modified for 30 days -> ARCHIVED
-EXPIRE_DAYS = 90  # not edited or used in a campaign for 90 days -> EXPIRED, data gone
 
 STATUSES = ("BUILDING", "UPDATING", "READY", "ARCHIVED", "EXPIRED", "FAILED", "ERROR")
-PROCESSING = frozenset({"BUILDING", "UPDATING"})
-UNUSABLE = frozenset({"EXPIRED", "FAILED", "ERROR"})
 TYPE_LABELS = {
     "USER": "users",
     "COMPANY": "companies",
@@ -69,15 +65,6 @@ class Destination:
             created_ms=_int(data.get("created")),
             last_modified_ms=_int(data.get("lastModified")),
         )
-
-
-@dataclass(frozen=True)
-class Readiness:
-    """Whether the segment can serve ads now and, if not, why, in one word and one sentence."""
-
-    ready: bool
-    label: str
-    reason: str
 
 
 @dataclass(frozen=True)
@@ -179,8 +166,18 @@ class Segment:
 
     @property
     def match_rate(self) -> float | None:
-        """matchedCount / inputCount, or None while LinkedIn has no counts (or no input)."""
+        """matchedCount / inputCount over the last 7 days' uploads; None without counts (or input)."""
         return match_rate(self.matched_count, self.input_count)
+
+    @property
+    def match_rate_text(self) -> str:
+        """``"62% (last 7 days)"``, ``"no recent uploads"`` or ``"n/a"`` (``segment_numbers``)."""
+        return match_rate_text(self.matched_count, self.input_count, self.audience_size)
+
+    @property
+    def no_recent_uploads(self) -> bool:
+        """An audience, but no counts in LinkedIn's 7-day window (absent or zero)."""
+        return no_recent_uploads(self.matched_count, self.input_count, self.audience_size)
 
     @property
     def activity_ms(self) -> int | None:
@@ -198,55 +195,6 @@ class Segment:
     @property
     def readiness(self) -> Readiness:
         return readiness(self.status, self.audience_size)
-
-
-def match_rate(matched: int | None, inputs: int | None) -> float | None:
-    """LinkedIn's match rate, matched / input; None when either is missing or nothing was input."""
-    if matched is None or not inputs:
-        return None
-    return matched / inputs
-
-
-def rate_text(rate: float | None) -> str:
-    """A match rate for people: ``"n/a"`` without counts, else a rounded percentage."""
-    if rate is None:
-        return "n/a"
-    if 0 < rate < 0.005:
-        return "<1%"
-    return f"{rate:.0%}"
-
-
-def readiness(status: str | None, audience_size: int | None) -> Readiness:
-    """Ready to serve only when READY with >= 300 members (linkedin-api.md §5.4); else why not."""
-    if status == "READY":
-        if audience_size is not None and audience_size >= MIN_AUDIENCE:
-            return Readiness(True, "ready to serve", "LinkedIn can show ads to this audience.")
-        if audience_size is None:
-            return Readiness(False, "under 300", "LinkedIn reports no audience size yet; it serves from 300 members.")
-        return Readiness(
-            False,
-            "under 300",
-            f"Only {audience_size:,} matched members: LinkedIn serves a segment from {MIN_AUDIENCE}. Add more members.",
-        )
-    if status == "BUILDING":
-        return Readiness(False, "building", f"LinkedIn is matching the members (the first build takes up to {FIRST_BUILD_HOURS} h).")
-    if status == "UPDATING":
-        return Readiness(False, "updating", "LinkedIn is applying recent changes; it stays usable in campaigns.")
-    if status == "ARCHIVED":
-        return Readiness(
-            False, "archived",
-            f"Not used or changed for {ARCHIVE_DAYS} days. Use it in a campaign or update it to bring it back.",
-        )
-    if status == "EXPIRED":
-        return Readiness(
-            False, "expired",
-            f"Not used for {EXPIRE_DAYS} days: LinkedIn deleted its data. Create the segment again.",
-        )
-    if status in ("FAILED", "ERROR"):
-        return Readiness(False, "failed", f"LinkedIn reports {status}: it cannot be used. Create it again or contact LinkedIn.")
-    if status is None:
-        return Readiness(False, "no status", "LinkedIn sent no status for this segment.")
-    return Readiness(False, "unknown status", f"LinkedIn reports status {status!r}, which the app does not know.")
 
 
 def parse(elements: Iterable[Any], *, account_urn: str,

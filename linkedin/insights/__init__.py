@@ -7,9 +7,9 @@
 
 Modules: ``portfolio`` (every ad account and every segment, read concurrently and cached
 per member, never per token), ``history`` (a snapshot of status and counts each time a
-segment is read), ``attention`` (what an analyst would otherwise miss: under 300,
-stuck builds, archive and expiry countdowns), ``charts`` (plotly figures readable with 1
-segment and with 500).
+segment is read), ``attention`` (what an analyst would otherwise miss: not serving under
+300, not targetable, stuck builds, archive and expiry countdowns), ``charts`` (plotly
+figures readable with 1 segment and with 500; match rates labelled as the last 7 days').
 
 May import ``api`` and ``linkedin.store``. Never imports ``tables``, ``sync``, a front
 door or Streamlit; nothing here writes to LinkedIn.

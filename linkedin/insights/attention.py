@@ -1,9 +1,11 @@
 """What an analyst would otherwise miss, across all accounts: one "attention" list.
 
-Rules (linkedin-api.md §5.4): a segment under 300 members never serves; a first build
-past 48 h is stuck; READY with size 0 will never serve; a segment not used or changed
-for 30 days is archived and after 90 days expires with its data gone (countdowns);
-FAILED / ERROR / EXPIRED are unusable; a VIEWER role blocks managing audiences.
+Rules (linkedin-api.md §5.4): readiness is two facts, so the list flags what cannot be
+targeted (FAILED / ERROR / EXPIRED, or a status LinkedIn did not send or the app does not
+know) and what is targetable but not serving (an audience under 300, READY with size 0);
+UPDATING and ARCHIVED are targetable and never flagged for that alone. A first build past
+48 h is stuck. A segment not used or changed for 30 days is archived and after 90 days
+expires with its data gone (countdowns); a VIEWER role blocks managing audiences.
 LinkedIn does not tell the app when a campaign uses a segment, so "idle" counts from
 the segment's lastModified: a countdown is the earliest date it can happen, and a
 segment still READY after 30 days without a change is evidently in use (no warning).
@@ -14,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from linkedin.api.segments import ARCHIVE_DAYS, EXPIRE_DAYS, FIRST_BUILD_HOURS, MIN_AUDIENCE, Segment
+from linkedin.api.segment_numbers import ARCHIVE_DAYS, EXPIRE_DAYS, FIRST_BUILD_HOURS, MIN_AUDIENCE, TARGETABLE
+from linkedin.api.segments import Segment
 
 if TYPE_CHECKING:
     from linkedin.api.accounts import Account
@@ -30,7 +33,8 @@ class Attention:
     """One thing to look at: where, what, how urgent, and the countdowns when they apply."""
 
     severity: str  # error | warning | info
-    kind: str  # failed | expired | unreadable | stuck_building | ready_empty | under_300 | idle | archived | viewer
+    kind: str  # failed | expired | not_targetable | unreadable | stuck_building | ready_empty | under_300 | idle
+    #            | archived | viewer
     account: str
     account_urn: str
     message: str
@@ -78,6 +82,10 @@ def for_segment(account: "Account", seg: Segment, *, now: float, idle_days: int 
     if status == "EXPIRED":
         add("error", "expired", f"Expired after {EXPIRE_DAYS} days without use: LinkedIn deleted its data. Create it again to use it.")
         return out
+    if status not in TARGETABLE:
+        add("warning", "not_targetable",
+            f"Not targetable: {seg.readiness.reason} Campaigns cannot use it until LinkedIn reports a usable status.")
+        return out
     if status == "BUILDING" and seg.created_ms:
         hours = (now - seg.created_ms / 1000) / 3600
         if hours > FIRST_BUILD_HOURS:
@@ -86,11 +94,12 @@ def for_segment(account: "Account", seg: Segment, *, now: float, idle_days: int 
                 "check what was uploaded, or contact LinkedIn.")
     if status == "READY" and size == 0:
         add("warning", "ready_empty",
-            "READY but the audience is 0: duplicates and opted-out members were removed, so it will never serve. "
-            "Check the uploaded identifiers.")
-    elif status in ("READY", "UPDATING", "ARCHIVED") and size is not None and 0 < size < MIN_AUDIENCE:
+            f"Not serving (under {MIN_AUDIENCE}): READY but the audience is 0: duplicates and opted-out members were "
+            "removed, so it will never serve. Check the uploaded identifiers.")
+    elif status != "BUILDING" and size is not None and size < MIN_AUDIENCE:  # a build is not final yet
         add("warning", "under_300",
-            f"Only {size:,} members: LinkedIn serves a segment from {MIN_AUDIENCE}. Add members to reach it.")
+            f"Not serving (under {MIN_AUDIENCE}): {size:,} of the {MIN_AUDIENCE} members it needs. Add members to "
+            "reach it.")
 
     activity = seg.activity_ms
     if activity:
@@ -104,8 +113,8 @@ def for_segment(account: "Account", seg: Segment, *, now: float, idle_days: int 
             if archived_ms:
                 expire_in = max(expire_in, archived_ms / 1000 + (EXPIRE_DAYS - ARCHIVE_DAYS) * DAY - now)
             add("warning", "archived",
-                f"Archived (not used or changed for {ARCHIVE_DAYS} days). LinkedIn expires it and deletes its data "
-                f"{days_text(expire_in)} unless it is used in a campaign or updated.",
+                f"Archived (not used or changed for {ARCHIVE_DAYS} days), still targetable. LinkedIn expires it and "
+                f"deletes its data {days_text(expire_in)} unless it is used in a campaign or updated.",
                 expire_in=expire_in)
         elif status in ("READY", "UPDATING") and idle_days * DAY <= idle < ARCHIVE_DAYS * DAY:
             # Past 30 idle days a READY segment must be in use (else LinkedIn would have

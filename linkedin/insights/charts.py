@@ -3,7 +3,9 @@
 Few segments: one horizontal bar each, sorted, the figure as tall as its bars. Many
 (more than ``TOP_N``): a distribution instead (match-rate histogram, audience-size
 bands), since 500 bars are unreadable. Inputs are the frame of ``portfolio.frame``
-and history ``Snapshot`` lists; nothing here talks to LinkedIn.
+and history ``Snapshot`` lists; nothing here talks to LinkedIn. Match rates are LinkedIn's
+last 7 days of uploads, and every title, axis and hover says so (``segment_numbers``); a
+segment with no recent uploads is counted apart, never drawn as 0%.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from linkedin.api.segments import MIN_AUDIENCE
+from linkedin.api.segment_numbers import MIN_AUDIENCE, WINDOW
 from linkedin.insights.history import Snapshot
 
 TOP_N = 30
@@ -53,30 +55,40 @@ def _empty(title: str, text: str) -> go.Figure:
     return fig
 
 
+def _without_rate(df: pd.DataFrame, known: int) -> str:
+    """`` (2 with no recent uploads, 3 without counts yet)``: the segments a match-rate chart leaves out."""
+    stale = int(df["no_recent_uploads"].sum()) if "no_recent_uploads" in df.columns else 0
+    missing = len(df) - known - stale
+    parts = [f"{stale} with no recent uploads"] * bool(stale) + [f"{missing} without counts yet"] * bool(missing)
+    return f" ({', '.join(parts)})" if parts else ""
+
+
 def match_rates(df: pd.DataFrame, *, top: int = TOP_N) -> go.Figure:
-    """Match rate per segment (bars), or their distribution when there are more than ``top``."""
+    """Match rate per segment over the last 7 days (bars), or their distribution when more than ``top``."""
     known = df[df["match_rate"].notna()]
-    missing = len(df) - len(known)
-    note = f" ({missing} without counts yet)" if missing else ""
+    note = _without_rate(df, len(known))
     if known.empty:
-        return _empty("Match rate", "No match rates yet: LinkedIn has no counts for these segments." if len(df) else "No segments.")
+        why = (f"No match rates to show{note}: LinkedIn computes them over the uploads of the {WINDOW}."
+               if len(df) else "No segments.")
+        return _empty(f"Match rate, {WINDOW}", why)
+    axis = f"match rate, {WINDOW} (matched / input)"
     if len(known) <= top:
         data = known.sort_values("match_rate")
         fig = go.Figure(go.Bar(
             x=data["match_rate"].astype(float), y=[_label(r) for _, r in data.iterrows()], orientation="h",
             marker_color=[STATUS_COLORS.get(s, STATUS_COLORS["none"]) for s in data["status"]],
             customdata=data[["segment_id"]].to_numpy(),
-            hovertemplate="%{y}<br>match rate %{x:.1%}<extra></extra>",
+            hovertemplate=f"%{{y}}<br>match rate %{{x:.1%}} ({WINDOW})<extra></extra>",
         ))
-        fig.update_layout(title=f"Match rate per segment{note}", height=_height(len(data)))
-        fig.update_xaxes(tickformat=".0%", range=[0, 1])
+        fig.update_layout(title=f"Match rate per segment, {WINDOW}{note}", height=_height(len(data)))
+        fig.update_xaxes(tickformat=".0%", range=[0, 1], title=axis)
     else:
         fig = go.Figure(go.Histogram(
             x=known["match_rate"].astype(float), xbins={"start": 0, "end": 1.0001, "size": 0.05},
-            marker_color="#0A66C2", hovertemplate="%{x}: %{y} segments<extra></extra>",
+            marker_color="#0A66C2", hovertemplate=f"%{{x}} ({WINDOW}): %{{y}} segments<extra></extra>",
         ))
-        fig.update_layout(title=f"Match rate of {len(known)} segments{note}", height=360, bargap=0.05)
-        fig.update_xaxes(tickformat=".0%", title="match rate (matched / input)")
+        fig.update_layout(title=f"Match rate of {len(known)} segments, {WINDOW}{note}", height=360, bargap=0.05)
+        fig.update_xaxes(tickformat=".0%", title=axis)
         fig.update_yaxes(title="segments")
     fig.update_layout(margin={"l": 10, "r": 10, "t": 50, "b": 30})
     return fig
@@ -145,7 +157,10 @@ def _when(epoch: float) -> datetime:
 
 
 def history(snapshots: Sequence[Snapshot], *, title: str = "History") -> go.Figure:
-    """Audience size and match rate over time (steps), status changes marked and labelled."""
+    """Audience size (all input) and match rate (each reading's last 7 days) over time, status changes marked.
+
+    A reading with no recent uploads has no match rate: the line breaks there instead of falling to 0%.
+    """
     if not snapshots:
         return _empty(title, "No history yet: the app keeps a snapshot each time it reads the segment.")
     xs, sizes, rates = [], [], []
@@ -157,8 +172,10 @@ def history(snapshots: Sequence[Snapshot], *, title: str = "History") -> go.Figu
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     fig.add_trace(go.Scatter(x=xs, y=sizes, name="audience size", mode="lines+markers", line_shape="hv",
                              line_color="#0A66C2", connectgaps=False), secondary_y=False)
-    fig.add_trace(go.Scatter(x=xs, y=rates, name="match rate", mode="lines+markers", line_shape="hv",
-                             line_color="#915907", line_dash="dot", connectgaps=False), secondary_y=True)
+    fig.add_trace(go.Scatter(x=xs, y=rates, name=f"match rate ({WINDOW})", mode="lines+markers", line_shape="hv",
+                             line_color="#915907", line_dash="dot", connectgaps=False,
+                             hovertemplate=f"%{{y:.1%}} of the {WINDOW}' input matched<extra></extra>"),
+                  secondary_y=True)
     changes, previous = [], object()
     for snap in snapshots:
         if snap.status != previous:
@@ -173,7 +190,7 @@ def history(snapshots: Sequence[Snapshot], *, title: str = "History") -> go.Figu
     fig.add_hline(y=MIN_AUDIENCE, line_dash="dash", line_color="#CC1016", annotation_text=str(MIN_AUDIENCE),
                   secondary_y=False)
     fig.update_yaxes(title_text="audience size", secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text="match rate", tickformat=".0%", range=[0, 1.05], secondary_y=True)
+    fig.update_yaxes(title_text=f"match rate ({WINDOW})", tickformat=".0%", range=[0, 1.05], secondary_y=True)
     fig.update_layout(title=title, height=380, legend={"orientation": "h", "y": -0.2},
                       margin={"l": 10, "r": 10, "t": 50, "b": 30})
     return fig

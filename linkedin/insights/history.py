@@ -14,7 +14,8 @@ from typing import Any, Callable, Iterable, Mapping
 
 import pandas as pd
 
-from linkedin.api.segments import Segment, match_rate
+from linkedin.api.segment_numbers import COUNTS_WINDOW_DAYS, match_rate, match_rate_text
+from linkedin.api.segments import Segment
 from linkedin.store import Store
 
 TABLE = "segment_snapshots"
@@ -39,7 +40,16 @@ class Snapshot:
 
     @property
     def match_rate(self) -> float | None:
+        """Over the uploads of the 7 days before the reading (LinkedIn's window)."""
         return match_rate(self.matched_count, self.input_count)
+
+    @property
+    def match_rate_text(self) -> str:
+        return match_rate_text(self.matched_count, self.input_count, self.audience_size)
+
+    @property
+    def counts_window_days(self) -> int:
+        return COUNTS_WINDOW_DAYS
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> "Snapshot":
@@ -133,11 +143,14 @@ class History:
 
 
 COLUMNS = ["segment_id", "name", "status", "input_count", "matched_count", "audience_size", "match_rate",
-           "taken_at", "seen_at"]
+           "taken_at", "seen_at", "match_rate_text", "counts_window_days"]
 
 
 def frame(snaps: Iterable[Snapshot]) -> pd.DataFrame:
-    """Snapshots as a table (``COLUMNS``): times as UTC datetimes, counts as nullable integers."""
+    """Snapshots as a table (``COLUMNS``): times as UTC datetimes, counts as nullable integers.
+
+    Input, matched and match rate are each reading's last 7 days of uploads; the audience size is all of it.
+    """
     out = pd.DataFrame([{k: getattr(s, k) for k in COLUMNS} for s in snaps], columns=COLUMNS)
     for col in ("taken_at", "seen_at"):
         out[col] = pd.to_datetime(out[col], unit="s", utc=True)

@@ -25,6 +25,7 @@ from linkedin.api.accounts import Account, AccountList
 from linkedin.api.client import Client
 from linkedin.api.connection import Connection
 from linkedin.api.errors import AuthError, LinkedInError, NotFound, PermissionDenied
+from linkedin.api.segment_numbers import COUNTS_WINDOW_DAYS
 from linkedin.api.segments import Segment
 from linkedin.insights.history import History
 
@@ -83,10 +84,14 @@ class Portfolio:
         return frame(self.items())
 
 
+# input_count, matched_count and match_rate cover LinkedIn's last COUNTS_WINDOW_DAYS of uploads
+# (no_recent_uploads: an audience without them); audience_size covers everything uploaded.
+# readiness is the label of both facts (targetable, serving), readiness_text adds why.
 COLUMNS = (
     "account", "account_id", "account_urn", "role", "segment_id", "name", "type", "source_platform", "ours",
     "status", "input_count", "matched_count", "match_rate", "match_rate_text", "audience_size", "readiness", "ready", "why",
     "created", "last_modified", "destination_segment_urn",
+    "counts_window_days", "no_recent_uploads", "targetable", "serving", "readiness_text",
 )
 
 
@@ -112,7 +117,7 @@ def frame(items: Iterable[tuple[Account, Segment]]) -> pd.DataFrame:
             "input_count": seg.input_count,
             "matched_count": seg.matched_count,
             "match_rate": seg.match_rate,
-            "match_rate_text": segments_mod.rate_text(seg.match_rate),
+            "match_rate_text": seg.match_rate_text,
             "audience_size": seg.audience_size,
             "readiness": ready.label,
             "ready": ready.ready,
@@ -120,6 +125,11 @@ def frame(items: Iterable[tuple[Account, Segment]]) -> pd.DataFrame:
             "created": _time(seg.created_ms),
             "last_modified": _time(seg.last_modified_ms),
             "destination_segment_urn": seg.destination_segment_urn or "",
+            "counts_window_days": COUNTS_WINDOW_DAYS,
+            "no_recent_uploads": seg.no_recent_uploads,
+            "targetable": ready.targetable,
+            "serving": ready.serving,
+            "readiness_text": ready.text,
         })
     out = pd.DataFrame(rows, columns=list(COLUMNS))
     for col in ("input_count", "matched_count", "audience_size"):

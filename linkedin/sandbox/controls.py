@@ -20,7 +20,7 @@ tests. Nothing here exists at LinkedIn; nothing here ever shows a token string.
                                                  ACTIVE accounts the member manages, with
                                                  segments (deterministic) -> {"accounts",
                                                  "segments", "account_ids"}
-    GET    /_sandbox/segments/{id}/members      what a segment holds: live and published
+    GET    /_sandbox/segments/{id}/members      what a segment holds: live, published, the 7-day window
                                                  counts, and its stored keys (hashes, ad ids,
                                                  company keys; never a raw email);
                                                  ?keys=false leaves the keys out
@@ -189,7 +189,8 @@ async def segment_members(request: Request) -> Response:
         "type": segment.type,
         "status": world.segment_status(segment),
         "counts": _counts(segment.counts()),  # live, including what is still processing
-        "published": _counts(segment.published),  # what the API shows now
+        "published": _counts(segment.published),  # all LinkedIn has processed: the audience the API shows
+        "recent": _counts(segment.recent(world.now_ms())),  # input and matched of the 7-day window, as shown
         "baseline": _counts(segment.baseline),  # seeded members the sandbox holds no keys for
     }
     with_keys = request.query_params.get("keys", "true").lower() != "false"

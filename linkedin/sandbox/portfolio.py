@@ -7,7 +7,9 @@ of every type, from several source platforms (this app's partner enum, LIST_UPLO
 SEGMENT, LinkedIn's predictive audiences); "Northwind - Enterprise ABM" has 120 segments,
 "Northwind - Careers Employer Brand" (ACTIVE) none. Vic Viewer sees Brand US and Demand
 Gen EMEA read-only, plus Contoso's own. Counts are realistic: match rates 20-80 %,
-audience size below the matched count (duplicates and opt-outs).
+audience size below the matched count (duplicates and opt-outs). READY streaming
+segments were fed in the last days (counts in LinkedIn's 7-day window); READY list
+uploads were mostly sent weeks ago, idle ones (archived, expiring) long ago: no counts.
 
 Timestamps are relative to the reset time, so statuses move as the sandbox clock does.
 `add_portfolio` adds N ACTIVE accounts x M segments for a member (benchmarks).
@@ -127,8 +129,12 @@ def _counts(rng: random.Random, kind: str, inputs: int, rate: float, scenario: s
     return Counts(inputs, matched, audience)
 
 
-def _timeline(rng: random.Random, scenario: str, now: int, counts: Counts) -> dict:
-    """Timestamps and published/pending counts that make `scenario` the status at `now`."""
+def _timeline(rng: random.Random, scenario: str, now: int, counts: Counts, *, list_upload: bool) -> dict:
+    """Timestamps and published/pending counts that make `scenario` the status at `now`.
+
+    The published counts are logged at the end of the update that brought them, so the 7-day
+    window of counts (`segments.COUNTS_WINDOW_DAYS`) holds them only when that was recent:
+    streaming segments are fed by a nightly sync, list uploads were sent once, weeks ago."""
     created = now - rng.randrange(20, 200) * DAY_MS
     ready = created + rng.randrange(2, 40) * HOUR_MS
     t: dict = {"created_ms": created, "ready_ms": ready, "published": counts}
@@ -152,9 +158,13 @@ def _timeline(rng: random.Random, scenario: str, now: int, counts: Counts) -> di
     elif scenario in ("failed", "error"):
         t.update(fixed_status=scenario.upper(), fixed_status_ms=ready, last_modified_ms=created,
                  published=Counts(counts.input, 0, 0) if scenario == "failed" else None)
-    else:  # READY: modified a while ago, recently used in a campaign
-        modified = max(ready + HOUR_MS, now - rng.randrange(1, 60) * DAY_MS)
+    else:  # READY, recently used in a campaign: fed in the last few days, or a list uploaded once
+        ago = rng.randrange(1, 60)
+        modified = max(ready + HOUR_MS, now - (ago * DAY_MS if list_upload else ago * 2 * HOUR_MS))
         t.update(_updated(rng, modified), last_used_ms=now - rng.randrange(0, 5) * DAY_MS)
+    if t["published"] is not None:
+        at = t["changed_ms"] - DAY_MS if scenario == "updating" else t.get("busy_until_ms", t["ready_ms"])
+        t["published_log"] = [(at, t["published"])]  # "updating": the previous nightly sync
     return t
 
 
@@ -168,7 +178,7 @@ def make_segment(segments: SegmentStore, partner: str, rng: random.Random, accou
     """One seeded segment in ``segments``; ``partner`` is this app's source platform (``OURS``)."""
     name, kind, platform, scenario, inputs, rate = spec
     counts = _counts(rng, kind, inputs, rate, scenario)
-    timeline = _timeline(rng, scenario, now, counts)
+    timeline = _timeline(rng, scenario, now, counts, list_upload=kind.endswith("LIST_UPLOAD"))
     segment_id, ad_segment_id = segments.new_ids(gap=rng.randrange(1, 400))
     platform = partner if platform == OURS else platform
     source_id = None

@@ -13,7 +13,14 @@ as LinkedIn's would evolve (linkedin-api.md §5.4):
     FAILED / ERROR are fixed states some seeded segments are in.
 
 `inputCount` sits on the segment; `status`, `matchedCount`, `audienceSize` and
-`destinationSegmentId` in `destinations[]` (§5.3). Times are epoch milliseconds."""
+`destinationSegmentId` in `destinations[]` (§5.3). Times are epoch milliseconds.
+
+The counts are a 7-day window (§5.4): `inputCount` and `matchedCount` are what the
+uploads processed in the last `COUNTS_WINDOW_DAYS` changed (the counts published now less
+those published when the window opened, never below zero: how LinkedIn counts a REMOVE
+here is not documented), `audienceSize` is everything. A segment with nothing in the
+window shows no counts, or zeros with `settings.no_recent_uploads_counts = "zeros"`; its
+audience stays."""
 
 from __future__ import annotations
 
@@ -29,6 +36,8 @@ TYPES = ("USER", "COMPANY", "USER_LIST_UPLOAD", "COMPANY_LIST_UPLOAD")
 STATUSES = ("BUILDING", "UPDATING", "READY", "ARCHIVED", "EXPIRED", "FAILED", "ERROR")
 FIXED_STATUSES = ("FAILED", "ERROR")
 DAY_MS = 86_400_000
+COUNTS_WINDOW_DAYS = 7  # [D] matchedCount and inputCount cover the last 7 days of uploads (§5.4)
+COUNTS_WINDOW_MS = COUNTS_WINDOW_DAYS * DAY_MS
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,8 @@ class Segment:
     visible_ms: int = 0  # /users and /companies answer 404 before this
     fixed_status: str | None = None
     fixed_status_ms: int = 0
-    published: Counts | None = None  # what LinkedIn shows now
+    published: Counts | None = None  # everything LinkedIn has processed (the audience shown now)
+    published_log: list[tuple[int, Counts]] = field(default_factory=list)  # (when, counts) published, oldest first
     pending: Counts | None = None  # shown from pending_ms on
     pending_ms: int = 0
     baseline: Counts = field(default_factory=Counts)  # seeded members we hold no records of
@@ -87,6 +97,25 @@ class Segment:
         """Publish the pending counts once their time has come."""
         if self.pending is not None and now_ms >= self.pending_ms:
             self.published, self.pending = self.pending, None
+            self.published_log.append((self.pending_ms, self.published))
+
+    def recent(self, now_ms: int) -> Counts | None:
+        """The counts LinkedIn shows at `now_ms`: input and matched of the last 7 days'
+        processed uploads, the audience of everything; None before the first build.
+
+        Publications older than the window's start are dropped but the last one, which
+        is the baseline the window is counted from (time only moves forward)."""
+        if self.published is None:
+            return None
+        start = now_ms - COUNTS_WINDOW_MS
+        log = self.published_log
+        older = sum(1 for at, _ in log if at <= start)
+        if older > 1:
+            del log[:older - 1]
+        before = log[0][1] if log and log[0][0] <= start else Counts()
+        inputs = max(0, self.published.input - before.input)
+        matched = min(inputs, max(0, self.published.matched - before.matched))
+        return Counts(inputs, matched, self.published.audience)
 
     def activity_ms(self) -> int:
         return max(self.last_modified_ms, self.last_used_ms)
@@ -140,7 +169,8 @@ class Segment:
         """The dmpSegments resource exactly as GET returns it (§5.3)."""
         self.settle(now_ms)
         life = Lifetimes.of(settings)
-        counts = self.published
+        counts = self.recent(now_ms)
+        windowed = counts is not None and (counts.input > 0 or settings.no_recent_uploads_counts == "zeros")
         out: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
@@ -154,14 +184,16 @@ class Segment:
             out["description"] = self.description
         if settings.include_access_policy:
             out["accessPolicy"] = self.access_policy or "PRIVATE"
-        if counts is not None:
+        if windowed:
             out["inputCount"] = counts.input
         out["created"] = self.created_ms
         out["lastModified"] = self.last_modified_ms
-        out["destinations"] = [self.destination_api(now_ms, life, counts)]
+        out["destinations"] = [self.destination_api(now_ms, life, counts, windowed=windowed)]
         return out
 
-    def destination_api(self, now_ms: int, life: Lifetimes, counts: Counts | None) -> dict[str, Any]:
+    def destination_api(self, now_ms: int, life: Lifetimes, counts: Counts | None, *,
+                        windowed: bool = True) -> dict[str, Any]:
+        """The LINKEDIN destination; `windowed` False leaves matchedCount out (nothing in the window)."""
         dest: dict[str, Any] = {
             "destination": "LINKEDIN",
             "destinationSegmentId": self.destination_urn,
@@ -169,7 +201,8 @@ class Segment:
         }
         if counts is not None:
             dest["audienceSize"] = counts.audience
-            dest["matchedCount"] = counts.matched
+            if windowed:
+                dest["matchedCount"] = counts.matched
         dest["created"] = self.created_ms
         dest["lastModified"] = self.status_changed_ms(now_ms, life)
         return dest

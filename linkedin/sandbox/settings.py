@@ -44,6 +44,7 @@ _CHOICES = {
     "stock_symbol": ("accepted", "ignored", "rejected"),
     "industries_shape": ("string", "list", "either"),
     "name_only_users": ("accept", "reject"),
+    "no_recent_uploads_counts": ("absent", "zeros"),
 }
 
 
@@ -109,6 +110,10 @@ class SandboxSettings:
     # as LinkedIn documents for it), or, like LinkedIn's other start/count finders, 400
     # when that is more than 100 ("refuse_over_100") [U].
     segment_finder_without_paging: str = "all"
+    # [U] §5.4: inputCount and matchedCount cover the uploads of the last 7 days [D]; with
+    # no upload in that window LinkedIn either leaves both out, as while BUILDING
+    # ("absent", the stricter reading), or sends them as 0 ("zeros"). audienceSize stays.
+    no_recent_uploads_counts: str = "absent"
 
     # -- /users and /companies (§6, §7, §8, §11) -----------------------------------------
     max_batch_elements: int = 5000  # [C] §12.3

@@ -10,6 +10,7 @@ from typing import Iterable
 
 from linkedin.api import accounts, segments
 from linkedin.api.accounts import AccountList
+from linkedin.api.segment_numbers import COUNTS_NOTE
 from linkedin.api.segments import Segment
 from linkedin.insights import portfolio
 from linkedin.insights.portfolio import AccountSegments
@@ -19,10 +20,10 @@ from linkedin.signoff.evidence import Outcome, failed, passed, skipped
 LISTED = 8  # accounts named one by one in a summary; the rest are counted
 
 
-def tally(values: Iterable[object]) -> str:
+def tally(values: Iterable[object], *, sep: str = ", ") -> str:
     """``READY 12, BUILDING 3`` (most common first); ``none`` when empty."""
     counts = Counter(str(v) for v in values)
-    return ", ".join(f"{k} {n}" for k, n in counts.most_common()) or "none"
+    return sep.join(f"{k} {n}" for k, n in counts.most_common()) or "none"
 
 
 def account_list(ctx: Context) -> AccountList:
@@ -104,7 +105,8 @@ def segment_statuses(ctx: Context) -> Outcome:
         ("Segments", len(everything)),
         ("By status", tally(s.status or "no status" for s in everything)),
         ("Ours by status", tally(s.status or "no status" for s in ours)),
-        ("By readiness", tally(s.readiness.label for s in everything)),
+        ("By readiness", tally((s.readiness.label for s in everything), sep="; ")),  # labels hold commas
+        ("No recent uploads", sum(1 for s in everything if s.no_recent_uploads)),
     ]
     if not everything:
         return skipped("The member's accounts hold no segment yet: create one (MA-105) and run again.", summary)
@@ -118,8 +120,9 @@ def segment_statuses(ctx: Context) -> Outcome:
 # MA-104 ---------------------------------------------------------------------------------------
 
 def _pick(candidates: list[Segment]) -> Segment | None:
-    """Ours and READY first (it has every number), then any READY, then ours, then any."""
-    for test in (lambda s: s.ours and s.status == "READY" and s.audience_size is not None,
+    """Ours and READY with uploads this week first (it has every number), then any READY, then ours, then any."""
+    for test in (lambda s: s.ours and s.status == "READY" and s.audience_size is not None and s.match_rate is not None,
+                 lambda s: s.status == "READY" and s.audience_size is not None and s.match_rate is not None,
                  lambda s: s.status == "READY" and s.audience_size is not None,
                  lambda s: s.ours, lambda s: True):
         found = [s for s in candidates if test(s)]
@@ -129,7 +132,7 @@ def _pick(candidates: list[Segment]) -> Segment | None:
 
 
 def segment_numbers(ctx: Context) -> Outcome:
-    """One segment read fresh by id: match rate, audience size and readiness."""
+    """One segment read fresh by id: match rate (last 7 days), audience size and readiness (two facts)."""
     chosen = _pick(_all(account_segments(ctx)))
     if chosen is None:
         return skipped("The member's accounts hold no segment yet: create one (MA-105) and run again.")
@@ -138,15 +141,17 @@ def segment_numbers(ctx: Context) -> Outcome:
     summary: list[tuple[str, object]] = [
         ("Segment", f"{seg.name} ({seg.id})" + (", created by this app" if seg.ours else "")),
         ("Status", seg.status or "none"),
-        ("Input count", seg.input_count if seg.input_count is not None else "n/a"),
-        ("Matched count", seg.matched_count if seg.matched_count is not None else "n/a"),
-        ("Match rate", segments.rate_text(seg.match_rate)),
-        ("Audience size", seg.audience_size if seg.audience_size is not None else "n/a"),
-        ("Readiness", f"{ready.label}: {ready.reason}"),
+        ("Input count (last 7 days)", seg.input_count if seg.input_count is not None else "n/a"),
+        ("Matched count (last 7 days)", seg.matched_count if seg.matched_count is not None else "n/a"),
+        ("Match rate", seg.match_rate_text),
+        ("Audience size (all input)", seg.audience_size if seg.audience_size is not None else "n/a"),
+        ("Readiness", f"{ready.text}. {ready.reason}"),
         ("Destination segment", seg.destination_segment_urn or "not assigned yet"),
+        ("What the counts cover", COUNTS_NOTE),
     ]
     if seg.status is None:
         return failed(summary, "LinkedIn sent the segment without a status: see its notes on the Audiences page.")
-    if seg.status == "READY" and (seg.matched_count is None or seg.audience_size is None):
-        return failed(summary, "A READY segment came without its counts: report the segment id to LinkedIn.")
+    # Counts may be absent on a READY segment (no upload in the last 7 days); its audience may not.
+    if seg.status == "READY" and seg.audience_size is None:
+        return failed(summary, "A READY segment came without its audience size: report the segment id to LinkedIn.")
     return passed(summary)

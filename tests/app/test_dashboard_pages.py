@@ -124,7 +124,8 @@ def test_filters_narrow_the_table_and_the_charts(monkeypatch, env, world):
     segs = table(at, "segment_id")
     expected = [s.id for s in avery_segments(world) if world.segment_status(s) in ("FAILED", "ERROR")]
     assert sorted(segs["segment_id"]) == sorted(expected) and len(expected) >= 2
-    assert set(segs["readiness"]) == {"failed"}
+    assert set(segs["readiness_text"]) == {"not targetable, not serving: LinkedIn reports FAILED",
+                                           "not targetable, not serving: LinkedIn reports ERROR"}
     assert sum(sum(values(t["x"])) for t in charts(at)["Segments by status per account"]["data"]) == len(expected)
 
     at.multiselect(key="audiences_status").set_value([]).run()
@@ -152,8 +153,10 @@ def test_one_account_and_selecting_a_segment_opens_its_detail_with_history(monke
     real = world.segments.get(int(segs.loc[row, "segment_id"]))
     assert [s.value for s in at.subheader][0] == "Newsletter subscribers (US)"
     assert f"`{real.destination_urn}`" in texts(at)
-    assert "Ready to serve" in texts(at)
-    assert metric(at, "Status") == "READY" and metric(at, "Match rate") == "62%"
+    assert f"**Targetable, serving: {real.published.audience:,} members**. LinkedIn can show ads to this audience." in [
+        s.value for s in at.success]
+    assert metric(at, "Status") == "READY" and metric(at, "Match rate") == "62% (last 7 days)"
+    assert metric(at, "Input (last 7 days)") == f"{real.published.input:,}"
     fields = table(at, "Field").set_index("Field")["Value"]
     assert fields["id"] == str(real.id) and fields["destinations[].destinationSegmentId"] == real.destination_urn
     assert fields["sourcePlatform"] == "MATCHED_AUDIENCES_WORKBENCH"
@@ -162,6 +165,40 @@ def test_one_account_and_selecting_a_segment_opens_its_detail_with_history(monke
     # Read by the list and again by the detail, with the same values: one snapshot, seen twice.
     (snap,) = History(conn.store).of(real.id)
     assert snap.seen_at > snap.taken_at and snap.audience_size == real.published.audience
+
+
+@pytest.mark.parametrize("missing_counts", ["absent", "zeros"])
+def test_a_week_without_uploads_shows_no_recent_uploads_never_a_zero_rate(monkeypatch, env, world, missing_counts):
+    from linkedin.demo.controls import SandboxControl
+
+    control = SandboxControl(env.url)
+    control.update_settings(no_recent_uploads_counts=missing_counts)  # LinkedIn leaves the counts out, or sends 0
+    control.advance_clock(8 * 86_400)  # nothing uploaded for 8 days: the counts leave the window, the audience stays
+    connect(monkeypatch, env)
+    at = run()
+    at.selectbox(key="audiences_account").set_value(account_label(at, "Northwind - Brand US")).run()
+    segs = table(at, "segment_id")
+    real = next(s for s in avery_segments(world) if s.name == "Newsletter subscribers (US)")
+    row = int(segs.index[segs["name"] == "Newsletter subscribers (US)"][0])
+    assert (segs.loc[row, "status"], segs.loc[row, "match_rate_text"], segs.loc[row, "audience_size"]) == (
+        "READY", "no recent uploads", real.published.audience)
+    built = segs["audience_size"].notna()
+    assert set(segs.loc[built, "match_rate_text"]) == {"no recent uploads"}
+    assert set(segs.loc[~built, "match_rate_text"]) == {"n/a"}  # the ERROR one never had an audience
+    assert not segs["match_rate_text"].str.contains("%").any()
+    rate_chart = charts(at)["Match rate, last 7 days"]
+    assert rate_chart["layout"]["annotations"][0]["text"] == (
+        f"No match rates to show ({built.sum()} with no recent uploads, {(~built).sum()} without counts yet): "
+        "LinkedIn computes them over the uploads of the last 7 days.")
+
+    at.session_state["segments_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    at.run()
+    assert not at.exception
+    assert metric(at, "Match rate") == "no recent uploads"
+    assert metric(at, "Audience size") == f"{real.published.audience:,}"
+    assert metric(at, "Input (last 7 days)") == ("n/a" if missing_counts == "absent" else "0")
+    assert ("Input, matched and match rate cover the uploads of the last 7 days; the audience size covers "
+            "everything uploaded.") in texts(at)
 
 
 def test_an_account_without_segments_says_so(monkeypatch, env):
@@ -286,7 +323,7 @@ def test_refresh_after_linkedin_moved_on_shows_the_new_status_and_its_history(mo
     SandboxControl(env.url).advance_clock(9 * 3600)  # LinkedIn finishes the first build
     at.button(key="audiences_refresh").click().run()
     segs = table(at, "segment_id")
-    assert segs.loc[row, "status"] == "READY" and segs.loc[row, "match_rate_text"].endswith("%")
+    assert segs.loc[row, "status"] == "READY" and segs.loc[row, "match_rate_text"].endswith("% (last 7 days)")
     at.session_state["segments_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
     at.run()
     history = next(s for t, s in charts(at).items() if t.startswith("History of Trade show leads"))

@@ -147,6 +147,10 @@ def test_segments_frame_of_one_account_and_of_all(aud, users_segment):
     assert set(one["account"]) == {MANAGED} and users_segment in set(one["segment_id"])
     assert str(one["match_rate"].dtype) == "Float64" and str(one["audience_size"].dtype) == "Int64"
     assert one.set_index("segment_id").loc[users_segment, "ours"]
+    assert list(SEGMENT_COLUMNS)[-5:] == ["counts_window_days", "no_recent_uploads", "targetable", "serving",
+                                          "readiness_text"]
+    mine = one.set_index("segment_id").loc[users_segment]
+    assert (mine["counts_window_days"], mine["targetable"], mine["readiness"]) == (7, True, "targetable, not serving")
     everything = aud.segments()
     assert list(everything.columns) == list(SEGMENT_COLUMNS)
     assert len(everything) > len(one) and everything["account"].nunique() > 1
@@ -283,7 +287,9 @@ def test_progress_bar_draws_on_the_given_file(aud, world, users_segment, tmp_pat
 def test_history_frame(aud, users_segment):
     frame = aud.history(users_segment)
     assert list(frame.columns) == ["segment_id", "name", "status", "input_count", "matched_count", "audience_size",
-                                   "match_rate", "taken_at", "seen_at"]
+                                   "match_rate", "taken_at", "seen_at", "match_rate_text", "counts_window_days"]
+    assert set(frame["counts_window_days"]) == {7}
+    assert frame["match_rate_text"].iloc[-1].endswith("% (last 7 days)")
     assert len(frame) >= 1 and set(frame["segment_id"]) == {users_segment}
     assert str(frame["taken_at"].dtype) == "datetime64[ns, UTC]" or str(frame["taken_at"].dtype).startswith(
         "datetime64")

@@ -245,6 +245,11 @@ def test_segments_table_and_json(env, ids):
     table = cli(env, "segments", "--account", str(ids["account"]))
     assert table.returncode == 0
     assert "segment_id" in table.stdout and "CLI USER" in table.stdout
+    header = table.stdout.splitlines()[1].split()
+    assert header == ["segment_id", "name", "type", "status", "input_7d", "matched_7d", "match_rate", "audience_size",
+                      "readiness"]
+    assert table.stdout.splitlines()[-1] == ("input_7d, matched_7d and match_rate cover the uploads of the last 7 "
+                                             "days; audience_size covers everything uploaded.")
     data = as_json(cli(env, "segments", "--account", AVERY_ACCOUNT, "--json"))
     assert set(data) == {"account", "segments", "problems"}
     assert data["account"] == {"id": ids["account"], "name": AVERY_ACCOUNT, "role": "ACCOUNT_MANAGER",
@@ -252,8 +257,13 @@ def test_segments_table_and_json(env, ids):
     mine = {s["id"]: s for s in data["segments"]}
     assert set(mine[ids["USER"]]) == {"id", "name", "type", "status", "input_count", "matched_count", "match_rate",
                                       "audience_size", "readiness", "ready", "why", "ours", "source_platform",
-                                      "created", "last_modified", "destination_segment_urn"}
+                                      "created", "last_modified", "destination_segment_urn", "counts_window_days",
+                                      "no_recent_uploads", "match_rate_text", "targetable", "serving",
+                                      "readiness_text"}
     assert mine[ids["USER"]]["type"] == "users" and mine[ids["COMPANY"]]["type"] == "companies"
+    user = mine[ids["USER"]]
+    assert {k: user[k] for k in ("counts_window_days", "targetable", "readiness")} == {
+        "counts_window_days": 7, "targetable": True, "readiness": "targetable, not serving"}
     assert mine[ids["USER"]]["ours"] is True
 
 

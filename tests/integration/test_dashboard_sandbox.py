@@ -70,14 +70,21 @@ def test_each_account_costs_one_finder_call_and_matches_the_sandbox(avery, world
     assert len(segments.find_by_account(client, big.urn)[0]) == 120  # one call, no start/count
 
 
-def test_demo_portfolio_shows_every_readiness_and_ours(avery):
+def test_demo_portfolio_shows_both_readiness_facts_and_ours(avery):
     pf = Portfolios().portfolio(avery.client(), member_key(avery))
     df = pf.frame()
     assert set(df["status"]) == set(segments.STATUSES)
-    assert {"ready to serve", "under 300", "building", "updating", "archived", "expired", "failed"} <= set(df["readiness"])
+    assert set(df["readiness"]) == {"targetable, serving", "targetable, not serving", "not targetable, not serving"}
     assert df["ours"].any() and not df["ours"].all()
-    ready = df[df["readiness"] == "ready to serve"]
-    assert (ready["status"] == "READY").all() and (ready["audience_size"] >= 300).all()
+    serving = df[df["readiness"] == "targetable, serving"]
+    assert set(serving["status"]) == {"READY", "UPDATING", "ARCHIVED"} and (serving["audience_size"] >= 300).all()
+    assert serving["ready"].all() and serving["targetable"].all() and serving["serving"].all()
+    unusable = df[df["readiness"] == "not targetable, not serving"]
+    assert set(unusable["status"]) == {"EXPIRED", "FAILED", "ERROR"} and not unusable["ready"].any()
+    small = df[(df["status"] == "READY") & (df["audience_size"] < 300)]
+    assert (small["readiness"] == "targetable, not serving").all()
+    assert set(small["readiness_text"]) == {f"targetable, not serving: {n:,} of the 300 members it needs"
+                                            for n in small["audience_size"]}
     empty = [p for p in pf.parts if p.account.name == "Northwind - Careers Employer Brand"]
     assert empty[0].segments == () and empty[0].error is None
 

@@ -156,3 +156,19 @@ def test_an_unknown_requirement_is_refused_in_words(sandbox_server):
     conn, _ = connected(sandbox_server, sandbox=True)
     with pytest.raises(ValueError, match="Unknown requirement"):
         signoff.run(conn, only=("MA-999",))
+
+
+def test_ma_104_passes_on_a_ready_segment_with_no_recent_uploads_and_says_so(sandbox_server):
+    SandboxControl(sandbox_server.url).advance_clock(8 * 86_400)  # nothing uploaded for 8 days: no counts
+    conn, _ = connected(sandbox_server, sandbox=False)
+    found = by_id(signoff.run(conn, only=("MA-103", "MA-104")))
+    assert found["MA-104"].status == "pass", found["MA-104"].todo
+    summary = dict(found["MA-104"].summary)
+    audience = int(summary["Audience size (all input)"])
+    assert {k: summary[k] for k in ("Status", "Input count (last 7 days)", "Matched count (last 7 days)",
+                                     "Match rate", "Readiness")} == {
+        "Status": "READY", "Input count (last 7 days)": "n/a", "Matched count (last 7 days)": "n/a",
+        "Match rate": "no recent uploads",
+        "Readiness": f"targetable, serving: {audience:,} members. LinkedIn can show ads to this audience."}
+    assert int(dict(found["MA-103"].summary)["No recent uploads"]) > 0
+    assert "| Match rate | no recent uploads |" in signoff.markdown(signoff.run(conn, only=("MA-104",)))

@@ -50,6 +50,22 @@ def test_counts_publish_when_processing_ends():
     assert s.status_changed_ms(T0 + 40_000, LIFE) == T0 + 31_000
 
 
+def test_recent_counts_are_what_the_last_7_days_of_publications_changed():
+    s = make(ready_ms=T0)
+    assert s.recent(T0) is None  # nothing built yet
+    for at, counts in ((T0, Counts(100, 60, 50)), (T0 + 10 * DAY_MS, Counts(130, 80, 70)),
+                       (T0 + 20 * DAY_MS, Counts(120, 75, 65))):  # the last one only removed members
+        s.pending, s.pending_ms = counts, at
+        s.settle(at)
+    assert s.published_log == [(T0, Counts(100, 60, 50)), (T0 + 10 * DAY_MS, Counts(130, 80, 70)),
+                               (T0 + 20 * DAY_MS, Counts(120, 75, 65))]
+    assert s.recent(T0 + 7 * DAY_MS - 1) == Counts(120, 75, 65)  # everything published is in the window
+    assert s.recent(T0 + 11 * DAY_MS) == Counts(20, 15, 65)  # since the first publication left it
+    assert s.recent(T0 + 21 * DAY_MS) == Counts(0, 0, 65)  # removals only: never below zero
+    assert s.recent(T0 + 30 * DAY_MS) == Counts(0, 0, 65)
+    assert s.published_log == [(T0 + 20 * DAY_MS, Counts(120, 75, 65))]  # older ones no longer needed
+
+
 def test_user_membership_records_merge_and_count():
     m = UserMembership(targetable=lambda i: i != 9)
     m.add([("SHA256_EMAIL", "a")], 1)

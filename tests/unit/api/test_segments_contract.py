@@ -9,7 +9,8 @@ import responses
 from linkedin.api import segment_creation, segments
 from linkedin.api.client import Client, RetryPolicy, StaticToken
 from linkedin.api.errors import MalformedResponse, NotConfigured, NotFound
-from linkedin.api.segments import Readiness, Segment
+from linkedin.api.segment_numbers import Readiness
+from linkedin.api.segments import Segment
 from linkedin.api.settings import Settings
 
 API = "https://api.linkedin.com"
@@ -51,12 +52,26 @@ def test_finder_is_one_call_with_start_and_count_and_reads_every_number():
     assert doc.destination_segment_urn == "urn:li:adSegment:8596576"
     assert (doc.created_ms, doc.last_modified_ms, doc.activity_ms) == (1634519022000, 1634592751000, 1634592751000)
     assert doc.destination.last_modified_ms == 1637219449000
-    assert doc.readiness == Readiness(True, "ready to serve", "LinkedIn can show ads to this audience.")
+    assert doc.match_rate_text == "100% (last 7 days)"
+    assert doc.readiness == Readiness(True, True, "targetable, serving", "240,000 members",
+                                      "LinkedIn can show ads to this audience.")
     assert doc.ours is False and new.ours is True
     # Counts are absent while LinkedIn builds: no rate, no size, and a reason.
     assert (new.matched_count, new.audience_size, new.match_rate) == (None, None, None)
-    assert new.readiness.label == "building" and not new.readiness.ready
-    assert segments.rate_text(new.match_rate) == "n/a"
+    assert (new.readiness.text, new.readiness.ready) == ("targetable, not serving: no audience size yet", False)
+    assert (new.match_rate_text, new.no_recent_uploads) == ("n/a", False)
+
+
+def test_a_segment_not_fed_for_a_week_keeps_its_audience_and_has_no_recent_uploads():
+    dest = dict(DOC_EXAMPLE["destinations"][0])
+    del dest["matchedCount"]
+    absent = Segment.from_api({k: v for k, v in DOC_EXAMPLE.items() if k != "inputCount"} | {"destinations": [dest]})
+    zeros = Segment.from_api(DOC_EXAMPLE | {"inputCount": 0,
+                                            "destinations": [DOC_EXAMPLE["destinations"][0] | {"matchedCount": 0}]})
+    for seg in (absent, zeros):
+        assert (seg.audience_size, seg.match_rate, seg.match_rate_text, seg.no_recent_uploads) == (
+            240000, None, "no recent uploads", True)
+        assert seg.readiness.text == "targetable, serving: 240,000 members"
 
 
 @responses.activate
@@ -137,40 +152,7 @@ def test_odd_elements_are_skipped_or_annotated_never_fatal():
         "LinkedIn sent no destination, so there is no status or audience size",
         "the segment has no name",
     )
-    assert seg.readiness.label == "no status"
-
-
-@pytest.mark.parametrize(
-    "status, size, ready, label",
-    [
-        ("READY", 300, True, "ready to serve"),
-        ("READY", 299, False, "under 300"),
-        ("READY", 0, False, "under 300"),
-        ("READY", None, False, "under 300"),
-        ("BUILDING", None, False, "building"),
-        ("UPDATING", 5000, False, "updating"),
-        ("ARCHIVED", 5000, False, "archived"),
-        ("EXPIRED", None, False, "expired"),
-        ("FAILED", None, False, "failed"),
-        ("ERROR", None, False, "failed"),
-        (None, None, False, "no status"),
-        ("PROCESSING", None, False, "unknown status"),
-    ],
-)
-def test_readiness_is_ready_only_when_ready_and_at_least_300(status, size, ready, label):
-    result = segments.readiness(status, size)
-    assert (result.ready, result.label) == (ready, label)
-    assert result.reason
-
-
-@pytest.mark.parametrize(
-    "matched, inputs, rate, text",
-    [(1400, 2000, 0.7, "70%"), (None, 2000, None, "n/a"), (5, None, None, "n/a"), (0, 0, None, "n/a"),
-     (0, 10, 0.0, "0%"), (1, 1000, 0.001, "<1%"), (2, 3, 2 / 3, "67%")],
-)
-def test_match_rate_is_matched_over_input(matched, inputs, rate, text):
-    assert segments.match_rate(matched, inputs) == rate
-    assert segments.rate_text(rate) == text
+    assert seg.readiness.text == "not targetable, not serving: no status"
 
 
 def test_the_linkedin_destination_wins_and_detail_keeps_every_field():

@@ -48,6 +48,10 @@ def kinds(segment, account=MANAGER, idle_days=14):
         (seg(changed_days=25), [("warning", "idle")]),  # under a week to the archive
         (seg(status="ARCHIVED", changed_days=40), [("warning", "archived")]),
         (seg(status="ARCHIVED", size=50, changed_days=40), [("warning", "under_300"), ("warning", "archived")]),
+        (seg(status="ARCHIVED", size=0, changed_days=40), [("warning", "under_300"), ("warning", "archived")]),
+        (seg(status="UPDATING", size=9_000), []),  # targetable and serving: updating alone is no warning
+        (seg(status=None, size=None), [("warning", "not_targetable")]),
+        (seg(status="PROCESSING", size=5000), [("warning", "not_targetable")]),
         (seg(changed_days=45), []),  # still READY after 30 idle days: in use in a campaign, no countdown known
         (seg(status="UPDATING", changed_days=20), [("info", "idle")]),
         (seg(status="BUILDING", size=None, created_days=1, changed_days=20), []),
@@ -55,6 +59,24 @@ def kinds(segment, account=MANAGER, idle_days=14):
 )
 def test_rules(segment, expected):
     assert kinds(segment) == expected
+
+
+def test_messages_say_not_serving_or_not_targetable_and_why():
+    def message(segment):
+        (item,) = attention.for_segment(MANAGER, segment, now=NOW)
+        return item.message
+
+    assert message(seg(status="READY", size=212)) == (
+        "Not serving (under 300): 212 of the 300 members it needs. Add members to reach it.")
+    assert message(seg(status="READY", size=0)) == (
+        "Not serving (under 300): READY but the audience is 0: duplicates and opted-out members were removed, so it "
+        "will never serve. Check the uploaded identifiers.")
+    assert message(seg(status=None, size=None)) == (
+        "Not targetable: LinkedIn sent no status for this segment. Campaigns cannot use it until LinkedIn reports "
+        "a usable status.")
+    assert message(seg(status="ARCHIVED", changed_days=40)) == (
+        "Archived (not used or changed for 30 days), still targetable. LinkedIn expires it and deletes its data in "
+        "50 days unless it is used in a campaign or updated.")
 
 
 def test_idle_countdowns_to_archive_and_expiry():

@@ -45,7 +45,8 @@ def test_five_hundred_segments_become_distributions_of_fixed_height():
     df = make_frame(500, accounts=50)
     rate = spec(charts.match_rates(df))
     assert [t["type"] for t in rate["data"]] == ["histogram"]
-    assert rate["layout"]["title"]["text"] == "Match rate of 400 segments (100 without counts yet)"
+    assert rate["layout"]["title"]["text"] == "Match rate of 400 segments, last 7 days (100 without counts yet)"
+    assert rate["layout"]["xaxis"]["title"]["text"] == "match rate, last 7 days (matched / input)"
     size = spec(charts.audience_sizes(df))
     bands = size["data"][0]
     assert bands["x"] == ["0", "1–299", "300–999", "1k–10k", "10k–100k", "100k+"]
@@ -70,7 +71,31 @@ def test_empty_inputs_say_so():
     for fig in (charts.match_rates(empty), charts.audience_sizes(empty), charts.statuses_by_account(empty)):
         assert spec(fig)["layout"]["annotations"][0]["text"] == "No segments."
     building = make_frame(2).iloc[[1]]  # the BUILDING one: no counts
-    assert "No match rates yet" in spec(charts.match_rates(building))["layout"]["annotations"][0]["text"]
+    assert spec(charts.match_rates(building))["layout"]["annotations"][0]["text"] == (
+        "No match rates to show (1 without counts yet): LinkedIn computes them over the uploads of the last 7 days.")
+
+
+def test_segments_with_no_recent_uploads_are_counted_apart_never_drawn_as_zero():
+    acc = Account(1, "Account 1", "ACTIVE", "BUSINESS", "USD", False, "ACCOUNT_MANAGER")
+    fed = {"destination": "LINKEDIN", "status": "READY", "matchedCount": 620, "audienceSize": 580}
+    stale = {"destination": "LINKEDIN", "status": "READY", "audienceSize": 27_000}  # counts gone after 7 days
+    zeros = dict(stale, matchedCount=0)  # ... or sent as zeros
+    df = frame([(acc, Segment.from_api({"id": 1, "name": "Fed", "account": acc.urn, "inputCount": 1000,
+                                        "destinations": [fed]})),
+                (acc, Segment.from_api({"id": 2, "name": "Stale", "account": acc.urn, "destinations": [stale]})),
+                (acc, Segment.from_api({"id": 3, "name": "Zeros", "account": acc.urn, "inputCount": 0,
+                                        "destinations": [zeros]})),
+                (acc, Segment.from_api({"id": 4, "name": "New", "account": acc.urn,
+                                        "destinations": [{"destination": "LINKEDIN", "status": "BUILDING"}]}))])
+    assert list(df["match_rate_text"]) == ["62% (last 7 days)", "no recent uploads", "no recent uploads", "n/a"]
+    fig = spec(charts.match_rates(df))
+    assert fig["layout"]["title"]["text"] == (
+        "Match rate per segment, last 7 days (2 with no recent uploads, 1 without counts yet)")
+    assert fig["data"][0]["y"] == ["Fed · 1"]
+    assert fig["data"][0]["hovertemplate"] == "%{y}<br>match rate %{x:.1%} (last 7 days)<extra></extra>"
+    assert spec(charts.match_rates(df.iloc[[1, 2]]))["layout"]["annotations"][0]["text"] == (
+        "No match rates to show (2 with no recent uploads): LinkedIn computes them over the uploads of the last 7 "
+        "days.")
 
 
 def test_history_lines_and_status_changes():
@@ -85,6 +110,9 @@ def test_history_lines_and_status_changes():
     assert rate["y"] == [None, None, 0.6, 0.6, 0.7]
     assert changes["text"] == ["BUILDING", "READY"]
     assert fig["layout"]["title"]["text"] == "History of S"
+    assert (rate["name"], fig["layout"]["yaxis2"]["title"]["text"]) == (
+        "match rate (last 7 days)", "match rate (last 7 days)")
+    assert rate["hovertemplate"] == "%{y:.1%} of the last 7 days' input matched<extra></extra>"
     assert "No history yet" in spec(charts.history([]))["layout"]["annotations"][0]["text"]
 
 
