@@ -20,7 +20,7 @@ def settings() -> Settings:
 
 
 def store() -> Store:
-    return context.store(settings().db_path)
+    return context.store(settings())
 
 
 def _cookie(name: str) -> str | None:

@@ -86,7 +86,7 @@ class Audiences:
         """
         env = os.environ if environ is None else environ
         settings = settings or config.load(environ=env)
-        store = store or Store(settings.db_path)
+        store = store or Store(settings.db_path, token_key=settings.token_key)
         if not fresh and member is None:
             found = cls.stored(settings=settings, store=store, environ=env)
             if found.connection is None or found.connection.status().connected:
@@ -105,7 +105,7 @@ class Audiences:
         first call, and ``status()`` reports it."""
         env = os.environ if environ is None else environ
         settings = settings or config.load(environ=env)
-        store = store or Store(settings.db_path)
+        store = store or Store(settings.db_path, token_key=settings.token_key)
         given = (env.get(TOKEN_ENV) or "").strip()
         if given:
             return cls(settings, store, StaticToken(given), source=TOKEN_ENV)

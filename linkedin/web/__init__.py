@@ -4,7 +4,7 @@ routes and the pages share.
     from linkedin.web import resources
     from linkedin.web.routes import OAuthRoutes
     settings = resources.settings()
-    OAuthRoutes(lambda: settings, lambda: resources.store(settings.db_path)).routes()
+    OAuthRoutes(lambda: settings, lambda: resources.store(settings)).routes()
 
 Modules: ``routes`` (Starlette handlers: consent start, callback, logout; the signed
 session and state cookies), ``resources`` (the process-wide settings, store and mounted

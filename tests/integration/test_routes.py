@@ -44,6 +44,7 @@ def settings_for(url: str, db: str) -> Settings:
         api_base_url=url,
         oauth_base_url=url,
         cookie_secret="test-cookie-secret-0123456789-abcdefghij",
+        token_key="test-token-key-0123456789-abcdefghijklmn",
         db_path=db,
         sandbox=True,
     )
@@ -52,7 +53,7 @@ def settings_for(url: str, db: str) -> Settings:
 @pytest.fixture
 def app(sandbox_server, tmp_db, asgi_server):
     settings = settings_for(sandbox_server.url, str(tmp_db))
-    store = Store(tmp_db)
+    store = Store(tmp_db, token_key=settings.token_key)
     return serve_routes(asgi_server, settings, store), settings, store
 
 
@@ -148,7 +149,7 @@ def test_missing_or_forged_state_cookie_is_rejected(app):
 
 def test_with_openid_profile_configured_the_member_is_known_by_name(sandbox_server, tmp_db, asgi_server):
     settings = replace(settings_for(sandbox_server.url, str(tmp_db)), scopes=("r_ads", "rw_dmp_segments", "openid", "profile"))
-    store = Store(tmp_db)
+    store = Store(tmp_db, token_key=settings.token_key)
     client = serve_routes(asgi_server, settings, store)
     start = client.get("/oauth/linkedin/start")
     assert parse_qs(urlparse(start.headers["location"]).query)["scope"] == ["r_ads rw_dmp_segments openid profile"]
@@ -206,7 +207,7 @@ def test_unreachable_linkedin_and_malformed_token_answers(tmp_db, asgi_server):
     fake = asgi_server(Starlette(routes=[Route("/oauth/v2/accessToken", html, methods=["POST"])]))
     for base, key in ((fake.url, "bad_token_response"), ("http://127.0.0.1:9", "unreachable")):
         settings = settings_for(base, str(tmp_db))
-        store = Store(tmp_db)
+        store = Store(tmp_db, token_key=settings.token_key)
         client = serve_routes(asgi_server, settings, store)
         start = client.get("/oauth/linkedin/start")
         state = parse_qs(urlparse(start.headers["location"]).query)["state"][0]
