@@ -109,6 +109,8 @@ class Store:
                 pk="sid",
                 if_not_exists=True,
             )
+            # A tab's pick-up of the browser's new session id (linkedin.web.sessions): key -> sid.
+            self.db["handoffs"].create({"key": str, "sid": str, "created_at": float}, pk="key", if_not_exists=True)
             self._encrypt_plain_tokens()
 
     def _encrypt_plain_tokens(self) -> None:
@@ -155,6 +157,27 @@ class Store:
     def forget_connection(self, sid: str) -> None:
         with self.lock:
             self.db["connections"].delete_where("sid = ?", [sid])
+
+    # hand-overs ------------------------------------------------------------------------
+
+    def hand_over(self, key: str, sid: str) -> None:
+        """Note that ``key`` now names ``sid`` ("" for none)."""
+        with self.lock:
+            self.db["handoffs"].upsert({"key": key, "sid": sid, "created_at": time.time()}, pk="key")
+
+    def handover(self, key: str, max_age: float) -> str | None:
+        """The sid noted for ``key`` within ``max_age`` seconds ("" for none); None if none was noted."""
+        with self.lock:
+            self.db["handoffs"].delete_where("created_at < ?", [time.time() - max_age])
+            rows = list(self.db["handoffs"].rows_where("key = ?", [key]))
+        return rows[0]["sid"] if rows else None
+
+    def take_handover(self, key: str, max_age: float) -> str | None:
+        """``handover``, once: the note is deleted as it is read."""
+        with self.lock:
+            found = self.handover(key, max_age)
+            self.db["handoffs"].delete_where("key = ?", [key])
+        return found
 
     def _seal(self, plain: str) -> str:
         if self._cipher is None:
