@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
@@ -147,6 +149,14 @@ def test_login_goes_through_the_browser_consent_and_a_loopback_redirect(world, t
             if line.startswith("http"):
                 url = line.strip()
         assert url and url.startswith(world.url + "/oauth/v2/authorization?")
+        # Another local program first: a connection that says nothing, then a request without our state.
+        # Both are turned away and the CLI keeps waiting for the real answer.
+        loopback = parse_qs(urlsplit(url).query)["redirect_uri"][0]
+        idle = socket.create_connection((urlsplit(loopback).hostname, urlsplit(loopback).port), timeout=30)
+        stray = requests.get(loopback, params={"code": "someone-elses-code", "state": "not-this-sign-in"}, timeout=30)
+        assert stray.status_code == 400 and idle.recv(1) == b""  # the silent one was dropped first
+        idle.close()
+        assert proc.poll() is None
         # The member's browser: the consent screen, Allow, then the redirect to the CLI's loopback server.
         from tests.integration.helpers import _ConsentForm
 
@@ -167,6 +177,14 @@ def test_login_goes_through_the_browser_consent_and_a_loopback_redirect(world, t
     assert "Signed in as Avery Analyst" in out
     status = as_json(cli(env, "status", "--json"))
     assert status["state"] == "connected" and status["member"]["name"] == "Avery Analyst"
+
+
+def test_login_timeout_is_honoured(world, tmp_path):
+    started = time.monotonic()
+    done = cli(environment(world.url, tmp_path / "app.db"), "login", "--no-browser", "--timeout", "1")
+    assert time.monotonic() - started < 20  # not the 300 s default
+    assert done.returncode == 1
+    assert "no answer from LinkedIn's consent screen within 1 s; nothing was connected" in done.stderr
 
 
 def test_login_cancelled_on_the_consent_screen_connects_nothing(world, tmp_path):
