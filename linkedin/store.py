@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 log = logging.getLogger(__name__)
 
 _KEY_INFO = b"linkedin-workbench: tokens at rest"
+HANDOFF_KEPT = 3600.0  # seconds a hand-over note is kept at most, read or not
 _PLAIN = "{"  # how a token row from before encryption starts (JSON); Fernet tokens start "gAAAA"
 
 
@@ -163,6 +164,7 @@ class Store:
     def hand_over(self, key: str, sid: str) -> None:
         """Note that ``key`` now names ``sid`` ("" for none)."""
         with self.lock:
+            self.db["handoffs"].delete_where("created_at < ?", [time.time() - HANDOFF_KEPT])
             self.db["handoffs"].upsert({"key": key, "sid": sid, "created_at": time.time()}, pk="key")
 
     def handover(self, key: str, max_age: float) -> str | None:

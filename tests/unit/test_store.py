@@ -6,6 +6,7 @@ import os
 import shutil
 import sqlite3
 import stat
+import time
 
 import pytest
 
@@ -117,3 +118,19 @@ def test_an_existing_database_file_is_made_private_and_an_existing_folder_left_a
     Store(db, token_key=KEY)
     assert mode(db) == 0o600
     assert mode(tmp_path / "shared") == 0o755  # not ours to change: it may be /tmp
+
+
+def test_a_hand_over_is_read_once_within_its_age_and_old_notes_go_away(monkeypatch):
+    store = Store()
+    store.hand_over("k1", "sid-1")
+    assert store.handover("k1", 60) == "sid-1" and store.take_handover("k1", 60) == "sid-1"
+    assert store.take_handover("k1", 60) is None
+    store.hand_over("k2", "")
+    assert store.take_handover("k2", 60) == ""  # noted: the browser holds no session
+    store.hand_over("k3", "sid-3")
+    clock = time.time() + 61
+    monkeypatch.setattr(time, "time", lambda: clock)
+    assert store.handover("k3", 60) is None  # too old to count
+    clock += 3600
+    store.hand_over("k4", "sid-4")
+    assert [r["key"] for r in store.db["handoffs"].rows] == ["k4"]  # old notes never pile up
