@@ -178,11 +178,12 @@ class OAuthRoutes:
         settings = self._browser_settings(request)
         sid = sessions.read_sid(request.cookies, settings)
         form = await request.form()
-        if sid is not None and not sessions.logout_token_ok(settings, sid, str(form.get("csrf") or "")):
+        # No session cookie counts as a refusal too: another site's form arrives without the
+        # Lax cookie, and clearing it from there would sign the member out of this browser.
+        if not sessions.logout_token_ok(settings, sid, str(form.get("csrf") or "")):
             log.warning("logout without this session's CSRF token: refused")
             return RedirectResponse("/?auth_error=logout_refused", status_code=303)
-        if sid:
-            Connection(settings, self._store(), sid).forget()
+        Connection(settings, self._store(), sid).forget()
         response = RedirectResponse("/?disconnected=1", status_code=303)  # 303: the next request is a GET
         self._forget_cookie(response, settings, SID_COOKIE)
         self._forget_cookie(response, settings, STATE_COOKIE)

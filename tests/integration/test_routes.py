@@ -300,6 +300,16 @@ def test_a_logout_without_this_sessions_csrf_token_is_refused(app, csrf):
     assert "set-cookie" not in out.headers
 
 
+def test_a_logout_posted_from_another_site_clears_no_cookie(app):
+    """A cross-site form POST comes without the SameSite=Lax cookie: it must not delete it either."""
+    client, settings, store = app
+    sid = session_id(sign_in(client).cookies[SID_COOKIE], settings)
+    elsewhere = Browser(client.base)  # no cookies, even with a token someone obtained
+    out = elsewhere.post("/oauth/linkedin/logout", data={"csrf": sessions.logout_token(settings, sid)})
+    assert (out.status_code, out.headers["location"]) == (303, "/?auth_error=logout_refused")
+    assert "set-cookie" not in out.headers and store.connection(sid)["state"] == "connected"
+
+
 def test_the_hand_over_notes_the_browsers_live_session_for_same_origin_requests_only(app):
     client, settings, store = app
     sid = session_id(sign_in(client).cookies[SID_COOKIE], settings)
