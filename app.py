@@ -4,16 +4,22 @@
 and runs the script part below for every page view.
 """
 
+import sys
+
 import streamlit as st
 from starlette.routing import Mount
 
+from linkedin.api.settings import SettingsError
 from linkedin.web import resources as context
 from linkedin.web.routes import OAuthRoutes
 
 
 def _routes():
-    settings = context.settings(st.get_option("server.port"))
-    found = OAuthRoutes(lambda: settings, lambda: context.store(settings.db_path)).routes()
+    try:
+        settings = context.settings(st.get_option("server.port"))
+    except SettingsError as err:  # refuse to start, in one sentence an operator can act on
+        sys.exit(f"error: {err}")
+    found = OAuthRoutes(lambda: settings, lambda: context.store(settings)).routes()
     if settings.sandbox and settings.api_base_url == settings.sandbox_base_url:
         found.append(Mount("/sandbox", app=context.sandbox_app()))
     return found

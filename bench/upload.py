@@ -66,7 +66,7 @@ def main() -> None:
                                 source_platform=DEMO_SOURCE_PLATFORM,
                                 oauth_base_url=url, redirect_uri="http://127.0.0.1/cb", cookie_secret="b" * 40,
                                 db_path=os.path.join(tmp, "bench.db"), sandbox=True)
-            store = Store(settings.db_path)
+            store = Store(settings.db_path, token_key=settings.token_key)
             conn = Connection(settings, store, "bench")
             conn.connect(sign_in(settings), member_urn=None, member_name="bench")
             client = conn.client(retry=RetryPolicy(tries=5, base=0.5))

@@ -239,7 +239,8 @@ def cmd_login(args, settings) -> int:
 
     if args.member is not None and not settings.sandbox:
         raise ValueError("--member works only with the sandbox (no LINKEDIN_CLIENT_ID set)")
-    aud = Audiences.connect(settings=settings, fresh=True, member=args.member, open_browser=not args.no_browser)
+    aud = Audiences.connect(settings=settings, fresh=True, member=args.member, open_browser=not args.no_browser,
+                            timeout=args.timeout)
     health = aud.status()
     print(f"Signed in{' as ' + health.member_name if health.member_name else ''}; tokens kept in {settings.db_path}.")
     print(health.text())

@@ -95,8 +95,5 @@ def heartbeat_panel() -> None:
 heartbeat_panel()
 
 st.divider()
-st.markdown(
-    '<a href="/oauth/linkedin/logout" target="_self">Disconnect</a>: the app forgets your tokens on this '
-    "server and the session cookie in this browser.",
-    unsafe_allow_html=True,
-)
+st.markdown(session.disconnect_form(), unsafe_allow_html=True)
+st.caption("Disconnect: the app forgets your tokens on this server and the session cookie in this browser.")

@@ -47,6 +47,27 @@ def _show_flash() -> None:
         getattr(st, kind)(text)
 
 
+@st.fragment(run_every=1)
+def _await_handover() -> None:
+    """Rerun the whole page once the browser told the server which session it holds now."""
+    if session.handover_arrived():
+        st.rerun()
+
+
+def _follow_the_browser() -> None:
+    """This tab's session was replaced in another tab: pick up the new one without a reload.
+
+    The page's own elements are not drawn meanwhile (``st.stop`` keeps their state), so
+    the work in this tab (an uploaded file, a mapping) is there again a moment later.
+    """
+    if session.follow() != "waiting":
+        return
+    st.info("Picking up the LinkedIn sign-in made in another tab...", icon=":material/sync:")
+    st.markdown(session.adopt_html(), unsafe_allow_html=True)
+    _await_handover()
+    st.stop()
+
+
 def reconnect_prompt(status: Status) -> None:
     """MA-004/MA-006: one click back through consent, in a new tab so this page's work stays."""
     reason = (status.reason or "").rstrip(".")
@@ -102,6 +123,8 @@ def _heartbeat() -> None:
 def run() -> None:
     st.set_page_config(page_title="Matched Audiences Workbench", page_icon=":material/groups:", layout="wide")
     _flash_from_query()
+    if session.replaced():
+        _follow_the_browser()
     conn = session.connection()
     status = conn.status() if conn else Status("disconnected")
     _sidebar(status)

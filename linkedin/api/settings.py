@@ -3,12 +3,19 @@
 Read from the environment first, then ``[linkedin]`` in ``.streamlit/secrets.toml``.
 With no client id the app runs on the built-in sandbox, which is mounted under
 ``/sandbox`` in the app's own server, so nothing else needs configuring.
+
+Two secrets guard what the server keeps: the cookie secret signs the browser's cookies,
+the token key encrypts the tokens in the database. Each comes from its setting or, when
+unset, is generated once into a 0600 file beside the database (``.cookie_secret``,
+``.token_key``), created atomically so two processes starting together agree. ``load``
+refuses an empty, short (under 32 bytes) or placeholder secret with ``SettingsError``.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,6 +57,11 @@ SOURCE_PLATFORM_HELP = (
     "Matched Audiences product in the Developer Portal). Set it to that value; until then no segment "
     "can be created (reading and syncing into existing segments still work)."
 )
+REDIRECT_URI_HELP = (
+    "LINKEDIN_REDIRECT_URI is not set: with real LinkedIn the app needs its public callback address, exactly as "
+    "registered under Authorized redirect URLs in the LinkedIn app's Auth tab (for example "
+    "https://audiences.example.com/oauth/linkedin/callback). It is never guessed from a request's Host header."
+)
 
 _ENV = {
     "client_id": "LINKEDIN_CLIENT_ID",
@@ -59,6 +71,7 @@ _ENV = {
     "api_base_url": "LINKEDIN_API_BASE_URL",
     "oauth_base_url": "LINKEDIN_OAUTH_BASE_URL",
     "cookie_secret": "LINKEDIN_COOKIE_SECRET",
+    "token_key": "LINKEDIN_TOKEN_KEY",
     "db_path": "LINKEDIN_DB_PATH",
     "scopes": "LINKEDIN_SCOPES",
     "heartbeat_seconds": "LINKEDIN_HEARTBEAT_SECONDS",
@@ -77,6 +90,8 @@ class Settings:
     api_base_url: str = LINKEDIN_API
     oauth_base_url: str = LINKEDIN_OAUTH
     cookie_secret: str = field(default="", repr=False)
+    # Encrypts the tokens at rest (the store derives its cipher from it); "" for none.
+    token_key: str = field(default="", repr=False)
     db_path: str = str(ROOT / "data" / "app.db")
     scopes: tuple[str, ...] = DEFAULT_SCOPES
     heartbeat_seconds: int = 300
@@ -107,13 +122,15 @@ class Settings:
     def for_browser(self, public_base: str) -> "Settings":
         """These settings as seen from a browser that reached the app at ``public_base``.
 
-        Cookies are host-bound, so the callback must come back to the host the browser
-        used; with the sandbox mounted in the app, the consent screen is on that host
-        too. Server-side calls keep using the loopback address.
+        Cookies are host-bound, so on the sandbox the callback comes back to the host the
+        browser used (with the sandbox mounted in the app, the consent screen is on that
+        host too); real LinkedIn's redirect URI is always the configured one, since the
+        Host header is the browser's (or an attacker's) to choose. Server-side calls keep
+        using the loopback address.
         """
         base = public_base.rstrip("/")
         changes: dict[str, str] = {}
-        if not self.redirect_uri:
+        if not self.redirect_uri and self.sandbox:  # real LinkedIn: configured, never from the Host header
             changes["redirect_uri"] = base + "/oauth/linkedin/callback"
         if self.sandbox and self.oauth_base_url == self.sandbox_base_url:
             changes["public_oauth_base_url"] = base + SANDBOX_PREFIX
@@ -130,17 +147,92 @@ def _read_secrets(path: Path) -> Mapping[str, object]:
     return section if isinstance(section, dict) else {}
 
 
-def _cookie_secret(db_path: str) -> str:
-    """A fixed secret for signing cookies, so a restart does not log everyone out."""
-    path = Path(db_path).parent / ".cookie_secret"
+class SettingsError(ValueError):
+    """A setting that must not be used as it is (a weak or placeholder secret, a missing redirect URI)."""
+
+
+MIN_SECRET_BYTES = 32
+# The example values of .streamlit/secrets.toml.example and the usual stand-ins: never secrets.
+PLACEHOLDERS = frozenset({
+    "paste-the-generated-value-here", "paste-another-generated-value-here", "changeme", "change-me", "change_me",
+    "secret", "your-secret", "your-secret-here", "replace-me", "todo", "xxx", "example",
+})
+# Per secret: its variable, its secrets.toml name, the file it is generated into.
+SECRETS = {
+    "cookie_secret": ("LINKEDIN_COOKIE_SECRET", "cookie_secret", ".cookie_secret"),
+    "token_key": ("LINKEDIN_TOKEN_KEY", "token_key", ".token_key"),
+}
+
+
+def secret_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a secret (empty, under 32 bytes, a placeholder), or None."""
+    text = value.strip()
+    if not text:
+        return "it is empty"
+    if text.lower() in PLACEHOLDERS or "paste" in text.lower():
+        return "it is the example's placeholder, not a secret"
+    if len(set(text)) == 1:
+        return "it is one character repeated, not a secret"
+    if len(text.encode()) < MIN_SECRET_BYTES:
+        return f"it is {len(text.encode())} bytes long; use {MIN_SECRET_BYTES} or more random bytes"
+    return None
+
+
+def _checked(name: str, value: str, fix: str) -> str:
+    problem = secret_problem(value)
+    if problem:
+        raise SettingsError(f"{SECRETS[name][0]} cannot be used: {problem}. {fix}")
+    return value.strip()
+
+
+def generated_secret(path: Path) -> str:
+    """The secret kept in ``path``, generated on first use: mode 0600, written whole before it is visible.
+
+    The value goes to a temporary 0600 file in the same folder, which is then linked to
+    ``path`` only if nothing is there yet: a reader never sees a half-written file, and
+    two processes starting at once both end up with the one that was linked first.
+    """
     try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        value = secrets.token_urlsafe(48)
-        path.write_text(value)
-        path.chmod(0o600)
+        value = path.read_text()
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)  # kept from an older version or copied in: readable by the owner only
         return value
+    except FileNotFoundError:
+        pass
+    from linkedin.store import private_folder  # lazy: sqlite-utils costs ~0.4 s, and only a first start needs it
+
+    private_folder(path.parent)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")  # 0600
+    try:
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(48))
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process was first: use its secret
+        except OSError:  # a file system without hard links: rename, atomic too, and a rare race lost
+            if not path.exists():
+                os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path.read_text()
+
+
+def _secret(name: str, raw: Mapping[str, object], db_path: str) -> str:
+    """A secret from the settings, else the generated file beside the database; checked either way."""
+    variable, key, file_name = SECRETS[name]
+    if name in raw:
+        return _checked(name, str(raw[name]), (
+            f"Set {variable} (or {key} in [linkedin] of .streamlit/secrets.toml) to {MIN_SECRET_BYTES}+ random "
+            "bytes, e.g. the output of: python -c \"import secrets; print(secrets.token_urlsafe(48))\"; or leave "
+            "it unset to have one generated and kept beside the database."))
+    path = Path(db_path).parent / file_name
+    return _checked(name, generated_secret(path), (
+        f"It was read from {path}: delete that file to have a new one generated (for the token key, everyone "
+        "then signs in again), or set the variable."))
 
 
 def load(
@@ -162,6 +254,8 @@ def load(
             raw[name] = env[var]
         elif file_values.get(name) not in (None, ""):
             raw[name] = file_values[name]
+        elif name in SECRETS and (var in env or name in file_values):
+            raw[name] = ""  # set, but empty: refused below rather than silently generated
 
     client_id = str(raw.get("client_id") or "")
     sandbox = not client_id
@@ -176,13 +270,17 @@ def load(
         version=str(raw.get("version") or DEFAULT_VERSION),
         api_base_url=str(raw.get("api_base_url") or LINKEDIN_API).rstrip("/"),
         oauth_base_url=str(raw.get("oauth_base_url") or LINKEDIN_OAUTH).rstrip("/"),
-        cookie_secret=str(raw.get("cookie_secret") or "") or _cookie_secret(db_path),
+        cookie_secret=_secret("cookie_secret", raw, db_path),
+        token_key=_secret("token_key", raw, db_path),
         db_path=db_path,
         scopes=tuple(scopes) if scopes else DEFAULT_SCOPES,
         heartbeat_seconds=int(raw.get("heartbeat_seconds") or 300),
         sandbox=sandbox,
         source_platform=str(raw["source_platform"]) if raw.get("source_platform") else None,
     )
+    if settings.token_key == settings.cookie_secret:
+        raise SettingsError("LINKEDIN_TOKEN_KEY must differ from LINKEDIN_COOKIE_SECRET: one signs cookies, the "
+                            "other encrypts tokens, and a leak of one must not give away the other.")
     if sandbox:
         from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SOURCE_PLATFORM
 

@@ -76,24 +76,25 @@ class Audiences:
     @classmethod
     def connect(cls, *, settings: Settings | None = None, store: Store | None = None, login_if_needed: bool = True,
                 fresh: bool = False, member: str | None = None, open_browser: bool = True,
-                environ: Mapping[str, str] | None = None) -> "Audiences":
+                environ: Mapping[str, str] | None = None, timeout: float = login.LOGIN_TIMEOUT) -> "Audiences":
         """LinkedIn as the CLI's stored login has it; else the browser consent (loopback redirect).
 
         ``LINKEDIN_ACCESS_TOKEN`` in the environment wins and bypasses the token store.
         ``fresh`` signs in again even when a login is stored; ``member`` answers the
         sandbox's consent screen as that demo member instead of opening a browser;
-        ``login_if_needed=False`` raises SignInAgain instead of asking a person.
+        ``login_if_needed=False`` raises SignInAgain instead of asking a person; ``timeout``
+        is how long to wait for the consent in the browser, in seconds.
         """
         env = os.environ if environ is None else environ
         settings = settings or config.load(environ=env)
-        store = store or Store(settings.db_path)
+        store = store or Store(settings.db_path, token_key=settings.token_key)
         if not fresh and member is None:
             found = cls.stored(settings=settings, store=store, environ=env)
             if found.connection is None or found.connection.status().connected:
                 return found
             if not login_if_needed:
                 raise SignInAgain((found.connection.status().reason or "Not signed in to LinkedIn").rstrip("."))
-        conn = login.sign_in(settings, store, member=member, open_browser=open_browser, environ=env)
+        conn = login.sign_in(settings, store, member=member, open_browser=open_browser, environ=env, timeout=timeout)
         return cls(settings, store, conn, connection=conn)
 
     @classmethod
@@ -105,7 +106,7 @@ class Audiences:
         first call, and ``status()`` reports it."""
         env = os.environ if environ is None else environ
         settings = settings or config.load(environ=env)
-        store = store or Store(settings.db_path)
+        store = store or Store(settings.db_path, token_key=settings.token_key)
         given = (env.get(TOKEN_ENV) or "").strip()
         if given:
             return cls(settings, store, StaticToken(given), source=TOKEN_ENV)

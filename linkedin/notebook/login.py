@@ -2,8 +2,12 @@
 
 There is no web app to come back to, so for the length of one sign-in a tiny HTTP server
 listens on a loopback address (RFC 8252 §7.3) and receives LinkedIn's redirect with the
-code; the ``state`` it carries must be the one we sent. The tokens are then kept in the
-local store under the fixed session id ``CLI_SID``, where the CLI's next run and
+code. Only a request carrying the ``state`` we sent ends the wait: anything else (another
+local program, a stale tab) is answered 400 and ignored; a connection that sends nothing
+is dropped after ``IDLE_TIMEOUT`` seconds; the wait ends after ``timeout`` seconds (the
+CLI's ``login --timeout``). The redirect URI must name its port, so nothing listens on
+port 80 by accident. The tokens are then kept in the local store under the fixed session
+id ``CLI_SID`` (a browser can never use it), where the CLI's next run and
 ``Audiences.connect()`` find them and renew them with the refresh token.
 
 Real LinkedIn matches the redirect URI exactly, so register ``DEFAULT_REDIRECT_URI`` (or
@@ -41,6 +45,7 @@ REDIRECT_ENV = "LINKEDIN_CLI_REDIRECT_URI"
 DEFAULT_REDIRECT_URI = "http://localhost:8485/linkedin/callback"
 SANDBOX_REDIRECT_URI = "http://127.0.0.1:0/linkedin/callback"  # port 0: any free port
 LOGIN_TIMEOUT = 300.0
+IDLE_TIMEOUT = 5.0  # seconds a connection may stay silent before it is dropped
 _LOOPBACK = {"localhost": "127.0.0.1", "127.0.0.1": "127.0.0.1", "::1": "::1"}
 
 _DONE_PAGE = (b"<!doctype html><meta charset=utf-8><title>Signed in</title>"
@@ -58,26 +63,43 @@ def redirect_uri(settings: Settings, environ: Mapping[str, str] | None = None) -
     parts = urlsplit(uri)
     if parts.scheme != "http" or parts.hostname not in _LOOPBACK:
         raise ValueError(f"{REDIRECT_ENV} must be an http:// address on localhost, 127.0.0.1 or [::1], not {uri!r}")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is None:
+        raise ValueError(f"{REDIRECT_ENV} must name its port (e.g. {DEFAULT_REDIRECT_URI}), not {uri!r}: "
+                         "without one the sign-in would listen on port 80")
     return uri
 
 
 class Loopback:
-    """A one-shot server on a loopback address that waits for LinkedIn's redirect."""
+    """A one-shot server on a loopback address that waits for LinkedIn's redirect carrying ``state``."""
 
-    def __init__(self, uri: str) -> None:
+    def __init__(self, uri: str, state: str, *, idle_timeout: float = IDLE_TIMEOUT) -> None:
         parts = urlsplit(uri)
         host = _LOOPBACK[parts.hostname or ""]
+        if parts.port is None:
+            raise ValueError(f"the loopback address {uri!r} must name its port")
         self.path = parts.path or "/"
+        self.state = state
         self.received: dict[str, str] | None = None
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = idle_timeout  # a silent connection is dropped, and the wait goes on
+
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 url = urlsplit(self.path)
                 if url.path != owner.path:
                     self.send_error(404)
                     return
-                owner.received = {k: v[0] for k, v in parse_qs(url.query).items()}
+                answer = {k: v[0] for k, v in parse_qs(url.query).items()}
+                if not secrets.compare_digest(answer.get("state", ""), owner.state):
+                    log.info("ignored a request to the loopback address without this sign-in's state")
+                    self.send_error(400, "This is not the answer to the sign-in under way; it was ignored.")
+                    return
+                owner.received = answer
                 ok = "code" in owner.received
                 title = b"Signed in to LinkedIn" if ok else b"LinkedIn did not sign you in"
                 text = (b"You can close this tab and go back to the terminal or notebook." if ok
@@ -94,7 +116,7 @@ class Loopback:
 
         server_class = type("Server", (HTTPServer,), {"address_family": socket.AF_INET6 if ":" in host else socket.AF_INET})
         try:
-            self.server = server_class((host, parts.port or 80), Handler)
+            self.server = server_class((host, parts.port), Handler)
         except OSError as exc:
             raise ValueError(f"cannot listen on {uri} for LinkedIn's redirect: {exc.strerror or exc}") from None
         port = self.server.server_address[1]
@@ -106,7 +128,7 @@ class Loopback:
         while self.received is None:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise OAuthError(f"no answer from LinkedIn's consent screen within {timeout:.0f} s; nothing was connected")
+                raise OAuthError(f"no answer from LinkedIn's consent screen within {timeout:g} s; nothing was connected")
             self.server.timeout = min(left, 1.0)
             self.server.handle_request()
         return self.received
@@ -124,10 +146,12 @@ class Loopback:
 def browser_consent(settings: Settings, *, open_browser: bool = True, say: Callable[[str], None] = _stderr,
                     timeout: float = LOGIN_TIMEOUT, environ: Mapping[str, str] | None = None) -> Token:
     """Send the member to LinkedIn's consent screen and trade the code that comes back for tokens."""
-    with Loopback(redirect_uri(settings, environ)) as loop:
+    if not timeout > 0:
+        raise ValueError(f"the sign-in timeout must be a positive number of seconds, not {timeout}")
+    state = secrets.token_urlsafe(24)
+    with Loopback(redirect_uri(settings, environ), state) as loop:
         settings = replace(settings, redirect_uri=loop.uri)
         oauth = OAuth(settings)
-        state = secrets.token_urlsafe(24)
         url = oauth.authorization_url(state)
         say(f"Sign in to LinkedIn in your browser. If it does not open, open this address:\n{url}")
         if open_browser:
@@ -135,9 +159,7 @@ def browser_consent(settings: Settings, *, open_browser: bool = True, say: Calla
                 webbrowser.open(url)
             except webbrowser.Error:
                 pass
-        answer = loop.wait(timeout)
-    if answer.get("state") != state:
-        raise OAuthError("the answer from LinkedIn did not belong to this sign-in (state mismatch); nothing was connected")
+        answer = loop.wait(timeout)  # only an answer carrying ``state`` ends it
     if "code" not in answer:
         reason = answer.get("error_description") or answer.get("error") or "no authorization code"
         raise OAuthError(f"LinkedIn did not grant access: {reason}", code=answer.get("error"))

@@ -4,11 +4,12 @@ routes and the pages share.
     from linkedin.web import resources
     from linkedin.web.routes import OAuthRoutes
     settings = resources.settings()
-    OAuthRoutes(lambda: settings, lambda: resources.store(settings.db_path)).routes()
+    OAuthRoutes(lambda: settings, lambda: resources.store(settings)).routes()
 
-Modules: ``routes`` (Starlette handlers: consent start, callback, logout; the signed
-session and state cookies), ``resources`` (the process-wide settings, store and mounted
-sandbox, made once per process).
+Modules: ``routes`` (Starlette handlers: consent start, callback, logout, adopt),
+``sessions`` (a browser's session id and its cookies: shapes, names, signing, the
+Disconnect CSRF token, the hand-over of a replaced id to a tab), ``resources`` (the
+process-wide settings, store and mounted sandbox, made once per process).
 
 A front door: may import ``api``, ``linkedin.store`` and the sandbox. Never imports
 Streamlit (``app.py`` mounts the routes) and never holds a member's object: a member's

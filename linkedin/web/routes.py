@@ -1,38 +1,41 @@
-"""The OAuth routes the app serves beside its pages: start, callback, logout.
+"""The OAuth routes the app serves beside its pages: start, callback, logout, adopt.
 
 A redirect back from LinkedIn starts a new Streamlit session, so the flow lives in
 plain Starlette handlers. ``state`` is bound to the browser by a signed, short-lived,
 HttpOnly cookie (login CSRF would sign a victim into the attacker's ad account); the
-tokens stay on the server under an opaque session id, and only that id, signed, is
-sent to the browser. Failures come back to the app as ``?auth_error=<key>``, which the
-Connect page turns into a sentence (``AUTH_ERRORS``).
+tokens stay on the server under an opaque session id, new at every sign-in, and only
+that id, signed, is sent to the browser (``sessions`` holds the cookie rules). Logout
+is a POST with a CSRF token; a GET is refused (405). Failures come back to the app as
+``?auth_error=<key>``, which the Connect page turns into a sentence (``AUTH_ERRORS``).
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 import secrets
 from typing import Callable
 from urllib.parse import urlencode
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from linkedin.api.client import Client, StaticToken
 from linkedin.api.connection import Connection, identify
 from linkedin.api.errors import ConnectionFailed, LinkedInError, MalformedResponse, OAuthError
 from linkedin.api.oauth import OAuth
-from linkedin.api.settings import SCOPE_PRODUCTS, Settings
+from linkedin.api.settings import REDIRECT_URI_HELP, SCOPE_PRODUCTS, Settings
 from linkedin.store import Store
+from linkedin.web import sessions
+from linkedin.web.sessions import SID_AGE, SID_COOKIE, STATE_AGE, STATE_COOKIE, cookie_name
 
 log = logging.getLogger(__name__)
 
-STATE_COOKIE = "li_oauth_state"
-SID_COOKIE = "li_sid"
-STATE_AGE = 600  # ten minutes to finish the consent screen
-SID_AGE = 400 * 86400  # outlives the refresh token; the server decides what is valid
+LOGOUT_PATH = "/oauth/linkedin/logout"
+ADOPT_PATH = "/oauth/linkedin/adopt"
+_PIXEL = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")  # 1x1 transparent GIF
 
 AUTH_ERRORS: dict[str, str] = {
     "cancelled": "You cancelled on LinkedIn's consent screen, so nothing was connected. Connect again when ready.",
@@ -50,6 +53,10 @@ AUTH_ERRORS: dict[str, str] = {
     "unreachable": "LinkedIn's sign-in service could not be reached. Check the network, then connect again.",
     "bad_token_response": "LinkedIn's sign-in service sent an answer the app could not read. Please try again later.",
     "exchange_failed": "LinkedIn refused to complete the sign-in. Please connect again.",
+    "logout_refused": (
+        "The Disconnect request could not be verified as coming from this app, so nothing was changed. "
+        "Open the Connection page and press Disconnect there."
+    ),
 }
 
 
@@ -68,21 +75,6 @@ def refusal_advice(description: str, settings: Settings) -> str:
             "and that LINKEDIN_SCOPES asks only for their scopes; then connect again.")
 
 
-def _serializer(settings: Settings, purpose: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(settings.cookie_secret, salt=f"linkedin.{purpose}")
-
-
-def session_id(raw_cookie: str | None, settings: Settings) -> str | None:
-    """The session id in a signed ``li_sid`` cookie, or None if absent or forged."""
-    if not raw_cookie:
-        return None
-    try:
-        sid = _serializer(settings, "sid").loads(raw_cookie, max_age=SID_AGE)
-    except BadSignature:
-        return None
-    return sid if isinstance(sid, str) else None
-
-
 def _safe_next(value: str | None) -> str:
     """Only same-site paths: never an open redirect."""
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
@@ -95,7 +87,7 @@ def _with_query(path: str, **params: str) -> str:
 
 
 class OAuthRoutes:
-    """The three handlers, bound to the app's settings and store."""
+    """The handlers, bound to the app's settings and store."""
 
     def __init__(self, settings: Callable[[], Settings], store: Callable[[], Store]) -> None:
         self._settings = settings
@@ -105,25 +97,33 @@ class OAuthRoutes:
         return [
             Route("/oauth/linkedin/start", self.start, methods=["GET"]),
             Route("/oauth/linkedin/callback", self.callback, methods=["GET"]),
-            Route("/oauth/linkedin/logout", self.logout, methods=["GET", "POST"]),
+            Route(LOGOUT_PATH, self.logout, methods=["POST"]),
+            Route(LOGOUT_PATH, self.logout_get, methods=["GET"]),  # said here: Streamlit's catch-all would answer
+            Route(ADOPT_PATH, self.adopt, methods=["GET"]),
         ]
 
     def _browser_settings(self, request: Request) -> Settings:
         return self._settings().for_browser(str(request.base_url))
 
     def _cookie(self, response: Response, settings: Settings, name: str, value: str, age: int) -> None:
-        # Lax, not Strict: the cookie must come back on LinkedIn's top-level redirect.
-        response.set_cookie(
-            name, value, max_age=age, httponly=True, samesite="lax", secure=settings.secure_cookies, path="/"
-        )
+        # Lax, not Strict: the cookie must come back on LinkedIn's top-level redirect. Over
+        # https the name is __Host-<name>, which browsers take only with Secure, Path=/ and no Domain.
+        response.set_cookie(cookie_name(settings, name), value, max_age=age, httponly=True, samesite="lax",
+                            secure=settings.secure_cookies, path="/")
+
+    def _forget_cookie(self, response: Response, settings: Settings, name: str) -> None:
+        response.delete_cookie(cookie_name(settings, name), path="/", secure=settings.secure_cookies,
+                               httponly=True, samesite="lax")
 
     def start(self, request: Request) -> Response:
         """Send the browser to LinkedIn's consent screen with a fresh, browser-bound state."""
         settings = self._browser_settings(request)
+        if not settings.redirect_uri:  # real LinkedIn without LINKEDIN_REDIRECT_URI: never guessed from Host
+            return PlainTextResponse(REDIRECT_URI_HELP, status_code=500)
         state = secrets.token_urlsafe(32)
         payload = {"state": state, "next": _safe_next(request.query_params.get("next"))}
         response = RedirectResponse(OAuth(settings).authorization_url(state), status_code=302)
-        self._cookie(response, settings, STATE_COOKIE, _serializer(settings, "state").dumps(payload), STATE_AGE)
+        self._cookie(response, settings, STATE_COOKIE, sessions.serializer(settings, "state").dumps(payload), STATE_AGE)
         return response
 
     def callback(self, request: Request) -> Response:
@@ -131,7 +131,8 @@ class OAuthRoutes:
         settings = self._browser_settings(request)
         query = request.query_params
         try:
-            payload = _serializer(settings, "state").loads(request.cookies.get(STATE_COOKIE, ""), max_age=STATE_AGE)
+            raw_state = request.cookies.get(cookie_name(settings, STATE_COOKIE), "")
+            payload = sessions.serializer(settings, "state").loads(raw_state, max_age=STATE_AGE)
             expected, next_path = payload["state"], _safe_next(payload.get("next"))
         except (BadSignature, KeyError, TypeError):
             return self._fail(settings, "/", "state_missing")
@@ -159,28 +160,56 @@ class OAuthRoutes:
             return self._fail(settings, next_path, "exchange_failed")
         member_urn, member_name = identify(Client(settings, StaticToken(token.access_token)), token.scopes)
 
+        # A new session id at every sign-in: an id planted in this browser before consent
+        # (session fixation) never names the new connection, and its row is forgotten.
         store = self._store()
-        sid = session_id(request.cookies.get(SID_COOKIE), settings) or secrets.token_urlsafe(32)
+        old = sessions.read_sid(request.cookies, settings)
+        sid = sessions.new_sid()
         Connection(settings, store, sid, oauth=oauth).connect(token, member_urn=member_urn, member_name=member_name)
+        if old:
+            Connection(settings, store, old).forget()
         response = RedirectResponse(_with_query(next_path, connected="1"), status_code=302)
-        response.delete_cookie(STATE_COOKIE, path="/")
-        self._cookie(response, settings, SID_COOKIE, _serializer(settings, "sid").dumps(sid), SID_AGE)
+        self._forget_cookie(response, settings, STATE_COOKIE)
+        self._cookie(response, settings, SID_COOKIE, sessions.signed_sid(settings, sid), SID_AGE)
         return response
 
-    def logout(self, request: Request) -> Response:
-        """Forget the tokens on the server and the session cookie in the browser."""
+    async def logout(self, request: Request) -> Response:
+        """Disconnect (a POST with the page's CSRF token): forget the tokens and the session cookie."""
         settings = self._browser_settings(request)
-        sid = session_id(request.cookies.get(SID_COOKIE), settings)
-        if sid:
-            Connection(settings, self._store(), sid).forget()
-        response = RedirectResponse("/?disconnected=1", status_code=302)
-        response.delete_cookie(SID_COOKIE, path="/")
-        response.delete_cookie(STATE_COOKIE, path="/")
+        sid = sessions.read_sid(request.cookies, settings)
+        form = await request.form()
+        # No session cookie counts as a refusal too: another site's form arrives without the
+        # Lax cookie, and clearing it from there would sign the member out of this browser.
+        if not sessions.logout_token_ok(settings, sid, str(form.get("csrf") or "")):
+            log.warning("logout without this session's CSRF token: refused")
+            return RedirectResponse("/?auth_error=logout_refused", status_code=303)
+        Connection(settings, self._store(), sid).forget()
+        response = RedirectResponse("/?disconnected=1", status_code=303)  # 303: the next request is a GET
+        self._forget_cookie(response, settings, SID_COOKIE)
+        self._forget_cookie(response, settings, STATE_COOKIE)
         return response
+
+    def logout_get(self, request: Request) -> Response:
+        """A link or an image cannot sign anyone out: 405, and where the Disconnect button is."""
+        body = ("<!doctype html><meta charset=utf-8><title>Disconnect</title><p>Disconnect is a button on the "
+                "app's <a href=\"/connection\">Connection page</a>; this address forgets nothing when opened.</p>")
+        return HTMLResponse(body, status_code=405, headers={"Allow": "POST"})
+
+    def adopt(self, request: Request) -> Response:
+        """Hand-over (see ``sessions``): note which live session this browser's cookie names, for the tab's nonce."""
+        nonce = request.query_params.get("n")
+        if request.headers.get("sec-fetch-site") != "same-origin" or not sessions.is_nonce(nonce):
+            return PlainTextResponse("refused", status_code=403, headers={"Cache-Control": "no-store"})
+        settings = self._browser_settings(request)
+        store = self._store()
+        sid = sessions.read_sid(request.cookies, settings)
+        live = sid if sid and store.connection(sid) is not None else ""
+        store.hand_over(sessions.handoff_key(nonce), live)
+        return Response(_PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store"})
 
     def _fail(self, settings: Settings, next_path: str, key: str, detail: str = "") -> Response:
         """Back to the app with ``?auth_error=<key>`` (and LinkedIn's own words, when it gave any)."""
         params = {"auth_error": key, **({"auth_detail": detail} if detail else {})}
         response = RedirectResponse(_with_query(next_path, **params), status_code=302)
-        response.delete_cookie(STATE_COOKIE, path="/")
+        self._forget_cookie(response, settings, STATE_COOKIE)
         return response

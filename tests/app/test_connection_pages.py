@@ -20,7 +20,7 @@ def env(app_env):
 
 
 def connected(monkeypatch, env, member=None):
-    store = context.store(context.settings(None).db_path)
+    store = context.store(context.settings(None))
     conn = connect_sandbox(env.url, store, member=member)
     conn.settings = context.settings(None)
     monkeypatch.setattr(session, "connection", lambda: conn)
@@ -95,7 +95,7 @@ def test_connection_page_shows_member_scopes_expiries_and_heartbeat(monkeypatch,
 
 def test_missing_audiences_scope_is_named(monkeypatch, env):
     """A connection made while LINKEDIN_SCOPES left rw_dmp_segments out: the page says what to add."""
-    store = context.store(context.settings(None).db_path)
+    store = context.store(context.settings(None))
     conn = connect_sandbox(env.url, store, scopes=("r_ads",))
     conn.settings = context.settings(None)
     monkeypatch.setattr(session, "connection", lambda: conn)

@@ -36,7 +36,7 @@ def world(env):
 
 
 def connect(monkeypatch, env, member=None):
-    store = context.store(context.settings(None).db_path)
+    store = context.store(context.settings(None))
     conn = connect_sandbox(env.url, store, member=member)
     conn.settings = context.settings(None)  # the app's own settings, as the OAuth callback would give
     monkeypatch.setattr(session, "connection", lambda: conn)

@@ -36,12 +36,13 @@ def real_linkedin(monkeypatch, env):
     monkeypatch.setenv("LINKEDIN_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("LINKEDIN_CLIENT_SECRET", CLIENT_SECRET)
     monkeypatch.setenv("LINKEDIN_SOURCE_PLATFORM", DEMO_SOURCE_PLATFORM)
+    monkeypatch.setenv("LINKEDIN_REDIRECT_URI", "https://audiences.example.com/oauth/linkedin/callback")  # required
     context.settings.cache_clear()
     return env
 
 
 def connect(monkeypatch, env):
-    store = context.store(context.settings(None).db_path)
+    store = context.store(context.settings(None))
     conn = connect_sandbox(env.url, store)
     conn.settings = context.settings(None)
     monkeypatch.setattr(session, "connection", lambda: conn)

@@ -51,7 +51,7 @@ def world(env):
 
 
 def connect(monkeypatch, env, member=None, sid=None):
-    store = context.store(context.settings(None).db_path)
+    store = context.store(context.settings(None))
     conn = connect_sandbox(env.url, store, member=member, sid=sid)
     conn.settings = context.settings(None)
     monkeypatch.setattr(session, "connection", lambda: conn)

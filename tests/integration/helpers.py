@@ -26,6 +26,7 @@ CLIENT_ID = "sandbox-demo-client"
 CLIENT_SECRET = "sandbox-demo-secret"
 REDIRECT_URI = "http://localhost/cb"
 AVERY, VIC, NOA = "Avery Analyst", "Vic Viewer", "Noa Newcomer"
+TOKEN_KEY = "integration-token-key-0123456789-abcdefghijkl"  # for stores on a file: Store(path, token_key=TOKEN_KEY)
 
 
 def sandbox_settings(sandbox_url: str, db_path: str | Path = ":memory:") -> Settings:
@@ -37,6 +38,7 @@ def sandbox_settings(sandbox_url: str, db_path: str | Path = ":memory:") -> Sett
         api_base_url=sandbox_url,
         oauth_base_url=sandbox_url,
         cookie_secret="x" * 32,
+        token_key=TOKEN_KEY,
         db_path=str(db_path),
         source_platform=DEMO_SOURCE_PLATFORM,
         scopes=SANDBOX_SCOPES,

@@ -105,7 +105,7 @@ def test_sandbox_without_url_serves_one_in_process_and_close_stops_it():
 
 def test_connect_reuses_the_command_lines_login_and_never_prompts(world, tmp_path):
     settings = sandbox_settings(world.url, tmp_path / "app.db")
-    store = Store(tmp_path / "app.db")
+    store = Store(tmp_path / "app.db", token_key=settings.token_key)
     with pytest.raises(SignInAgain, match="python -m linkedin login"):
         Audiences.connect(settings=settings, store=store, login_if_needed=False, environ={})
     login_mod.sign_in(settings, store, member="Vic Viewer")  # what `python -m linkedin login` stores

@@ -13,11 +13,13 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
@@ -46,6 +48,13 @@ def cli(env: dict[str, str], *args: str, timeout: float = 120) -> subprocess.Com
                           text=True, timeout=timeout, stdin=subprocess.DEVNULL)
     OUTPUTS.extend([done.stdout, done.stderr])
     return done
+
+
+def stored_token(db: Path) -> dict:
+    """The CLI's tokens, opened with the key it generated beside its database."""
+    from linkedin.store import Store
+
+    return Store(db, token_key=(db.parent / ".token_key").read_text()).connection("cli")["token"]
 
 
 def as_json(done: subprocess.CompletedProcess) -> dict:
@@ -140,6 +149,14 @@ def test_login_goes_through_the_browser_consent_and_a_loopback_redirect(world, t
             if line.startswith("http"):
                 url = line.strip()
         assert url and url.startswith(world.url + "/oauth/v2/authorization?")
+        # Another local program first: a connection that says nothing, then a request without our state.
+        # Both are turned away and the CLI keeps waiting for the real answer.
+        loopback = parse_qs(urlsplit(url).query)["redirect_uri"][0]
+        idle = socket.create_connection((urlsplit(loopback).hostname, urlsplit(loopback).port), timeout=30)
+        stray = requests.get(loopback, params={"code": "someone-elses-code", "state": "not-this-sign-in"}, timeout=30)
+        assert stray.status_code == 400 and idle.recv(1) == b""  # the silent one was dropped first
+        idle.close()
+        assert proc.poll() is None
         # The member's browser: the consent screen, Allow, then the redirect to the CLI's loopback server.
         from tests.integration.helpers import _ConsentForm
 
@@ -160,6 +177,14 @@ def test_login_goes_through_the_browser_consent_and_a_loopback_redirect(world, t
     assert "Signed in as Avery Analyst" in out
     status = as_json(cli(env, "status", "--json"))
     assert status["state"] == "connected" and status["member"]["name"] == "Avery Analyst"
+
+
+def test_login_timeout_is_honoured(world, tmp_path):
+    started = time.monotonic()
+    done = cli(environment(world.url, tmp_path / "app.db"), "login", "--no-browser", "--timeout", "1")
+    assert time.monotonic() - started < 20  # not the 300 s default
+    assert done.returncode == 1
+    assert "no answer from LinkedIn's consent screen within 1 s; nothing was connected" in done.stderr
 
 
 def test_login_cancelled_on_the_consent_screen_connects_nothing(world, tmp_path):
@@ -210,7 +235,7 @@ def test_status_reports_token_health_as_text_and_json(env):
 
 def test_status_names_a_missing_source_platform_first_on_real_linkedin(world, tmp_path):
     env = environment(world.url, tmp_path / "app.db", LINKEDIN_CLIENT_ID="sandbox-demo-client",
-                      LINKEDIN_CLIENT_SECRET="sandbox-demo-secret", LINKEDIN_COOKIE_SECRET="c" * 40)
+                      LINKEDIN_CLIENT_SECRET="sandbox-demo-secret", LINKEDIN_COOKIE_SECRET="cli-test-cookie-secret-0123456789-abcdef")
     done = cli(env, "status")
     assert done.stdout.splitlines()[0].startswith("Setup: LINKEDIN_SOURCE_PLATFORM is not set: LinkedIn gives each")
     assert as_json(cli(env, "status", "--json"))["setup"][0].startswith("LINKEDIN_SOURCE_PLATFORM is not set")
@@ -524,8 +549,7 @@ def test_a_given_access_token_is_used_without_the_store(world, tmp_path):
 def test_a_revoked_login_exits_3_for_every_command(world, tmp_path):
     env = environment(world.url, tmp_path / "app.db")
     assert cli(env, "login", "--member", "Avery").returncode == 0
-    with sqlite3.connect(tmp_path / "app.db") as conn:
-        token = json.loads(conn.execute("select token from connections where sid = 'cli'").fetchone()[0])
+    token = stored_token(tmp_path / "app.db")
     SandboxControl(world.url).revoke(token["access_token"])
     for args in (["accounts"], ["status"], ["segments", "--account", AVERY_ACCOUNT]):
         done = cli(env, *args)
@@ -541,11 +565,37 @@ def test_without_a_running_sandbox_the_error_says_what_to_start(tmp_path):
     assert "python -m linkedin sandbox" in one_line_error(done)
 
 
-def test_no_token_was_ever_printed(env):
-    with sqlite3.connect(env["LINKEDIN_DB_PATH"]) as conn:
-        token = json.loads(conn.execute("select token from connections where sid = 'cli'").fetchone()[0])
+def test_no_token_was_ever_printed_nor_stored_in_the_clear(env):
+    token = stored_token(Path(env["LINKEDIN_DB_PATH"]))
     secrets = [token["access_token"], token.get("refresh_token")]
+    with sqlite3.connect(env["LINKEDIN_DB_PATH"]) as conn:
+        sealed = conn.execute("select token from connections where sid = 'cli'").fetchone()[0]
+    assert sealed.startswith("gAAAA") and not any(s in sealed for s in secrets)
     assert OUTPUTS and all(s for s in secrets)
     for text in OUTPUTS:
         for secret in secrets:
             assert secret not in text
+
+
+def test_a_database_opened_with_another_token_key_reads_as_signed_out(world, tmp_path):
+    """A copied database (or a changed LINKEDIN_TOKEN_KEY) holds no usable token: sign in again, no traceback."""
+    assert cli(environment(world.url, tmp_path / "app.db"), "login", "--member", "Avery").returncode == 0
+    other = environment(world.url, tmp_path / "app.db", LINKEDIN_TOKEN_KEY="a-different-token-key-0123456789-abcdef")
+    done = cli(other, "status", "--json")
+    assert done.returncode == 3 and "Traceback" not in done.stderr
+    assert as_json(done)["state"] == "disconnected"
+    done = cli(other, "accounts")
+    assert done.returncode == 3
+    assert done.stderr.splitlines() == [  # why, then what to do
+        "a stored connection's tokens cannot be read with this token key (LINKEDIN_TOKEN_KEY changed, or the "
+        "database was copied): it reads as signed out",
+        "error: LinkedIn is not connected. Sign in again: python -m linkedin login"]
+
+
+def test_a_placeholder_secret_is_refused_before_anything_runs(world, tmp_path):
+    env = environment(world.url, tmp_path / "app.db", LINKEDIN_TOKEN_KEY="paste-another-generated-value-here")
+    done = cli(env, "status")
+    assert done.returncode == 2
+    assert one_line_error(done).startswith(
+        "error: LINKEDIN_TOKEN_KEY cannot be used: it is the example's placeholder, not a secret.")
+    assert not (tmp_path / "app.db").exists()

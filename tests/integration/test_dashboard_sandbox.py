@@ -10,7 +10,7 @@ from linkedin.insights import portfolio
 from linkedin.insights.history import History
 from linkedin.insights.portfolio import Portfolios, member_key
 from linkedin.store import Store
-from tests.integration.helpers import NOA, VIC, connect_sandbox
+from tests.integration.helpers import NOA, TOKEN_KEY, VIC, connect_sandbox
 
 AVERY_URN = "urn:li:person:Av3ryAn4ly"
 HOUR = 3600
@@ -23,7 +23,7 @@ def world(sandbox_server):
 
 @pytest.fixture
 def avery(sandbox_server, tmp_db):
-    return connect_sandbox(sandbox_server.url, Store(tmp_db))
+    return connect_sandbox(sandbox_server.url, Store(tmp_db, token_key=TOKEN_KEY))
 
 
 def test_accounts_join_roles_and_search_over_every_cursor_page(avery, world, monkeypatch):
@@ -43,7 +43,7 @@ def test_accounts_join_roles_and_search_over_every_cursor_page(avery, world, mon
 
 
 def test_viewer_only_member_and_member_without_accounts(sandbox_server, tmp_db):
-    store = Store(tmp_db)
+    store = Store(tmp_db, token_key=TOKEN_KEY)
     vic = accounts.load(connect_sandbox(sandbox_server.url, store, member=VIC).client())
     assert len(vic.accounts) == 3 and vic.viewer_only and {a.role for a in vic.accounts} == {"VIEWER"}
     noa_client = connect_sandbox(sandbox_server.url, store, member=NOA).client()

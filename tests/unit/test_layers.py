@@ -28,7 +28,7 @@ ALLOWED = {
     "web": {"api", "store", "sandbox"},
     "ui": {"api", "tables", "sync", "insights", "demo", "signoff", "web", "store"},
     "pages": {"ui", "api", "tables", "sync", "insights", "demo", "signoff", "web", "store"},
-    "app": {"ui", "web"},
+    "app": {"ui", "web", "api"},
 }
 
 
