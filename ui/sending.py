@@ -19,6 +19,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
+from linkedin.insights.portfolio import member_key
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import Progress, Sender
 from linkedin.sync.upload import Sync, Target, source_without_table
@@ -236,8 +237,8 @@ def render_job(conn: Connection, kind: str) -> None:
     if job is None:
         return
     uploads = Uploads(session.store())
-    run = uploads.get(job.run_id)
-    if run is None:
+    run = uploads.owned(member_key(conn), job.run_id)
+    if run is None:  # gone, or this browser is now signed in as someone else: not theirs to see
         st.session_state.pop(job_key(kind), None)
         return
     st.subheader("Sending" if run.state != "done" else "Results")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from linkedin.api.connection import Connection
+from linkedin.insights.portfolio import member_key
 from linkedin.sync import upload as sync_mod
 from linkedin.sync.runs import Uploads
 from linkedin.sync.upload import Sync, Target
@@ -59,16 +60,16 @@ def render(kind: str) -> None:
         st.subheader("3. Choose the segment")
         target = segment_picker.pick(kind, conn)
         if target is not None:
-            _unfinished(kind, prepared, loaded.table.source, target)
+            _unfinished(kind, conn, prepared, loaded.table.source, target)
             st.subheader("4. Add, remove or mirror")
             _preview_and_send(kind, conn, prepared, loaded.table.source, target)
     sending.render_job(conn, kind)
 
 
-def _unfinished(kind: str, prepared: Prepared, source: str, target: Target) -> None:
-    """Uploads to this segment that stopped before the end: offer to resume them with this table."""
+def _unfinished(kind: str, conn: Connection, prepared: Prepared, source: str, target: Target) -> None:
+    """Your uploads to this segment that stopped before the end: offer to resume them with this table."""
     job: Job | None = st.session_state.get(sending.job_key(kind))
-    runs = [r for r in Uploads(session.store()).all(limit=200)
+    runs = [r for r in Uploads(session.store()).latest(member_key(conn), limit=200)
             if r.kind == kind and r.segment_id == str(target.segment_id) and sending.can_resume(r)
             and not (job is not None and job.run_id == r.id)]
     for run in runs:
@@ -125,6 +126,6 @@ def _preview_and_send(kind: str, conn: Connection, prepared: Prepared, source: s
         )
     if st.button("Send to LinkedIn", key=f"{kind}_send", type="primary", icon=":material/send:",
                  disabled=not confirmed, help=None if confirmed else "Confirm the removal first"):
-        run_id = Sync(conn.client(), store, prepared, target).start(plan)
+        run_id = Sync(conn.client(), store, prepared, target).start(plan, owner=member_key(conn))
         sending.start_job(Job(run_id, kind, target, prepared, source))
         st.rerun()

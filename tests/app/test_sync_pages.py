@@ -20,6 +20,7 @@ from linkedin.api import segments
 from linkedin.demo.controls import SandboxControl
 from linkedin.insights import portfolio
 from linkedin.insights.history import History
+from linkedin.insights.portfolio import member_key
 from linkedin.sandbox.membership import company_key
 from linkedin.sync import sender as members
 from linkedin.sync.runs import Uploads
@@ -283,7 +284,7 @@ def test_send_the_sample_into_a_new_segment(monkeypatch, env, world):
     assert (m["To add"], m["To remove"], m["Unchanged"]) == (f"{len(prepared):,}", "0", "0")
     send(at, "users")
     assert "**Upload finished.**" in texts(at)
-    run = Uploads(conn.store).all()[0]
+    run = Uploads(conn.store).latest(member_key(conn))[0]
     assert run.state == "done" and run.segment_id == str(seg_id) and run.total == len(prepared)
     expected = results(prepared, conn.store, run.id)["result"].value_counts()
     m = metrics(at)
@@ -299,7 +300,7 @@ def test_send_the_sample_into_a_new_segment(monkeypatch, env, world):
     assert len(stored_emails(env.url, seg_id)) == run.accepted - sent["SHA256_EMAIL"].isna().sum()
     # The segment read again after the upload, snapshotted for its history and the dashboard.
     assert m["Input"] == f"{run.accepted:,}"
-    assert History(conn.store).of(seg_id)[-1].input_count == run.accepted
+    assert History(conn.store).of(seg_id, accounts=[run.account])[-1].input_count == run.accepted
     assert any(p.proto.page == "pages/audiences.py" or "audiences" in p.proto.page for p in at.get("page_link"))
     at.switch_page("pages/audiences.py").run()
     ok(at)
@@ -391,7 +392,7 @@ def test_company_sample_report_and_send(monkeypatch, env, world):
     assert "people (USER)" not in at.selectbox(key="companies_segment").label
     send(at, "companies")
     assert "**Upload finished.**" in texts(at)
-    run = Uploads(conn.store).all()[0]
+    run = Uploads(conn.store).latest(member_key(conn))[0]
     assert run.kind == "companies" and run.state == "done"
     accepted = {k for k, (a, s, h, msg) in Uploads(conn.store).results(run.id).items() if s == "accepted"}
     rows = [r for r, k in zip(prepared.rows.tolist(), prepared.keys.to_pylist()) if k in accepted]
@@ -417,7 +418,7 @@ def test_expired_consent_pauses_and_resume_finishes_after_reconnect(monkeypatch,
     # The frame shows its Reconnect prompt (AppTest drops the frame's main-area elements after switch_page).
     assert conn.status().state == "needs_consent"
     assert "Reconnect LinkedIn first (the button at the top of the page), then Resume." in texts(at)
-    run = Uploads(conn.store).all()[0]
+    run = Uploads(conn.store).latest(member_key(conn))[0]
     assert run.state == "paused" and run.pending == 40
     # The analyst reconnects (same browser session), then resumes the same upload.
     connect(monkeypatch, env, sid=conn.sid)
@@ -436,7 +437,7 @@ def test_uploads_page_lists_runs_and_resumes_with_the_table_in_the_session(monke
     monkeypatch.setattr("linkedin.api.client.backoff_delay", lambda attempt, **kw: 0.01)
     send(at, "users")
     assert "**Upload paused** with 30 of 30 still to send." in texts(at)
-    run = Uploads(conn.store).all()[0]
+    run = Uploads(conn.store).latest(member_key(conn))[0]
 
     at.switch_page("pages/uploads.py").run()
     ok(at)
@@ -461,7 +462,7 @@ def test_a_new_session_resumes_by_uploading_the_same_file(monkeypatch, env, worl
     prepared = prepare(data, "users")
     sync = Sync(conn.client(), conn.store, prepared, Target(made.id, made.name, account.urn, "users"),
                 sender=members.Sender(conn.client(), conn.store, kind="users", batch_size=20))
-    run_id = sync.start(sync.plan("add"))
+    run_id = sync.start(sync.plan("add"), owner=member_key(conn))
     sync.run(run_id, should_stop=lambda: Uploads(conn.store).get(run_id).accepted >= 20)  # the tab was closed
     assert Uploads(conn.store).get(run_id).pending == 30
 
@@ -488,7 +489,8 @@ def test_a_different_file_pauses_the_resume_saying_so(monkeypatch, env, world):
     made = segments.create(conn.client(), account_urn=account.urn, name="Half done", kind="users")
     prepared = prepare(people_csv(world, 900, 920), "users")
     sync = Sync(conn.client(), conn.store, prepared, Target(made.id, made.name, account.urn, "users"))
-    run_id = sync.start(sync.plan("add"))  # the app stopped before the first batch: "running", nobody sends it
+    # The app stopped before the first batch: "running", nobody sends it.
+    run_id = sync.start(sync.plan("add"), owner=member_key(conn))
     at = page("uploads")
     assert frame_with(at, "Upload").set_index("Upload").loc[run_id, "State"] == "interrupted"
     at.button(key=f"uploads_open_{run_id}").click().run()
@@ -508,14 +510,16 @@ def test_runs_resume_without_the_file_when_their_keys_are_the_elements(monkeypat
     target = Target(made.id, made.name, account.urn, "users")
     emails_only = prepare(people_csv(world, 1000, 1020, names=False), "users")
     sync = Sync(conn.client(), conn.store, emails_only, target)
-    assert sync.run(sync.start(sync.plan("add"))).accepted == 20
+    assert sync.run(sync.start(sync.plan("add"), owner=member_key(conn))).accepted == 20
     leaving = prepare(people_csv(world, 1000, 1010, names=False), "users")
     removal = Sync(conn.client(), conn.store, leaving, target)
-    remove_id = removal.start(removal.plan("remove"))  # cut off before sending
+    remove_id = removal.start(removal.plan("remove"), owner=member_key(conn))  # cut off before sending
     adding = Sync(conn.client(), conn.store, prepare(people_csv(world, 1100, 1105, names=False), "users"), target)
-    add_id = adding.start(adding.plan("add"))  # cut off too: hashed emails only, each key is the element
+    # Cut off too: hashed emails only, each key is the element.
+    add_id = adding.start(adding.plan("add"), owner=member_key(conn))
     named = Sync(conn.client(), conn.store, prepare(people_csv(world, 1200, 1203), "users"), target)
-    named_id = named.start(named.plan("add"))  # names were in the table: they are never stored
+    # Names were in the table: they are never stored.
+    named_id = named.start(named.plan("add"), owner=member_key(conn))
 
     at = page("uploads")
     assert "no file is needed" in texts(at)
