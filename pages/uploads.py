@@ -6,7 +6,7 @@ import streamlit as st
 from linkedin.insights.portfolio import member_key
 from linkedin.sync.runs import Uploads
 from ui import segment_picker, sending, session
-from ui.format import when
+from ui.format import plain, when
 from ui.job import Job
 
 st.title("Uploads")
@@ -38,10 +38,10 @@ if stopped:
 for run in stopped:
     page = sending.PAGES[run.kind]
     with st.container(border=True):
-        st.markdown(f"**{run.segment_name}** ({run.segment_id}) · {sending.KIND_WORDS[run.kind]} · {run.mode} · "
+        st.markdown(f"**{plain(run.segment_name)}** ({run.segment_id}) · {sending.KIND_WORDS[run.kind]} · {run.mode} · "
                     f"upload {run.id}: **{run.pending:,} of {run.total:,} still to send**, {run.accepted:,} accepted.")
         if run.message:
-            st.caption(run.message)
+            st.caption(plain(run.message))
         label, why, table = sending.resume_choice(run)
         st.caption(why)
         if label and st.button(label, key=f"uploads_resume_{run.id}", type="primary", icon=":material/play_arrow:"):

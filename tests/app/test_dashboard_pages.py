@@ -18,6 +18,7 @@ from linkedin.insights.history import History
 from linkedin.web import resources as context
 from tests.integration.helpers import NOA, VIC, connect_sandbox
 from ui import session
+from ui.format import plain
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 AVERY_URN = "urn:li:person:Av3ryAn4ly"
@@ -150,7 +151,7 @@ def test_one_account_and_selecting_a_segment_opens_its_detail_with_history(monke
     at.run()
     assert not at.exception
     real = world.segments.get(int(segs.loc[row, "segment_id"]))
-    assert [s.value for s in at.subheader][0] == "Newsletter subscribers (US)"
+    assert [s.value for s in at.subheader][0] == plain("Newsletter subscribers (US)")  # a name shown as text
     assert f"`{real.destination_urn}`" in texts(at)
     assert "Ready to serve" in texts(at)
     assert metric(at, "Status") == "READY" and metric(at, "Match rate") == "62%"
@@ -183,7 +184,7 @@ def test_a_segment_deleted_after_the_list_gets_a_clear_message(monkeypatch, env,
     at.run()
     assert not at.exception
     assert any("no longer exists on LinkedIn" in e.value for e in at.error)
-    assert [s.value for s in at.subheader][0] == segs.loc[3, "name"]  # the listed values still show
+    assert [s.value for s in at.subheader][0] == plain(segs.loc[3, "name"])  # the listed values still show
     assert charts(at)  # and the rest of the page renders
 
 
@@ -193,7 +194,7 @@ def test_an_account_the_member_lost_is_explained_and_the_rest_renders(monkeypatc
     lost = next(a for a in listing.accounts if a.name == "Northwind - Recruiting")
     del world.account_users[(lost.id, AVERY_URN)]
     at = run()
-    assert f"{lost.label}: LinkedIn refused to list its audiences (HTTP 403)" in texts(at)
+    assert plain(f"{lost.label}: LinkedIn refused to list its audiences (HTTP 403)") in texts(at)
     assert len(table(at, "segment_id")) == len(avery_segments(world))  # everything else is there
     assert any(a == lost.label for a in table(at, "Severity")["Account"])
 
