@@ -90,7 +90,7 @@ def main() -> None:
             sync = Sync(client, store, prepared, target)
             t = time.perf_counter()
             plan = sync.plan("add")
-            run_id = sync.start(plan)
+            run_id = sync.start(plan, owner="bench")
             record = time.perf_counter() - t
 
             calls_before = client.calls

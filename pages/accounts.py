@@ -6,6 +6,7 @@ from linkedin.api import accounts
 from linkedin.api.errors import LinkedInError
 from linkedin.insights import portfolio
 from ui import session
+from ui.format import plain
 
 st.title("Ad accounts")
 conn = session.connection()
@@ -18,12 +19,12 @@ refresh = right.button("Refresh", icon=":material/refresh:", key="accounts_refre
 try:
     listing, loaded_at = portfolio.accounts_of(conn, refresh=refresh)
 except LinkedInError as err:
-    st.error(f"The ad accounts could not be read. {err.explain()}")
+    st.error(f"The ad accounts could not be read. {plain(err.explain())}")
     st.stop()
 age = max(0, int(portfolio.CACHE.clock() - loaded_at))
 left.caption(f"Refreshed {age} s ago: kept for {int(portfolio.CACHE.ttl)} s, then read again from LinkedIn.")
 for problem in listing.problems:
-    st.warning(problem, icon=":material/report:")
+    st.warning(plain(problem), icon=":material/report:")
 
 if not listing.accounts:
     st.info(

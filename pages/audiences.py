@@ -11,7 +11,7 @@ from linkedin.demo.controls import SandboxControl
 from linkedin.insights import attention, charts, portfolio
 from linkedin.insights.history import History
 from ui import session
-from ui.format import when
+from ui.format import code, plain, when
 
 ALL = "All accounts"
 
@@ -40,7 +40,7 @@ refresh = top_right.button("Refresh", icon=":material/refresh:", key="audiences_
 try:
     listing, _ = portfolio.accounts_of(conn, refresh=refresh)
 except LinkedInError as err:
-    st.error(f"The ad accounts could not be read. {err.explain()}")
+    st.error(f"The ad accounts could not be read. {plain(err.explain())}")
     st.stop()
 if not listing.accounts:
     st.info(
@@ -57,7 +57,7 @@ try:
     with st.spinner("Reading segments from LinkedIn..."):
         pf = portfolio.portfolio_of(conn, account_urns=urns)
 except LinkedInError as err:
-    st.error(f"The segments could not be read. {err.explain()}")
+    st.error(f"The segments could not be read. {plain(err.explain())}")
     st.stop()
 st.caption(
     f"Refreshed {max(0, int(portfolio.CACHE.clock() - pf.loaded_at))} s ago: kept for {int(portfolio.CACHE.ttl)} s, "
@@ -66,7 +66,7 @@ st.caption(
 if pf.problems:
     with st.expander(f"{len(pf.problems)} thing(s) could not be read as expected", expanded=len(pf.problems) <= 3, icon=":material/report:"):
         for problem in pf.problems:
-            st.warning(problem)
+            st.warning(plain(problem))
 
 items = attention.collect(pf, now=linkedin_now())
 df = pf.frame()
@@ -157,15 +157,16 @@ def show_detail(segment_id: int) -> None:
         st.session_state["segment_read"] = (reading, result)
     state, payload = st.session_state["segment_read"][1]
     seg = payload if state == "ok" else listed
-    st.subheader(seg.name)
-    st.caption(f"{account.label} · your role: {account.role}" + (" · created by this app" if seg.ours else ""))
+    st.subheader(plain(seg.name))
+    st.caption(f"{plain(account.label)} · your role: {plain(account.role)}"
+               + (" · created by this app" if seg.ours else ""))
     if state == "gone":
         st.error("This segment no longer exists on LinkedIn: it was deleted after the list was read. "
                  "The values below are from the list; press Refresh to update it.", icon=":material/delete:")
     elif state == "error":
-        st.warning(f"Could not read the segment again: {payload} The values below are from the list.")
+        st.warning(f"Could not read the segment again: {plain(payload)} The values below are from the list.")
     ready = seg.readiness
-    (st.success if ready.ready else st.warning)(f"**{ready.headline}**. {ready.reason}")
+    (st.success if ready.ready else st.warning)(f"**{ready.headline}**. {plain(ready.reason)}")
     c1, c2, c3, c4, c5 = st.columns(5)
     c1.metric("Status", seg.status or "none")
     c2.metric(f"Input ({segment_numbers.WINDOW})", f"{seg.input_count:,}" if seg.input_count is not None else "n/a")
@@ -174,15 +175,16 @@ def show_detail(segment_id: int) -> None:
     c4.metric("Match rate", seg.match_rate_text)
     c5.metric("Audience size", f"{seg.audience_size:,}" if seg.audience_size is not None else "n/a")
     st.caption(segment_numbers.COUNTS_NOTE)
-    st.markdown(f"**Destination segment URN** (use it in campaign targeting): `{seg.destination_segment_urn or 'not assigned yet'}`")
+    urn = code(seg.destination_segment_urn) if seg.destination_segment_urn else "not assigned yet"
+    st.markdown(f"**Destination segment URN** (use it in campaign targeting): {urn}")
     fields = segments.detail_fields(seg)
     shown = [{"Field": k, "Value": "" if v is None else str(v),
               "Meaning": when(v / 1000, tz) if k.endswith(("created", "lastModified")) and isinstance(v, int) else ""}
              for k, v in fields.items()]
     st.dataframe(shown, hide_index=True, width="stretch", key="segment_fields")
     for note in seg.notes:
-        st.caption(f"Note: {note}.")
-    snaps = History(conn.store).of(segment_id)
+        st.caption(f"Note: {plain(note)}.")
+    snaps = History(conn.store).of(segment_id, accounts=[a.urn for a in listing.accounts])
     st.plotly_chart(charts.history(snaps, title=f"History of {seg.name} ({len(snaps)} snapshot(s))"),
                     key="history_chart", width="stretch")
 

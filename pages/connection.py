@@ -8,7 +8,7 @@ from linkedin.api.connection import member_label
 from linkedin.api.errors import LinkedInError
 from linkedin.api.settings import REQUIRED_SCOPES, SCOPE_PRODUCTS, SOURCE_PLATFORM_HELP
 from ui import session
-from ui.format import countdown, when
+from ui.format import countdown, plain, when
 
 conn = session.connection()
 st.title("LinkedIn connection")
@@ -24,11 +24,11 @@ def overview() -> None:
     status = conn.status()
     token = status.token
     now = time.time()
-    st.subheader(member_label(status.member_name, status.member_urn))
+    st.subheader(plain(member_label(status.member_name, status.member_urn)))
     if status.member_urn:
-        st.caption(status.member_urn)
+        st.caption(plain(status.member_urn))
     if status.state == "needs_consent":
-        st.error(f"Sign-in needed: {status.reason}", icon=":material/link_off:")
+        st.error(f"Sign-in needed: {plain(status.reason or '')}", icon=":material/link_off:")
 
     missing = token.missing_scopes()
     if missing:
@@ -42,7 +42,7 @@ def overview() -> None:
         )
     if not conn.settings.source_platform:
         st.warning(SOURCE_PLATFORM_HELP, icon=":material/warning:")
-    scopes = [{"Scope": s, "Granted": "✅ yes" if s in token.scopes else "❌ no",
+    scopes = [{"Scope": plain(s), "Granted": "✅ yes" if s in token.scopes else "❌ no",
                "Needed": "required" if s in REQUIRED_SCOPES else "optional"}
               for s in dict.fromkeys([*REQUIRED_SCOPES, *token.scopes])]
     st.table(scopes)
@@ -59,7 +59,7 @@ def overview() -> None:
         right.metric("Refresh token", "none", border=True)
         right.caption("LinkedIn gave this app no refresh token: you will reconnect when the access token expires.")
     if status.last_event:
-        st.caption(f"Last change, {when(status.last_event_at, tz)}: {status.last_event}")
+        st.caption(f"Last change, {when(status.last_event_at, tz)}: {plain(status.last_event)}")
 
 
 overview()
@@ -81,13 +81,14 @@ def heartbeat_panel() -> None:
             conn.refresh(because="you pressed Refresh now", force=True)
             st.success("A new access token was minted with the refresh token.")
         except LinkedInError as err:
-            st.error(err.explain())
+            st.error(plain(err.explain()))
     beat = conn.status().heartbeat
     if beat is None:
         st.info("No check yet.")
     else:
-        (st.success if beat.ok else st.error)(f"{when(beat.checked_at, tz)}: {beat.message}")
-        st.caption(f"Introspection: **{beat.introspection}** · API call (adAccountUsers): **{beat.api_call}**")
+        (st.success if beat.ok else st.error)(f"{when(beat.checked_at, tz)}: {plain(beat.message)}")
+        st.caption(f"Introspection: **{plain(beat.introspection)}** · API call (adAccountUsers): "
+                   f"**{plain(beat.api_call)}**")
     if check or refresh:
         st.rerun()
 

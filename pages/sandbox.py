@@ -5,6 +5,7 @@ import streamlit as st
 from linkedin.api.errors import LinkedInError
 from linkedin.demo.controls import SandboxControl
 from ui import session
+from ui.format import plain
 
 AUDIENCES = "Matched Audiences"  # the Developer Portal product that brings rw_dmp_segments
 
@@ -26,7 +27,7 @@ def act(label: str, fn, done: str) -> None:
         fn()
         st.session_state["sandbox_note"] = done
     except LinkedInError as err:
-        st.session_state["sandbox_note"] = f"Failed: {err.explain()}"
+        st.session_state["sandbox_note"] = f"Failed: {plain(err.explain())}"
 
 
 st.subheader("This connection's tokens")
@@ -53,7 +54,7 @@ st.subheader("Token lifetimes and app registration")
 try:
     current = control.state()
 except LinkedInError as err:
-    st.error(err.explain())
+    st.error(plain(err.explain()))
     st.stop()
 cfg = current.get("settings", {})
 with st.form("lifetimes"):

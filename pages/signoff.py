@@ -7,7 +7,7 @@ from linkedin import signoff
 from linkedin.api.settings import SOURCE_PLATFORM_HELP
 from linkedin.insights.portfolio import member_key
 from ui import session
-from ui.format import when
+from ui.format import plain, when
 
 MARKS = {signoff.PASS: "✅ pass", signoff.FAIL: "❌ fail", signoff.SKIPPED: "⏭️ skipped"}
 
@@ -60,7 +60,7 @@ if start:
     try:
         options = signoff.Options(allow_writing=allow, segment_name=name)
     except ValueError as err:
-        st.error(str(err))
+        st.error(plain(err))
         options = None
     if options is not None:
         total = len(signoff.CHECKS)
@@ -88,7 +88,7 @@ shown = runs.get(owner, shown_id) if shown_id else None
 if shown is not None:
     st.subheader("Results")
     where = "the LinkedIn sandbox" if shown.sandbox else shown.target
-    st.caption(f"{when(shown.started_at, tz)}, against {where}, LinkedIn-Version {shown.version}; "
+    st.caption(f"{when(shown.started_at, tz)}, against {plain(where)}, LinkedIn-Version {shown.version}; "
                f"writing checks {'on' if shown.writing else 'off'}.")
     (st.error if shown.failed else st.warning if shown.skipped else st.success)(shown.verdict)
     st.dataframe(
@@ -106,9 +106,9 @@ if shown is not None:
     for e in shown.evidence:
         with st.expander(f"{MARKS[e.status]} · {e.id} · {e.title}"):
             if e.reason:
-                st.info(f"**Skipped:** {e.reason}")
+                st.info(f"**Skipped:** {plain(e.reason)}")
             if e.todo:
-                st.error(f"**What to do:** {e.todo}")
+                st.error(f"**What to do:** {plain(e.todo)}")
             if e.summary:
                 st.dataframe(pd.DataFrame(e.summary, columns=["What came back", "Value"]), hide_index=True,
                              width="stretch")

@@ -1,10 +1,12 @@
-"""Uploads: every sync run with its state, and Resume for those that stopped before the end."""
+"""Uploads: the connected member's sync runs with their state, and Resume for those that stopped
+before the end. Other members' runs are never listed here (``sync.runs``: a run is its owner's)."""
 
 import streamlit as st
 
+from linkedin.insights.portfolio import member_key
 from linkedin.sync.runs import Uploads
 from ui import segment_picker, sending, session
-from ui.format import when
+from ui.format import plain, when
 from ui.job import Job
 
 st.title("Uploads")
@@ -13,12 +15,12 @@ if conn is None:
     st.info("Connect LinkedIn first.")
     st.stop()
 tz = st.context.timezone
-runs = Uploads(session.store()).all()
+runs = Uploads(session.store()).latest(member_key(conn))
 if not runs:
     st.info("No uploads yet. Send a table from **People segments** or **Company segments**: every upload is "
             "listed here, with its state, and can be resumed if it stops.", icon=":material/upload:")
     st.stop()
-st.caption(f"The latest {len(runs)} upload(s), newest first. An upload keeps, per member, only a hashed key and "
+st.caption(f"Your latest {len(runs)} upload(s), newest first. An upload keeps, per member, only a hashed key and "
            "LinkedIn's answer: names and emails are never stored.")
 st.dataframe(
     [{"Segment": f"{r.segment_name} ({r.segment_id})", "Ad account": r.account.rsplit(":", 1)[-1],
@@ -36,10 +38,10 @@ if stopped:
 for run in stopped:
     page = sending.PAGES[run.kind]
     with st.container(border=True):
-        st.markdown(f"**{run.segment_name}** ({run.segment_id}) · {sending.KIND_WORDS[run.kind]} · {run.mode} · "
+        st.markdown(f"**{plain(run.segment_name)}** ({run.segment_id}) · {sending.KIND_WORDS[run.kind]} · {run.mode} · "
                     f"upload {run.id}: **{run.pending:,} of {run.total:,} still to send**, {run.accepted:,} accepted.")
         if run.message:
-            st.caption(run.message)
+            st.caption(plain(run.message))
         label, why, table = sending.resume_choice(run)
         st.caption(why)
         if label and st.button(label, key=f"uploads_resume_{run.id}", type="primary", icon=":material/play_arrow:"):

@@ -70,7 +70,7 @@ def _follow_the_browser() -> None:
 
 def reconnect_prompt(status: Status) -> None:
     """MA-004/MA-006: one click back through consent, in a new tab so this page's work stays."""
-    reason = (status.reason or "").rstrip(".")
+    reason = plain((status.reason or "").rstrip("."))
     st.warning(
         f"**LinkedIn needs you to sign in again.** {reason + '.' if reason else ''}\n\n"
         "Reconnect opens LinkedIn's consent screen in a new tab; when it is done, come back here "
@@ -95,7 +95,7 @@ def _sidebar(status: Status) -> None:
         if status.state == "disconnected":
             st.caption("Not connected to LinkedIn.")
             return
-        name = member_label(status.member_name, status.member_urn)
+        name = plain(member_label(status.member_name, status.member_urn))
         if status.connected:
             st.success(f"Connected as **{name}**", icon=":material/link:")
         else:
@@ -115,7 +115,7 @@ def _heartbeat() -> None:
     if last is None or time.time() - last.checked_at >= session.settings().heartbeat_seconds - 1:
         last = conn.check()
     icon = "✅" if last.ok else "⚠️"
-    st.caption(f"{icon} Heartbeat {when(last.checked_at, st.context.timezone)}: {last.message}")
+    st.caption(f"{icon} Heartbeat {when(last.checked_at, st.context.timezone)}: {plain(last.message)}")
     if conn.status().state != status.state:
         st.rerun()
 

@@ -7,6 +7,7 @@ import streamlit as st
 from linkedin.tables.prepared import Prepared
 from linkedin.tables.quality import Quality
 from linkedin.tables.templates import export_template
+from ui.format import plain
 
 
 def _pct(part: int, whole: int) -> str:
@@ -29,7 +30,7 @@ def render(kind: str, prepared: Prepared) -> None:
     if q.coverage is not None:
         _coverage(q)
     for sentence in q.advice:
-        st.info(sentence, icon=":material/lightbulb:")
+        st.info(plain(sentence), icon=":material/lightbulb:")  # may quote cells and column names
 
     st.markdown("**Fields**")
     st.dataframe(

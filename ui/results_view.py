@@ -14,6 +14,7 @@ from linkedin.insights import portfolio
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.upload import results
 from ui import session
+from ui.format import plain
 from ui.job import Job
 
 
@@ -88,7 +89,7 @@ def render(conn: Connection, job: Job, run: Run) -> None:
 
 def render_segment_now(conn: Connection, job: Job) -> None:
     """The segment as LinkedIn reports it after the upload, with a way to read it again."""
-    st.markdown(f"**“{job.target.name}” on LinkedIn now**")
+    st.markdown(f"**“{plain(job.target.name)}” on LinkedIn now**")
     if st.button("Read the segment again", key=f"{job.kind}_reread", icon=":material/refresh:"):
         refresh_segment(conn, job)
     if job.segment_read is None:
@@ -97,7 +98,7 @@ def render_segment_now(conn: Connection, job: Job) -> None:
     if state == "gone":
         st.info("LinkedIn does not show this segment yet (a new segment takes a moment); read it again shortly.")
     elif state == "error":
-        st.warning(f"The segment could not be read again: {payload}")
+        st.warning(f"The segment could not be read again: {plain(payload)}")
     else:
         seg: Segment = payload  # type: ignore[assignment]
         c1, c2, c3, c4 = st.columns(4)
@@ -106,7 +107,7 @@ def render_segment_now(conn: Connection, job: Job) -> None:
         c3.metric("Match rate", seg.match_rate_text)
         c4.metric("Audience size", f"{seg.audience_size:,}" if seg.audience_size is not None else "n/a")
         ready = seg.readiness
-        st.caption(f"{ready.headline}. {ready.reason} LinkedIn updates the counts after it "
+        st.caption(f"{ready.headline}. {plain(ready.reason)} LinkedIn updates the counts after it "
                    f"has processed the upload, which takes a while. {COUNTS_NOTE}")
     st.page_link("pages/audiences.py", label="Open Audiences: the segment's history shows this change",
                  icon=":material/groups:")

@@ -17,6 +17,7 @@ from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
 from linkedin.insights import portfolio
 from linkedin.sync.upload import Target
+from ui.format import plain
 
 NEW = 0  # the "Create a new segment" choice (LinkedIn's segment ids are positive)
 PREFILL = "sync.prefill"  # {kind: {"account": urn, "segment": id}}: set by other pages and by Create
@@ -57,9 +58,9 @@ def _account_label(a: Account) -> str:
 
 def _refusal(a: Account) -> str:
     if a.role == "VIEWER":
-        return (f"**You are VIEWER on {a.label}.** A viewer can read its audiences but not create or change them. "
+        return (f"**You are VIEWER on {plain(a.label)}.** A viewer can read its audiences but not create or change them. "
                 "Pick an account where your role is Campaign Manager or higher, or ask an account manager for one.")
-    return (f"**Your role on {a.label} is {a.role}**, which LinkedIn does not let manage audiences here. "
+    return (f"**Your role on {plain(a.label)} is {plain(a.role)}**, which LinkedIn does not let manage audiences here. "
             "Pick another account.")
 
 
@@ -68,7 +69,7 @@ def pick(kind: str, conn: Connection) -> Target | None:
     try:
         listing, _ = portfolio.accounts_of(conn)
     except LinkedInError as err:
-        st.error(f"The ad accounts could not be read. {err.explain()}")
+        st.error(f"The ad accounts could not be read. {plain(err.explain())}")
         return None
     if not listing.accounts:
         st.info("**You have no ad accounts on LinkedIn yet**, so there is no segment to send to. Create one in "
@@ -76,7 +77,7 @@ def pick(kind: str, conn: Connection) -> Target | None:
         return None
     if listing.viewer_only:
         st.warning("**You are VIEWER on every ad account**, so you cannot create or change audiences "
-                   f"({', '.join(a.label for a in listing.accounts)}). Ask an account manager for a Campaign Manager "
+                   f"({plain(', '.join(a.label for a in listing.accounts))}). Ask an account manager for a Campaign Manager "
                    "(or higher) role. The quality report and the template export above still work.",
                    icon=":material/visibility:")
         return None
@@ -97,21 +98,22 @@ def pick(kind: str, conn: Connection) -> Target | None:
     last["account"] = urn
     others = [a for a in ordered if not a.can_manage]
     if others:
-        st.caption("Not manageable: " + "; ".join(f"{a.label} ({a.role}: read only)" if a.role == "VIEWER" else
-                                                   f"{a.label} ({a.role})" for a in others) + ".")
+        st.caption("Not manageable: " + plain("; ".join(f"{a.label} ({a.role}: read only)" if a.role == "VIEWER"
+                                                         else f"{a.label} ({a.role})" for a in others)) + ".")
     if not account.can_manage:
         st.error(_refusal(account), icon=":material/block:")
         return None
     if account.status not in ("ACTIVE", "DRAFT"):
-        st.warning(f"{account.label} is {account.status}: LinkedIn may refuse changes to its audiences.")
+        st.warning(f"{plain(account.label)} is {plain(account.status)}: LinkedIn may refuse changes to its "
+                   "audiences.")
 
     try:
         pf = portfolio.portfolio_of(conn, account_urns=[urn])
     except LinkedInError as err:
-        st.error(f"The segments of {account.label} could not be read. {err.explain()}")
+        st.error(f"The segments of {plain(account.label)} could not be read. {plain(err.explain())}")
         return None
     for problem in (p.error for p in pf.parts if p.error):
-        st.error(problem)
+        st.error(plain(problem))
     wanted_type = segment_creation.SEGMENT_TYPES[kind]
     listed = [s for _, s in pf.items() if s.type == wanted_type]
     closed = [s for s in listed if s.status in segment_numbers.UNUSABLE]
@@ -135,7 +137,8 @@ def pick(kind: str, conn: Connection) -> Target | None:
                           format_func=lambda i: "➕ Create a new segment" if i == NEW else choices[i].label())
     last["segment"] = choice
     if closed:
-        st.caption(f"{len(closed)} segment(s) not offered: " + ", ".join(f"{s.name} ({s.status})" for s in closed[:5])
+        st.caption(f"{len(closed)} segment(s) not offered: " + plain(", ".join(f"{s.name} ({s.status})"
+                                                                               for s in closed[:5]))
                    + (" …" if len(closed) > 5 else "") + ". LinkedIn no longer takes members there.")
     if choice == NEW:
         _create(kind, conn, account)
@@ -155,15 +158,15 @@ def _create(kind: str, conn: Connection, account: Account) -> None:
             with st.spinner("Creating the segment on LinkedIn…"):
                 made = segment_creation.create(conn.client(), account_urn=account.urn, name=name, kind=kind)
         except ValueError as err:
-            st.error(str(err))
+            st.error(plain(err))
             return
         except LinkedInError as err:
-            st.error(f"LinkedIn did not create the segment. {err.explain()}")
+            st.error(f"LinkedIn did not create the segment. {plain(err.explain())}")
             return
         created()[made.id] = made
         prefill(kind, account=account.urn, segment=made.id)
         portfolio.CACHE.forget(portfolio.member_key(conn))  # the dashboard and this list show it next time
-        st.session_state[NOTE] = (f"Segment “{made.name}” created ({made.id}). LinkedIn needs a few seconds before "
+        st.session_state[NOTE] = (f"Segment “{plain(made.name)}” created ({made.id}). LinkedIn needs a few seconds before "
                                   "it takes members: the upload waits for that.")
         st.rerun()
     st.caption("The segment is created in the account above when you press Create; then choose what to send.")

@@ -21,11 +21,13 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
 from linkedin.api.waits import Wait
+from linkedin.insights.portfolio import member_key
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import Progress, Sender
 from linkedin.sync.upload import Sync, Target, source_without_table
 from linkedin.tables.prepared import Prepared
 from ui import results_view, session
+from ui.format import plain
 from ui.job import Job
 
 log = logging.getLogger(__name__)
@@ -111,7 +113,8 @@ def resume_choice(run: Run) -> tuple[str | None, str, Prepared | None]:
     sender builds from the ledger's hashed identities of what the app sent."""
     table = tables().get(run.id)
     if table is not None:
-        return "Resume", f"The table it was sent from ({table.quality.source}) is still in this session.", table
+        return ("Resume", f"The table it was sent from ({plain(table.quality.source)}) is still in this session.",
+                table)
     if not run.needs_file:
         return ("Resume without the file", "It sent hashed emails only, and each key is the hashed email: "
                 "no file is needed.", None)
@@ -191,7 +194,7 @@ def drive(conn: Connection, job: Job) -> Run | None:
         _ACTIVE[job.run_id] = job
     verb = {"add": "Adding to", "remove": "Removing from", "mirror": "Mirroring into"}.get(before.mode, "Sending to")
     try:
-        with st.status(f"{verb} “{job.target.name}”…", expanded=True) as status:
+        with st.status(f"{verb} “{plain(job.target.name)}”…", expanded=True) as status:
             bar = st.progress(before.done / before.total if before.total else 0.0,
                               text=f"{before.done:,} of {before.total:,} sent")
             line = st.empty()
@@ -210,7 +213,7 @@ def drive(conn: Connection, job: Job) -> Run | None:
                     status.update(label=f"Waiting for LinkedIn ({math.ceil(p.wait.left)} s)…", expanded=True)
                 else:
                     pause.empty()
-                    status.update(label=f"{verb} “{job.target.name}”: {p.done:,} of {p.total:,}", expanded=True)
+                    status.update(label=f"{verb} “{plain(job.target.name)}”: {p.done:,} of {p.total:,}", expanded=True)
 
             try:
                 run = _runner(conn, job)(on_progress=on_progress, should_stop=lambda: job.stop)
@@ -247,12 +250,13 @@ def render_job(conn: Connection, kind: str) -> None:
     if job is None:
         return
     uploads = Uploads(session.store())
-    run = uploads.get(job.run_id)
-    if run is None:
+    run = uploads.owned(member_key(conn), job.run_id)
+    if run is None:  # gone, or this browser is now signed in as someone else: not theirs to see
         st.session_state.pop(job_key(kind), None)
         return
     st.subheader("Sending" if run.state != "done" else "Results")
-    st.caption(f"{job.source} → “{job.target.name}” ({job.target.segment_id}) · {run.mode} · upload {run.id}")
+    st.caption(f"{plain(job.source)} → “{plain(job.target.name)}” ({job.target.segment_id}) · {run.mode} · "
+               f"upload {run.id}")
     if job.active:
         run = _carry_on(conn, job, run)
     st.progress(run.done / run.total if run.total else 1.0, text=f"{run.done:,} of {run.total:,} sent")
@@ -304,7 +308,8 @@ def render_run_state(conn: Connection, job: Job, run: Run) -> None:
                 "come back to this page.", icon=":material/sync:")
         return
     st.warning(f"**Upload paused** with {run.pending:,} of {run.total:,} still to send. "
-               f"{run.message or 'Resume to send the rest.'}", icon=":material/pause_circle:")
+               f"{plain(run.message) if run.message else 'Resume to send the rest.'}",
+               icon=":material/pause_circle:")
     if conn.status().state == "needs_consent":
         st.caption("Reconnect LinkedIn first (the button at the top of the page), then Resume.")
     if job.prepared is None and pending_adds(run):

@@ -11,12 +11,13 @@ from __future__ import annotations
 import streamlit as st
 
 from linkedin.api.connection import Connection
+from linkedin.insights.portfolio import member_key
 from linkedin.sync import upload as sync_mod
 from linkedin.sync.runs import Uploads
 from linkedin.sync.upload import Sync, Target
 from linkedin.tables.prepared import Prepared
 from ui import quality_report, segment_picker, sending, session, table_input
-from ui.format import when
+from ui.format import plain, when
 from ui.job import Job
 
 TITLES = sending.PAGE_TITLES
@@ -59,16 +60,16 @@ def render(kind: str) -> None:
         st.subheader("3. Choose the segment")
         target = segment_picker.pick(kind, conn)
         if target is not None:
-            _unfinished(kind, prepared, loaded.table.source, target)
+            _unfinished(kind, conn, prepared, loaded.table.source, target)
             st.subheader("4. Add, remove or mirror")
             _preview_and_send(kind, conn, prepared, loaded.table.source, target)
     sending.render_job(conn, kind)
 
 
-def _unfinished(kind: str, prepared: Prepared, source: str, target: Target) -> None:
-    """Uploads to this segment that stopped before the end: offer to resume them with this table."""
+def _unfinished(kind: str, conn: Connection, prepared: Prepared, source: str, target: Target) -> None:
+    """Your uploads to this segment that stopped before the end: offer to resume them with this table."""
     job: Job | None = st.session_state.get(sending.job_key(kind))
-    runs = [r for r in Uploads(session.store()).all(limit=200)
+    runs = [r for r in Uploads(session.store()).latest(member_key(conn), limit=200)
             if r.kind == kind and r.segment_id == str(target.segment_id) and sending.can_resume(r)
             and not (job is not None and job.run_id == r.id)]
     for run in runs:
@@ -76,7 +77,7 @@ def _unfinished(kind: str, prepared: Prepared, source: str, target: Target) -> N
             st.warning(
                 f"**An unfinished upload to this segment** ({run.mode}, upload {run.id}, last change "
                 f"{when(run.updated_at, st.context.timezone)}): {run.pending:,} of {run.total:,} still to send, "
-                f"{run.accepted:,} accepted. {run.message or ''}", icon=":material/pause_circle:")
+                f"{run.accepted:,} accepted. {plain(run.message or '')}", icon=":material/pause_circle:")
             st.caption("Resume it with the table above, which must be the same file: what LinkedIn already accepted "
                        "is not sent again; members this table does not have pause the upload again, saying so.")
             if st.button("Resume this upload with this table", key=f"{kind}_resume_{run.id}",
@@ -99,7 +100,8 @@ def _preview_and_send(kind: str, conn: Connection, prepared: Prepared, source: s
     m2.metric("To remove", f"{len(plan.remove):,}")
     m3.metric("Unchanged", f"{len(plan.unchanged):,}", help="Already sent to this segment by this app")
     m4.metric("Sent by this app after", f"{plan.size_after:,}", delta=plan.size_after - plan.ledger_size or None)
-    st.caption(f"The preview comes from the app's ledger of what it sent to “{target.name}” ({plan.ledger_size:,} "
+    st.caption(f"The preview comes from the app's ledger of what it sent to “{plain(target.name)}” "
+               f"({plan.ledger_size:,} "
                "hashed keys now). Mirror removes only members this app sent; members added by other tools stay.")
     job: Job | None = st.session_state.get(sending.job_key(kind))
     if job is not None and job.target.segment_id == target.segment_id and job.prepared is prepared and plan.add:
@@ -108,23 +110,23 @@ def _preview_and_send(kind: str, conn: Connection, prepared: Prepared, source: s
             st.caption(f"{previous.rejected:,} of these were rejected by LinkedIn in the last upload (see the results "
                        "below): sending them again gives the same answer unless the rows are fixed.")
     for warning in sync_mod.warnings(plan, target):
-        st.warning(warning, icon=":material/warning:")
+        st.warning(plain(warning), icon=":material/warning:")  # they name the segment
 
     if job is not None and job.active:
         st.info("An upload is being sent: see below.", icon=":material/sync:")
         return
     if not plan.add and not plan.remove:
-        st.info(f"Nothing to send: “{target.name}” already has every row of this table, as far as this app "
+        st.info(f"Nothing to send: “{plain(target.name)}” already has every row of this table, as far as this app "
                 "sent it.", icon=":material/check:")
         return
     confirmed = True
     if plan.remove:
         confirmed = st.checkbox(
-            f"Yes, remove {len(plan.remove):,} {sending.KIND_WORDS[kind]} from “{target.name}”",
+            f"Yes, remove {len(plan.remove):,} {sending.KIND_WORDS[kind]} from “{plain(target.name)}”",
             key=f"{kind}_confirm_{mode}_{len(plan.remove)}",
         )
     if st.button("Send to LinkedIn", key=f"{kind}_send", type="primary", icon=":material/send:",
                  disabled=not confirmed, help=None if confirmed else "Confirm the removal first"):
-        run_id = Sync(conn.client(), store, prepared, target).start(plan)
+        run_id = Sync(conn.client(), store, prepared, target).start(plan, owner=member_key(conn))
         sending.start_job(Job(run_id, kind, target, prepared, source))
         st.rerun()

@@ -16,6 +16,7 @@ from linkedin.tables import columns as columns_mod, preparation, reader
 from linkedin.tables.columns import ColumnMap
 from linkedin.tables.prepared import Prepared
 from linkedin.tables.reader import Table, TableError
+from ui.format import plain
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +55,12 @@ def _read(source_id: str, name: str, data: bytes | str, kind: str) -> Loaded | N
     try:
         table = reader.read_text(data, name=name) if isinstance(data, str) else reader.read(data, name=name)
     except TableError as err:
-        st.error(f"**{name} could not be read.** {err}", icon=":material/error:")
+        st.error(f"**{plain(name)} could not be read.** {plain(err)}", icon=":material/error:")
         return None
     except Exception as err:  # a file no reader expected (a broken .xlsx, ...): say so, never a traceback
         log.warning("could not read an uploaded table: %s", type(err).__name__)
-        st.error(f"**{name} could not be read** as a CSV or Excel .xlsx file ({type(err).__name__}: {err}). "
+        st.error(f"**{plain(name)} could not be read** as a CSV or Excel .xlsx file ({type(err).__name__}: "
+                 f"{plain(err)}). "
                  "Save it as CSV (UTF-8) or .xlsx and upload that.", icon=":material/error:")
         return None
     guessed = columns_mod.guess_columns(table, kind)
@@ -99,7 +101,8 @@ def bring(kind: str) -> Loaded | None:
         return None
     if given is None:
         left, right = st.columns([5, 1])
-        left.caption(f"Using **{held.table.source}** ({held.table.num_rows:,} rows), loaded earlier in this session.")
+        left.caption(f"Using **{plain(held.table.source)}** ({held.table.num_rows:,} rows), loaded earlier in "
+                     "this session.")
         if right.button("Clear", key=f"{kind}_clear", icon=":material/close:"):
             st.session_state.pop(_key(kind), None)
             st.rerun()
@@ -123,20 +126,20 @@ def mapping(kind: str, loaded: Loaded) -> ColumnMap | None:
         if key not in st.session_state or st.session_state[key] not in (NONE, *table.columns):
             st.session_state[key] = loaded.mapping.get(field) or NONE
     with st.expander(f"Column mapping: {len([f for f in fields if st.session_state[map_key(kind, f)]])} LinkedIn "
-                     f"field(s) from {len(table.columns)} column(s) of {table.source}",
+                     f"field(s) from {len(table.columns)} column(s) of {plain(table.source)}",
                      expanded=not columns_mod.is_template(table, kind), icon=":material/table_chart:"):
         st.caption("Each LinkedIn field takes one column of your table; pick “not used” to leave a field out.")
         grid = st.columns(4)
         for i, field in enumerate(fields):
             grid[i % 4].selectbox(LABELS.get(field, field), [NONE, *table.columns], key=map_key(kind, field),
                                   format_func=lambda c: "— not used —" if c == NONE else c)
-        st.caption(f"First rows of {table.source} (as read):")
+        st.caption(f"First rows of {plain(table.source)} (as read):")
         st.dataframe(table.head(5), width="stretch", key=f"{kind}_head")
     chosen = {f: st.session_state[map_key(kind, f)] for f in fields}
     try:
         columns = ColumnMap.of(kind, chosen)
     except TableError as err:
-        st.error(f"**The mapping needs fixing:** {err}. Pick a different column for one of them.",
+        st.error(f"**The mapping needs fixing:** {plain(err)}. Pick a different column for one of them.",
                  icon=":material/error:")
         return None
     loaded.mapping = columns
@@ -166,7 +169,7 @@ def prepare(kind: str, loaded: Loaded, columns: ColumnMap, opts: dict) -> Prepar
         with st.spinner(f"Checking {loaded.table.num_rows:,} rows…"):
             prepared = preparation.prepare(loaded.table, kind, mapping=columns, **opts)
     except TableError as err:
-        st.error(f"**Nothing can be sent yet:** {err}. Map a column to one of these fields above.",
+        st.error(f"**Nothing can be sent yet:** {plain(err)}. Map a column to one of these fields above.",
                  icon=":material/error:")
         return None
     loaded.prepared_key, loaded.prepared = key, prepared

@@ -1,7 +1,8 @@
 """A client for the sandbox's demo controls (``/_sandbox/...``): expire, revoke, clock, faults.
 
 Used by the app's Sandbox page and by tests; it speaks HTTP, so it works the same
-with the sandbox mounted in the app or running alone.
+with the sandbox mounted in the app or running alone. Every POST and DELETE carries a
+JSON body (``{}`` when there is nothing to say): the controls refuse anything else.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ class SandboxControl:
         self.session = session or requests.Session()
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        if body is None and method != "GET":
+            body = {}  # the controls take JSON only
         try:
             resp = self.session.request(method, f"{self.base_url}/_sandbox/{path}", json=body, timeout=30)
         except requests.RequestException as exc:
             raise ConnectionFailed(f"The sandbox could not be reached ({type(exc).__name__})") from None
         data = resp.json() if resp.content else None
         if resp.status_code >= 400:
-            message = (data or {}).get("message") if isinstance(data, dict) else None
+            message = (data.get("message") or data.get("error")) if isinstance(data, dict) else None
             raise LinkedInError(message or f"The sandbox refused: HTTP {resp.status_code}", status=resp.status_code)
         return data
 

@@ -6,10 +6,15 @@ bands), since 500 bars are unreadable. Inputs are the frame of ``portfolio.frame
 and history ``Snapshot`` lists; nothing here talks to LinkedIn. Match rates are LinkedIn's
 last 7 days of uploads, and every title, axis and hover says so (``segment_numbers``); a
 segment with no recent uploads is counted apart, never drawn as 0%.
+
+Plotly reads a subset of HTML in every text it draws (titles, tick labels, legends, hover
+labels: ``<a href>``, ``<b>``, ``<br>``...), so names and statuses from LinkedIn go through
+``_text`` first and show as the characters they are.
 """
 
 from __future__ import annotations
 
+import html
 from datetime import datetime, timezone
 from typing import Sequence
 
@@ -38,6 +43,11 @@ SIZE_BANDS = ((0, 0, "0"), (1, MIN_AUDIENCE - 1, f"1–{MIN_AUDIENCE - 1}"), (MI
               (1_000, 9_999, "1k–10k"), (10_000, 99_999, "10k–100k"), (100_000, None, "100k+"))
 
 
+def _text(value: object) -> str:
+    """Outside text as plotly shows it literally: ``<``, ``>`` and ``&`` as entities."""
+    return html.escape(str(value), quote=False)
+
+
 def _height(bars: int) -> int:
     return min(MAX_PX, BASE_PX + BAR_PX * max(bars, 1))
 
@@ -45,7 +55,7 @@ def _height(bars: int) -> int:
 def _label(row: pd.Series, width: int = 38) -> str:
     name = str(row["name"])
     name = name if len(name) <= width else name[: width - 1] + "…"
-    return f"{name} · {row['segment_id']}"
+    return f"{_text(name)} · {row['segment_id']}"
 
 
 def _empty(title: str, text: str) -> go.Figure:
@@ -142,9 +152,9 @@ def statuses_by_account(df: pd.DataFrame) -> go.Figure:
     order = [s for s in STATUS_COLORS if s in counts.columns] + [s for s in counts.columns if s not in STATUS_COLORS]
     fig = go.Figure()
     for status in order:
-        fig.add_bar(name=status, x=counts[status], y=list(counts.index), orientation="h",
+        fig.add_bar(name=_text(status), x=counts[status], y=[_text(a) for a in counts.index], orientation="h",
                     marker_color=STATUS_COLORS.get(status, "#888888"),
-                    hovertemplate="%{y}<br>" + status + ": %{x}<extra></extra>")
+                    hovertemplate="%{y}<br>" + _text(status) + ": %{x}<extra></extra>")
     fig.update_layout(barmode="stack", title="Segments by status per account", height=_height(len(counts)) + 40,
                       legend={"orientation": "h", "y": -0.15 if len(counts) < 5 else -0.05},
                       margin={"l": 10, "r": 10, "t": 50, "b": 30})
@@ -162,7 +172,7 @@ def history(snapshots: Sequence[Snapshot], *, title: str = "History") -> go.Figu
     A reading with no recent uploads has no match rate: the line breaks there instead of falling to 0%.
     """
     if not snapshots:
-        return _empty(title, "No history yet: the app keeps a snapshot each time it reads the segment.")
+        return _empty(_text(title), "No history yet: the app keeps a snapshot each time it reads the segment.")
     xs, sizes, rates = [], [], []
     for snap in snapshots:  # each snapshot holds from taken_at to seen_at
         for t in ((snap.taken_at, snap.seen_at) if snap.seen_at > snap.taken_at else (snap.taken_at,)):
@@ -183,7 +193,7 @@ def history(snapshots: Sequence[Snapshot], *, title: str = "History") -> go.Figu
             previous = snap.status
     fig.add_trace(go.Scatter(
         x=[_when(s.taken_at) for s in changes], y=[s.audience_size or 0 for s in changes], name="status change",
-        mode="markers+text", text=[s.status or "none" for s in changes], textposition="top center",
+        mode="markers+text", text=[_text(s.status or "none") for s in changes], textposition="top center",
         marker={"size": 11, "symbol": "diamond",
                 "color": [STATUS_COLORS.get(s.status or "none", "#888888") for s in changes]},
     ), secondary_y=False)
@@ -191,6 +201,6 @@ def history(snapshots: Sequence[Snapshot], *, title: str = "History") -> go.Figu
                   secondary_y=False)
     fig.update_yaxes(title_text="audience size", secondary_y=False, rangemode="tozero")
     fig.update_yaxes(title_text=f"match rate ({WINDOW})", tickformat=".0%", range=[0, 1.05], secondary_y=True)
-    fig.update_layout(title=title, height=380, legend={"orientation": "h", "y": -0.2},
+    fig.update_layout(title=_text(title), height=380, legend={"orientation": "h", "y": -0.2},
                       margin={"l": 10, "r": 10, "t": 50, "b": 30})
     return fig

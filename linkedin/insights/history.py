@@ -4,13 +4,17 @@ LinkedIn keeps no history of a segment's numbers, so the app keeps its own in th
 (table ``segment_snapshots``). Identical consecutive readings are one row whose
 ``seen_at`` moves forward, so a segment read every minute for a month stays a few rows
 while the charts still know how long each state lasted.
+
+Snapshots are per segment, not per member: analysts who share an ad account share its
+segments' history. Reading it names the accounts the reader can access (``of``'s
+``accounts``), and a snapshot of a segment in any other account is never handed out.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Collection, Iterable, Mapping
 
 import pandas as pd
 
@@ -135,11 +139,13 @@ class History:
                 out[row["segment_id"]] = row
         return out
 
-    def of(self, segment_id: int) -> list[Snapshot]:
-        """The segment's snapshots, oldest first."""
+    def of(self, segment_id: int, *, accounts: Collection[str]) -> list[Snapshot]:
+        """The segment's snapshots, oldest first, when it is in one of ``accounts`` (the URNs of the
+        ad accounts the reader can access); none otherwise."""
+        allowed = set(accounts)
         with self.store.lock:
             rows = list(self.store.db[TABLE].rows_where("segment_id = ?", [segment_id], order_by="taken_at, id"))
-        return [Snapshot.from_row(r) for r in rows]
+        return [Snapshot.from_row(r) for r in rows if r["account_urn"] in allowed]
 
 
 COLUMNS = ["segment_id", "name", "status", "input_count", "matched_count", "audience_size", "match_rate",

@@ -162,10 +162,16 @@ def select(
 
 
 def member_key(connection: Connection) -> str:
-    """Whose data this is: the API's address and the member URN, else the session id."""
+    """Whose data this is: the API's address and the member URN, else the session id.
+
+    The key of the member's cached portfolio, sign-off runs and upload runs."""
     row = connection.store.connection(connection.sid) or {}
-    who = row.get("member_urn") or f"session:{connection.sid}"
-    return f"{connection.settings.api_base_url}|{who}"
+    return key_of(connection.settings.api_base_url, row.get("member_urn") or f"session:{connection.sid}")
+
+
+def key_of(api_base_url: str, who: str) -> str:
+    """A member key from the API's address and who the member is (a URN, or ``session:<sid>``)."""
+    return f"{api_base_url}|{who}"
 
 
 def _explain(account: Account, err: LinkedInError) -> str:

@@ -26,7 +26,7 @@ import pandas as pd
 from linkedin.api import accounts as accounts_mod, segment_creation, segments as segments_mod, settings as config
 from linkedin.api.accounts import Account
 from linkedin.api.client import Client, RetryPolicy, StaticToken, TokenProvider, WatchedTokens
-from linkedin.api.connection import Connection
+from linkedin.api.connection import Connection, identify
 from linkedin.api.errors import LinkedInError, NotFound, SignInAgain, consent_guard
 from linkedin.api.oauth import Heartbeat, OAuth, Token
 from linkedin.api.segments import Segment
@@ -35,7 +35,7 @@ from linkedin.demo import signin as sandbox_login
 from linkedin.demo.server import LocalSandbox
 from linkedin.insights import charts
 from linkedin.insights.history import History, frame as history_frame
-from linkedin.insights.portfolio import Portfolios, frame as segments_frame
+from linkedin.insights.portfolio import Portfolios, frame as segments_frame, key_of, member_key
 from linkedin.notebook import job as upload_job, login
 from linkedin.notebook.inputs import BadInput, kind_of, segment_id
 from linkedin.notebook.reports import Check, Health, SyncPlan, SyncResult, run_dict
@@ -70,6 +70,7 @@ class Audiences:
         self._sandbox = sandbox
         self._cache = Portfolios()
         self._created: dict[int, float] = {}
+        self._token_owner: str | None = None
 
     # connecting --------------------------------------------------------------------
 
@@ -270,23 +271,44 @@ class Audiences:
 
     @consent_guard
     def history(self, segment: Any, *, refresh: bool = True) -> pd.DataFrame:
-        """The segment's snapshots, oldest first (``refresh`` reads it now first, adding one)."""
+        """The segment's snapshots, oldest first (``refresh`` reads it now first, adding one); empty
+        when the segment is in none of your ad accounts, whoever else's history this store keeps."""
         seg_id = self.segment(segment).id if refresh else segment_id(segment)
-        return history_frame(History(self.store).of(seg_id))
+        return history_frame(History(self.store).of(seg_id, accounts=self._account_urns()))
+
+    def _account_urns(self) -> set[str]:
+        return {a.urn for a in self._accounts().accounts}
+
+    def _owner(self) -> str:
+        """Whose upload runs these are: the connected member, keyed as the app keys them
+        (``insights.portfolio.member_key``), so the app, the CLI and notebooks of one member
+        see the same runs and no one else's. For a ``LINKEDIN_ACCESS_TOKEN``, the member
+        LinkedIn names as the token's holder (one call, remembered)."""
+        if self.connection is not None:
+            return member_key(self.connection)
+        if self._token_owner is None:
+            urn, _ = identify(self.client(), ("r_ads",))
+            if urn is None:
+                raise BadInput(f"LinkedIn did not say whose {TOKEN_ENV} this is (the member has no ad account "
+                               "role, or LinkedIn did not answer), so its upload runs cannot be told apart "
+                               "from other members'")
+            self._token_owner = key_of(self.settings.api_base_url, urn)
+        return self._token_owner
 
     def uploads(self, *, limit: int = 50) -> pd.DataFrame:
-        """The latest upload runs, newest first, with what is still pending."""
-        rows = [run_dict(r) for r in Uploads(self.store).all(limit=limit)]
+        """Your latest upload runs, newest first, with what is still pending (other members' are not listed)."""
+        rows = [run_dict(r) for r in Uploads(self.store).latest(self._owner(), limit=limit)]
         frame = pd.DataFrame(rows, columns=UPLOAD_COLUMNS)
         for col in ("created", "updated"):
             frame[col] = pd.to_datetime(frame[col], utc=True)
         return frame
 
     def upload(self, run_id: str) -> Run:
-        """One upload run; BadInput when this store has no such run."""
-        run = Uploads(self.store).get(str(run_id))
+        """One of your upload runs; BadInput when you have no such run (another member's is not yours)."""
+        run = Uploads(self.store).owned(self._owner(), str(run_id))
         if run is None:
-            raise BadInput(f"no upload run {run_id!r} in {self.settings.db_path} (see `python -m linkedin uploads`)")
+            raise BadInput(f"no upload run {run_id!r} of yours in {self.settings.db_path} "
+                           "(see `python -m linkedin uploads`)")
         return run
 
     # charts --------------------------------------------------------------------------
@@ -306,7 +328,8 @@ class Audiences:
     def chart_history(self, segment: Any):
         """Audience size and match rate of one segment over time (the app's chart)."""
         seg = self.segment(segment)
-        return charts.history(History(self.store).of(seg.id), title=f"History of {seg.name} ({seg.id})")
+        return charts.history(History(self.store).of(seg.id, accounts=self._account_urns()),
+                              title=f"History of {seg.name} ({seg.id})")
 
     # writing -----------------------------------------------------------------------
 
@@ -342,7 +365,7 @@ class Audiences:
         """
         sync = self._sync(df, segment, kind, mapping)
         planned = upload_job.plan(sync, mode)
-        run_id = upload_job.start(sync, planned)
+        run_id = upload_job.start(sync, planned, owner=self._owner())
         ended = self._run(run_id, lambda bar: sync.run(run_id, on_progress=bar), progress,
                           f"{mode} → {sync.target.name}")
         return self._result(ended, sync.prepared, planned)

@@ -79,10 +79,10 @@ def plan(sync: Sync, mode: str) -> SyncPlan:
                     tuple(plan_warnings(found, t)))
 
 
-def start(sync: Sync, planned: SyncPlan) -> str:
-    """Write the run down before anything is sent; returns its id."""
+def start(sync: Sync, planned: SyncPlan, *, owner: str) -> str:
+    """Write the run down for ``owner`` before anything is sent; returns its id."""
     t = sync.target
-    return sync.sender.start(segment_id=t.segment_id, segment_name=t.name, account=t.account_urn,
+    return sync.sender.start(owner=owner, segment_id=t.segment_id, segment_name=t.name, account=t.account_urn,
                              plan=planned.plan, needs_file=needs_file(sync.prepared))
 
 

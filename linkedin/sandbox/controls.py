@@ -24,6 +24,14 @@ tests. Nothing here exists at LinkedIn; nothing here ever shows a token string.
                                                  counts, and its stored keys (hashes, ad ids,
                                                  company keys; never a raw email);
                                                  ?keys=false leaves the keys out
+
+Only scripts and the app's own server call these, never a web page, so a browser's
+cross-site request is refused before it does anything (``refusal``): a POST or DELETE
+must say ``Content-Type: application/json`` (which no HTML form can send, and which a
+script on another site can send only after a CORS preflight this server never grants),
+and a request whose ``Origin`` (or ``Sec-Fetch-Site``) names another site gets 403. The
+demo registration's redirect hosts (``LOCKED_SETTINGS``) cannot be changed here at all:
+they decide where the consent screen may send a code.
 """
 
 from __future__ import annotations
@@ -44,9 +52,44 @@ from .world import World
 
 log = logging.getLogger(__name__)
 
+# Settings a control request may not change: where the consent screen may send codes.
+LOCKED_SETTINGS = ("redirect_hosts",)
+_WRITES = ("POST", "PUT", "PATCH", "DELETE")
+
 
 def _bad(message: str) -> Response:
     return JSONResponse({"error": message}, status_code=400)
+
+
+def _own_origin(request: Request) -> str:
+    """This server's origin as the browser sees it (the app's own when mounted under /sandbox)."""
+    return f"{request.url.scheme}://{request.url.netloc}".lower()
+
+
+def refusal(request: Request) -> Response | None:
+    """Why a control request is refused (a 403 or 415 answer), or None when it may go on."""
+    origin = request.headers.get("origin")
+    if origin is not None and origin.strip().lower().rstrip("/") != _own_origin(request):
+        log.warning("control %s refused: cross-origin request", request.url.path)
+        return JSONResponse({"error": "the sandbox controls take no cross-site requests"}, status_code=403)
+    if request.headers.get("sec-fetch-site", "").lower() in ("cross-site", "same-site"):
+        log.warning("control %s refused: cross-site request", request.url.path)
+        return JSONResponse({"error": "the sandbox controls take no cross-site requests"}, status_code=403)
+    if request.method in _WRITES:
+        media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media != "application/json":
+            return JSONResponse({"error": "send the body as JSON (Content-Type: application/json)"},
+                                status_code=415)
+    return None
+
+
+def _guarded(endpoint):
+    """``endpoint`` behind ``refusal``."""
+    async def guarded(request: Request) -> Response:
+        return refusal(request) or await endpoint(request)
+
+    guarded.__name__ = getattr(endpoint, "__name__", "control")
+    return guarded
 
 
 async def _body(request: Request) -> Any:
@@ -102,7 +145,12 @@ async def post_settings(request: Request) -> Response:
     """Replace some settings; they apply to tokens and codes issued from now on."""
     world = world_of(request)
     try:
-        world.settings = world.settings.patched(await _body(request))
+        patch = await _body(request)
+        locked = [name for name in LOCKED_SETTINGS if isinstance(patch, dict) and name in patch]
+        if locked:
+            raise ValueError(f"{locked[0]} cannot be changed through the controls: it decides where the "
+                             "consent screen may send a code (start the sandbox with other settings instead)")
+        world.settings = world.settings.patched(patch)
     except (SettingsError, ValueError) as exc:
         return _bad(str(exc))
     return JSONResponse(world.settings.to_json())
@@ -213,17 +261,17 @@ async def reset(request: Request) -> Response:
 
 
 routes = [
-    Route("/_sandbox/state", state, methods=["GET"]),
-    Route("/_sandbox/tokens/expire-access", _token_control("expire-access"), methods=["POST"]),
-    Route("/_sandbox/tokens/expire-refresh", _token_control("expire-refresh"), methods=["POST"]),
-    Route("/_sandbox/tokens/revoke", _token_control("revoke"), methods=["POST"]),
-    Route("/_sandbox/settings", get_settings, methods=["GET"]),
-    Route("/_sandbox/settings", post_settings, methods=["POST"]),
-    Route("/_sandbox/clock/advance", advance_clock, methods=["POST"]),
-    Route("/_sandbox/faults", get_faults, methods=["GET"]),
-    Route("/_sandbox/faults", add_fault, methods=["POST"]),
-    Route("/_sandbox/faults", clear_faults, methods=["DELETE"]),
-    Route("/_sandbox/reset", reset, methods=["POST"]),
-    Route("/_sandbox/portfolio", portfolio, methods=["POST"]),
-    Route("/_sandbox/segments/{segment_id}/members", segment_members, methods=["GET"]),
+    Route("/_sandbox/state", _guarded(state), methods=["GET"]),
+    Route("/_sandbox/tokens/expire-access", _guarded(_token_control("expire-access")), methods=["POST"]),
+    Route("/_sandbox/tokens/expire-refresh", _guarded(_token_control("expire-refresh")), methods=["POST"]),
+    Route("/_sandbox/tokens/revoke", _guarded(_token_control("revoke")), methods=["POST"]),
+    Route("/_sandbox/settings", _guarded(get_settings), methods=["GET"]),
+    Route("/_sandbox/settings", _guarded(post_settings), methods=["POST"]),
+    Route("/_sandbox/clock/advance", _guarded(advance_clock), methods=["POST"]),
+    Route("/_sandbox/faults", _guarded(get_faults), methods=["GET"]),
+    Route("/_sandbox/faults", _guarded(add_fault), methods=["POST"]),
+    Route("/_sandbox/faults", _guarded(clear_faults), methods=["DELETE"]),
+    Route("/_sandbox/reset", _guarded(reset), methods=["POST"]),
+    Route("/_sandbox/portfolio", _guarded(portfolio), methods=["POST"]),
+    Route("/_sandbox/segments/{segment_id}/members", _guarded(segment_members), methods=["GET"]),
 ]

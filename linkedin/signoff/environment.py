@@ -20,6 +20,7 @@ import requests
 from linkedin.api.client import Client, RetryPolicy
 from linkedin.api.connection import Connection
 from linkedin.demo.controls import SandboxControl
+from linkedin.insights.portfolio import member_key
 from linkedin.signoff.calls import CallLog
 from linkedin.store import Store
 
@@ -58,6 +59,7 @@ class Context:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.connection = connection
+        self.owner = member_key(connection)  # whose the run is, and the upload runs its writing checks start
         self.settings = connection.settings
         self.store: Store = connection.store
         self.options = options

@@ -96,7 +96,7 @@ def run(
     if unknown:
         raise ValueError(f"Unknown requirement(s): {', '.join(unknown)}. Known: {', '.join(IDS)}.")
     ctx = Context(connection, options, sleep=sleep)
-    owner = portfolio.member_key(connection)
+    owner = ctx.owner
     evidence: list[Evidence] = []
     try:
         with ctx.log.watching(*ctx.sessions()):

@@ -132,7 +132,7 @@ def _sync(ctx: Context, target: Target, rows: list[dict], mode: str):
     prepared = prepare(pd.DataFrame(rows, dtype=str), target.kind)
     sender = Sender(ctx.client, ctx.store, kind=target.kind, sleep=ctx.sleep)
     sync = Sync(ctx.client, ctx.store, prepared, target, sender=sender)
-    return sync.run(sync.start(sync.plan(mode)))
+    return sync.run(sync.start(sync.plan(mode), owner=ctx.owner))
 
 
 # MA-105 ---------------------------------------------------------------------------------------

@@ -6,6 +6,12 @@ restarted, token expired, rate limit) resumes with only what is still pending.
 Nothing personal is stored: keys are SHA-256 hashes; plain-text extra fields
 (names, titles) live only in memory, which is why resuming such a run after a
 restart asks for the same file again.
+
+A run belongs to the member who started it (``owner``: whatever key the caller gives,
+``insights.portfolio.member_key`` in the front doors: the API's address and the member's
+URN, never a token), and only that owner lists it or resumes it: analysts who share an
+ad account share its segments and ledger, not each other's uploads. Runs written before
+owners were recorded have none and belong to nobody: they are listed to no one.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ class Run:
     created_at: float
     updated_at: float
     message: str | None
+    owner: str | None = None  # the member key of who started it; None for runs from before owners
 
     @property
     def resumable(self) -> bool:
@@ -56,6 +63,7 @@ class Run:
             total=row["total"], pending=counts.get("pending", 0), accepted=counts.get("accepted", 0),
             rejected=counts.get("rejected", 0), needs_file=bool(row["needs_file"]),
             created_at=row["created_at"], updated_at=row["updated_at"], message=row["message"],
+            owner=row.get("owner"),
         )
 
 
@@ -67,11 +75,14 @@ class Uploads:
         db = store.db
         with store.lock:
             db["runs"].create(
-                {"id": str, "segment_id": str, "segment_name": str, "account": str, "kind": str, "mode": str,
-                 "state": str, "total": int, "needs_file": int, "created_at": float, "updated_at": float,
-                 "message": str},
+                {"id": str, "owner": str, "segment_id": str, "segment_name": str, "account": str, "kind": str,
+                 "mode": str, "state": str, "total": int, "needs_file": int, "created_at": float,
+                 "updated_at": float, "message": str},
                 pk="id", if_not_exists=True,
             )
+            if "owner" not in db["runs"].columns_dict:  # a store from before owners: its runs keep none
+                db["runs"].add_column("owner", str)
+            db["runs"].create_index(["owner", "created_at"], if_not_exists=True)
             db["run_items"].create(
                 {"run_id": str, "seq": int, "key": str, "action": str, "status": str, "http_status": int,
                  "message": str},
@@ -79,9 +90,11 @@ class Uploads:
             )
             db["run_items"].create_index(["run_id", "status", "seq"], if_not_exists=True)
 
-    def create(self, *, segment_id: str | int, segment_name: str, account: str, kind: str, mode: str,
+    def create(self, *, owner: str, segment_id: str | int, segment_name: str, account: str, kind: str, mode: str,
                items: Iterable[tuple[str, str]], needs_file: bool) -> str:
-        """Write a new run and all its (key, action) items as pending; returns the run id."""
+        """Write a new run of ``owner`` and all its (key, action) items as pending; returns the run id."""
+        if not owner:
+            raise ValueError("an upload run needs an owner")
         run_id = uuid.uuid4().hex[:12]
         now = time.time()
         with self.store.lock, self.store.db.atomic():
@@ -97,7 +110,7 @@ class Uploads:
             if batch:
                 conn.executemany("insert into run_items (run_id, seq, key, action, status) values (?,?,?,?,?)", batch)
             self.store.db["runs"].insert({
-                "id": run_id, "segment_id": str(segment_id), "segment_name": segment_name, "account": account,
+                "id": run_id, "owner": owner, "segment_id": str(segment_id), "segment_name": segment_name, "account": account,
                 "kind": kind, "mode": mode, "state": "running" if total else "done", "total": total,
                 "needs_file": int(needs_file), "created_at": now, "updated_at": now, "message": None,
             })
@@ -137,14 +150,23 @@ class Uploads:
         return {s: n for s, n in rows}
 
     def get(self, run_id: str) -> Run | None:
+        """A run by id, whoever owns it: for the code that sends a run already in hand.
+        What a member asks for by id goes through ``owned``."""
         with self.store.lock:
             rows = list(self.store.db["runs"].rows_where("id = ?", [run_id]))
         return Run.from_row(rows[0], self.counts(run_id)) if rows else None
 
-    def all(self, *, limit: int = 50) -> list[Run]:
-        """The latest runs, newest first."""
+    def owned(self, owner: str, run_id: str) -> Run | None:
+        """``owner``'s run ``run_id``; None when there is none or it is someone else's."""
         with self.store.lock:
-            rows = list(self.store.db["runs"].rows_where(order_by="created_at desc", limit=limit))
+            rows = list(self.store.db["runs"].rows_where("id = ? and owner = ?", [run_id, owner]))
+        return Run.from_row(rows[0], self.counts(run_id)) if rows else None
+
+    def latest(self, owner: str, *, limit: int = 50) -> list[Run]:
+        """``owner``'s latest runs, newest first (nobody's runs from before owners are in no list)."""
+        with self.store.lock:
+            rows = list(self.store.db["runs"].rows_where("owner = ?", [owner], order_by="created_at desc",
+                                                         limit=limit))
         return [Run.from_row(r, self.counts(r["id"])) for r in rows]
 
     def results(self, run_id: str) -> dict[str, tuple[str, str, int | None, str | None]]:

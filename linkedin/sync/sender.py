@@ -106,10 +106,11 @@ class Sender:
         self.ledger = Ledger(store)
         self.uploads = Uploads(store)
 
-    def start(self, *, segment_id: str | int, segment_name: str, account: str, plan: Plan, needs_file: bool) -> str:
-        """Write the run down (every key, hashed, pending) before anything is sent."""
+    def start(self, *, owner: str, segment_id: str | int, segment_name: str, account: str, plan: Plan,
+              needs_file: bool) -> str:
+        """Write the run down for ``owner`` (every key, hashed, pending) before anything is sent."""
         return self.uploads.create(
-            segment_id=segment_id, segment_name=segment_name, account=account, kind=self.kind,
+            owner=owner, segment_id=segment_id, segment_name=segment_name, account=account, kind=self.kind,
             mode=plan.mode, items=items_for(plan), needs_file=needs_file,
         )
 

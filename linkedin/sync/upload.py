@@ -114,8 +114,9 @@ class Sync:
     def plan(self, mode: str) -> Plan:
         return plan(self.store, self.prepared, self.target, mode)
 
-    def start(self, plan_: Plan) -> str:
-        return self.sender.start(segment_id=self.target.segment_id, segment_name=self.target.name,
+    def start(self, plan_: Plan, *, owner: str) -> str:
+        """Write the run down for ``owner`` (the member who starts it); returns its id."""
+        return self.sender.start(owner=owner, segment_id=self.target.segment_id, segment_name=self.target.name,
                                  account=self.target.account_urn, plan=plan_, needs_file=needs_file(self.prepared))
 
     def run(self, run_id: str, *, on_progress: Callable[[Progress], None] | None = None,

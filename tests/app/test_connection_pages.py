@@ -10,6 +10,7 @@ from linkedin.store import Store
 from linkedin.web import resources as context
 from tests.integration.helpers import connect_sandbox
 from ui import session
+from ui.format import plain
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -68,10 +69,12 @@ def test_auth_errors_become_sentences(env, key, words):
 
 
 def test_a_consent_linkedin_aborted_shows_its_reason_as_text_and_the_product_to_request(env):
-    at = run_app(auth_error="scope", auth_detail='Scope "rw_dmp_segments" is not authorized for your application [x](http://e)')
+    detail = 'Scope "rw_dmp_segments" is not authorized for your application [x](http://e)'
+    at = run_app(auth_error="scope", auth_detail=detail)
     error = " ".join(e.value for e in at.error)
     assert "asked for a permission it is not approved for, so nothing was connected" in error
-    assert 'LinkedIn said: Scope "rw\\_dmp\\_segments" is not authorized for your application \\[x\\]\\(http\\://e\\)' in error
+    assert f"LinkedIn said: {plain(detail)}" in error
+    assert 'Scope "rw\\_dmp\\_segments" is not authorized for your application \\[x\\]\\(http\\:' in error
     assert "request the Matched Audiences product for this app" in error
     assert "auth_detail" not in at.query_params
 
@@ -83,13 +86,13 @@ def test_connection_page_shows_member_scopes_expiries_and_heartbeat(monkeypatch,
     assert not at.exception
     assert any(h.value == "Avery Analyst" for h in at.subheader)
     scopes = at.table[0].value
-    assert set(scopes["Scope"]) >= {"r_ads", "rw_dmp_segments"}
+    assert set(scopes["Scope"]) >= {plain("r_ads"), plain("rw_dmp_segments")}  # st.table cells are Markdown
     assert all(v.startswith("✅") for v in scopes["Granted"])
     labels = {m.label: m.value for m in at.metric}
     assert labels["Access token expires"].startswith("in 59 days") or labels["Access token expires"].startswith("in 60 days")
     assert labels["Refresh token expires"].startswith("in 36")
     next(b for b in at.button if b.label == "Check now").click().run()
-    assert "LinkedIn accepted the connection." in texts(at)
+    assert plain("LinkedIn accepted the connection.") in texts(at)  # LinkedIn's words, shown as text
     assert "Introspection: **active**" in texts(at)
 
 
@@ -104,7 +107,7 @@ def test_missing_audiences_scope_is_named(monkeypatch, env):
     warning = " ".join(w.value for w in at.warning)
     assert "`rw_dmp_segments`" in warning and "`LINKEDIN_SCOPES`" in warning and "Matched Audiences product" in warning
     scopes = at.table[0].value
-    assert dict(zip(scopes["Scope"], scopes["Granted"]))["rw_dmp_segments"].startswith("❌")
+    assert dict(zip(scopes["Scope"], scopes["Granted"]))[plain("rw_dmp_segments")].startswith("❌")
 
 
 def test_revoked_token_shows_the_reconnect_prompt_everywhere(monkeypatch, env):

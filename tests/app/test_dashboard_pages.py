@@ -18,6 +18,7 @@ from linkedin.insights.history import History
 from linkedin.web import resources as context
 from tests.integration.helpers import NOA, VIC, connect_sandbox
 from ui import session
+from ui.format import plain
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 AVERY_URN = "urn:li:person:Av3ryAn4ly"
@@ -151,10 +152,10 @@ def test_one_account_and_selecting_a_segment_opens_its_detail_with_history(monke
     at.run()
     assert not at.exception
     real = world.segments.get(int(segs.loc[row, "segment_id"]))
-    assert [s.value for s in at.subheader][0] == "Newsletter subscribers (US)"
+    assert [s.value for s in at.subheader][0] == plain("Newsletter subscribers (US)")  # a name shown as text
     assert f"`{real.destination_urn}`" in texts(at)
-    assert f"**Targetable, serving: {real.published.audience:,} members**. LinkedIn can show ads to this audience." in [
-        s.value for s in at.success]
+    reason = plain("LinkedIn can show ads to this audience.")  # reasons may quote LinkedIn: shown as text
+    assert f"**Targetable, serving: {real.published.audience:,} members**. {reason}" in [s.value for s in at.success]
     assert metric(at, "Status") == "READY" and metric(at, "Match rate") == "62% (last 7 days)"
     assert metric(at, "Input (last 7 days)") == f"{real.published.input:,}"
     fields = table(at, "Field").set_index("Field")["Value"]
@@ -163,7 +164,7 @@ def test_one_account_and_selecting_a_segment_opens_its_detail_with_history(monke
     history = next(s for t, s in charts(at).items() if t.startswith("History of Newsletter subscribers (US)"))
     assert values(history["data"][0]["y"])[-1] == real.published.audience
     # Read by the list and again by the detail, with the same values: one snapshot, seen twice.
-    (snap,) = History(conn.store).of(real.id)
+    (snap,) = History(conn.store).of(real.id, accounts=[f"urn:li:sponsoredAccount:{real.account_id}"])
     assert snap.seen_at > snap.taken_at and snap.audience_size == real.published.audience
 
 
@@ -220,7 +221,7 @@ def test_a_segment_deleted_after_the_list_gets_a_clear_message(monkeypatch, env,
     at.run()
     assert not at.exception
     assert any("no longer exists on LinkedIn" in e.value for e in at.error)
-    assert [s.value for s in at.subheader][0] == segs.loc[3, "name"]  # the listed values still show
+    assert [s.value for s in at.subheader][0] == plain(segs.loc[3, "name"])  # the listed values still show
     assert charts(at)  # and the rest of the page renders
 
 
@@ -230,7 +231,7 @@ def test_an_account_the_member_lost_is_explained_and_the_rest_renders(monkeypatc
     lost = next(a for a in listing.accounts if a.name == "Northwind - Recruiting")
     del world.account_users[(lost.id, AVERY_URN)]
     at = run()
-    assert f"{lost.label}: LinkedIn refused to list its audiences (HTTP 403)" in texts(at)
+    assert plain(f"{lost.label}: LinkedIn refused to list its audiences (HTTP 403)") in texts(at)
     assert len(table(at, "segment_id")) == len(avery_segments(world))  # everything else is there
     assert any(a == lost.label for a in table(at, "Severity")["Account"])
 
@@ -240,10 +241,10 @@ def test_a_version_linkedin_no_longer_serves_is_explained_with_the_setting_and_t
     context.settings.cache_clear()
     connect(monkeypatch, env)
     at = run()
-    assert [e.value for e in at.error] == [
-        "The ad accounts could not be read. Requested version 20251101 is not active. LinkedIn does not serve the API "
+    assert [e.value for e in at.error] == ["The ad accounts could not be read. " + plain(
+        "Requested version 20251101 is not active. LinkedIn does not serve the API "
         "version this app is set to (202511). Set LINKEDIN_VERSION to 202608, the version this app is built and "
-        "tested on (or remove the setting to use it), then restart the app."]
+        "tested on (or remove the setting to use it), then restart the app.")]
 
 
 def test_member_without_accounts_sees_an_empty_state_on_both_pages(monkeypatch, env):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from pathlib import Path
 
 import openpyxl
@@ -20,6 +21,7 @@ from linkedin.api import segment_creation, segments
 from linkedin.demo.controls import SandboxControl
 from linkedin.insights import portfolio
 from linkedin.insights.history import History
+from linkedin.insights.portfolio import member_key
 from linkedin.sandbox.membership import company_key
 from linkedin.sync import sender as members
 from linkedin.sync.runs import Uploads
@@ -70,11 +72,17 @@ def ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
+def read(value: object) -> str:
+    """Text as the analyst reads it: without the backslashes that keep outside text from acting as
+    Markdown (``ui.format.plain``; tests/app/test_visibility.py checks they are there)."""
+    return re.sub(r"\\(.)", r"\1", str(value))
+
+
 def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
     parts += [s.value for s in at.success] + [i.value for i in at.info] + [c.value for c in at.caption]
     parts += [x.label for x in at.expander]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(read(p) for p in parts)
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -180,19 +188,19 @@ def test_sample_upload_shows_the_template_and_the_report(monkeypatch, env):
 def test_bad_files_get_a_specific_message_never_a_traceback(monkeypatch, env):
     connect(monkeypatch, env)
     at = upload(page(), "users", "ragged.csv", b"email,first\na@b.example,x\nc@d.example,y,z,w\n")
-    assert any("row 3 of ragged.csv has 4 values but the header has 2 columns" in e.value for e in at.error)
+    assert any("row 3 of ragged.csv has 4 values but the header has 2 columns" in read(e.value) for e in at.error)
     assert not at.metric  # no report for a table that was not read
     upload(at, "users", "broken.xlsx", b"PK\x03\x04 not really a zip")
-    assert any("broken.xlsx could not be read" in e.value for e in at.error)
+    assert any("broken.xlsx could not be read" in read(e.value) for e in at.error)
     upload(at, "users", "old.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
-    assert any("old Excel .xls file: save it as .xlsx or CSV" in e.value for e in at.error)
+    assert any("old Excel .xls file: save it as .xlsx or CSV" in read(e.value) for e in at.error)
     upload(at, "users", "empty.csv", b"email,firstname\n")
-    assert any("empty.csv has a header row but no data rows" in e.value for e in at.error)
+    assert any("empty.csv has a header row but no data rows" in read(e.value) for e in at.error)
     upload(at, "users", "companies_sample.csv", COMPANIES.read_bytes())
-    assert any("This looks like a list of companies: the Company segments page takes those" in w.value
+    assert any("This looks like a list of companies: the Company segments page takes those" in read(w.value)
                for w in at.warning)
     upload(at, "users", "nothing.csv", b"colour,size\nred,3\n")
-    assert any("Nothing can be sent yet" in e.value and "need email, googleaid" in e.value for e in at.error)
+    assert any("Nothing can be sent yet" in read(e.value) and "need email, googleaid" in read(e.value) for e in at.error)
 
 
 def test_an_xlsx_file_is_read(monkeypatch, env, world):
@@ -245,7 +253,7 @@ def test_viewer_accounts_are_listed_and_refused(monkeypatch, env):
     at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())
     assert "Northwind - Partner Co-op (503298683) (VIEWER: read only)" in texts(at)
     choose(at, "users_account", "Northwind - Partner Co-op")
-    assert any("You are VIEWER on Northwind - Partner Co-op" in e.value for e in at.error)
+    assert any("You are VIEWER on Northwind - Partner Co-op" in read(e.value) for e in at.error)
     with pytest.raises(KeyError):
         at.selectbox(key="users_segment")
     assert not [b for b in at.button if b.key == "users_send"]
@@ -283,7 +291,7 @@ def test_send_the_sample_into_a_new_segment(monkeypatch, env, world):
     assert (m["To add"], m["To remove"], m["Unchanged"]) == (f"{len(prepared):,}", "0", "0")
     send(at, "users")
     assert "**Upload finished.**" in texts(at)
-    run = Uploads(conn.store).all()[0]
+    run = Uploads(conn.store).latest(member_key(conn))[0]
     assert run.state == "done" and run.segment_id == str(seg_id) and run.total == len(prepared)
     expected = results(prepared, conn.store, run.id)["result"].value_counts()
     m = metrics(at)
@@ -299,7 +307,7 @@ def test_send_the_sample_into_a_new_segment(monkeypatch, env, world):
     assert len(stored_emails(env.url, seg_id)) == run.accepted - sent["SHA256_EMAIL"].isna().sum()
     # The segment read again after the upload, snapshotted for its history and the dashboard.
     assert m["Input (last 7 days)"] == f"{run.accepted:,}"
-    assert History(conn.store).of(seg_id)[-1].input_count == run.accepted
+    assert History(conn.store).of(seg_id, accounts=[run.account])[-1].input_count == run.accepted
     assert any(p.proto.page == "pages/audiences.py" or "audiences" in p.proto.page for p in at.get("page_link"))
     at.switch_page("pages/audiences.py").run()
     ok(at)
@@ -398,7 +406,7 @@ def test_company_sample_report_and_send(monkeypatch, env, world):
     assert "people (USER)" not in at.selectbox(key="companies_segment").label
     send(at, "companies")
     assert "**Upload finished.**" in texts(at)
-    run = Uploads(conn.store).all()[0]
+    run = Uploads(conn.store).latest(member_key(conn))[0]
     assert run.kind == "companies" and run.state == "done"
     accepted = {k for k, (a, s, h, msg) in Uploads(conn.store).results(run.id).items() if s == "accepted"}
     rows = [r for r, k in zip(prepared.rows.tolist(), prepared.keys.to_pylist()) if k in accepted]
@@ -424,7 +432,7 @@ def test_expired_consent_pauses_and_resume_finishes_after_reconnect(monkeypatch,
     # The frame shows its Reconnect prompt (AppTest drops the frame's main-area elements after switch_page).
     assert conn.status().state == "needs_consent"
     assert "Reconnect LinkedIn first (the button at the top of the page), then Resume." in texts(at)
-    run = Uploads(conn.store).all()[0]
+    run = Uploads(conn.store).latest(member_key(conn))[0]
     assert run.state == "paused" and run.pending == 40
     # The analyst reconnects (same browser session), then resumes the same upload.
     connect(monkeypatch, env, sid=conn.sid)
@@ -443,7 +451,7 @@ def test_uploads_page_lists_runs_and_resumes_with_the_table_in_the_session(monke
     monkeypatch.setattr("linkedin.api.client.backoff_delay", lambda attempt, **kw: 0.01)
     send(at, "users")
     assert "**Upload paused** with 30 of 30 still to send." in texts(at)
-    run = Uploads(conn.store).all()[0]
+    run = Uploads(conn.store).latest(member_key(conn))[0]
 
     at.switch_page("pages/uploads.py").run()
     ok(at)
@@ -468,7 +476,7 @@ def test_a_new_session_resumes_by_uploading_the_same_file(monkeypatch, env, worl
     prepared = prepare(data, "users")
     sync = Sync(conn.client(), conn.store, prepared, Target(made.id, made.name, account.urn, "users"),
                 sender=members.Sender(conn.client(), conn.store, kind="users", batch_size=20))
-    run_id = sync.start(sync.plan("add"))
+    run_id = sync.start(sync.plan("add"), owner=member_key(conn))
     sync.run(run_id, should_stop=lambda: Uploads(conn.store).get(run_id).accepted >= 20)  # the tab was closed
     assert Uploads(conn.store).get(run_id).pending == 30
 
@@ -495,7 +503,8 @@ def test_a_different_file_pauses_the_resume_saying_so(monkeypatch, env, world):
     made = segment_creation.create(conn.client(), account_urn=account.urn, name="Half done", kind="users")
     prepared = prepare(people_csv(world, 900, 920), "users")
     sync = Sync(conn.client(), conn.store, prepared, Target(made.id, made.name, account.urn, "users"))
-    run_id = sync.start(sync.plan("add"))  # the app stopped before the first batch: "running", nobody sends it
+    # The app stopped before the first batch: "running", nobody sends it.
+    run_id = sync.start(sync.plan("add"), owner=member_key(conn))
     at = page("uploads")
     assert frame_with(at, "Upload").set_index("Upload").loc[run_id, "State"] == "interrupted"
     at.button(key=f"uploads_open_{run_id}").click().run()
@@ -515,14 +524,16 @@ def test_runs_resume_without_the_file_when_their_keys_are_the_elements(monkeypat
     target = Target(made.id, made.name, account.urn, "users")
     emails_only = prepare(people_csv(world, 1000, 1020, names=False), "users")
     sync = Sync(conn.client(), conn.store, emails_only, target)
-    assert sync.run(sync.start(sync.plan("add"))).accepted == 20
+    assert sync.run(sync.start(sync.plan("add"), owner=member_key(conn))).accepted == 20
     leaving = prepare(people_csv(world, 1000, 1010, names=False), "users")
     removal = Sync(conn.client(), conn.store, leaving, target)
-    remove_id = removal.start(removal.plan("remove"))  # cut off before sending
+    remove_id = removal.start(removal.plan("remove"), owner=member_key(conn))  # cut off before sending
     adding = Sync(conn.client(), conn.store, prepare(people_csv(world, 1100, 1105, names=False), "users"), target)
-    add_id = adding.start(adding.plan("add"))  # cut off too: hashed emails only, each key is the element
+    # Cut off too: hashed emails only, each key is the element.
+    add_id = adding.start(adding.plan("add"), owner=member_key(conn))
     named = Sync(conn.client(), conn.store, prepare(people_csv(world, 1200, 1203), "users"), target)
-    named_id = named.start(named.plan("add"))  # names were in the table: they are never stored
+    # Names were in the table: they are never stored.
+    named_id = named.start(named.plan("add"), owner=member_key(conn))
 
     at = page("uploads")
     assert "no file is needed" in texts(at)

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -313,3 +314,48 @@ def test_needs_file(frame, kind, needs):
         built = prepared.elements("ADD", prepared.rows.tolist())
         keys = prepared.keys.to_pylist()
         assert [{"action": "ADD", **email_source(keys)[k]} for k in keys] == built
+
+
+# who sees what ---------------------------------------------------------------------
+
+def test_members_sharing_a_store_see_and_resume_only_their_own_uploads(world, aud, users_segment, tmp_path):
+    """One store, analysts taking turns (a shared machine): runs are their owner's, history is per account."""
+    settings = sandbox_settings(world.url, tmp_path / "team.db")
+    store = Store(tmp_path / "team.db", token_key=settings.token_key)
+    avery = Audiences.connect(settings=settings, store=store, member="Avery Analyst", environ={})
+    df = people(world, 200, 205, names=False)
+    SandboxControl(world.url).inject_fault("503", count=20, path_prefix=f"/rest/dmpSegments/{users_segment}/users")
+    avery.retry = replace(avery.retry, tries=1)
+    paused = avery.sync(df, segment=users_segment, progress=False)  # LinkedIn down: paused, resumable
+    SandboxControl(world.url).clear_faults()
+    assert paused.state == "paused" and list(avery.uploads()["id"]) == [paused.run_id]
+    assert len(avery.history(users_segment, refresh=False)) > 0  # her account's segment: its snapshots
+
+    vic = Audiences.connect(settings=settings, store=store, member="Vic Viewer", environ={})
+    assert vic.uploads().empty
+    for call in (lambda: vic.upload(paused.run_id), lambda: vic.resume(paused.run_id)):
+        with pytest.raises(BadInput, match=f"no upload run '{paused.run_id}' of yours"):
+            call()
+    assert vic.history(users_segment, refresh=False).empty  # not one of Vic's accounts
+    shared = vic.segments(account="Northwind - Brand US")["segment_id"].iloc[0]
+    assert len(vic.history(shared, refresh=False)) > 0  # an account Vic shares with Avery: its snapshots
+
+    token = store.connection(login_mod.CLI_SID)["token"]["access_token"]
+    avery_again = Audiences.connect(settings=settings, store=store, member="Avery Analyst", environ={})
+    assert list(avery_again.uploads()["id"]) == [paused.run_id]
+    assert avery_again.resume(paused.run_id, progress=False).state == "done"
+    given = Audiences.connect(settings=settings, store=store, environ={"LINKEDIN_ACCESS_TOKEN": token})
+    assert given.uploads().empty  # Vic's token: LinkedIn names Vic as its holder
+    assert len(given.history(shared, refresh=False)) > 0
+
+
+def test_a_given_token_owns_the_runs_of_the_member_linkedin_names(world, tmp_path):
+    settings = sandbox_settings(world.url, tmp_path / "app.db")
+    store = Store(tmp_path / "app.db", token_key=settings.token_key)
+    avery = Audiences.connect(settings=settings, store=store, member="Avery Analyst", environ={})
+    run_id = avery.sync(people(world, 210, 212, names=False), segment=avery.create_segment(
+        account=MANAGED, name="Token owner", kind="users").id, progress=False).run_id
+    token = store.connection(login_mod.CLI_SID)["token"]["access_token"]
+    given = Audiences.connect(settings=settings, store=store, environ={"LINKEDIN_ACCESS_TOKEN": token})
+    assert given.source == "LINKEDIN_ACCESS_TOKEN" and list(given.uploads()["id"]) == [run_id]
+    assert given.upload(run_id).owner == avery.upload(run_id).owner

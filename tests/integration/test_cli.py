@@ -521,6 +521,33 @@ def test_ctrl_c_pauses_the_run_and_resume_finishes_it(world, env, ids, tmp_path)
     assert hashes(world, 400, 420) <= stored(world, ids["USER"])
 
 
+def test_uploads_are_the_signed_in_members_only(world, ids, tmp_path):
+    """One machine, one store, analysts signing in in turn: each lists and resumes only their own runs."""
+    env = environment(world.url, tmp_path / "shared.db")
+    assert cli(env, "login", "--member", "Avery").returncode == 0
+    control = SandboxControl(world.url)
+    control.inject_fault("drop", count=2, path_prefix=f"/rest/dmpSegments/{ids['USER']}/users")
+    people = people_csv(world, tmp_path / "p.csv", 600, 610, names=False)
+    paused = as_json(cli(env, "sync", "users", str(people), "--segment", str(ids["USER"]), "--mode", "add",
+                         "--json"))["run"]
+    control.clear_faults()
+    assert paused["state"] == "paused"
+    assert [u["id"] for u in as_json(cli(env, "uploads", "--json"))["uploads"]] == [paused["id"]]
+
+    assert cli(env, "login", "--member", "Vic").returncode == 0
+    assert as_json(cli(env, "uploads", "--json")) == {"uploads": []}
+    assert cli(env, "uploads").stdout.strip() == "(none)"
+    refused = cli(env, "uploads", "--resume", paused["id"])
+    assert refused.returncode == 2
+    assert f"no upload run '{paused['id']}' of yours" in one_line_error(refused)
+    assert hashes(world, 600, 610).isdisjoint(stored(world, ids["USER"]))  # nothing was sent for Vic
+
+    assert cli(env, "login", "--member", "Avery").returncode == 0
+    done = cli(env, "uploads", "--resume", paused["id"], "--json")
+    assert done.returncode == 0, done.stderr
+    assert hashes(world, 600, 610) <= stored(world, ids["USER"])
+
+
 # the connection --------------------------------------------------------------------
 
 def test_a_given_access_token_is_used_without_the_store(world, tmp_path):

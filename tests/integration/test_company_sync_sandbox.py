@@ -15,7 +15,7 @@ from linkedin.sync.sender import Sender
 from linkedin.sync.upload import Sync, Target
 from linkedin.tables.preparation import prepare
 from tests.integration.helpers import connect_sandbox
-from tests.integration.test_sync_sandbox import manageable_account
+from tests.integration.test_sync_sandbox import OWNER, manageable_account
 
 
 @pytest.fixture
@@ -67,7 +67,7 @@ def test_add_mirror_remove_and_resume(world, conn):
     first = prepare(companies(world, 0, 30), "companies")
     assert len(first) == 30
     sync = Sync(client, store, first, target, sender=sender)
-    run = sync.run(sync.start(sync.plan("add")))
+    run = sync.run(sync.start(sync.plan("add"), owner=OWNER))
     assert run.state == "done" and run.accepted == 30
     assert organizations(world, target.segment_id) == ids(world, 0, 30)
     seg = segments.get(conn.client(), target.segment_id)
@@ -77,7 +77,7 @@ def test_add_mirror_remove_and_resume(world, conn):
     sync = Sync(client, store, second, target, sender=sender)
     plan = sync.plan("mirror")
     assert (len(plan.add), len(plan.remove), len(plan.unchanged)) == (15, 20, 10)
-    run_id = sync.start(plan)
+    run_id = sync.start(plan, owner=OWNER)
     control = SandboxControl(world.url)
     control.inject_fault("500", count=5, path_prefix=f"/rest/dmpSegments/{target.segment_id}/companies")
     run = sync.run(run_id)
@@ -89,7 +89,7 @@ def test_add_mirror_remove_and_resume(world, conn):
 
     third = prepare(companies(world, 20, 25), "companies")
     sync = Sync(client, store, third, target, sender=sender)
-    run = sync.run(sync.start(sync.plan("remove")))
+    run = sync.run(sync.start(sync.plan("remove"), owner=OWNER))
     assert run.state == "done"
     assert organizations(world, target.segment_id) == ids(world, 25, 45)
 
@@ -116,5 +116,5 @@ def test_a_company_keyed_differently_in_the_new_table_stays_after_a_mirror(world
     by_page = pd.DataFrame([{"companyname": c.name, "linkedincompanypageurl": f"linkedin.com/company/{c.slug}"}])
     for table in (by_site, by_page):
         sync = Sync(conn.client(), store, prepare(table, "companies"), target)
-        assert sync.run(sync.start(sync.plan("mirror"))).state == "done"
+        assert sync.run(sync.start(sync.plan("mirror"), owner=OWNER)).state == "done"
     assert organizations(world, target.segment_id) == {c.id}

@@ -122,7 +122,7 @@ def test_sandbox_clock_moves_statuses_and_history_keeps_the_change(avery, world,
 
     SandboxControl(sandbox_server.url).advance_clock(9 * HOUR)  # past its first build
     pf = cache.portfolio(avery.client(), key, history=history, refresh=True)
-    snaps = history.of(building.id)
+    snaps = history.of(building.id, accounts=[building.account_urn])
     assert [s.status for s in snaps] == ["BUILDING", "READY"]
     assert snaps[0].audience_size is None and snaps[1].audience_size > 0 and snaps[1].match_rate > 0
     # Only segments whose reading changed got a new row.

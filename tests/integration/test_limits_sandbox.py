@@ -80,7 +80,7 @@ def test_a_sync_through_a_small_per_minute_quota_waits_for_each_minute_and_compl
     SandboxControl(world.url).update_settings(users_calls_per_minute=2)
     client, sync = sync_of(conn, world, time_, (0, 100))
     waits = []
-    run = sync.run(sync.start(sync.plan("add")), on_progress=lambda p: p.wait and waits.append(p.wait))
+    run = sync.run(sync.start(sync.plan("add"), owner="limits-test"), on_progress=lambda p: p.wait and waits.append(p.wait))
     assert run.state == "done" and run.accepted == 100
     assert stored(world, sync.target.segment_id) == {sha(m.email) for m in world.app.state.sandbox.members[0:100]}
     started = [w for w in waits if w.starting]
@@ -94,7 +94,7 @@ def test_an_exhausted_daily_quota_pauses_the_run_and_it_resumes_after_midnight_u
     sandbox = world.app.state.sandbox
     sandbox.clock.advance(DAY - sandbox.clock.now() % DAY + 3600)  # 01:00 UTC: a whole day ahead
     client, sync = sync_of(conn, world, time_, (100, 160))
-    run_id = sync.start(sync.plan("add"))
+    run_id = sync.start(sync.plan("add"), owner="limits-test")
     run = sync.run(run_id)
     assert run.state == "paused" and run.accepted == 30 and run.pending == 30
     assert "daily quota" in run.message and "midnight UTC" in run.message and "Resume" in run.message

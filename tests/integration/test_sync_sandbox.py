@@ -21,6 +21,7 @@ from linkedin.tables.preparation import prepare
 from tests.integration.helpers import SandboxTime, connect_sandbox
 
 ACCOUNT = None
+OWNER = "analyst"  # whose upload runs these are (the app keys them by member)
 
 
 def sha(email: str) -> str:
@@ -78,7 +79,7 @@ def test_add_then_mirror_then_remove_leaves_exactly_the_intended_members(world, 
     sync = Sync(client, store, first, target, sender=sender)
     plan = sync.plan("add")
     assert len(plan.add) == 60
-    run = sync.run(sync.start(plan))
+    run = sync.run(sync.start(plan, owner=OWNER))
     assert run.state == "done" and run.accepted == 60 and run.rejected == 0
     assert stored(world, target.segment_id) == {sha(m.email) for m in world.app.state.sandbox.members[10:70]}
 
@@ -86,13 +87,13 @@ def test_add_then_mirror_then_remove_leaves_exactly_the_intended_members(world, 
     sync = Sync(client, store, second, target, sender=sender)
     plan = sync.plan("mirror")
     assert (len(plan.add), len(plan.remove), len(plan.unchanged)) == (20, 30, 30)
-    run = sync.run(sync.start(plan))
+    run = sync.run(sync.start(plan, owner=OWNER))
     assert run.state == "done" and run.accepted == 50
     assert stored(world, target.segment_id) == {sha(m.email) for m in world.app.state.sandbox.members[40:90]}
 
     third = prepare(people(world, 40, 45), "users")
     sync = Sync(client, store, third, target, sender=sender)
-    run = sync.run(sync.start(sync.plan("remove")))
+    run = sync.run(sync.start(sync.plan("remove"), owner=OWNER))
     assert run.state == "done"
     assert stored(world, target.segment_id) == {sha(m.email) for m in world.app.state.sandbox.members[45:90]}
 
@@ -108,7 +109,7 @@ def test_segment_visibility_delay_is_waited_out(world, conn):
     client = conn.client(retry=RetryPolicy(tries=3, base=0.05))
     sync = Sync(client, store, prepare(people(world, 0, 5), "users"), target)
     notes = []
-    run = sync.run(sync.start(sync.plan("add")), on_progress=lambda p: notes.append(p.note))
+    run = sync.run(sync.start(sync.plan("add"), owner=OWNER), on_progress=lambda p: notes.append(p.note))
     assert run.state == "done" and run.accepted == 5
     assert any(n and "few seconds" in n for n in notes)
 
@@ -119,7 +120,7 @@ def test_interrupted_upload_resumes_without_resending(world, conn):
     table = prepare(people(world, 100, 160), "users")
     client, sender = fast(conn, store, batch_size=10)
     sync = Sync(client, store, table, target, sender=sender)
-    run_id = sync.start(sync.plan("add"))
+    run_id = sync.start(sync.plan("add"), owner=OWNER)
     batches = [0]
     run = sync.run(run_id, on_progress=lambda p: batches.append(p.batches_done), should_stop=lambda: batches[-1] >= 3)
     assert run.state == "paused" and run.accepted == 30 and run.pending == 30
@@ -144,7 +145,7 @@ def test_rate_limits_and_server_errors_are_waited_out_and_shown(world, conn):
     sender = Sender(client, store, kind="users", batch_size=20, sleep=lambda s: None)
     sync = Sync(client, store, prepare(people(world, 200, 260), "users"), target, sender=sender)
     waits = []
-    run = sync.run(sync.start(sync.plan("add")),
+    run = sync.run(sync.start(sync.plan("add"), owner=OWNER),
                    on_progress=lambda p: p.wait and p.wait.starting and p.wait.status
                    and waits.append((p.wait.status, p.wait.reason)))
     assert run.state == "done" and run.accepted == 60
@@ -159,7 +160,7 @@ def test_persistent_failure_pauses_cleanly_and_resumes(world, conn):
     control = SandboxControl(world.url)
     client, sender = fast(conn, store, batch_size=20)
     sync = Sync(client, store, prepare(people(world, 300, 340), "users"), target, sender=sender)
-    run_id = sync.start(sync.plan("add"))
+    run_id = sync.start(sync.plan("add"), owner=OWNER)
     state = {"armed": False}
 
     def after_first_batch(p):
@@ -187,7 +188,7 @@ def test_access_token_expiring_mid_upload_is_refreshed(world, conn):
         if p.batches_done == 1 and not expired:
             expired.append(control.expire_access(conn.token().access_token))
 
-    run = sync.run(sync.start(sync.plan("add")), on_progress=expire_once)
+    run = sync.run(sync.start(sync.plan("add"), owner=OWNER), on_progress=expire_once)
     assert expired == [1]
     assert run.state == "done" and run.accepted == 30
     assert "renewed" in conn.status().last_event
@@ -200,7 +201,7 @@ def test_refresh_token_expiring_mid_upload_pauses_until_reconnect(world, conn):
     client, sender = fast(conn, store, batch_size=10)
     table = prepare(people(world, 500, 530), "users")
     sync = Sync(client, store, table, target, sender=sender)
-    run_id = sync.start(sync.plan("add"))
+    run_id = sync.start(sync.plan("add"), owner=OWNER)
 
     def kill_both(p):
         if p.batches_done == 1:
@@ -217,7 +218,7 @@ def test_refresh_token_expiring_mid_upload_pauses_until_reconnect(world, conn):
     run = Sync(fresh.client(), store, table, target).run(run_id)
     assert run.state == "done" and run.accepted == 30
     assert stored(world, target.segment_id) == {sha(m.email) for m in world.app.state.sandbox.members[500:530]}
-    assert [r.id for r in Uploads(store).all()][0] == run_id
+    assert [r.id for r in Uploads(store).latest(OWNER)][0] == run_id
 
 
 def test_results_map_back_to_rows_with_duplicates_and_local_rejections(world, conn):
@@ -230,7 +231,7 @@ def test_results_map_back_to_rows_with_duplicates_and_local_rejections(world, co
     table = prepare(df, "users")
     client, sender = fast(conn, store)
     sync = Sync(client, store, table, target, sender=sender)
-    run = sync.run(sync.start(sync.plan("add")))
+    run = sync.run(sync.start(sync.plan("add"), owner=OWNER))
     frame = results(table, store, run.id)
     assert len(frame) == 5
     first_row = int(frame["row"].min())
@@ -270,7 +271,7 @@ def test_ad_ids_sent_before_the_canonical_form_keep_their_ledger_keys(world, con
     sync = Sync(client, store, table, target, sender=sender)
     plan = sync.plan("mirror")
     assert (len(plan.add), len(plan.remove), len(plan.unchanged)) == (0, 1, 1)
-    run = sync.run(sync.start(plan))
+    run = sync.run(sync.start(plan, owner=OWNER))
     assert (run.state, run.accepted, run.rejected) == ("done", 1, 0)
     held = requests.get(f"{world.url}/_sandbox/segments/{target.segment_id}/members", timeout=10).json()["keys"]
     assert set(held.get("GOOGLE_AID", [])) == {kept.android_ad_id}

@@ -111,6 +111,8 @@ class SandboxClient:
 
     # -- controls ------------------------------------------------------------------------
     def control(self, method: str, path: str, body=None) -> requests.Response:
+        if body is None and method != "GET":
+            body = {}  # the controls take JSON only
         return self.http.request(method, self.url("/_sandbox" + path), json=body, timeout=10)
 
     def state(self) -> dict:

@@ -135,3 +135,58 @@ def test_controls_reject_non_json(sandbox):
     r = sandbox.http.post(sandbox.url("/_sandbox/settings"), data="not json",
                           headers={"content-type": "application/json"})
     assert r.status_code == 400 and "JSON" in r.json()["error"]
+
+
+# -- only scripts and the app's own server may drive the controls ------------------------------
+
+WRITES = [("POST", "/tokens/revoke"), ("POST", "/tokens/expire-access"), ("POST", "/tokens/expire-refresh"),
+          ("POST", "/settings"), ("POST", "/clock/advance"), ("POST", "/faults"), ("DELETE", "/faults"),
+          ("POST", "/reset"), ("POST", "/portfolio")]
+
+
+@pytest.mark.parametrize("method,path", WRITES)
+@pytest.mark.parametrize("content_type", [None, "text/plain", "application/x-www-form-urlencoded",
+                                          "multipart/form-data; boundary=x"])
+def test_controls_that_change_things_take_json_only(sandbox, method, path, content_type):
+    tok = sandbox.token()
+    headers = {"content-type": content_type} if content_type else {}
+    r = sandbox.http.request(method, sandbox.url("/_sandbox" + path), data="{}", headers=headers, timeout=10)
+    assert (r.status_code, r.json()) == (415, {"error": "send the body as JSON (Content-Type: application/json)"})
+    assert call(sandbox, tok["access_token"]).status_code == 200  # nothing was revoked or reset
+
+
+def test_json_with_a_charset_is_json(sandbox):
+    r = sandbox.http.post(sandbox.url("/_sandbox/clock/advance"), data='{"seconds": 5}',
+                          headers={"content-type": "Application/JSON; charset=utf-8"}, timeout=10)
+    assert r.status_code == 200 and r.json()["clock_offset"] == 5
+
+
+CROSS_SITE = [{"origin": "http://evil.example"}, {"origin": "null"}, {"origin": "http://127.0.0.1:1"},
+              {"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"}]
+
+
+@pytest.mark.parametrize("method,path", [*WRITES, ("GET", "/state"), ("GET", "/settings"), ("GET", "/faults")])
+@pytest.mark.parametrize("headers", CROSS_SITE)
+def test_controls_refuse_cross_site_requests(sandbox, method, path, headers):
+    tok = sandbox.token()
+    r = sandbox.http.request(method, sandbox.url("/_sandbox" + path), json={},
+                             headers=headers, timeout=10)
+    assert (r.status_code, r.json()) == (403, {"error": "the sandbox controls take no cross-site requests"})
+    assert call(sandbox, tok["access_token"]).status_code == 200
+
+
+def test_controls_take_requests_from_their_own_origin(sandbox):
+    r = sandbox.http.post(sandbox.url("/_sandbox/clock/advance"), json={"seconds": 7},
+                          headers={"origin": sandbox.base, "sec-fetch-site": "same-origin"}, timeout=10)
+    assert r.status_code == 200 and r.json()["clock_offset"] == 7
+
+
+def test_redirect_hosts_cannot_be_patched(sandbox):
+    r = sandbox.control("POST", "/settings", {"redirect_hosts": ["evil.example"], "code_ttl": 10})
+    assert r.status_code == 400
+    assert r.json()["error"].startswith("redirect_hosts cannot be changed through the controls")
+    settings = sandbox.state()["settings"]
+    assert (settings["redirect_hosts"], settings["code_ttl"]) == (["localhost", "127.0.0.1", "::1"], 1800)
+    # and a consent may still send its code to loopback hosts only
+    page = sandbox.consent_page(scope="r_ads", redirect_uri="http://evil.example/cb")
+    assert page.status_code == 400 and "location" not in page.headers

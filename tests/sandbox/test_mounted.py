@@ -44,3 +44,14 @@ def test_faults_see_paths_below_the_mount(mounted):
     client.control("POST", "/faults", {"kind": "429"})
     assert client.api("/rest/adAccountUsers", None).status_code == 429
     assert client.api("/rest/adAccountUsers", None).status_code == 401
+
+
+def test_controls_under_the_mount_take_the_apps_own_origin_only(mounted):
+    _, client = mounted
+    app_origin = client.base.removesuffix("/sandbox")
+    ok = client.http.post(client.url("/_sandbox/clock/advance"), json={"seconds": 1},
+                          headers={"origin": app_origin}, timeout=10)
+    assert ok.status_code == 200
+    refused = client.http.post(client.url("/_sandbox/reset"), json={}, headers={"origin": "http://evil.example"},
+                               timeout=10)
+    assert refused.status_code == 403

@@ -177,7 +177,7 @@ def test_a_batch_of_members(kind, element):
     store = Store()
     sender = Sender(client(), store, kind=kind, sleep=lambda s: None)
     plan = Plan("add", frozenset({"k1"}), frozenset(), frozenset(), 0, 0)
-    run_id = sender.start(segment_id=9, segment_name="S", account=ACCOUNT, plan=plan, needs_file=True)
+    run_id = sender.start(owner="me", segment_id=9, segment_name="S", account=ACCOUNT, plan=plan, needs_file=True)
     sender.run(run_id, lambda keys: {k: element for k in keys})
     (call,) = responses.calls
     assert sent(call) == ("POST", f"/rest/dmpSegments/9/{kind}", {})

@@ -121,3 +121,22 @@ def test_heights_never_exceed_the_cap(n):
     df = make_frame(n, accounts=min(n, 50))
     for fig in (charts.match_rates(df), charts.audience_sizes(df), charts.statuses_by_account(df)):
         assert 100 < fig.layout.height <= charts.MAX_PX + 40
+
+
+def test_names_from_linkedin_show_as_text_in_every_chart():
+    hostile = '<a href="http://evil">x</a> & <img src=x>'
+    df = make_frame(3)
+    df["name"] = hostile
+    df["account"] = hostile
+    df["status"] = ["READY", "<b>odd</b>", "READY"]
+    escaped = '&lt;a href="http://evil"&gt;x&lt;/a&gt; &amp; &lt;img src=x&gt;'
+    for fig in (charts.match_rates(df), charts.audience_sizes(df)):
+        labels = [y for trace in spec(fig)["data"] for y in trace["y"]]
+        assert labels and all(label.startswith(escaped[:30]) and "<" not in label for label in labels)
+    by_status = spec(charts.statuses_by_account(df))
+    assert {t["name"] for t in by_status["data"]} == {"READY", "&lt;b&gt;odd&lt;/b&gt;"}
+    assert all(y == escaped for t in by_status["data"] for y in t["y"])
+    snaps = [Snapshot(1, "urn:li:sponsoredAccount:1", hostile, "<i>s</i>", 10, 5, 300, 1, 100.0, 100.0)]
+    history = spec(charts.history(snaps, title=f"History of {hostile}"))
+    assert history["layout"]["title"]["text"] == f"History of {escaped}"
+    assert history["data"][-1]["text"] == ["&lt;i&gt;s&lt;/i&gt;"]

@@ -138,6 +138,9 @@ def test_an_auth_failure_is_not_swallowed():
         read_accounts(client(), [account, account], workers=2)
 
 
+FIRST = "urn:li:sponsoredAccount:1"  # segment 1000's account in portfolio_api
+
+
 @responses.activate
 def test_reads_are_snapshotted_but_cache_hits_are_not():
     portfolio_api(2, 3)
@@ -149,10 +152,10 @@ def test_reads_are_snapshotted_but_cache_hits_are_not():
     assert store.db["segment_snapshots"].count == 6
     clock.now += 10
     cache.portfolio(client(), "m", history=history)  # cached: no read, no snapshot
-    assert [s.seen_at for s in history.of(1000)] == [clock.now - 10]
+    assert [s.seen_at for s in history.of(1000, accounts=[FIRST])] == [clock.now - 10]
     cache.portfolio(client(), "m", history=history, refresh=True)  # same values: seen_at moves, no new row
     assert store.db["segment_snapshots"].count == 6
-    assert [(s.taken_at, s.seen_at) for s in history.of(1000)] == [(clock.now - 10, clock.now)]
+    assert [(s.taken_at, s.seen_at) for s in history.of(1000, accounts=[FIRST])] == [(clock.now - 10, clock.now)]
 
 
 def test_replace_updates_or_drops_a_cached_segment():

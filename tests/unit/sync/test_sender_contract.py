@@ -41,7 +41,7 @@ def test_batches_of_at_most_5000_with_batch_create_and_exact_elements():
     table, source = source_for(12_001)
     s = sender(store)
     plan = Ledger(store).plan(77, table, "add")
-    run_id = s.start(segment_id=77, segment_name="Seg", account="urn:li:sponsoredAccount:1", plan=plan, needs_file=True)
+    run_id = s.start(owner="me", segment_id=77, segment_name="Seg", account="urn:li:sponsoredAccount:1", plan=plan, needs_file=True)
     responses.add_callback(responses.POST, URL, callback=ok_callback)
     progress = []
     run = s.run(run_id, source, on_progress=progress.append)
@@ -63,7 +63,7 @@ def test_per_element_results_map_back_by_index():
     responses.post(URL, json={"elements": [{"status": 201}, {"status": 400, "message": "Invalid idValue", "batchIndex": 1},
                                            {"status": 400, "error": {"message": "Bad country"}}]})
     s = sender(store)
-    run_id = s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False)
+    run_id = s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False)
     run = s.run(run_id, source)
     assert (run.accepted, run.rejected) == (1, 2)
     results = Uploads(store).results(run_id)
@@ -85,7 +85,7 @@ def test_mirror_removes_absent_members_from_the_ledger_identity_without_the_old_
     assert items_for(plan)[-1] == ("k0000009", "ADD")  # removes go first
     responses.add_callback(responses.POST, URL, callback=ok_callback)
     s = sender(store)
-    run = s.run(s.start(segment_id=77, segment_name="S", account="a", plan=plan, needs_file=False),
+    run = s.run(s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=plan, needs_file=False),
                 lambda keys: {k: new[k] for k in keys if k in new})
     body = json.loads(responses.calls[0].request.body)["elements"]
     removes = [e for e in body if e["action"] == "REMOVE"]
@@ -102,7 +102,7 @@ def test_a_failure_pauses_and_resume_sends_only_what_is_pending():
     responses.post(URL, status=503, json={"message": "unavailable"})
     responses.post(URL, status=503, json={"message": "unavailable"})
     s = sender(store)
-    run_id = s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=True)
+    run_id = s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=True)
     # responses serves registrations in order for the same URL: one good batch, then failures
     run = s.run(run_id, source)
     assert run.state == "paused" and run.accepted == 5000 and run.pending == 5000 and run.resumable
@@ -126,7 +126,7 @@ def test_new_segment_404_is_waited_out_not_fatal():
     client = Client(SETTINGS, StaticToken("T"), sleep=lambda s: None)
     s = Sender(client, store, kind="users", sleep=lambda d: (slept.append(d), clock.__setitem__(0, clock[0] + d)),
                clock=lambda: clock[0])
-    run_id = s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False)
+    run_id = s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False)
     progress = []
     run = s.run(run_id, source, segment_created_at=999.0, on_progress=progress.append)
     assert run.state == "done"
@@ -149,7 +149,7 @@ def test_old_segment_404_pauses_with_a_clear_message():
     table, source = source_for(1)
     responses.post(URL, status=404, json={"message": "Could not find DMP segment with ID 77"})
     s = sender(store)
-    run = s.run(s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False), source)
+    run = s.run(s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False), source)
     assert run.state == "paused" and "could not find" in run.message.lower()
 
 
@@ -178,7 +178,7 @@ def test_a_rate_limit_is_counted_down_then_the_run_goes_on():
     client = Client(SETTINGS, StaticToken("T"), sleep=time_.sleep, clock=time_.clock)
     s = Sender(client, store, kind="users", sleep=time_.sleep, clock=time_.clock)
     progress = []
-    run = s.run(s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"),
+    run = s.run(s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"),
                         needs_file=False), source, on_progress=progress.append)
     assert run.state == "done" and run.accepted == 3
     notes = [p.note for p in progress if p.wait]
@@ -196,7 +196,7 @@ def test_a_rate_limit_that_does_not_clear_pauses_the_run_and_it_resumes():
     time_ = FakeTime(1_800_000_020.0)
     client = Client(SETTINGS, StaticToken("T"), sleep=time_.sleep, clock=time_.clock)
     s = Sender(client, store, kind="users", sleep=time_.sleep, clock=time_.clock)
-    run_id = s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"),
+    run_id = s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"),
                      needs_file=False)
     run = s.run(run_id, source)
     assert run.state == "paused" and run.pending == 3
@@ -214,7 +214,7 @@ def test_resume_without_the_table_needs_the_file():
     store = Store()
     table, _ = source_for(1)
     s = sender(store)
-    run = s.run(s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=True),
+    run = s.run(s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=True),
                 lambda keys: {})
     assert run.state == "paused" and "same file" in run.message and run.pending == 1
 
@@ -225,7 +225,7 @@ def test_malformed_batch_answer_pauses():
     table, source = source_for(2)
     responses.post(URL, json={"elements": [{"status": 201}]})
     s = sender(store)
-    run = s.run(s.start(segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False), source)
+    run = s.run(s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False), source)
     assert run.state == "paused" and run.pending == 2
 
 

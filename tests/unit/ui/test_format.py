@@ -29,6 +29,28 @@ def test_plain_shows_outside_text_as_it_is_in_markdown():
     from ui.format import plain
 
     assert plain('Scope "rw_dmp_segments" [x](http://e) ![i](y) <b>b</b> :red[z] $x$\n:material/home:') == (
-        'Scope "rw\\_dmp\\_segments" \\[x\\]\\(http\\://e\\) \\!\\[i\\]\\(y\\) \\<b\\>b\\</b\\> \\:red\\[z\\] '
-        '\\$x\\$ \\:material/home\\:'
+        'Scope "rw\\_dmp\\_segments" \\[x\\]\\(http\\:\u2060//e\\) \\!\\[i\\]\\(y\\) \\<b\\>b\\</b\\> \\:\u2060red\\[z\\] '
+        '\\$x\\$ \\:\u2060material/home\\:'
     )
+
+
+def test_plain_keeps_bare_addresses_icons_and_emoji_from_acting():
+    from ui.format import JOINER, inert, plain
+
+    assert inert("see https://evil.example, WWW.evil.example or a@evil.example") == (
+        f"see https:{JOINER}//evil.example, WWW{JOINER}.evil.example or a@{JOINER}evil.example")
+    assert inert(":material/home: :smile: :+1: 10:30 a: b:") == (
+        f":{JOINER}material/home: :{JOINER}smile: :{JOINER}+1: 10:{JOINER}30 a: b:")
+    assert inert("www1.example") == "www1.example"
+    assert plain("mail a@b.example") == f"mail a@{JOINER}b\\.example"
+
+
+@pytest.mark.parametrize("text", ["`", "a`b", "``x``", "<img src=x>", "[x](http://e)"])
+def test_code_shows_any_text_as_one_code_span(text):
+    from ui.format import code
+
+    span = code(text)
+    fence = span[: len(span) - len(span.lstrip("`"))]
+    assert span.endswith(fence) and fence not in span[len(fence):-len(fence)]
+    inner = span[len(fence):-len(fence)]
+    assert (inner[1:-1] if inner.startswith(" ") and inner.endswith(" ") and inner.strip() else inner) == text
