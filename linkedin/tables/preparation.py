@@ -33,10 +33,10 @@ The ledger key is the SHA-256 hex of the row's canonical identity, its strongest
 
 Two rows with the same key are the same person or company: the first is sent, the others
 are duplicates (a raw email and its own SHA-256 in one column included). Deduplication runs
-on the keys, right after hashing: see ``keys.dedupe`` for why that beats deduplicating first.
+on the keys, right after hashing: see ``identity.dedupe`` for why that beats deduplicating first.
 
-Speed: every step is a pyarrow kernel over whole columns (company URL columns: one pass
-compiled by numba, ``urls``), the columns checked two at a time, longest first (``_checks``);
+Speed: every step is a pyarrow kernel over whole columns (company URL columns: spans cut
+with numpy, ``urls``), the columns checked two at a time, longest first (``_checks``);
 the keys are hashed by DuckDB in one query over every row (``digests``, all
 cores, the GIL released); the report's evidence is gathered on a second thread while the keys
 are deduplicated (``_dedupe_beside``). Only the element dicts (``elements``) are built per

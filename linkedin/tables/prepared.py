@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterator, Mapping, Sequence, TypeVar
+from typing import Iterator, Mapping, Sequence, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from linkedin.tables import identifiers as ids
 from linkedin.tables.columns import COMPANIES, USERS, ColumnMap
-from linkedin.tables.elements import COMPANY_COLUMNS, USER_COLUMNS, _build_elements, _mask_of
+from linkedin.tables.elements import COMPANY_COLUMNS, USER_COLUMNS, build_elements
 from linkedin.tables.quality import Quality
 
 BATCH_MAX = 5000  # elements per BATCH_CREATE call (linkedin-api.md §11)
@@ -108,17 +108,11 @@ class Prepared:
 
         Companies: ``industries`` is sent as a string or a one-item list, and ``stockSymbol``
         only when ``stock_symbol`` (both uncertain in LinkedIn's contract)."""
+        names = self._element_fields(action, industries, stock_symbol)
         index = np.arange(len(self)) if rows is None else self.index_of(rows)
         out: list[dict] = []
         for part in _chunks(index, BATCH_MAX):
-            order, built = self._build(part, action, industries, stock_symbol)
-            if order is None:
-                out.extend(built)
-            else:
-                placed: list[Any] = [None] * len(built)
-                for i, element in zip(order.tolist(), built):
-                    placed[i] = element
-                out.extend(placed)
+            out.extend(build_elements(self.kind, self._fields_at(part, names), action, industries_list=industries == "list"))
         return out
 
     def batches(
@@ -131,27 +125,25 @@ class Prepared:
         input row of ``elements[i]``: map LinkedIn's per-element results back by index."""
         if not 1 <= size <= BATCH_MAX:
             raise ValueError(f"size must be between 1 and {BATCH_MAX}")
+        names = self._element_fields(action, industries, stock_symbol)
+        everything = USER_COLUMNS if self.kind == USERS else COMPANY_COLUMNS
+        sent = sum(1 << everything.index(name) for name in names)  # the bits of ``_patterns`` sent
         index = np.arange(len(self)) if rows is None else self.index_of(rows)
         for part in _chunks(index, size):
-            order, built = self._build(part, action, industries, stock_symbol)
-            batch_rows = self.rows[part]
-            yield (batch_rows if order is None else batch_rows[order]).tolist(), built
+            # Grouped by the fields they have: the order documented above (building needs none).
+            part = part[np.argsort(self._patterns[part] & sent, kind="stable")]
+            built = build_elements(self.kind, self._fields_at(part, names), action, industries_list=industries == "list")
+            yield self.rows[part].tolist(), built
 
-    def _build(self, index: np.ndarray, action: str, industries: str, stock_symbol: bool):
-        """(order or None, elements) for the rows to send at ``index``; see ``_build_elements``."""
+    def _element_fields(self, action: str, industries: str, stock_symbol: bool) -> tuple[str, ...]:
+        """The fields elements are built from, once the options are checked."""
         if action not in ACTIONS:
             raise ValueError(f"action must be ADD or REMOVE, not {action!r}")
         if industries not in INDUSTRIES_SHAPES:
             raise ValueError(f"industries must be one of {INDUSTRIES_SHAPES}")
-        names = USER_COLUMNS if self.kind == USERS else COMPANY_COLUMNS
         if self.kind == COMPANIES and not stock_symbol:
-            names = tuple(n for n in names if n != "stockSymbol")
-        patterns = self._patterns[index] & _mask_of(self.kind, names)
-        order = None
-        if len(index) and (patterns != patterns[0]).any():
-            order = np.argsort(patterns, kind="stable")
-            index, patterns = index[order], patterns[order]
-        return order, _build_elements(self.kind, self._fields_at(index, names), names, patterns, action, industries == "list")
+            return tuple(n for n in COMPANY_COLUMNS if n != "stockSymbol")
+        return USER_COLUMNS if self.kind == USERS else COMPANY_COLUMNS
 
     @cached_property
     def _patterns(self) -> np.ndarray:

@@ -1,5 +1,5 @@
-"""urls: the compiled passes that cut hosts and LinkedIn page URLs, against a plain Python
-statement of the same rules (``companykeys``' docstring says why each rule exists)."""
+"""urls: the column-wide cuts of hosts and LinkedIn page URLs, against a plain Python statement
+of the same rules (``companykeys``' docstring says why each rule exists)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import idna
 import numpy as np
 import pyarrow as pa
 import pytest
 
-from linkedin.tables import urls
-from linkedin.tables.companykeys import DOMAIN_PATTERN
+from linkedin.tables import spans, urls
+from linkedin.tables.companykeys import DOMAIN_PATTERN, FREE_MAIL_DOMAINS, check_email_domains
 
 
 # -- the rules, in plain Python ----------------------------------------------------------------------
@@ -42,9 +43,21 @@ def host_rule(x: str) -> tuple[str | None, int]:
     x = re.sub(r"^www[0-9]+\.", "", x)
     if not x.isascii():
         flags |= urls.NON_ASCII
-    elif re.fullmatch(DOMAIN_PATTERN, x) and len(x) <= 253:
-        flags |= urls.DOMAIN_OK
     return (x or None), flags
+
+
+def email_domain_rule(x: str) -> str | None:
+    """What ``check_email_domains`` sends for one trimmed, lower-cased value: its host, in
+    punycode where it is not ASCII, if that is a valid domain and no free-mail one."""
+    host, _ = host_rule(x)
+    if host and not host.isascii():
+        try:
+            host = idna.encode(host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError, ValueError):
+            return None
+    if host and re.fullmatch(DOMAIN_PATTERN, host) and len(host) <= 253 and host not in FREE_MAIL_DOMAINS:
+        return host
+    return None
 
 
 def _org_id(text: str | None) -> str | None:
@@ -82,38 +95,41 @@ def page_rule(x: str) -> tuple[int, str | None, str | None]:
 
 # -- table-driven cases -------------------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "value, host, flags",
+    "value, host, flags, sent",  # sent: what check_email_domains sends (a valid domain, in punycode)
     [
-        ("acme.com", "acme.com", urls.DOMAIN_OK),
-        ("https://www.acme.com:443/about?x", "acme.com", urls.DOMAIN_OK | urls.HAD_PATH),
-        ("http://acme.com/", "acme.com", urls.DOMAIN_OK),  # a bare slash is not a path
-        ("acme.com?ref=1", "acme.com", urls.DOMAIN_OK | urls.HAD_PATH),
-        ("acme.com#", "acme.com", urls.DOMAIN_OK),
-        ("info@acme.com", "acme.com", urls.DOMAIN_OK | urls.AT_SIGN),
-        ("https://user@acme.com", "acme.com", urls.DOMAIN_OK),  # user info, not an address
-        ("www2.acme.co.uk.", "acme.co.uk", urls.DOMAIN_OK),
-        ("www.", "www", 0),
-        ("//acme.com", "acme.com", urls.DOMAIN_OK),
-        ("müller.de/team", "müller.de", urls.NON_ASCII | urls.HAD_PATH),
-        ("xn--mller-kva.de", "xn--mller-kva.de", urls.DOMAIN_OK),
-        ("a.b", "a.b", 0),  # a one-letter top-level domain
-        ("-acme.com", "-acme.com", 0),
-        ("acme-.com", "acme-.com", 0),
-        ("acme..com", "acme..com", 0),
-        ("192.168.0.1", "192.168.0.1", 0),
-        ("a" * 63 + ".com", "a" * 63 + ".com", urls.DOMAIN_OK),
-        ("a" * 64 + ".com", "a" * 64 + ".com", 0),
-        (".".join(["a" * 50] * 4) + ".com", ".".join(["a" * 50] * 4) + ".com", urls.DOMAIN_OK),  # 207 characters
-        (".".join(["a" * 50] * 5) + ".com", ".".join(["a" * 50] * 5) + ".com", 0),  # 258 > 253
-        ("@", None, urls.AT_SIGN),
-        ("", None, 0),
+        ("acme.com", "acme.com", 0, "acme.com"),
+        ("https://www.acme.com:443/about?x", "acme.com", urls.HAD_PATH, "acme.com"),
+        ("http://acme.com/", "acme.com", 0, "acme.com"),  # a bare slash is not a path
+        ("acme.com?ref=1", "acme.com", urls.HAD_PATH, "acme.com"),
+        ("acme.com#", "acme.com", 0, "acme.com"),
+        ("info@acme.com", "acme.com", urls.AT_SIGN, "acme.com"),
+        ("https://user@acme.com", "acme.com", 0, "acme.com"),  # user info, not an address
+        ("www2.acme.co.uk.", "acme.co.uk", 0, "acme.co.uk"),
+        ("www.", "www", 0, None),
+        ("//acme.com", "acme.com", 0, "acme.com"),
+        ("müller.de/team", "müller.de", urls.NON_ASCII | urls.HAD_PATH, "xn--mller-kva.de"),
+        ("xn--mller-kva.de", "xn--mller-kva.de", 0, "xn--mller-kva.de"),
+        ("a.b", "a.b", 0, None),  # a one-letter top-level domain
+        ("-acme.com", "-acme.com", 0, None),
+        ("acme-.com", "acme-.com", 0, None),
+        ("acme..com", "acme..com", 0, None),
+        ("192.168.0.1", "192.168.0.1", 0, None),
+        ("a" * 63 + ".com", "a" * 63 + ".com", 0, "a" * 63 + ".com"),
+        ("a" * 64 + ".com", "a" * 64 + ".com", 0, None),
+        (".".join(["a" * 50] * 4) + ".com", ".".join(["a" * 50] * 4) + ".com", 0, ".".join(["a" * 50] * 4) + ".com"),
+        (".".join(["a" * 50] * 5) + ".com", ".".join(["a" * 50] * 5) + ".com", 0, None),  # 258 > 253 characters
+        ("gmail.com", "gmail.com", 0, None),  # free mail
+        ("@", None, urls.AT_SIGN, None),
+        ("", None, 0, None),
     ],
 )
-def test_hosts(value, host, flags):
+def test_hosts(value, host, flags, sent):
     found = urls.hosts(pa.array([value]))
     assert found.host.to_pylist() == [host]
     assert int(found.flags[0]) == flags
     assert host_rule(value) == (host, flags)
+    assert check_email_domains([value]).value.to_pylist() == [sent]
+    assert email_domain_rule(value) == sent
 
 
 @pytest.mark.parametrize(
@@ -171,6 +187,12 @@ def test_hosts_follow_the_rules_on_random_values():
     assert found.flags.tolist() == [f for _, f in expected]
 
 
+def test_email_domains_follow_the_rules_on_random_values():
+    values = _random_values(20_000, seed=7)
+    sent = check_email_domains(pa.array(values, pa.string())).value.to_pylist()
+    assert sent == [email_domain_rule(v.strip()) if v is not None and v.strip() else None for v in values]
+
+
 def test_pages_follow_the_rules_on_random_values():
     values = _random_values(20_000, seed=6)
     found = urls.pages(pa.array(values, pa.string()))
@@ -190,21 +212,39 @@ def test_a_slice_an_empty_column_and_a_column_of_nulls():
     assert urls.pages(pa.array(["", ""])).flags.tolist() == [0, 0]
 
 
+def test_a_rare_and_a_common_pattern_are_found_alike():
+    """``spans.Column.find`` looks a pattern rarer than the spans up with numpy, a common one with
+    pyarrow's find_substring: the same byte positions either way."""
+    values = ["a/b@c", "//x", None, "@", "xé/b", "a:b/c", "", "b/c/b/c"] * 3
+    column = spans.Column(pa.array(values))
+    rows = np.flatnonzero(column.valid)
+    lo, hi = column.offsets[:-1][rows], column.offsets[1:][rows]
+    for pattern in ["/", "@", "//", ":", "b/c", "z", "é"]:
+        expected = [lo[i] + v.encode().find(pattern.encode()) if pattern.encode() in v.encode() else -1
+                    for i, v in enumerate(v for v in values if v is not None)]
+        assert column.find(lo, hi, pattern).tolist() == expected, pattern  # all rows: @ : z é are rare
+        assert column.find(lo[:2], hi[:2], pattern).tolist() == expected[:2], pattern  # two: none is
+        later = np.minimum(lo + 1, hi)  # spans that start a byte later
+        assert column.find(later, hi, pattern).tolist() == [
+            later[i] + v.encode()[1:].find(pattern.encode()) if pattern.encode() in v.encode()[1:] else -1
+            for i, v in enumerate(v for v in values if v is not None)
+        ], pattern
+
+
 def test_only_string_columns():
     with pytest.raises(TypeError, match="string array"):
         urls.hosts(pa.array([1, 2]))
 
 
-def test_numba_is_imported_only_when_a_company_url_column_is_checked():
-    """The app, the CLI and contact uploads do not pay numba's import (~0.2 s, ~55 MiB)."""
+def test_checking_company_urls_imports_no_compiler():
+    """numba and llvmlite left the project (~210 MB installed, compiling on first use): checking
+    every company URL column must not bring them back."""
     code = (
         "import sys\n"
-        "import linkedin, linkedin.tables.preparation, linkedin.cli\n"
         "from linkedin.tables import identifiers as ids\n"
-        "ids.check_emails(['a@acme.com']); ids.check_countries(['FR'])\n"
-        "assert 'numba' not in sys.modules, 'numba imported early'\n"
-        "ids.check_websites(['https://acme.com'])\n"
-        "assert 'numba' in sys.modules\n"
+        "ids.check_websites(['https://acme.com']); ids.check_email_domains(['@acme.com'])\n"
+        "ids.check_page_urls(['linkedin.com/company/1']); ids.check_organizations(['urn:li:company:1'])\n"
+        "assert not {'numba', 'llvmlite'} & set(sys.modules), 'a compiler was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[3])
 
