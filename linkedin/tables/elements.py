@@ -11,27 +11,29 @@ here changes process-wide state: the garbage collector runs while elements are b
 How, and why: column by column. A dict ``{"action", "userIds"}`` per row, then per column a
 plain loop setting the key where the value is not null (``_set``): every row's keys come out
 in column order whatever fields it has, so rows need no grouping and no code per combination
-of fields. Measured (CPU seconds to build every batch of 5,000 through ``Prepared.batches``,
-median of 9 interleaved runs, collector running; 960,916 contacts of ``bench/make_data.py`` /
-a million companies):
+of fields. Measured (CPU seconds to build every batch of 5,000 of 960,916 contacts of
+``bench/make_data.py`` through ``Prepared.batches``, collector running; median of 9
+interleaved runs in one process, other work busy on the machine):
 
-    column by column, plain loops (this module)              2.08 / 1.33
-    column by column, map(operator.setitem) and compress     2.27 / 1.28
-    rows grouped by fields, then a loop per column           2.62 / 1.60
-    grouped, a template dict copied then filled              2.83 / 1.63
-    grouped, dict(zip(keys, row)) per row                    2.90 / 1.96
-    grouped, a dict comprehension per row                    3.02 / 2.13
-    before: grouped, a dict literal per row written as
-      source per combination of fields and exec'ed           2.51 / 1.74
-    the same with the collector paused (as it was)           1.32 / 1.63
+    column by column, plain loops (this module)                   2.70
+    column by column, map(operator.setitem) and compress          2.90
+    rows grouped by fields, then a loop per column                3.18
+    grouped, a template dict copied then filled                   3.08
+    grouped, dict(zip(keys, row)) per row                         3.20
+    grouped, a dict comprehension per row                         3.46
+    before: grouped, a dict literal per row written as source
+      per combination of fields and exec'ed                       2.89
+    before, with the collector paused (as it was)                 1.79
+    this module, with the collector paused by the measuring script 1.53
 
-The collector is the whole difference with that last line: it takes about 1.0 of the 2.08 s
-of contacts (``gc.callbacks``: ~30 full collections of the heap, 25-30 ms each), and with it
-paused by the measuring script this module's work is 0.85 s. Every contact element holds a
-list, so Python tracks the element and its list, ~1.9 million objects that outlive young
-collections; a company element holds only strings and is never tracked (unless
-``industries`` is a list), so there the collector costs little. Pausing or tuning it is a
-process-wide setting: a front door's to make, never this module's.
+Companies (a million; another run): 1.33 s here, 1.63 s before with the collector paused.
+The collector is the whole difference between the first line and the last two: about 1.0 s
+of contacts' time (``gc.callbacks``: ~30 full collections of the heap, 25-30 ms each). Every
+contact element holds a list, so Python tracks the element and its list: ~1.9 million objects,
+most of them kept past a young collection while their batch is built; a company element holds
+only strings and is never tracked (unless ``industries`` is a list), so there the collector
+costs little. Pausing or tuning it is a process-wide setting: a front door's to make, never
+this module's.
 """
 
 from __future__ import annotations
