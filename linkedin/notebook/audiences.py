@@ -27,8 +27,7 @@ from linkedin.api import accounts as accounts_mod, segment_creation, segments as
 from linkedin.api.accounts import Account
 from linkedin.api.client import Client, RetryPolicy, StaticToken, TokenProvider, WatchedTokens
 from linkedin.api.connection import Connection, identify
-from linkedin.api.errors import LinkedInError, NotFound, SignInAgain, consent_guard
-from linkedin.api.oauth import Heartbeat, OAuth, Token
+from linkedin.api.errors import NotFound, SignInAgain, consent_guard
 from linkedin.api.segments import Segment
 from linkedin.api.settings import SANDBOX_SCOPES, Settings
 from linkedin.demo import signin as sandbox_login
@@ -37,6 +36,7 @@ from linkedin.insights import charts
 from linkedin.insights.history import History, frame as history_frame
 from linkedin.insights.portfolio import Portfolios, frame as segments_frame, key_of, member_key
 from linkedin.notebook import job as upload_job, login
+from linkedin.notebook.health import token_health
 from linkedin.notebook.inputs import BadInput, kind_of, segment_id
 from linkedin.notebook.reports import Check, Health, SyncPlan, SyncResult, run_dict
 from linkedin.store import Store
@@ -188,22 +188,7 @@ class Audiences:
 
     def _token_health(self) -> Health:
         """A given token: one API call and LinkedIn's introspection (no expiry is known otherwise)."""
-        now = time.time()
-        try:
-            self.client().get("/rest/adAccountUsers", params={"q": "authenticatedUser", "count": 1})
-            api_call, ok, message, state = "HTTP 200", True, "LinkedIn accepted the token.", "connected"
-        except LinkedInError as err:
-            api_call, ok, message = f"HTTP {err.status}" if err.status else "no answer", False, err.explain()
-            state = "needs_consent" if err.needs_consent else "connected"
-        expires, scopes, intro = None, (), "not checked"
-        try:
-            found = OAuth(self.settings).introspect(Token(self._tokens.inner.access_token(), 0, ()))
-            intro, expires, scopes = found.status, found.expires_at, found.scopes
-        except LinkedInError as err:
-            intro = f"error: {err.message}"
-        missing = tuple(s for s in ("r_ads", "rw_dmp_segments") if scopes and s not in scopes)
-        return Health(self.source, state, None, None, expires, None, scopes, missing,
-                      Heartbeat(now, ok, intro, api_call, message))
+        return token_health(self.source, self.settings, self.client(), self._tokens.inner.access_token())
 
     # reading -----------------------------------------------------------------------
 
