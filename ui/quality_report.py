@@ -13,8 +13,9 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
 
 
-def render(kind: str, prepared: Prepared) -> None:
-    q: Quality = prepared.quality
+def render(kind: str, prepared: Prepared | None, quality: Quality | None = None) -> None:
+    """The report of a prepared table, or only ``quality`` when nothing in it can be sent (no export)."""
+    q: Quality = prepared.quality if prepared is not None else quality
     m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Rows read", f"{q.rows:,}")
     m2.metric("Matchable", f"{q.matchable:,}", help="Rows with at least one identifier LinkedIn can match on")
@@ -52,6 +53,8 @@ def render(kind: str, prepared: Prepared) -> None:
         lambda: rejected.to_csv(index=False).encode("utf-8"), file_name="rejected-rows.csv", mime="text/csv",
         key=f"{kind}_rejected_csv", icon=":material/download:", disabled=not len(rejected), on_click="ignore",
     )
+    if prepared is None:
+        return
     right.download_button(
         "Export in LinkedIn's template (CSV)", lambda: export_template(prepared, kind),
         file_name=f"linkedin-{'contact' if kind == 'users' else 'company'}-template.csv", mime="text/csv",

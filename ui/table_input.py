@@ -13,9 +13,11 @@ from dataclasses import dataclass
 import streamlit as st
 
 from linkedin.tables import columns as columns_mod, preparation, reader
+from linkedin.tables.preparation import NothingToSend
 from linkedin.tables.columns import ColumnMap
 from linkedin.tables.prepared import Prepared
 from linkedin.tables.reader import Table, TableError
+from ui import quality_report
 
 log = logging.getLogger(__name__)
 
@@ -165,6 +167,10 @@ def prepare(kind: str, loaded: Loaded, columns: ColumnMap, opts: dict) -> Prepar
     try:
         with st.spinner(f"Checking {loaded.table.num_rows:,} rows…"):
             prepared = preparation.prepare(loaded.table, kind, mapping=columns, **opts)
+    except NothingToSend as err:  # a refusal: the report says why, and no later step is offered
+        st.error(f"**Nothing can be sent:** {err}. Fix the file or the mapping above.", icon=":material/block:")
+        quality_report.render(kind, None, err.quality)
+        return None
     except TableError as err:
         st.error(f"**Nothing can be sent yet:** {err}. Map a column to one of these fields above.",
                  icon=":material/error:")

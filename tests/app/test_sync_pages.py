@@ -215,6 +215,7 @@ def test_mapping_by_hand_changes_the_report(monkeypatch, env, world):
     at = paste(page(), "users", "work email,private,who\n" + "\n".join(rows))
     assert at.selectbox(key="users_map_email").value == "work email"  # the header says so, wrongly
     assert metrics(at)["Matchable"] == "0" and metrics(at)["Rejected"] == "5"
+    assert "**Nothing can be sent:** nothing in pasted text can be sent" in texts(at)
     at.selectbox(key="users_map_email").set_value("private").run()
     ok(at)
     assert metrics(at)["Matchable"] == "5" and metrics(at)["Unique to send"] == "5"
@@ -226,6 +227,18 @@ def test_mapping_by_hand_changes_the_report(monkeypatch, env, world):
     ok(at)
     fields = frame_with(at, "LinkedIn field")
     assert list(fields["Column"]) == ["private", "who"]
+
+
+def test_a_file_of_invalid_rows_is_refused_and_no_segment_step_follows(monkeypatch, env):
+    connect(monkeypatch, env)
+    at = upload(page(), "users", "invalid.csv", b"email\nnot an email\nstill not\n")
+    assert "**Nothing can be sent:** nothing in invalid.csv can be sent: none of its 2 rows has a usable " \
+           "identifier" in texts(at)
+    assert metrics(at)["Rejected"] == "2"
+    assert "3. Choose the segment" not in [h.value for h in at.subheader]
+    at = upload(page(), "users", "blank.csv", b"email,notes\n,x\n,y\n")
+    assert "nothing in blank.csv can be sent: all 2 rows are blank in the mapped columns" in texts(at)
+    assert "3. Choose the segment" not in [h.value for h in at.subheader]
 
 
 def test_the_table_stays_when_coming_back_to_the_page(monkeypatch, env):

@@ -394,6 +394,10 @@ def test_bad_input_is_one_line_and_exit_2(world, env, ids, tmp_path):
     people = people_csv(world, tmp_path / "p.csv", 0, 5)
     nothing = tmp_path / "nothing.csv"
     nothing.write_text("colour,size\nred,3\n")
+    invalid = tmp_path / "invalid.csv"
+    invalid.write_text("email\nnot an email\nstill not\n")
+    blank = tmp_path / "blank.csv"
+    blank.write_text("email,notes\n,x\n,y\n")
     segments_of_viewer = as_json(cli(env, "segments", "--account", str(ids["viewer"]), "--json"))["segments"]
     viewer_users = next(s["id"] for s in segments_of_viewer if s["type"] == "users")
     cases = {
@@ -401,6 +405,10 @@ def test_bad_input_is_one_line_and_exit_2(world, env, ids, tmp_path):
                                                    str(ids["USER"]), "--mode", "add"],
         "no column can be used to match": ["sync", "users", str(nothing), "--segment", str(ids["USER"]), "--mode",
                                            "add"],
+        "nothing in invalid.csv can be sent: none of its 2 rows has a usable identifier":
+            ["sync", "users", str(invalid), "--segment", str(ids["USER"]), "--mode", "add"],
+        "nothing in blank.csv can be sent: all 2 rows are blank": ["sync", "users", str(blank), "--segment",
+                                                                   str(ids["USER"]), "--mode", "mirror"],
         "column 'e-mail' (for email) is not in p.csv": ["sync", "users", str(people), "--segment", str(ids["USER"]),
                                                         "--mode", "add", "--map", "email=e-mail"],
         "is a COMPANY segment: it takes companies, not users": ["sync", "users", str(people), "--segment",
@@ -410,10 +418,12 @@ def test_bad_input_is_one_line_and_exit_2(world, env, ids, tmp_path):
         "LinkedIn has no segment with this id": ["sync", "users", str(people), "--segment", "1", "--mode", "add"],
         "no upload run 'nope'": ["uploads", "--resume", "nope"],
     }
+    before = as_json(cli(env, "uploads", "--json"))
     for expected, args in cases.items():
         done = cli(env, *args)
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert expected in one_line_error(done), (expected, done.stderr)
+    assert as_json(cli(env, "uploads", "--json")) == before  # no run was started
 
 
 def test_rows_linkedin_rejects_exit_1_with_the_rows(world, env, ids, tmp_path):

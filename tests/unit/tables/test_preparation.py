@@ -228,9 +228,11 @@ def test_an_organization_column_gives_the_urn():
 
 
 def test_company_rows_without_any_key_are_rejected_with_the_reason():
-    p = companies(",n/a,gmail.com,https://www.linkedin.com/showcase/acme-news/,,,,,,", ",,,,,Retail,Austin,TX,US,")
-    assert len(p) == 0
-    assert p.quality.rejected["reason"].tolist() == [
+    with pytest.raises(prep.NothingToSend) as refused:
+        companies(",n/a,gmail.com,https://www.linkedin.com/showcase/acme-news/,,,,,,", ",,,,,Retail,Austin,TX,US,")
+    q = refused.value.quality
+    assert (q.rows, q.matchable, q.unique) == (2, 0, 0)
+    assert q.rejected["reason"].tolist() == [
         "companywebsite: no dot: not a domain (expected e.g. acme.com); "
         "companyemaildomain: gmail.com is a free-mail domain: it identifies no company; "
         "linkedincompanypageurl: a showcase page, not a company: use the parent company's page URL",
@@ -243,6 +245,23 @@ def test_an_explicit_mapping_is_used():
     data = b"Mail Adresse,Vor\na@b.com,Ann\n"
     p = prepare(data, "users", mapping={"email": "Mail Adresse", "firstname": "Vor"})
     assert p.elements()[0]["firstName"] == "Ann"
+
+
+def test_a_table_whose_rows_are_all_invalid_is_refused_not_prepared_empty():
+    with pytest.raises(prep.NothingToSend) as refused:
+        prepare(b"email\nnot an email\nstill@not\nnot an email\n", "users")
+    assert str(refused.value) == (
+        "nothing in upload can be sent: none of its 3 rows has a usable identifier "
+        "(commonest reasons: email: missing @ (2); email: domain 'not' has no dot (1))"
+    )
+    assert isinstance(refused.value, TableError) and refused.value.quality.rejected_rows == 3
+
+
+def test_a_table_whose_rows_are_all_blank_is_refused_as_blank():
+    with pytest.raises(prep.NothingToSend, match="^nothing in upload can be sent: all 2 rows are blank in the mapped columns$"):
+        prepare(b"email,notes\n,x\n ,y\n", "users")
+    with pytest.raises(prep.NothingToSend, match="all 1 rows are blank"):
+        prepare(b"company name,notes\n,x\n", "companies")
 
 
 def test_tables_nothing_can_match_are_refused_clearly():
