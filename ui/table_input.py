@@ -115,7 +115,7 @@ def mapping(kind: str, loaded: Loaded) -> ColumnMap | None:
     if columns_mod.is_template(table, kind):
         st.success(f"LinkedIn's {TEMPLATE_NAMES[kind]} template recognised: every column maps as is.",
                    icon=":material/verified:")
-    elif columns_mod.is_template(table, other) or columns_mod.guess_kind(table) == other:
+    elif columns_mod.guess_kind(table) == other and not columns_mod.is_template(table, other):
         st.warning(f"This looks like a list of {'companies' if other == columns_mod.COMPANIES else 'people'}: "
                    f"the {'Company' if other == columns_mod.COMPANIES else 'People'} segments page takes those. "
                    "Check the mapping below if it really is this kind.", icon=":material/swap_horiz:")
@@ -140,6 +140,10 @@ def mapping(kind: str, loaded: Loaded) -> ColumnMap | None:
     except TableError as err:
         st.error(f"**The mapping needs fixing:** {err}. Pick a different column for one of them.",
                  icon=":material/error:")
+        return None
+    wrong = columns_mod.other_kind_template(table, kind)
+    if wrong and columns.pairs == columns_mod.guess_columns(table, kind).pairs:  # not mapped by hand
+        st.error(f"**Wrong kind of file:** {wrong}.", icon=":material/swap_horiz:")
         return None
     loaded.mapping = columns
     return columns

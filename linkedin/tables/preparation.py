@@ -60,7 +60,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkedin.tables import identifiers as ids, quality as quality_mod
-from linkedin.tables.columns import COMPANIES, KINDS, USERS, ColumnMap, guess_columns
+from linkedin.tables.columns import COMPANIES, KINDS, USERS, ColumnMap, guess_columns, other_kind_template
 from linkedin.tables.identifiers import Checked
 from linkedin.tables.identity import Level, dedupe, hash_keys, identify, identities_of, prefixed, prefixed_level, valid
 from linkedin.tables.prepared import Prepared
@@ -94,6 +94,8 @@ def prepare(
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     table = read(table)
+    if mapping is None and (wrong := other_kind_template(table, kind)):
+        raise TableError(wrong)
     columns = guess_columns(table, kind) if mapping is None else ColumnMap.of(kind, mapping)
     columns.validate(table, allow_idfa=allow_idfa)
     if kind == USERS:

@@ -28,6 +28,7 @@ import csv
 import io
 import os
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -151,7 +152,7 @@ def read_csv(data: bytes, *, name: str = "upload.csv", encoding: str | None = No
     delimiter = delimiter or _sniff(lines)
     first = next(csv.reader([lines[0]], delimiter=delimiter), [])
     header = not _looks_like_data(first)
-    names = _column_names(first) if header else [f"column {i + 1}" for i in range(len(first))]
+    names = _column_names(first, name) if header else [f"column {i + 1}" for i in range(len(first))]
     try:
         data_table = _parse(data, name, delimiter, names, header, skipped)
     except _NotUtf8:
@@ -240,16 +241,37 @@ def _looks_like_data(cells: list[str]) -> bool:
     return False
 
 
-def _column_names(header: list[str]) -> list[str]:
+def header_key(header: str) -> str:
+    """A header as compared: case, accents, spaces and punctuation ignored ("E-mail" is "email")."""
+    decomposed = unicodedata.normalize("NFKD", header.casefold())
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
+
+
+def _column_names(header: list[str], source: str = "the table") -> list[str]:
+    """The header's names, empty ones named "column N"; two names that are the same once
+    compared (``header_key``) are refused: which of them a field means would be a guess.
+    One pass with a dict, so thousands of repeated names cost no more than distinct ones."""
     names: list[str] = []
+    seen: dict[str, int] = {}
     for i, raw in enumerate(header):
-        base = raw.strip().strip("\ufeff") or f"column {i + 1}"
-        name, n = base, 1
-        while name in names:
-            n += 1
-            name = f"{base} ({n})"
+        name = raw.strip().strip("\ufeff")
+        if not name:
+            names.append(f"column {i + 1}")
+            continue
+        key = header_key(name) or name
+        if key in seen:
+            first = seen[key]
+            raise TableError(
+                f"{source} has two columns with the same name: '{_short(names[first])}' (column {first + 1}) and "
+                f"'{_short(name)}' (column {i + 1}): rename or delete one of them"
+            )
+        seen[key] = i
         names.append(name)
     return names
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _parse(data: bytes, name: str, delimiter: str, names: list[str], header: bool, skipped: int) -> pa.Table:
@@ -334,7 +356,7 @@ def read_excel(data: bytes, *, name: str = "upload.xlsx", sheet: str | None = No
                 else:
                     while cells and not cells[-1].strip():  # formatting often stretches a sheet to the right
                         cells.pop()
-                    header = _column_names(cells)
+                    header = _column_names(cells, name)
                     continue
             if len(cells) > len(header):
                 extra = [c for c in cells[len(header):] if c.strip()]
@@ -377,7 +399,7 @@ def from_frame(frame: pd.DataFrame, *, name: str = "DataFrame") -> Table:
         raise TableError(f"{name} has no columns")
     if frame.shape[0] == 0:
         raise TableError(f"{name} has no rows")
-    names = _column_names([str(c) for c in frame.columns])
+    names = _column_names([str(c) for c in frame.columns], name)
     arrays = []
     for i in range(frame.shape[1]):
         series = frame.iloc[:, i]

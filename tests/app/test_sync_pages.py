@@ -188,7 +188,9 @@ def test_bad_files_get_a_specific_message_never_a_traceback(monkeypatch, env):
     assert any("old Excel .xls file: save it as .xlsx or CSV" in e.value for e in at.error)
     upload(at, "users", "empty.csv", b"email,firstname\n")
     assert any("empty.csv has a header row but no data rows" in e.value for e in at.error)
-    upload(at, "users", "companies_sample.csv", COMPANIES.read_bytes())
+    upload(at, "users", "companies_sample.csv", COMPANIES.read_bytes())  # LinkedIn's company template
+    assert any("this is a company list: use the companies page / `sync companies`" in e.value for e in at.error)
+    upload(at, "users", "firms.csv", b"company name,website,city\nAcme,acme.com,Austin\n")
     assert any("This looks like a list of companies: the Company segments page takes those" in w.value
                for w in at.warning)
     upload(at, "users", "nothing.csv", b"colour,size\nred,3\n")
@@ -239,6 +241,24 @@ def test_a_file_of_invalid_rows_is_refused_and_no_segment_step_follows(monkeypat
     at = upload(page(), "users", "blank.csv", b"email,notes\n,x\n,y\n")
     assert "nothing in blank.csv can be sent: all 2 rows are blank in the mapped columns" in texts(at)
     assert "3. Choose the segment" not in [h.value for h in at.subheader]
+
+
+def test_two_columns_with_the_same_name_are_refused_naming_them(monkeypatch, env):
+    connect(monkeypatch, env)
+    at = upload(page(), "users", "dup.csv", b"email,E-Mail\na@b.com,c@d.com\n")
+    assert "dup.csv has two columns with the same name: 'email' (column 1) and 'E-Mail' (column 2)" in texts(at)
+    assert not at.metric
+
+
+def test_the_contact_template_on_the_companies_page_is_refused_until_mapped_by_hand(monkeypatch, env):
+    connect(monkeypatch, env)
+    header = "email,firstname,lastname,jobtitle,employeecompany,country,googleaid"
+    at = upload(page("companies"), "companies", "contacts.csv", f"{header}\na@acme.com,A,B,CEO,Acme,US,\n".encode())
+    assert "this is a contact list: use the people page / `sync users`" in texts(at)
+    assert not at.metric
+    at.selectbox(key="companies_map_companyname").set_value("employeecompany").run()
+    ok(at)
+    assert "this is a contact list" not in texts(at) and metrics(at)["Rows read"] == "1"
 
 
 def test_the_table_stays_when_coming_back_to_the_page(monkeypatch, env):

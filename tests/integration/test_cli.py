@@ -398,6 +398,10 @@ def test_bad_input_is_one_line_and_exit_2(world, env, ids, tmp_path):
     invalid.write_text("email\nnot an email\nstill not\n")
     blank = tmp_path / "blank.csv"
     blank.write_text("email,notes\n,x\n,y\n")
+    dup = tmp_path / "dup.csv"
+    dup.write_text("email,Email\na@b.com,c@d.com\n")
+    template = tmp_path / "template.csv"
+    template.write_text("email,firstname,lastname,jobtitle,employeecompany,country,googleaid\na@b.com,A,B,C,Acme,US,\n")
     segments_of_viewer = as_json(cli(env, "segments", "--account", str(ids["viewer"]), "--json"))["segments"]
     viewer_users = next(s["id"] for s in segments_of_viewer if s["type"] == "users")
     cases = {
@@ -409,6 +413,10 @@ def test_bad_input_is_one_line_and_exit_2(world, env, ids, tmp_path):
             ["sync", "users", str(invalid), "--segment", str(ids["USER"]), "--mode", "add"],
         "nothing in blank.csv can be sent: all 2 rows are blank": ["sync", "users", str(blank), "--segment",
                                                                    str(ids["USER"]), "--mode", "mirror"],
+        "dup.csv has two columns with the same name: 'email' (column 1) and 'Email' (column 2)":
+            ["sync", "users", str(dup), "--segment", str(ids["USER"]), "--mode", "add"],
+        "this is a contact list: use the people page / `sync users`":
+            ["sync", "companies", str(template), "--segment", str(ids["COMPANY"]), "--mode", "add"],
         "column 'e-mail' (for email) is not in p.csv": ["sync", "users", str(people), "--segment", str(ids["USER"]),
                                                         "--mode", "add", "--map", "email=e-mail"],
         "is a COMPANY segment: it takes companies, not users": ["sync", "users", str(people), "--segment",

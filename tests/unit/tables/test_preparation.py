@@ -401,3 +401,19 @@ def test_many_rows_keys_and_duplicates_match_plain_python(kind, make):
         row_of[d]: row_of[k] for d, k in dups.items()
     }
     assert len(sent) > 4000 and len(dups) > 500  # the table really has both
+
+
+# -- the wrong kind of file -------------------------------------------------------------------------------
+def test_linkedins_contact_template_is_refused_by_a_company_sync_unless_mapped_by_hand():
+    contacts = b"email,firstname,lastname,jobtitle,employeecompany,country,googleaid\na@acme.com,A,B,CEO,Acme,US,\n"
+    with pytest.raises(TableError, match="^contacts.csv is LinkedIn's contact template: this is a contact list: use "
+                                         "the people page / `sync users`"):
+        prepare(prep.read(contacts, name="contacts.csv"), "companies")
+    assert len(prepare(contacts, "companies", mapping={"companyname": "employeecompany"})) == 1
+
+
+def test_linkedins_company_template_is_refused_by_a_contact_sync():
+    from linkedin.tables.columns import COMPANY_TEMPLATE
+    data = (",".join(COMPANY_TEMPLATE) + "\n" + ",".join(["Acme"] + [""] * (len(COMPANY_TEMPLATE) - 1)) + "\n").encode()
+    with pytest.raises(TableError, match="this is a company list: use the companies page / `sync companies`"):
+        prepare(data, "users")

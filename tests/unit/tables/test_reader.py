@@ -99,9 +99,23 @@ def test_a_line_break_inside_quotes_stays_in_its_cell():
     assert t.rows.to_pylist() == [2, 3]
 
 
-def test_duplicate_and_empty_headers_get_names():
-    t = table.read_csv(b"email,email,,name\na@b.com,c@d.com,x,y\n")
-    assert t.columns == ("email", "email (2)", "column 3", "name")
+def test_empty_headers_get_names():
+    t = table.read_csv(b"email,,name\na@b.com,x,y\n")
+    assert t.columns == ("email", "column 2", "name")
+
+
+@pytest.mark.parametrize("header", [b"email,name,email", b"Email,name, E-MAIL "])
+def test_two_columns_with_the_same_name_are_refused_naming_them(header):
+    with pytest.raises(table.TableError) as refused:
+        table.read_csv(header + b"\na@b.com,x,c@d.com\n", name="dup.csv")
+    first, second = header.decode().split(",")[0].strip(), header.decode().split(",")[2].strip()
+    assert str(refused.value) == (f"dup.csv has two columns with the same name: '{first}' (column 1) and "
+                                  f"'{second}' (column 3): rename or delete one of them")
+
+
+def test_duplicate_names_are_refused_in_a_dataframe_too():
+    with pytest.raises(table.TableError, match="DataFrame has two columns with the same name: 'email'"):
+        table.from_frame(pd.DataFrame([["a@b.com", "c@d.com"]], columns=["email", "email"]))
 
 
 def test_a_pasted_list_without_a_header_is_read_whole():
@@ -262,10 +276,10 @@ def test_unmistakable_content_is_mapped_whatever_the_header():
 
 
 def test_the_first_column_wins_a_field_and_the_rest_are_ignored():
-    t = table.read_csv(b"Email,E-mail,Notes\na@b.com,c@d.com,x\n")
+    t = table.read_csv(b"Email,E-mail address,Notes\na@b.com,c@d.com,x\n")  # same field, names that differ
     mapping = columns.guess_columns(t, USERS)
     assert mapping.as_dict() == {"email": "Email"}
-    assert mapping.unmapped(t) == ("E-mail", "Notes")
+    assert mapping.unmapped(t) == ("E-mail address", "Notes")
 
 
 def test_hand_mapping():
