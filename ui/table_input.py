@@ -60,7 +60,7 @@ def _read(source_id: str, name: str, data: bytes | str, kind: str) -> Loaded | N
         return None
     except Exception as err:  # a file no reader expected (a broken .xlsx, ...): say so, never a traceback
         log.warning("could not read an uploaded table: %s", type(err).__name__)
-        st.error(f"**{name} could not be read** as a CSV or Excel .xlsx file ({type(err).__name__}: {err}). "
+        st.error(f"**{name} could not be read** as a CSV or Excel .xlsx file ({type(err).__name__}). "
                  "Save it as CSV (UTF-8) or .xlsx and upload that.", icon=":material/error:")
         return None
     guessed = columns_mod.guess_columns(table, kind)

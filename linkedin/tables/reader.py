@@ -119,11 +119,48 @@ def read(source: Any, *, name: str | None = None, **options: Any) -> Table:
     name = name or "upload"
     if isinstance(data, str):
         return read_text(data, name=name)
+    if (kind := _foreign_format(data)) is not None:
+        raise not_a_table(name, kind)
     if data[:4] == b"PK\x03\x04":
         return read_excel(data, name=name, **options)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise TableError(f"{name} is an old Excel .xls file: save it as .xlsx or CSV and upload that")
     return read_csv(data, name=name, **options)
+
+
+# Signatures of files that are surely not a table; what the analyst is told it looks like.
+_MAGIC = (
+    (b"\x1f\x8b", "a gzip-compressed file"), (b"BZh", "a bzip2-compressed file"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file"), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"), (b"\x28\xb5\x2f\xfd", "a zstd-compressed file"),
+    (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"), (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x7fELF", "a program"),
+)
+# Bytes that never appear in a text table: control characters other than tab, line feed,
+# form feed and carriage return (deleted by ``bytes.translate`` to count them in one pass).
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0c\r")
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
+
+
+def not_a_table(name: str, looks_like: str) -> TableError:
+    """The refusal of a file that is not a table; never quotes the file's bytes."""
+    return TableError(f"{name} is not a CSV or Excel file (it looks like {looks_like})")
+
+
+def _foreign_format(data: bytes) -> str | None:
+    """What a file that is surely not a table looks like, from its first bytes; None otherwise."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    return None
+
+
+def _binary(data: bytes) -> bool:
+    """True when the start of (UTF-8) text holds control bytes no table has: a binary file."""
+    sample = data[:_SAMPLE_BYTES]
+    controls = len(sample.translate(None, _NOT_CONTROL))
+    return controls > 0 and (b"\x00" in sample or controls * 100 > len(sample))
 
 
 def read_text(text: str, *, name: str = "pasted text") -> Table:
@@ -137,6 +174,8 @@ def read_csv(data: bytes, *, name: str = "upload.csv", encoding: str | None = No
     if not _NOT_BLANK.search(data):
         raise TableError(f"{name} is empty")
     data, encoding = _as_utf8(data, name, encoding)
+    if _binary(data):
+        raise not_a_table(name, "binary data")
     start = 0
     while start < len(data) and data[start] in b"\r\n":  # blank lines before the header
         start += 1
@@ -188,14 +227,14 @@ def _as_utf8(data: bytes, name: str, encoding: str | None) -> tuple[bytes, str]:
         try:
             return data.decode("utf-16").encode("utf-8"), "utf-16"
         except UnicodeDecodeError:
-            raise TableError(f"{name} starts like UTF-16 but is not valid UTF-16") from None
+            raise not_a_table(name, "binary data: it starts like UTF-16 text but is not") from None
     head = data[:1000]
     if head.count(b"\x00") > len(head) // 4:  # UTF-16 without a BOM
         codec = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
         try:
             return data.decode(codec).encode("utf-8"), codec
         except UnicodeDecodeError:
-            raise TableError(f"{name} is not text: it looks like a binary file") from None
+            raise not_a_table(name, "binary data") from None
     return data, "utf-8"
 
 
@@ -335,6 +374,13 @@ def read_excel(data: bytes, *, name: str = "upload.xlsx", sheet: str | None = No
     import openpyxl  # only when an Excel file arrives
     from openpyxl.utils.exceptions import InvalidFileException
 
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise not_a_table(name, "a damaged zip archive") from None
+    if "xl/workbook.xml" not in names:
+        raise not_a_table(name, "a zip archive, not an Excel workbook")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:

@@ -183,7 +183,11 @@ def test_bad_files_get_a_specific_message_never_a_traceback(monkeypatch, env):
     assert any("row 3 of ragged.csv has 4 values but the header has 2 columns" in e.value for e in at.error)
     assert not at.metric  # no report for a table that was not read
     upload(at, "users", "broken.xlsx", b"PK\x03\x04 not really a zip")
-    assert any("broken.xlsx could not be read" in e.value for e in at.error)
+    assert any("broken.xlsx is not a CSV or Excel file (it looks like a damaged zip archive)" in e.value for e in at.error)
+    upload(at, "users", "packed.csv", b"\x1f\x8b\x08\x00" + b"secret@acme.com" * 20)
+    assert any("packed.csv is not a CSV or Excel file (it looks like a gzip-compressed file)" in e.value
+               for e in at.error)
+    assert "secret@acme.com" not in texts(at)
     upload(at, "users", "old.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
     assert any("old Excel .xls file: save it as .xlsx or CSV" in e.value for e in at.error)
     upload(at, "users", "empty.csv", b"email,firstname\n")

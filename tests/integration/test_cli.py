@@ -434,6 +434,30 @@ def test_bad_input_is_one_line_and_exit_2(world, env, ids, tmp_path):
     assert as_json(cli(env, "uploads", "--json")) == before  # no run was started
 
 
+def test_binary_files_are_refused_in_one_line_without_their_bytes_or_a_traceback(env, ids, tmp_path):
+    import gzip
+    import random
+    secret = b"email,first\nsecret@acme.com,Ann\n" * 20
+    files = {"people.csv.gz": gzip.compress(secret), "noise.csv": random.Random(3).randbytes(5000),
+             "people.zip": _zip("people.csv", secret)}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        done = cli(env, "sync", "users", str(tmp_path / name), "--segment", str(ids["USER"]), "--mode", "add")
+        assert done.returncode == 2, (name, done.stderr)
+        assert "is not a CSV or Excel file (it looks like" in one_line_error(done)
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert not any(w in done.stderr for w in ("Traceback", "Warning", "Exception ignored", "secret"))
+
+
+def _zip(name: str, data: bytes) -> bytes:
+    import io
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(name, data)
+    return out.getvalue()
+
+
 def test_rows_linkedin_rejects_exit_1_with_the_rows(world, env, ids, tmp_path):
     control = SandboxControl(world.url)
     companies = world.app.state.sandbox.companies
