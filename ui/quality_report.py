@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from linkedin.tables import exports
 from linkedin.tables.prepared import Prepared
 from linkedin.tables.quality import Quality
 from linkedin.tables.templates import export_template
@@ -50,7 +51,7 @@ def render(kind: str, prepared: Prepared | None, quality: Quality | None = None)
     rejected = q.rejected
     left.download_button(
         f"Download the {len(rejected):,} rejected row(s) with reasons (CSV)",
-        lambda: rejected.to_csv(index=False).encode("utf-8"), file_name="rejected-rows.csv", mime="text/csv",
+        lambda: exports.to_csv(rejected), file_name="rejected-rows.csv", mime="text/csv",
         key=f"{kind}_rejected_csv", icon=":material/download:", disabled=not len(rejected), on_click="ignore",
     )
     if prepared is None:
