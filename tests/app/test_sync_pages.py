@@ -265,6 +265,14 @@ def test_the_contact_template_on_the_companies_page_is_refused_until_mapped_by_h
     assert "this is a contact list" not in texts(at) and metrics(at)["Rows read"] == "1"
 
 
+def test_emails_in_the_first_name_column_are_not_sent_and_the_report_says_so(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    rows = [f"{m.email},{m.email},{m.last_name}" for m in world.members[:3]]
+    at = paste(page(), "users", "email,first name,last name\n" + "\n".join(rows))
+    assert ("Column 'first name' (First name) holds email addresses in 3 cell(s): they are never sent as plain "
+            "text. If it is the email column, map it to Email.") in texts(at)
+
+
 def test_the_table_stays_when_coming_back_to_the_page(monkeypatch, env):
     connect(monkeypatch, env)
     at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())

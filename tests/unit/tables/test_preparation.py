@@ -417,3 +417,21 @@ def test_linkedins_company_template_is_refused_by_a_contact_sync():
     data = (",".join(COMPANY_TEMPLATE) + "\n" + ",".join(["Acme"] + [""] * (len(COMPANY_TEMPLATE) - 1)) + "\n").encode()
     with pytest.raises(TableError, match="this is a company list: use the companies page / `sync companies`"):
         prepare(data, "users")
+
+
+# -- never a raw email in a plain-text field --------------------------------------------------------------
+def test_an_email_in_a_name_title_or_company_cell_is_not_sent_and_the_report_names_the_column():
+    p = prepare(b"email,first name,last name,title,company\n"
+                b"a@acme.com,b@acme.com,Lee,c@acme.com,Acme\nd@acme.com,Ann,Lee,CEO,e@acme.com\n", "users")
+    sent = json.dumps(p.elements())
+    assert not any(e in sent for e in ("b@acme.com", "c@acme.com", "e@acme.com"))
+    assert [(f.field, f.invalid) for f in p.quality.fields if f.invalid] == [
+        ("firstname", 1), ("jobtitle", 1), ("employeecompany", 1)]
+    assert ("Column 'first name' (First name) holds email addresses in 1 cell(s): they are never sent as plain "
+            "text. If it is the email column, map it to Email.") in p.quality.advice
+
+
+def test_an_email_as_a_company_name_is_not_sent():
+    p = prepare(b"company name,website\nsales@acme.com,acme.com\n", "companies")
+    assert p.elements() == [{"action": "ADD", "companyWebsiteDomain": "acme.com"}]
+    assert any("Column 'company name' (Company name) holds email addresses" in a for a in p.quality.advice)
