@@ -39,6 +39,12 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 _DELIMITERS = (",", ";", "\t", "|")
+# Limits of one upload (README, "Limits"): a million-row contact list fits with room to spare.
+MAX_BYTES = 512 * 1024 * 1024  # the file as uploaded
+MAX_ROWS = 2_000_000
+MAX_COLUMNS = 500
+MAX_XLSX_UNZIPPED = 2 * 1024 * 1024 * 1024  # all parts of an .xlsx, unzipped
+MAX_SHARED_STRINGS = 1024 * 1024 * 1024  # xl/sharedStrings.xml, unzipped
 _SAMPLE_BYTES = 1 << 16
 _NOT_BLANK = re.compile(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
@@ -117,6 +123,9 @@ def read(source: Any, *, name: str | None = None, **options: Any) -> Table:
     else:
         raise TypeError(f"cannot read a table from {type(source).__name__}")
     name = name or "upload"
+    if len(data) > MAX_BYTES:
+        raise TableError(f"{name} is {len(data) / 2**20:,.0f} MB: one upload takes at most {MAX_BYTES // 2**20:,} MB; "
+                         "split the file")
     if isinstance(data, str):
         return read_text(data, name=name)
     if (kind := _foreign_format(data)) is not None:
@@ -191,6 +200,7 @@ def read_csv(data: bytes, *, name: str = "upload.csv", encoding: str | None = No
     delimiter = delimiter or _sniff(lines)
     first = next(csv.reader([lines[0]], delimiter=delimiter), [])
     header = not _looks_like_data(first)
+    _limit_columns(len(first), name)
     names = _column_names(first, name) if header else [f"column {i + 1}" for i in range(len(first))]
     try:
         data_table = _parse(data, name, delimiter, names, header, skipped)
@@ -199,9 +209,20 @@ def read_csv(data: bytes, *, name: str = "upload.csv", encoding: str | None = No
         data_table = _parse(data, name, delimiter, names, header, skipped)
     if data_table.num_rows == 0:
         raise TableError(f"{name} has a header row but no data rows")
+    _limit_rows(data_table.num_rows, name)
     first_row = skipped + (2 if header else 1)
     rows = _row_numbers(data, data_table.num_rows, first_row, header)
     return Table(data_table, rows, name, "csv", encoding, delimiter)  # chunks combined per column, when used
+
+
+def _limit_columns(n: int, name: str) -> None:
+    if n > MAX_COLUMNS:
+        raise TableError(f"{name} has {n:,} columns: one upload takes at most {MAX_COLUMNS:,}")
+
+
+def _limit_rows(n: int, name: str) -> None:
+    if n > MAX_ROWS:
+        raise TableError(f"{name} has more than {MAX_ROWS:,} rows, the most one upload takes: split the file")
 
 
 class _NotUtf8(Exception):
@@ -376,23 +397,41 @@ def read_excel(data: bytes, *, name: str = "upload.xlsx", sheet: str | None = No
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
+            parts = archive.infolist()
+            names = {p.filename for p in parts}
+            unzipped = sum(p.file_size for p in parts)  # as declared; openpyxl's reads stop there too
+            shared = sum(p.file_size for p in parts if p.filename.lower() == "xl/sharedstrings.xml")
     except (zipfile.BadZipFile, OSError, ValueError):
         raise not_a_table(name, "a damaged zip archive") from None
     if "xl/workbook.xml" not in names:
         raise not_a_table(name, "a zip archive, not an Excel workbook")
+    if unzipped > MAX_XLSX_UNZIPPED or shared > MAX_SHARED_STRINGS:
+        raise TableError(f"{name} unzips to {unzipped / 2**20:,.0f} MB, more than one upload takes "
+                         f"({MAX_XLSX_UNZIPPED // 2**20:,} MB, text cells at most {MAX_SHARED_STRINGS // 2**20:,} MB): "
+                         "save it as CSV, or split it")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise TableError(f"{name} could not be read as an Excel .xlsx file ({e})") from None
+        raise TableError(f"{name} could not be read as an Excel .xlsx file ({type(e).__name__})") from None
+    except Exception:  # a malformed part (XML, styles...): openpyxl's errors are many and unnamed
+        raise TableError(f"{name} could not be read as an Excel .xlsx file: it is damaged; save it again from "
+                         "Excel, or as CSV") from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise TableError(f"{name} has no sheet '{sheet}' (sheets: {', '.join(book.sheetnames)})")
         ws = book[sheet] if sheet is not None else book.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # a sheet's declared size is not trusted (a tiny file may claim 16,384 columns)
         header: list[str] | None = None
         columns: list[list[str]] = []
         rows: list[int] = []
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            if len(values) > MAX_COLUMNS:
+                if any(v not in (None, "") for v in values[MAX_COLUMNS:]):
+                    _limit_columns(len(values), name)
+                values = values[:MAX_COLUMNS]
+            if len(rows) >= MAX_ROWS:
+                _limit_rows(len(rows) + 1, name)
             cells = [_cell(v) for v in values]
             if not any(c.strip() for c in cells):
                 continue
@@ -415,6 +454,11 @@ def read_excel(data: bytes, *, name: str = "upload.xlsx", sheet: str | None = No
             for i in range(len(header)):
                 columns[i].append(cells[i] if i < len(cells) else "")
             rows.append(number)
+    except TableError:
+        raise
+    except Exception:  # malformed sheet XML, a cell openpyxl cannot parse
+        raise TableError(f"{name} could not be read as an Excel .xlsx file: it is damaged; save it again from "
+                         "Excel, or as CSV") from None
     finally:
         book.close()
     if header is None:
