@@ -341,7 +341,10 @@ def cmd_uploads(args, settings) -> int:
 def _report(args, result) -> int:
     """A sync's outcome: the report, the failing rows, and the exit code they mean."""
     if getattr(args, "results", None):
-        result.frame.to_csv(args.results, index=False)
+        from linkedin.tables import exports
+
+        with open(args.results, "wb") as out:  # cells that look like formulas neutralized
+            out.write(exports.to_csv(result.frame))
     if args.json:
         data = {"dry_run": False, **result.as_dict()}
         if result.plan is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from linkedin.tables import exports
 from linkedin.tables.prepared import Prepared
 from linkedin.tables.quality import Quality
 from linkedin.tables.templates import export_template
@@ -14,8 +15,9 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
 
 
-def render(kind: str, prepared: Prepared) -> None:
-    q: Quality = prepared.quality
+def render(kind: str, prepared: Prepared | None, quality: Quality | None = None) -> None:
+    """The report of a prepared table, or only ``quality`` when nothing in it can be sent (no export)."""
+    q: Quality = prepared.quality if prepared is not None else quality
     m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Rows read", f"{q.rows:,}")
     m2.metric("Matchable", f"{q.matchable:,}", help="Rows with at least one identifier LinkedIn can match on")
@@ -50,9 +52,11 @@ def render(kind: str, prepared: Prepared) -> None:
     rejected = q.rejected
     left.download_button(
         f"Download the {len(rejected):,} rejected row(s) with reasons (CSV)",
-        lambda: rejected.to_csv(index=False).encode("utf-8"), file_name="rejected-rows.csv", mime="text/csv",
+        lambda: exports.to_csv(rejected), file_name="rejected-rows.csv", mime="text/csv",
         key=f"{kind}_rejected_csv", icon=":material/download:", disabled=not len(rejected), on_click="ignore",
     )
+    if prepared is None:
+        return
     right.download_button(
         "Export in LinkedIn's template (CSV)", lambda: export_template(prepared, kind),
         file_name=f"linkedin-{'contact' if kind == 'users' else 'company'}-template.csv", mime="text/csv",

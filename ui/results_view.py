@@ -13,6 +13,7 @@ from linkedin.api.segments import Segment
 from linkedin.insights import portfolio
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.upload import results
+from linkedin.tables import exports
 from ui import session
 from ui.format import plain
 from ui.job import Job
@@ -78,7 +79,7 @@ def render(conn: Connection, job: Job, run: Run) -> None:
                          column_config={"row": st.column_config.NumberColumn("Row", format="%d"),
                                         "http_status": st.column_config.NumberColumn("HTTP", format="%d")})
         st.download_button(
-            "Download the results (CSV)", lambda: frame.to_csv(index=False).encode("utf-8"),
+            "Download the results (CSV)", lambda: exports.to_csv(frame),
             file_name=f"results-{run.id}.csv", mime="text/csv", key=f"{job.kind}_results_csv",
             icon=":material/download:", on_click="ignore",
             help="One line per row of your table: what happened to it (row numbers as your spreadsheet shows them)",

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 import streamlit as st
 
 from linkedin.tables import columns as columns_mod, preparation, reader
+from linkedin.tables.preparation import NothingToSend
 from linkedin.tables.columns import ColumnMap
 from linkedin.tables.prepared import Prepared
 from linkedin.tables.reader import Table, TableError
+from ui import quality_report
 from ui.format import plain
 
 log = logging.getLogger(__name__)
@@ -59,8 +61,7 @@ def _read(source_id: str, name: str, data: bytes | str, kind: str) -> Loaded | N
         return None
     except Exception as err:  # a file no reader expected (a broken .xlsx, ...): say so, never a traceback
         log.warning("could not read an uploaded table: %s", type(err).__name__)
-        st.error(f"**{plain(name)} could not be read** as a CSV or Excel .xlsx file ({type(err).__name__}: "
-                 f"{plain(err)}). "
+        st.error(f"**{plain(name)} could not be read** as a CSV or Excel .xlsx file ({type(err).__name__}). "
                  "Save it as CSV (UTF-8) or .xlsx and upload that.", icon=":material/error:")
         return None
     guessed = columns_mod.guess_columns(table, kind)
@@ -116,7 +117,7 @@ def mapping(kind: str, loaded: Loaded) -> ColumnMap | None:
     if columns_mod.is_template(table, kind):
         st.success(f"LinkedIn's {TEMPLATE_NAMES[kind]} template recognised: every column maps as is.",
                    icon=":material/verified:")
-    elif columns_mod.is_template(table, other) or columns_mod.guess_kind(table) == other:
+    elif columns_mod.guess_kind(table) == other and not columns_mod.is_template(table, other):
         st.warning(f"This looks like a list of {'companies' if other == columns_mod.COMPANIES else 'people'}: "
                    f"the {'Company' if other == columns_mod.COMPANIES else 'People'} segments page takes those. "
                    "Check the mapping below if it really is this kind.", icon=":material/swap_horiz:")
@@ -141,6 +142,10 @@ def mapping(kind: str, loaded: Loaded) -> ColumnMap | None:
     except TableError as err:
         st.error(f"**The mapping needs fixing:** {plain(err)}. Pick a different column for one of them.",
                  icon=":material/error:")
+        return None
+    wrong = columns_mod.other_kind_template(table, kind)
+    if wrong and columns.pairs == columns_mod.guess_columns(table, kind).pairs:  # not mapped by hand
+        st.error(f"**Wrong kind of file:** {wrong}.", icon=":material/swap_horiz:")
         return None
     loaded.mapping = columns
     return columns
@@ -168,6 +173,10 @@ def prepare(kind: str, loaded: Loaded, columns: ColumnMap, opts: dict) -> Prepar
     try:
         with st.spinner(f"Checking {loaded.table.num_rows:,} rows…"):
             prepared = preparation.prepare(loaded.table, kind, mapping=columns, **opts)
+    except NothingToSend as err:  # a refusal: the report says why, and no later step is offered
+        st.error(f"**Nothing can be sent:** {err}. Fix the file or the mapping above.", icon=":material/block:")
+        quality_report.render(kind, None, err.quality)
+        return None
     except TableError as err:
         st.error(f"**Nothing can be sent yet:** {plain(err)}. Map a column to one of these fields above.",
                  icon=":material/error:")

@@ -15,10 +15,9 @@ builds on a ``Table`` that was read, never the other way round.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from linkedin.tables.reader import Table, TableError
+from linkedin.tables.reader import Table, TableError, header_key
 
 USERS, COMPANIES = "users", "companies"
 KINDS = (USERS, COMPANIES)
@@ -91,9 +90,7 @@ _CONTENT = (
 )
 
 
-def _header_key(header: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", header.casefold())
-    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
+_header_key = header_key  # one normalization for reading and for mapping
 
 
 @dataclass(frozen=True)
@@ -226,6 +223,18 @@ def guess_kind(table: Table) -> str:
     companies = guess_columns(table, COMPANIES)
     company_only = set(companies.fields) - {"email", "companyname", "companycountry"}
     return COMPANIES if company_only and len(companies.pairs) >= users else USERS
+
+
+def other_kind_template(table: Table, kind: str) -> str | None:
+    """When ``table`` is LinkedIn's template of the other kind, the refusal to show (else None):
+    a contact list given to a company sync, or the reverse, is a wrong file, not a mapping to guess."""
+    if kind == COMPANIES and is_template(table, USERS):
+        return (f"{table.source} is LinkedIn's contact template: this is a contact list: use the people page / "
+                "`sync users` (or map its columns by hand)")
+    if kind == USERS and is_template(table, COMPANIES):
+        return (f"{table.source} is LinkedIn's company template: this is a company list: use the companies page / "
+                "`sync companies` (or map its columns by hand)")
+    return None
 
 
 def is_template(table: Table, kind: str) -> bool:

@@ -300,16 +300,36 @@ def check_apple_idfas(values: Any) -> Checked:
 
 # -- plain text ------------------------------------------------------------------------------
 def check_texts(values: Any, *, limit: int | None = None, kind: str = "text") -> Checked:
-    """Plain text (names, titles, cities...): trimmed, at most ``limit`` characters."""
+    """Plain text (names, titles, cities...): trimmed, at most ``limit`` characters, and never an
+    email address (a swapped column or a wrong mapping would send it as plain text: refused).
+
+    The email test is pyarrow's RE2, linear in the cell, and runs only on cells within ``limit``."""
     raw = strings(values)
     s = _blank_to_null(trim(raw))
-    if limit is None:
+    ok = None
+    if limit is not None:
+        ok = pc.less_equal(pc.binary_length(s), limit)  # bytes >= characters: only longer ones need counting
+        long_ = pc.and_(pc.is_valid(s), pc.invert(_filled(ok)))
+        if _any(long_):
+            ok = pc.replace_with_mask(ok, long_, pc.less_equal(pc.utf8_length(s.filter(long_)), limit))
+    at = pc.match_substring(s, "@")
+    email = pc.and_(_filled(at), pc.match_substring_regex(s, EMAIL_LIKE)) if _any(_filled(at)) else None
+    if email is not None and _any(_filled(email)):
+        not_email = pc.invert(_filled(email))
+        ok = not_email if ok is None else pc.and_(_filled(ok), not_email)
+    if ok is None:
         return Checked(kind, s, _present(s), _EMPTY_PROBLEMS.empty_table())
-    ok = pc.less_equal(pc.binary_length(s), limit)  # bytes >= characters: only longer ones need counting
-    long_ = pc.and_(pc.is_valid(s), pc.invert(_filled(ok)))
-    if _any(long_):
-        ok = pc.replace_with_mask(ok, long_, pc.less_equal(pc.utf8_length(s.filter(long_)), limit))
-    return _result(kind, raw, s, ok, lambda v: (f"longer than {limit} characters ({len(v)})", None))
+
+    def why(v: str) -> tuple[str, str | None]:
+        if limit is not None and len(v) > limit:
+            return f"longer than {limit} characters ({len(v)})", None
+        return EMAIL_IN_TEXT, None
+
+    return _result(kind, raw, s, ok, why)
+
+
+EMAIL_LIKE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # RE2 (pyarrow): linear, no backtracking
+EMAIL_IN_TEXT = "an email address, never sent as plain text (does this column hold emails? map it to email)"
 
 
 # -- one value at a time -------------------------------------------------------------------

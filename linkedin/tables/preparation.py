@@ -60,7 +60,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkedin.tables import identifiers as ids, quality as quality_mod
-from linkedin.tables.columns import COMPANIES, KINDS, USERS, ColumnMap, guess_columns
+from linkedin.tables.columns import COMPANIES, KINDS, USERS, ColumnMap, guess_columns, other_kind_template
 from linkedin.tables.identifiers import Checked
 from linkedin.tables.identity import Level, dedupe, hash_keys, identify, identities_of, prefixed, prefixed_level, valid
 from linkedin.tables.prepared import Prepared
@@ -94,11 +94,37 @@ def prepare(
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     table = read(table)
+    if mapping is None and (wrong := other_kind_template(table, kind)):
+        raise TableError(wrong)
     columns = guess_columns(table, kind) if mapping is None else ColumnMap.of(kind, mapping)
     columns.validate(table, allow_idfa=allow_idfa)
     if kind == USERS:
-        return _prepare_users(table, columns, allow_idfa=allow_idfa, apply_fixes=apply_fixes, also_sha512=also_sha512)
-    return _prepare_companies(table, columns, apply_fixes=apply_fixes)
+        prepared = _prepare_users(table, columns, allow_idfa=allow_idfa, apply_fixes=apply_fixes, also_sha512=also_sha512)
+    else:
+        prepared = _prepare_companies(table, columns, apply_fixes=apply_fixes)
+    if len(prepared) == 0:
+        raise NothingToSend(prepared.quality)
+    return prepared
+
+
+class NothingToSend(TableError):
+    """Not one row of the table can be sent: a refusal, never an empty upload. ``quality`` is
+    the report, so a front door can still show the rejected rows and why."""
+
+    def __init__(self, quality: quality_mod.Quality) -> None:
+        self.quality = quality
+        super().__init__(nothing_to_send(quality))
+
+
+def nothing_to_send(quality: quality_mod.Quality) -> str:
+    """Why nothing can be sent, in one sentence: every row blank, else the commonest reasons."""
+    reasons = quality.rejected["reason"].value_counts() if len(quality.rejected) else None
+    n = quality.rows
+    if reasons is not None and list(reasons.index) == ["empty row"]:
+        return f"nothing in {quality.source} can be sent: all {n:,} rows are blank in the mapped columns"
+    top = "; ".join(f"{reason} ({count:,})" for reason, count in reasons.head(3).items()) if reasons is not None else ""
+    return (f"nothing in {quality.source} can be sent: none of its {n:,} rows has a usable identifier"
+            + (f" (commonest reasons: {top})" if top else ""))
 
 
 def identities(
@@ -383,4 +409,4 @@ def _prepare_companies(table: Table, columns: ColumnMap, *, apply_fixes: bool) -
                     deduped.duplicates, fields, deduped.positions)
 
 
-__all__ = ["identities", "prepare"]
+__all__ = ["NothingToSend", "identities", "nothing_to_send", "prepare"]

@@ -310,6 +310,12 @@ def build(
         advice = company_advice(coverage, checks)
     else:
         advice = ()
+    for f in evidence.fields:  # a swapped column or a wrong mapping: emails where plain text goes
+        emails = dict(f.problems).get(identifiers.EMAIL_IN_TEXT, 0)
+        if emails and f.field != "email":
+            advice = (*advice, f"Column '{f.column}' ({f.label}) holds email addresses in {emails:,} cell(s): they "
+                               f"are never sent as plain text. If it is the email column, map it to "
+                               f"{LABELS.get('email', 'email')}.")
     ignored = columns.unmapped(table)
     if ignored:
         advice = (*advice, f"Columns not used: {', '.join(ignored)}.")

@@ -28,6 +28,7 @@ import csv
 import io
 import os
 import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,12 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 _DELIMITERS = (",", ";", "\t", "|")
+# Limits of one upload (README, "Limits"): a million-row contact list fits with room to spare.
+MAX_BYTES = 512 * 1024 * 1024  # the file as uploaded
+MAX_ROWS = 2_000_000
+MAX_COLUMNS = 500
+MAX_XLSX_UNZIPPED = 2 * 1024 * 1024 * 1024  # all parts of an .xlsx, unzipped
+MAX_SHARED_STRINGS = 1024 * 1024 * 1024  # xl/sharedStrings.xml, unzipped
 _SAMPLE_BYTES = 1 << 16
 _NOT_BLANK = re.compile(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
@@ -116,13 +123,53 @@ def read(source: Any, *, name: str | None = None, **options: Any) -> Table:
     else:
         raise TypeError(f"cannot read a table from {type(source).__name__}")
     name = name or "upload"
+    if len(data) > MAX_BYTES:
+        raise TableError(f"{name} is {len(data) / 2**20:,.0f} MB: one upload takes at most {MAX_BYTES // 2**20:,} MB; "
+                         "split the file")
     if isinstance(data, str):
         return read_text(data, name=name)
+    if (kind := _foreign_format(data)) is not None:
+        raise not_a_table(name, kind)
     if data[:4] == b"PK\x03\x04":
         return read_excel(data, name=name, **options)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise TableError(f"{name} is an old Excel .xls file: save it as .xlsx or CSV and upload that")
     return read_csv(data, name=name, **options)
+
+
+# Signatures of files that are surely not a table; what the analyst is told it looks like.
+_MAGIC = (
+    (b"\x1f\x8b", "a gzip-compressed file"), (b"BZh", "a bzip2-compressed file"),
+    (b"\xfd7zXZ\x00", "an xz-compressed file"), (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"), (b"\x28\xb5\x2f\xfd", "a zstd-compressed file"),
+    (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"), (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x7fELF", "a program"),
+)
+# Bytes that never appear in a text table: control characters other than tab, line feed,
+# form feed and carriage return (deleted by ``bytes.translate`` to count them in one pass).
+_CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0c\r")
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
+
+
+def not_a_table(name: str, looks_like: str) -> TableError:
+    """The refusal of a file that is not a table; never quotes the file's bytes."""
+    return TableError(f"{name} is not a CSV or Excel file (it looks like {looks_like})")
+
+
+def _foreign_format(data: bytes) -> str | None:
+    """What a file that is surely not a table looks like, from its first bytes; None otherwise."""
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            return kind
+    return None
+
+
+def _binary(data: bytes) -> bool:
+    """True when the start of (UTF-8) text holds control bytes no table has: a binary file."""
+    sample = data[:_SAMPLE_BYTES]
+    controls = len(sample.translate(None, _NOT_CONTROL))
+    return controls > 0 and (b"\x00" in sample or controls * 100 > len(sample))
 
 
 def read_text(text: str, *, name: str = "pasted text") -> Table:
@@ -136,6 +183,8 @@ def read_csv(data: bytes, *, name: str = "upload.csv", encoding: str | None = No
     if not _NOT_BLANK.search(data):
         raise TableError(f"{name} is empty")
     data, encoding = _as_utf8(data, name, encoding)
+    if _binary(data):
+        raise not_a_table(name, "binary data")
     start = 0
     while start < len(data) and data[start] in b"\r\n":  # blank lines before the header
         start += 1
@@ -151,7 +200,8 @@ def read_csv(data: bytes, *, name: str = "upload.csv", encoding: str | None = No
     delimiter = delimiter or _sniff(lines)
     first = next(csv.reader([lines[0]], delimiter=delimiter), [])
     header = not _looks_like_data(first)
-    names = _column_names(first) if header else [f"column {i + 1}" for i in range(len(first))]
+    _limit_columns(len(first), name)
+    names = _column_names(first, name) if header else [f"column {i + 1}" for i in range(len(first))]
     try:
         data_table = _parse(data, name, delimiter, names, header, skipped)
     except _NotUtf8:
@@ -159,9 +209,20 @@ def read_csv(data: bytes, *, name: str = "upload.csv", encoding: str | None = No
         data_table = _parse(data, name, delimiter, names, header, skipped)
     if data_table.num_rows == 0:
         raise TableError(f"{name} has a header row but no data rows")
+    _limit_rows(data_table.num_rows, name)
     first_row = skipped + (2 if header else 1)
     rows = _row_numbers(data, data_table.num_rows, first_row, header)
     return Table(data_table, rows, name, "csv", encoding, delimiter)  # chunks combined per column, when used
+
+
+def _limit_columns(n: int, name: str) -> None:
+    if n > MAX_COLUMNS:
+        raise TableError(f"{name} has {n:,} columns: one upload takes at most {MAX_COLUMNS:,}")
+
+
+def _limit_rows(n: int, name: str) -> None:
+    if n > MAX_ROWS:
+        raise TableError(f"{name} has more than {MAX_ROWS:,} rows, the most one upload takes: split the file")
 
 
 class _NotUtf8(Exception):
@@ -187,14 +248,14 @@ def _as_utf8(data: bytes, name: str, encoding: str | None) -> tuple[bytes, str]:
         try:
             return data.decode("utf-16").encode("utf-8"), "utf-16"
         except UnicodeDecodeError:
-            raise TableError(f"{name} starts like UTF-16 but is not valid UTF-16") from None
+            raise not_a_table(name, "binary data: it starts like UTF-16 text but is not") from None
     head = data[:1000]
     if head.count(b"\x00") > len(head) // 4:  # UTF-16 without a BOM
         codec = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
         try:
             return data.decode(codec).encode("utf-8"), codec
         except UnicodeDecodeError:
-            raise TableError(f"{name} is not text: it looks like a binary file") from None
+            raise not_a_table(name, "binary data") from None
     return data, "utf-8"
 
 
@@ -240,16 +301,37 @@ def _looks_like_data(cells: list[str]) -> bool:
     return False
 
 
-def _column_names(header: list[str]) -> list[str]:
+def header_key(header: str) -> str:
+    """A header as compared: case, accents, spaces and punctuation ignored ("E-mail" is "email")."""
+    decomposed = unicodedata.normalize("NFKD", header.casefold())
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
+
+
+def _column_names(header: list[str], source: str = "the table") -> list[str]:
+    """The header's names, empty ones named "column N"; two names that are the same once
+    compared (``header_key``) are refused: which of them a field means would be a guess.
+    One pass with a dict, so thousands of repeated names cost no more than distinct ones."""
     names: list[str] = []
+    seen: dict[str, int] = {}
     for i, raw in enumerate(header):
-        base = raw.strip().strip("\ufeff") or f"column {i + 1}"
-        name, n = base, 1
-        while name in names:
-            n += 1
-            name = f"{base} ({n})"
+        name = raw.strip().strip("\ufeff")
+        if not name:
+            names.append(f"column {i + 1}")
+            continue
+        key = header_key(name) or name
+        if key in seen:
+            first = seen[key]
+            raise TableError(
+                f"{source} has two columns with the same name: '{_short(names[first])}' (column {first + 1}) and "
+                f"'{_short(name)}' (column {i + 1}): rename or delete one of them"
+            )
+        seen[key] = i
         names.append(name)
     return names
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _parse(data: bytes, name: str, delimiter: str, names: list[str], header: bool, skipped: int) -> pa.Table:
@@ -314,17 +396,42 @@ def read_excel(data: bytes, *, name: str = "upload.xlsx", sheet: str | None = No
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+            names = {p.filename for p in parts}
+            unzipped = sum(p.file_size for p in parts)  # as declared; openpyxl's reads stop there too
+            shared = sum(p.file_size for p in parts if p.filename.lower() == "xl/sharedstrings.xml")
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise not_a_table(name, "a damaged zip archive") from None
+    if "xl/workbook.xml" not in names:
+        raise not_a_table(name, "a zip archive, not an Excel workbook")
+    if unzipped > MAX_XLSX_UNZIPPED or shared > MAX_SHARED_STRINGS:
+        raise TableError(f"{name} unzips to {unzipped / 2**20:,.0f} MB, more than one upload takes "
+                         f"({MAX_XLSX_UNZIPPED // 2**20:,} MB, text cells at most {MAX_SHARED_STRINGS // 2**20:,} MB): "
+                         "save it as CSV, or split it")
+    try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise TableError(f"{name} could not be read as an Excel .xlsx file ({e})") from None
+        raise TableError(f"{name} could not be read as an Excel .xlsx file ({type(e).__name__})") from None
+    except Exception:  # a malformed part (XML, styles...): openpyxl's errors are many and unnamed
+        raise TableError(f"{name} could not be read as an Excel .xlsx file: it is damaged; save it again from "
+                         "Excel, or as CSV") from None
     try:
         if sheet is not None and sheet not in book.sheetnames:
             raise TableError(f"{name} has no sheet '{sheet}' (sheets: {', '.join(book.sheetnames)})")
         ws = book[sheet] if sheet is not None else book.worksheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # a sheet's declared size is not trusted (a tiny file may claim 16,384 columns)
         header: list[str] | None = None
         columns: list[list[str]] = []
         rows: list[int] = []
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+            if len(values) > MAX_COLUMNS:
+                if any(v not in (None, "") for v in values[MAX_COLUMNS:]):
+                    _limit_columns(len(values), name)
+                values = values[:MAX_COLUMNS]
+            if len(rows) >= MAX_ROWS:
+                _limit_rows(len(rows) + 1, name)
             cells = [_cell(v) for v in values]
             if not any(c.strip() for c in cells):
                 continue
@@ -334,7 +441,7 @@ def read_excel(data: bytes, *, name: str = "upload.xlsx", sheet: str | None = No
                 else:
                     while cells and not cells[-1].strip():  # formatting often stretches a sheet to the right
                         cells.pop()
-                    header = _column_names(cells)
+                    header = _column_names(cells, name)
                     continue
             if len(cells) > len(header):
                 extra = [c for c in cells[len(header):] if c.strip()]
@@ -347,6 +454,11 @@ def read_excel(data: bytes, *, name: str = "upload.xlsx", sheet: str | None = No
             for i in range(len(header)):
                 columns[i].append(cells[i] if i < len(cells) else "")
             rows.append(number)
+    except TableError:
+        raise
+    except Exception:  # malformed sheet XML, a cell openpyxl cannot parse
+        raise TableError(f"{name} could not be read as an Excel .xlsx file: it is damaged; save it again from "
+                         "Excel, or as CSV") from None
     finally:
         book.close()
     if header is None:
@@ -377,7 +489,7 @@ def from_frame(frame: pd.DataFrame, *, name: str = "DataFrame") -> Table:
         raise TableError(f"{name} has no columns")
     if frame.shape[0] == 0:
         raise TableError(f"{name} has no rows")
-    names = _column_names([str(c) for c in frame.columns])
+    names = _column_names([str(c) for c in frame.columns], name)
     arrays = []
     for i in range(frame.shape[1]):
         series = frame.iloc[:, i]

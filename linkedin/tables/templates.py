@@ -7,7 +7,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkedin.tables import companykeys
+from linkedin.tables import companykeys, exports
 from linkedin.tables.columns import COMPANY_TEMPLATE, KINDS, USER_TEMPLATE, USERS
 from linkedin.tables.prepared import Prepared
 
@@ -47,4 +47,4 @@ def export_template(prepared_or_frame: Prepared | pd.DataFrame, kind: str | None
         header = COMPANY_TEMPLATE
     # pandas quotes only what needs quoting and leaves the header row exactly as LinkedIn wrote it.
     frame = pa.table(values, names=list(header)).to_pandas()
-    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    return exports.to_csv(frame)  # formula-like cells neutralized; hashes and ids never are

@@ -191,12 +191,18 @@ def test_bad_files_get_a_specific_message_never_a_traceback(monkeypatch, env):
     assert any("row 3 of ragged.csv has 4 values but the header has 2 columns" in read(e.value) for e in at.error)
     assert not at.metric  # no report for a table that was not read
     upload(at, "users", "broken.xlsx", b"PK\x03\x04 not really a zip")
-    assert any("broken.xlsx could not be read" in read(e.value) for e in at.error)
+    assert any("broken.xlsx is not a CSV or Excel file (it looks like a damaged zip archive)" in read(e.value) for e in at.error)
+    upload(at, "users", "packed.csv", b"\x1f\x8b\x08\x00" + b"secret@acme.com" * 20)
+    assert any("packed.csv is not a CSV or Excel file (it looks like a gzip-compressed file)" in read(e.value)
+               for e in at.error)
+    assert "secret@acme.com" not in texts(at)
     upload(at, "users", "old.csv", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
     assert any("old Excel .xls file: save it as .xlsx or CSV" in read(e.value) for e in at.error)
     upload(at, "users", "empty.csv", b"email,firstname\n")
     assert any("empty.csv has a header row but no data rows" in read(e.value) for e in at.error)
-    upload(at, "users", "companies_sample.csv", COMPANIES.read_bytes())
+    upload(at, "users", "companies_sample.csv", COMPANIES.read_bytes())  # LinkedIn's company template
+    assert any("this is a company list: use the companies page / `sync companies`" in read(e.value) for e in at.error)
+    upload(at, "users", "firms.csv", b"company name,website,city\nAcme,acme.com,Austin\n")
     assert any("This looks like a list of companies: the Company segments page takes those" in read(w.value)
                for w in at.warning)
     upload(at, "users", "nothing.csv", b"colour,size\nred,3\n")
@@ -223,6 +229,7 @@ def test_mapping_by_hand_changes_the_report(monkeypatch, env, world):
     at = paste(page(), "users", "work email,private,who\n" + "\n".join(rows))
     assert at.selectbox(key="users_map_email").value == "work email"  # the header says so, wrongly
     assert metrics(at)["Matchable"] == "0" and metrics(at)["Rejected"] == "5"
+    assert "**Nothing can be sent:** nothing in pasted text can be sent" in texts(at)
     at.selectbox(key="users_map_email").set_value("private").run()
     ok(at)
     assert metrics(at)["Matchable"] == "5" and metrics(at)["Unique to send"] == "5"
@@ -234,6 +241,44 @@ def test_mapping_by_hand_changes_the_report(monkeypatch, env, world):
     ok(at)
     fields = frame_with(at, "LinkedIn field")
     assert list(fields["Column"]) == ["private", "who"]
+
+
+def test_a_file_of_invalid_rows_is_refused_and_no_segment_step_follows(monkeypatch, env):
+    connect(monkeypatch, env)
+    at = upload(page(), "users", "invalid.csv", b"email\nnot an email\nstill not\n")
+    assert "**Nothing can be sent:** nothing in invalid.csv can be sent: none of its 2 rows has a usable " \
+           "identifier" in texts(at)
+    assert metrics(at)["Rejected"] == "2"
+    assert "3. Choose the segment" not in [h.value for h in at.subheader]
+    at = upload(page(), "users", "blank.csv", b"email,notes\n,x\n,y\n")
+    assert "nothing in blank.csv can be sent: all 2 rows are blank in the mapped columns" in texts(at)
+    assert "3. Choose the segment" not in [h.value for h in at.subheader]
+
+
+def test_two_columns_with_the_same_name_are_refused_naming_them(monkeypatch, env):
+    connect(monkeypatch, env)
+    at = upload(page(), "users", "dup.csv", b"email,E-Mail\na@b.com,c@d.com\n")
+    assert "dup.csv has two columns with the same name: 'email' (column 1) and 'E-Mail' (column 2)" in texts(at)
+    assert not at.metric
+
+
+def test_the_contact_template_on_the_companies_page_is_refused_until_mapped_by_hand(monkeypatch, env):
+    connect(monkeypatch, env)
+    header = "email,firstname,lastname,jobtitle,employeecompany,country,googleaid"
+    at = upload(page("companies"), "companies", "contacts.csv", f"{header}\na@acme.com,A,B,CEO,Acme,US,\n".encode())
+    assert "this is a contact list: use the people page / `sync users`" in texts(at)
+    assert not at.metric
+    at.selectbox(key="companies_map_companyname").set_value("employeecompany").run()
+    ok(at)
+    assert "this is a contact list" not in texts(at) and metrics(at)["Rows read"] == "1"
+
+
+def test_emails_in_the_first_name_column_are_not_sent_and_the_report_says_so(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    rows = [f"{m.email},{m.email},{m.last_name}" for m in world.members[:3]]
+    at = paste(page(), "users", "email,first name,last name\n" + "\n".join(rows))
+    assert ("Column 'first name' (First name) holds email addresses in 3 cell(s): they are never sent as plain "
+            "text. If it is the email column, map it to Email.") in texts(at)
 
 
 def test_the_table_stays_when_coming_back_to_the_page(monkeypatch, env):

@@ -234,10 +234,16 @@ def test_bad_input_is_refused_before_anything_is_sent(aud, world, users_segment)
         (lambda: aud.check(people(world, 0, 2), kind="people"), "kind must be users or companies"),
         (lambda: aud.plan(people(world, 0, 2), segment="abc"), "numeric id"),
         (lambda: aud.resume("nope"), "no upload run 'nope'"),
+        (lambda: aud.sync(pd.DataFrame({"email": ["not an email", "x@y"]}), segment=users_segment, mode="mirror",
+                          progress=False), "nothing in DataFrame can be sent: none of its 2 rows"),
+        (lambda: aud.plan(pd.DataFrame({"email": ["", " "]}), segment=users_segment),
+         "nothing in DataFrame can be sent: all 2 rows are blank"),
     ]
+    before = len(aud.uploads())
     for call, message in cases:
         with pytest.raises(ValueError, match=message):
             call()
+    assert len(aud.uploads()) == before  # no run was started
 
 
 def test_an_interrupted_sync_stays_paused_and_resumes(aud, world, users_segment, capsys):

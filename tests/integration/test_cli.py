@@ -394,6 +394,14 @@ def test_bad_input_is_one_line_and_exit_2(world, env, ids, tmp_path):
     people = people_csv(world, tmp_path / "p.csv", 0, 5)
     nothing = tmp_path / "nothing.csv"
     nothing.write_text("colour,size\nred,3\n")
+    invalid = tmp_path / "invalid.csv"
+    invalid.write_text("email\nnot an email\nstill not\n")
+    blank = tmp_path / "blank.csv"
+    blank.write_text("email,notes\n,x\n,y\n")
+    dup = tmp_path / "dup.csv"
+    dup.write_text("email,Email\na@b.com,c@d.com\n")
+    template = tmp_path / "template.csv"
+    template.write_text("email,firstname,lastname,jobtitle,employeecompany,country,googleaid\na@b.com,A,B,C,Acme,US,\n")
     segments_of_viewer = as_json(cli(env, "segments", "--account", str(ids["viewer"]), "--json"))["segments"]
     viewer_users = next(s["id"] for s in segments_of_viewer if s["type"] == "users")
     cases = {
@@ -401,6 +409,14 @@ def test_bad_input_is_one_line_and_exit_2(world, env, ids, tmp_path):
                                                    str(ids["USER"]), "--mode", "add"],
         "no column can be used to match": ["sync", "users", str(nothing), "--segment", str(ids["USER"]), "--mode",
                                            "add"],
+        "nothing in invalid.csv can be sent: none of its 2 rows has a usable identifier":
+            ["sync", "users", str(invalid), "--segment", str(ids["USER"]), "--mode", "add"],
+        "nothing in blank.csv can be sent: all 2 rows are blank": ["sync", "users", str(blank), "--segment",
+                                                                   str(ids["USER"]), "--mode", "mirror"],
+        "dup.csv has two columns with the same name: 'email' (column 1) and 'Email' (column 2)":
+            ["sync", "users", str(dup), "--segment", str(ids["USER"]), "--mode", "add"],
+        "this is a contact list: use the people page / `sync users`":
+            ["sync", "companies", str(template), "--segment", str(ids["COMPANY"]), "--mode", "add"],
         "column 'e-mail' (for email) is not in p.csv": ["sync", "users", str(people), "--segment", str(ids["USER"]),
                                                         "--mode", "add", "--map", "email=e-mail"],
         "is a COMPANY segment: it takes companies, not users": ["sync", "users", str(people), "--segment",
@@ -410,10 +426,36 @@ def test_bad_input_is_one_line_and_exit_2(world, env, ids, tmp_path):
         "LinkedIn has no segment with this id": ["sync", "users", str(people), "--segment", "1", "--mode", "add"],
         "no upload run 'nope'": ["uploads", "--resume", "nope"],
     }
+    before = as_json(cli(env, "uploads", "--json"))
     for expected, args in cases.items():
         done = cli(env, *args)
         assert done.returncode == 2, (args, done.stdout, done.stderr)
         assert expected in one_line_error(done), (expected, done.stderr)
+    assert as_json(cli(env, "uploads", "--json")) == before  # no run was started
+
+
+def test_binary_files_are_refused_in_one_line_without_their_bytes_or_a_traceback(env, ids, tmp_path):
+    import gzip
+    import random
+    secret = b"email,first\nsecret@acme.com,Ann\n" * 20
+    files = {"people.csv.gz": gzip.compress(secret), "noise.csv": random.Random(3).randbytes(5000),
+             "people.zip": _zip("people.csv", secret)}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        done = cli(env, "sync", "users", str(tmp_path / name), "--segment", str(ids["USER"]), "--mode", "add")
+        assert done.returncode == 2, (name, done.stderr)
+        assert "is not a CSV or Excel file (it looks like" in one_line_error(done)
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert not any(w in done.stderr for w in ("Traceback", "Warning", "Exception ignored", "secret"))
+
+
+def _zip(name: str, data: bytes) -> bytes:
+    import io
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(name, data)
+    return out.getvalue()
 
 
 def test_rows_linkedin_rejects_exit_1_with_the_rows(world, env, ids, tmp_path):

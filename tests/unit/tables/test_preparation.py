@@ -228,9 +228,11 @@ def test_an_organization_column_gives_the_urn():
 
 
 def test_company_rows_without_any_key_are_rejected_with_the_reason():
-    p = companies(",n/a,gmail.com,https://www.linkedin.com/showcase/acme-news/,,,,,,", ",,,,,Retail,Austin,TX,US,")
-    assert len(p) == 0
-    assert p.quality.rejected["reason"].tolist() == [
+    with pytest.raises(prep.NothingToSend) as refused:
+        companies(",n/a,gmail.com,https://www.linkedin.com/showcase/acme-news/,,,,,,", ",,,,,Retail,Austin,TX,US,")
+    q = refused.value.quality
+    assert (q.rows, q.matchable, q.unique) == (2, 0, 0)
+    assert q.rejected["reason"].tolist() == [
         "companywebsite: no dot: not a domain (expected e.g. acme.com); "
         "companyemaildomain: gmail.com is a free-mail domain: it identifies no company; "
         "linkedincompanypageurl: a showcase page, not a company: use the parent company's page URL",
@@ -243,6 +245,23 @@ def test_an_explicit_mapping_is_used():
     data = b"Mail Adresse,Vor\na@b.com,Ann\n"
     p = prepare(data, "users", mapping={"email": "Mail Adresse", "firstname": "Vor"})
     assert p.elements()[0]["firstName"] == "Ann"
+
+
+def test_a_table_whose_rows_are_all_invalid_is_refused_not_prepared_empty():
+    with pytest.raises(prep.NothingToSend) as refused:
+        prepare(b"email\nnot an email\nstill@not\nnot an email\n", "users")
+    assert str(refused.value) == (
+        "nothing in upload can be sent: none of its 3 rows has a usable identifier "
+        "(commonest reasons: email: missing @ (2); email: domain 'not' has no dot (1))"
+    )
+    assert isinstance(refused.value, TableError) and refused.value.quality.rejected_rows == 3
+
+
+def test_a_table_whose_rows_are_all_blank_is_refused_as_blank():
+    with pytest.raises(prep.NothingToSend, match="^nothing in upload can be sent: all 2 rows are blank in the mapped columns$"):
+        prepare(b"email,notes\n,x\n ,y\n", "users")
+    with pytest.raises(prep.NothingToSend, match="all 1 rows are blank"):
+        prepare(b"company name,notes\n,x\n", "companies")
 
 
 def test_tables_nothing_can_match_are_refused_clearly():
@@ -382,3 +401,37 @@ def test_many_rows_keys_and_duplicates_match_plain_python(kind, make):
         row_of[d]: row_of[k] for d, k in dups.items()
     }
     assert len(sent) > 4000 and len(dups) > 500  # the table really has both
+
+
+# -- the wrong kind of file -------------------------------------------------------------------------------
+def test_linkedins_contact_template_is_refused_by_a_company_sync_unless_mapped_by_hand():
+    contacts = b"email,firstname,lastname,jobtitle,employeecompany,country,googleaid\na@acme.com,A,B,CEO,Acme,US,\n"
+    with pytest.raises(TableError, match="^contacts.csv is LinkedIn's contact template: this is a contact list: use "
+                                         "the people page / `sync users`"):
+        prepare(prep.read(contacts, name="contacts.csv"), "companies")
+    assert len(prepare(contacts, "companies", mapping={"companyname": "employeecompany"})) == 1
+
+
+def test_linkedins_company_template_is_refused_by_a_contact_sync():
+    from linkedin.tables.columns import COMPANY_TEMPLATE
+    data = (",".join(COMPANY_TEMPLATE) + "\n" + ",".join(["Acme"] + [""] * (len(COMPANY_TEMPLATE) - 1)) + "\n").encode()
+    with pytest.raises(TableError, match="this is a company list: use the companies page / `sync companies`"):
+        prepare(data, "users")
+
+
+# -- never a raw email in a plain-text field --------------------------------------------------------------
+def test_an_email_in_a_name_title_or_company_cell_is_not_sent_and_the_report_names_the_column():
+    p = prepare(b"email,first name,last name,title,company\n"
+                b"a@acme.com,b@acme.com,Lee,c@acme.com,Acme\nd@acme.com,Ann,Lee,CEO,e@acme.com\n", "users")
+    sent = json.dumps(p.elements())
+    assert not any(e in sent for e in ("b@acme.com", "c@acme.com", "e@acme.com"))
+    assert [(f.field, f.invalid) for f in p.quality.fields if f.invalid] == [
+        ("firstname", 1), ("jobtitle", 1), ("employeecompany", 1)]
+    assert ("Column 'first name' (First name) holds email addresses in 1 cell(s): they are never sent as plain "
+            "text. If it is the email column, map it to Email.") in p.quality.advice
+
+
+def test_an_email_as_a_company_name_is_not_sent():
+    p = prepare(b"company name,website\nsales@acme.com,acme.com\n", "companies")
+    assert p.elements() == [{"action": "ADD", "companyWebsiteDomain": "acme.com"}]
+    assert any("Column 'company name' (Company name) holds email addresses" in a for a in p.quality.advice)

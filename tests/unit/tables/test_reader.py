@@ -99,9 +99,23 @@ def test_a_line_break_inside_quotes_stays_in_its_cell():
     assert t.rows.to_pylist() == [2, 3]
 
 
-def test_duplicate_and_empty_headers_get_names():
-    t = table.read_csv(b"email,email,,name\na@b.com,c@d.com,x,y\n")
-    assert t.columns == ("email", "email (2)", "column 3", "name")
+def test_empty_headers_get_names():
+    t = table.read_csv(b"email,,name\na@b.com,x,y\n")
+    assert t.columns == ("email", "column 2", "name")
+
+
+@pytest.mark.parametrize("header", [b"email,name,email", b"Email,name, E-MAIL "])
+def test_two_columns_with_the_same_name_are_refused_naming_them(header):
+    with pytest.raises(table.TableError) as refused:
+        table.read_csv(header + b"\na@b.com,x,c@d.com\n", name="dup.csv")
+    first, second = header.decode().split(",")[0].strip(), header.decode().split(",")[2].strip()
+    assert str(refused.value) == (f"dup.csv has two columns with the same name: '{first}' (column 1) and "
+                                  f"'{second}' (column 3): rename or delete one of them")
+
+
+def test_duplicate_names_are_refused_in_a_dataframe_too():
+    with pytest.raises(table.TableError, match="DataFrame has two columns with the same name: 'email'"):
+        table.from_frame(pd.DataFrame([["a@b.com", "c@d.com"]], columns=["email", "email"]))
 
 
 def test_a_pasted_list_without_a_header_is_read_whole():
@@ -185,8 +199,47 @@ def test_excel_value_without_a_header_is_named():
 
 
 def test_a_broken_excel_file():
-    with pytest.raises(TableError, match="could not be read as an Excel"):
+    with pytest.raises(TableError, match=r"^x.xlsx is not a CSV or Excel file \(it looks like a damaged zip archive\)$"):
         table.read(b"PK\x03\x04 not really a zip", name="x.xlsx")
+
+
+def _zipped(name: str, data: bytes) -> bytes:
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(name, data)
+    return out.getvalue()
+
+
+def _binary_files() -> dict[str, tuple[bytes, str]]:
+    import gzip
+    import random
+    csv_ = b"email,first\nsecret@acme.com,Ann\n" * 50
+    noise = random.Random(7).randbytes(4000)
+    return {
+        "gzip": (gzip.compress(csv_), "a gzip-compressed file"),
+        "zip": (_zipped("people.csv", csv_), "a zip archive, not an Excel workbook"),
+        "random": (noise, "binary data"),
+        "nul": (b"email\n" + b"\x00\x01\x02" * 10 + b"\n", "binary data"),
+        "pdf": (b"%PDF-1.7\n" + noise, "a PDF document"),
+        "png": (b"\x89PNG\r\n\x1a\n" + noise, "a PNG image"),
+        "utf16": (b"\x00\xd8\x00\x00" * 300, "binary data"),
+        "utf16-invalid": (b"a\x00\x00\xd8" * 300, "binary data"),  # lone surrogates
+    }
+
+
+@pytest.mark.parametrize("kind", list(_binary_files()))
+def test_binary_and_compressed_files_are_refused_without_echoing_their_bytes(kind, recwarn):
+    data, looks_like = _binary_files()[kind]
+    with pytest.raises(TableError) as refused:
+        table.read(data, name="up.csv")
+    assert str(refused.value) == f"up.csv is not a CSV or Excel file (it looks like {looks_like})"
+    assert not recwarn.list
+
+
+def test_utf16_without_a_bom_is_still_read():
+    t = table.read("email,first\na@b.com,Ann\n".encode("utf-16-le"), name="u.csv")
+    assert cells(t) == {"email": ["a@b.com"], "first": ["Ann"]}
 
 
 # -- DataFrames, paths and file objects ---------------------------------------------------------------------
@@ -262,10 +315,10 @@ def test_unmistakable_content_is_mapped_whatever_the_header():
 
 
 def test_the_first_column_wins_a_field_and_the_rest_are_ignored():
-    t = table.read_csv(b"Email,E-mail,Notes\na@b.com,c@d.com,x\n")
+    t = table.read_csv(b"Email,E-mail address,Notes\na@b.com,c@d.com,x\n")  # same field, names that differ
     mapping = columns.guess_columns(t, USERS)
     assert mapping.as_dict() == {"email": "Email"}
-    assert mapping.unmapped(t) == ("E-mail", "Notes")
+    assert mapping.unmapped(t) == ("E-mail address", "Notes")
 
 
 def test_hand_mapping():
