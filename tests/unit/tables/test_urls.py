@@ -107,6 +107,11 @@ def page_rule(x: str) -> tuple[int, str | None, str | None]:
         ("www2.acme.co.uk.", "acme.co.uk", 0, "acme.co.uk"),
         ("www.", "www", 0, None),
         ("//acme.com", "acme.com", 0, "acme.com"),
+        ("acme.com:8080", "acme.com", 0, "acme.com"),  # a port of digits, no scheme
+        ("http://acme.com:/", "acme.com", 0, "acme.com"),
+        ("http://acme.com:80?x", "acme.com", urls.HAD_PATH, "acme.com"),  # a query after the port
+        ("http://acme.com:8o/x", "acme.com", urls.HAD_PATH, "acme.com"),  # not digits: cut at the colon all the same
+        ("acme.com:80//beta.io/x", "beta.io", urls.HAD_PATH, "beta.io"),  # the first // ends the scheme
         ("müller.de/team", "müller.de", urls.NON_ASCII | urls.HAD_PATH, "xn--mller-kva.de"),
         ("xn--mller-kva.de", "xn--mller-kva.de", 0, "xn--mller-kva.de"),
         ("a.b", "a.b", 0, None),  # a one-letter top-level domain
