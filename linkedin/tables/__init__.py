@@ -10,7 +10,8 @@ DataFrame into a ``Table`` of strings), ``columns`` (which column feeds which Li
 field: ``ColumnMap``, ``guess_columns``, the templates), ``checks`` (``Checked``: one
 column after checking, and the array helpers every checker shares), ``identifiers``
 (emails, ad ids, names and every people field), ``companykeys`` and ``urls`` (websites,
-email domains, page URLs, organization ids, tickers), ``countries``, ``digests``
+email domains, page URLs, organization ids, tickers; ``substrings``, the spans ``urls`` cuts),
+``countries``, ``digests``
 (SHA-256 of whole columns), ``identity`` (each row's identity, its ledger key,
 deduplication), ``quality`` (the report), ``elements`` (LinkedIn's element fields and
 their builder), ``preparation`` (``prepare``, tying the above together), ``prepared``

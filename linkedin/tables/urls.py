@@ -1,13 +1,13 @@
 """URLs: the host of every URL, domain or address in a column, and the slug and organization
 id of every LinkedIn company page URL or organization URN, cut out of whole columns at once.
 
-How: every value starts as a span of the column's bytes (``spans``). Each rule moves the spans'
+How: every value starts as a span of the column's bytes (``substrings``). Each rule moves the spans'
 ends for all rows together with numpy, where pyarrow's string kernels (``find_substring``,
 ``ascii_ltrim``, ``starts_with``...) say where a ``/``, ``?``, ``@`` or ``:`` is, and looks only at
 the rows it concerns: a bare domain (``acme.com``) skips the URL cuts, and a URL whose host is a
 bare domain followed by a ``/`` or nothing (``https://www.acme.com/about``) skips the search for a
 query, user info and port. The host, slug or id is copied out once, at the end
-(``spans.Column.gather``).
+(``substrings.Column.gather``).
 
 Why this way: it is the fastest we found with pyarrow and numpy alone. On the benchmark's million
 companies (``bench/make_data.py companies``; the whole checkers, best of 5 in a running process,
@@ -33,7 +33,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkedin.tables import spans
+from linkedin.tables import substrings
 
 _DOMAIN_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789.-"  # all a lower-cased bare domain holds
 _LABEL_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789-"  # of the one label allowed before linkedin.com/
@@ -72,7 +72,7 @@ class Pages:
 
     flags: np.ndarray
     cuts: np.ndarray  # (4, n): slug start and end, id start and end, in ``column``'s bytes
-    column: spans.Column
+    column: substrings.Column
 
     def has(self, flag: int) -> np.ndarray:
         return (self.flags & flag) != 0
@@ -89,7 +89,7 @@ def hosts(values: pa.Array) -> Hosts:
     """The bare host of every trimmed, lower-cased value: scheme (whatever precedes the first
     ``//``), path, query, fragment, user info (up to the first ``@``), port, trailing dots and a
     leading ``www.`` or ``www2.`` dropped. An empty host is null."""
-    column = spans.Column(values)
+    column = substrings.Column(values)
     starts, ends = column.offsets[:-1].copy(), column.offsets[1:].copy()
     flags = np.zeros(len(values), dtype=np.uint8)
     rows = np.flatnonzero(column.valid)
@@ -109,7 +109,7 @@ def pages(values: pa.Array) -> Pages:
     """LinkedIn page URLs (``[https://][sub.]linkedin.com/<section>/<slug>[/...][?...][#...]``)
     and organization ids (``12345``, ``urn:li:organization:12345``, ``urn:li:company:12345``,
     a company page whose slug is a number) among trimmed, lower-cased values."""
-    column = spans.Column(values)
+    column = substrings.Column(values)
     flags = np.zeros(len(values), dtype=np.uint8)
     cuts = np.zeros((4, len(values)), dtype=column.offsets.dtype)  # int32 for a string array: half the memory
     rows = np.flatnonzero(column.valid)
@@ -140,7 +140,7 @@ def pages(values: pa.Array) -> Pages:
 
 
 # -- the cuts --------------------------------------------------------------------------------------
-def _url_hosts(column: spans.Column, lo: np.ndarray, hi: np.ndarray, bare_end: np.ndarray
+def _url_hosts(column: substrings.Column, lo: np.ndarray, hi: np.ndarray, bare_end: np.ndarray
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(start, end, flags) of the host in values ``[lo, hi)`` that hold more than a bare domain can
     (``bare_end``: where each one's leading run of domain characters ends): scheme, path, query or
@@ -188,7 +188,7 @@ def _url_hosts(column: spans.Column, lo: np.ndarray, hi: np.ndarray, bare_end: n
     return start, end, flags
 
 
-def _slugs(column: spans.Column, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, ...]:
+def _slugs(column: substrings.Column, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, ...]:
     """Of the values ``[lo, hi)`` that are ``linkedin.com/<section>/<slug>`` with at most a scheme and
     one label before it: (which they are, where their section starts and ends, where their slug starts
     and ends, whether the slug holds nothing but the characters of a page name). The slug ends at a
@@ -212,7 +212,7 @@ def _slugs(column: spans.Column, lo: np.ndarray, hi: np.ndarray) -> tuple[np.nda
     return found[slug], section[slug], section_end[slug], start[slug], end[slug], page_name[slug]
 
 
-def _without_trailing_dots(column: spans.Column, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _without_trailing_dots(column: substrings.Column, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """``ends`` moved back past trailing dots."""
     dotted = np.flatnonzero((ends > starts) & (column.data[np.maximum(ends - 1, 0)] == ord(".")))
     ends = ends.copy()
@@ -222,7 +222,7 @@ def _without_trailing_dots(column: spans.Column, starts: np.ndarray, ends: np.nd
     return ends
 
 
-def _without_www(column: spans.Column, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _without_www(column: substrings.Column, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """``starts`` moved past a leading ``www.``, then past a leading ``www`` + digits + ``.`` (``www2.``)."""
     www = np.flatnonzero(_starting_with(column, starts, ends, "www"))  # the rows either can start
     s, e = starts[www], ends[www]
@@ -239,7 +239,7 @@ def _without_www(column: spans.Column, starts: np.ndarray, ends: np.ndarray) -> 
     return starts
 
 
-def _plausible_host(column: spans.Column, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _plausible_host(column: substrings.Column, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     r"""Whether each span (what precedes ``linkedin.com/``) is ``^(?:https?://)?(?:[a-z0-9-]+\.)?$``:
     nothing, a scheme, a label and a dot, or both."""
     https, http = _starting_with(column, starts, ends, "https://"), _starting_with(column, starts, ends, "http://")
@@ -250,7 +250,7 @@ def _plausible_host(column: spans.Column, starts: np.ndarray, ends: np.ndarray) 
     return ok
 
 
-def _organization_ids(column: spans.Column, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def _organization_ids(column: substrings.Column, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """Where the organization id starts in values ``[lo, hi)`` that are one (``00123``) or whose
     URN (``urn:li:organization:`` or ``urn:li:company:``) ends with one, -1 elsewhere."""
     first = _organization_id(column, lo, hi)
@@ -262,7 +262,7 @@ def _organization_ids(column: spans.Column, lo: np.ndarray, hi: np.ndarray) -> n
     return first
 
 
-def _organization_id(column: spans.Column, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _organization_id(column: substrings.Column, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """Where the organization id in each span starts (leading zeros skipped), -1 unless the span
     is 1 to 19 ASCII digits, not all zeros."""
     first = np.full(len(starts), -1, dtype=starts.dtype)
@@ -276,7 +276,7 @@ def _organization_id(column: spans.Column, starts: np.ndarray, ends: np.ndarray)
 
 
 # -- small tests, on spans or on the bytes ------------------------------------------------------------
-def _starting_with(column: spans.Column, starts: np.ndarray, ends: np.ndarray, prefix: str) -> np.ndarray:
+def _starting_with(column: substrings.Column, starts: np.ndarray, ends: np.ndarray, prefix: str) -> np.ndarray:
     """Which spans start with ``prefix`` (ASCII): numpy compares the first byte of every span,
     pyarrow's ``starts_with`` the rest on the spans that begin alike (a million websites,
     ``www``: 5 ms, where ``starts_with`` on every span costs 17)."""

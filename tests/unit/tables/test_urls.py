@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
-from linkedin.tables import spans, urls
+from linkedin.tables import substrings, urls
 from linkedin.tables.companykeys import DOMAIN_PATTERN, FREE_MAIL_DOMAINS, check_email_domains
 
 
@@ -218,10 +218,10 @@ def test_a_slice_an_empty_column_and_a_column_of_nulls():
 
 
 def test_a_rare_and_a_common_pattern_are_found_alike():
-    """``spans.Column.find`` looks a pattern rarer than the spans up with numpy, a common one with
+    """``substrings.Column.find`` looks a pattern rarer than the spans up with numpy, a common one with
     pyarrow's find_substring: the same byte positions either way."""
     values = ["a/b@c", "//x", None, "@", "xé/b", "a:b/c", "", "b/c/b/c"] * 3
-    column = spans.Column(pa.array(values))
+    column = substrings.Column(pa.array(values))
     rows = np.flatnonzero(column.valid)
     lo, hi = column.offsets[:-1][rows], column.offsets[1:][rows]
     for pattern in ["/", "@", "//", ":", "b/c", "z", "é"]:

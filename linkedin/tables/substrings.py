@@ -1,4 +1,4 @@
-"""Spans: parts of the values of a string column, searched and cut out without copying the column.
+"""Substrings: parts of the values of a string column (spans), searched and cut out without copying the column.
 
 A span is a pair of byte positions (start, end) in a column's data buffer, inside one row's
 value. ``urls`` narrows each value to its host, slug or organization id by moving the two ends
