@@ -8,7 +8,7 @@ import logging
 
 import uvicorn
 
-from . import create_app
+from .server import create_app
 from .world import DEFAULT_POPULATION
 
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 
-from . import errors
+import linkedin.sandbox.errors as errors
+
 from .tokens import AccessToken, Grant
 
 if TYPE_CHECKING:

@@ -27,7 +27,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import errors
+import linkedin.sandbox.errors as errors
+
 from .access import Caller, require, world_of
 from .accounts import STATUSES, AdAccount
 from .paging import Cursor, Page

@@ -31,7 +31,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import errors
+import linkedin.sandbox.errors as errors
+
 from .access import require, world_of
 from .elements import Rules, check_company, check_user
 from .membership import company_key

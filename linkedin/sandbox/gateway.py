@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from . import errors
+import linkedin.sandbox.errors as errors
+
 from .faults import AFTER_SUCCESS, drop_connection
 
 if TYPE_CHECKING:

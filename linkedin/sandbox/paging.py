@@ -11,7 +11,7 @@ from typing import Any
 
 from starlette.datastructures import QueryParams
 
-from . import errors
+import linkedin.sandbox.errors as errors
 
 MAX_COUNT = 1000  # finders answer 400 above this
 

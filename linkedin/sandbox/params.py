@@ -10,7 +10,8 @@ from typing import Any
 
 from starlette.requests import Request
 
-from . import errors
+import linkedin.sandbox.errors as errors
+
 from .restli_query import DecodeError, decode, raw_params
 
 

@@ -8,7 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import errors
+import linkedin.sandbox.errors as errors
+
 from .access import require, world_of
 from .population import Member
 

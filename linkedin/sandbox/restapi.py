@@ -14,7 +14,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import account_api, batch_api, errors, segment_api
+import linkedin.sandbox.account_api as account_api
+import linkedin.sandbox.batch_api as batch_api
+import linkedin.sandbox.errors as errors
+import linkedin.sandbox.segment_api as segment_api
+
 from .access import require
 
 

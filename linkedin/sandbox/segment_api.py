@@ -35,7 +35,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from . import errors
+import linkedin.sandbox.errors as errors
+
 from .access import Caller, require, world_of
 from .account_api import account_id_of
 from .paging import MAX_COUNT, Page

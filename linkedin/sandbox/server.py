@@ -6,7 +6,11 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 
-from . import controls, oauth, profile, restapi
+import linkedin.sandbox.controls as controls
+import linkedin.sandbox.oauth as oauth
+import linkedin.sandbox.profile as profile
+import linkedin.sandbox.restapi as restapi
+
 from .errors import ApiError, OAuthError, handle_api_error, handle_oauth_error
 from .gateway import Gateway
 from .settings import SandboxSettings

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from typing import Callable
 from urllib.parse import urlsplit
 
+import linkedin.signoff.basics as basics
+import linkedin.signoff.core as core
+import linkedin.signoff.writing as writing
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
 from linkedin.insights import portfolio
-from linkedin.signoff import basics, core, writing
 from linkedin.signoff.environment import Context, Options
 from linkedin.signoff.evidence import Evidence, Outcome, Run, failed
 from linkedin.signoff.runs import Runs
