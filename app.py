@@ -28,6 +28,7 @@ def _routes():
 app = st.App(__file__, routes=_routes())
 
 if st.runtime.exists():
-    from ui import frame
+    from ui import frame, startup
 
+    startup.freeze_imports()  # once per server process: see ui/startup.py
     frame.run()

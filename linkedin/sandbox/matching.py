@@ -18,7 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .companies import Companies, Company
-from .population import Population, no_gc
+from .population import Population
 
 NO_MATCH = -1
 _AMBIGUOUS = -2
@@ -59,7 +59,7 @@ class _Lazy:
 
     def get(self) -> dict[Any, int]:
         if self._value is None:
-            with self._lock, no_gc():
+            with self._lock:
                 if self._value is None:
                     self._value = self._build()
         return self._value

@@ -12,8 +12,6 @@ built from the first members match whatever size the sandbox runs with."""
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import random
 import string
 from collections.abc import Iterable, Sequence
@@ -189,19 +187,6 @@ def generate_members(
     return people
 
 
-@contextlib.contextmanager
-def no_gc():
-    """Pause the cyclic garbage collector: building a million objects that all stay alive
-    otherwise triggers full collections over and over (10x slower)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 class Population:
     """All members, demo members first, with lookups by id, URN and email."""
 
@@ -219,11 +204,10 @@ class Population:
         ((name, email domain) pairs; the companies population's, in the sandbox)."""
         rng = random.Random(f"population:{seed}")
         taken = [e for m in DEMO_MEMBERS for e in (*m.known_emails, m.work_email)]
-        with no_gc():
-            others = generate_members(
-                rng, size, employers=employers, taken_ids=(m.id for m in DEMO_MEMBERS), taken_emails=taken
-            )
-            return cls([*DEMO_MEMBERS, *others])
+        others = generate_members(
+            rng, size, employers=employers, taken_ids=(m.id for m in DEMO_MEMBERS), taken_emails=taken
+        )
+        return cls([*DEMO_MEMBERS, *others])
 
     def __len__(self) -> int:
         return len(self.members)
