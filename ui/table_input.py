@@ -16,7 +16,7 @@ from linkedin.tables import columns as columns_mod, preparation, reader
 from linkedin.tables.preparation import NothingToSend
 from linkedin.tables.columns import ColumnMap
 from linkedin.tables.prepared import Prepared
-from linkedin.tables.reader import Table, TableError
+from linkedin.tables.table import Table, TableError
 from ui import quality_report
 from ui.format import plain
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from linkedin.tables.reader import Table, TableError, header_key
+from linkedin.tables.table import Table, TableError, header_key
 
 USERS, COMPANIES = "users", "companies"
 KINDS = (USERS, COMPANIES)

@@ -34,21 +34,21 @@ import pyarrow.compute as pc
 
 from linkedin.tables import urls
 from linkedin.tables.checks import (
-    _EMPTY_PROBLEMS,
+    EMPTY_PROBLEMS,
     Checked,
-    _any,
-    _blank_to_null,
-    _filled,
-    _lower,
-    _patch,
-    _present,
-    _problems,
-    _result,
-    _scatter,
-    _upper,
+    any_true,
+    blank_to_null,
+    checked_result,
+    filled_mask,
     keep,
+    lower_case,
+    patch_where,
+    present_count,
+    problem_rows,
+    scatter,
     strings,
     trim,
+    upper_case,
 )
 
 _DOMAIN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
@@ -123,7 +123,7 @@ def _hosts(s: pa.Array) -> tuple[pa.Array, urls.Hosts, pa.Array]:
         def punycode(v: pa.Array) -> pa.Array:
             return pa.array([_idna(h) or h for h in v.to_pylist()], pa.string())
 
-        host = _patch(host, pa.array(non_ascii), punycode)
+        host = patch_where(host, pa.array(non_ascii), punycode)
     return host, found, _valid_domains(host)
 
 
@@ -158,19 +158,19 @@ def _explain_domain(v: str) -> tuple[str, str | None]:
 def check_websites(values: Any) -> Checked:
     """Company websites -> bare domains (``https://www.Acme.com:443/about?x`` -> ``acme.com``)."""
     raw = strings(values)
-    s = _blank_to_null(_lower(trim(raw)))
+    s = blank_to_null(lower_case(trim(raw)))
     host, found, domain = _hosts(s)
     has_email = pa.array(found.has(urls.AT_SIGN))
-    network = _filled(pc.and_(pc.is_in(host, value_set=_NETWORK_SET), pa.array(found.has(urls.HAD_PATH))))
+    network = filled_mask(pc.and_(pc.is_in(host, value_set=_NETWORK_SET), pa.array(found.has(urls.HAD_PATH))))
     ok = pc.and_(domain, pc.invert(pc.or_(has_email, network)))
     bad = pc.and_(pc.is_valid(s), pc.invert(ok))
-    problems = _EMPTY_PROBLEMS.empty_table()
-    if _any(bad):  # the explanation says why, from the host or, without one, the cell
+    problems = EMPTY_PROBLEMS.empty_table()
+    if any_true(bad):  # the explanation says why, from the host or, without one, the cell
         tag = pc.if_else(has_email, "email:", pc.if_else(network, "network:", "host:"))
         what = pc.coalesce(pc.if_else(pc.or_(has_email, network), host, pc.coalesce(host, s)), s)  # "@" has no host
-        explained = _scatter(len(s), bad, pc.binary_join_element_wise(tag.filter(bad), what.filter(bad), ""))
-        problems = _problems(raw, bad, explained, _explain_website)
-    return Checked("website", keep(host, ok), _present(s), problems)
+        explained = scatter(len(s), bad, pc.binary_join_element_wise(tag.filter(bad), what.filter(bad), ""))
+        problems = problem_rows(raw, bad, explained, _explain_website)
+    return Checked("website", keep(host, ok), present_count(s), problems)
 
 
 def _explain_website(tagged: str) -> tuple[str, str | None]:
@@ -187,17 +187,17 @@ def _explain_website(tagged: str) -> tuple[str, str | None]:
 def check_email_domains(values: Any) -> Checked:
     """Company email domains (``@acme.com``, ``sales@Acme.com`` -> ``acme.com``); free-mail refused."""
     raw = strings(values)
-    s = _blank_to_null(_lower(trim(raw)))
+    s = blank_to_null(lower_case(trim(raw)))
     host, _, domain = _hosts(s)
-    free = _filled(free_mail(host))
+    free = filled_mask(free_mail(host))
     ok = pc.and_(domain, pc.invert(free))
     bad = pc.and_(pc.is_valid(s), pc.invert(ok))
-    problems = _EMPTY_PROBLEMS.empty_table()
-    if _any(bad):
+    problems = EMPTY_PROBLEMS.empty_table()
+    if any_true(bad):
         tag = pc.if_else(free, "free:", "host:").filter(bad)
-        tagged = _scatter(len(s), bad, pc.binary_join_element_wise(tag, pc.coalesce(host, s).filter(bad), ""))
-        problems = _problems(raw, bad, tagged, _explain_email_domain)
-    return Checked("email_domain", keep(host, ok), _present(s), problems)
+        tagged = scatter(len(s), bad, pc.binary_join_element_wise(tag, pc.coalesce(host, s).filter(bad), ""))
+        problems = problem_rows(raw, bad, tagged, _explain_email_domain)
+    return Checked("email_domain", keep(host, ok), present_count(s), problems)
 
 
 def _explain_email_domain(tagged: str) -> tuple[str, str | None]:
@@ -218,18 +218,18 @@ def _pages(s: pa.Array) -> tuple[urls.Pages, np.ndarray]:
     unicode = company & found.has(urls.SLUG_NON_ASCII)
     if unicode.any():
         slugs = found.texts(np.where(unicode, 0, -1)).filter(pa.array(unicode))
-        ok_slug[unicode] = _filled(pc.match_substring_regex(slugs, _SLUG)).to_numpy(zero_copy_only=False)
+        ok_slug[unicode] = filled_mask(pc.match_substring_regex(slugs, _SLUG)).to_numpy(zero_copy_only=False)
     return found, ok_slug
 
 
 def check_organizations(values: Any) -> Checked:
     """Organization ids, URNs or numeric page URLs -> ``urn:li:organization:<id>``."""
     raw = strings(values)
-    s = _blank_to_null(_lower(trim(raw)))
+    s = blank_to_null(lower_case(trim(raw)))
     found, _ = _pages(s)
     has_id = found.has(urls.HAS_ID)
     value = found.texts(np.where(has_id, 1, -1), ORGANIZATION_PREFIX)
-    return _result("organization", raw, s, pa.array(has_id), _explain_organization, value=value)
+    return checked_result("organization", raw, s, pa.array(has_id), _explain_organization, value=value)
 
 
 def _explain_organization(v: str) -> tuple[str, str | None]:
@@ -242,12 +242,12 @@ def check_page_urls(values: Any) -> Checked:
     """LinkedIn company page URLs -> ``https://www.linkedin.com/company/<slug>``; ``derived``: the
     organization URN where the page (or the cell) holds a numeric id."""
     raw = strings(values)
-    s = _blank_to_null(_lower(trim(raw)))
+    s = blank_to_null(lower_case(trim(raw)))
     found, ok_slug = _pages(s)
     has_id = found.has(urls.HAS_ID)
     value = found.texts(np.where(has_id, 1, np.where(ok_slug, 0, -1)), PAGE_URL_PREFIX)  # the id, else the slug
     urn = found.texts(np.where(has_id, 1, -1), ORGANIZATION_PREFIX)
-    checked = _result("page_url", raw, s, pa.array(has_id | ok_slug), _explain_page_url, value=value)
+    checked = checked_result("page_url", raw, s, pa.array(has_id | ok_slug), _explain_page_url, value=value)
     return Checked(checked.kind, checked.value, checked.given, checked.problems, urn)
 
 
@@ -274,12 +274,12 @@ def _explain_page_url(v: str) -> tuple[str, str | None]:
 def check_tickers(values: Any) -> Checked:
     """Stock tickers: upper-cased, ``$`` and an exchange prefix dropped (``nasdaq:msft`` -> ``MSFT``)."""
     raw = strings(values)
-    s = _blank_to_null(_upper(trim(raw)))
-    if _any(pc.starts_with(s, "$")):  # one trim of the whole column costs less than patching the cells
+    s = blank_to_null(upper_case(trim(raw)))
+    if any_true(pc.starts_with(s, "$")):  # one trim of the whole column costs less than patching the cells
         s = pc.utf8_ltrim(s, characters="$")
-    if _any(pc.match_substring(s, ":")):  # an exchange prefix; cells without one are left as they are
+    if any_true(pc.match_substring(s, ":")):  # an exchange prefix; cells without one are left as they are
         s = pc.replace_substring_regex(s, r"^[A-Z]+:\s*", "")
-    return _result("ticker", raw, s, pc.match_substring_regex(s, _TICKER), _explain_ticker)
+    return checked_result("ticker", raw, s, pc.match_substring_regex(s, _TICKER), _explain_ticker)
 
 
 def _explain_ticker(v: str) -> tuple[str, str | None]:

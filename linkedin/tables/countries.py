@@ -21,16 +21,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkedin.tables.checks import (
-    _EMPTY_PROBLEMS,
+    EMPTY_PROBLEMS,
     Checked,
-    _any,
-    _blank_to_null,
-    _filled,
-    _scatter,
-    _upper,
+    any_true,
+    blank_to_null,
+    filled_mask,
     keep,
+    scatter,
     strings,
     trim,
+    upper_case,
 )
 
 
@@ -75,24 +75,24 @@ def check_countries(values: Any, *, apply_fixes: bool = True) -> Checked:
     raw = strings(values)
     encoded = raw.dictionary_encode()
     at = encoded.indices  # each cell's entry; null for an empty cell
-    s = _blank_to_null(trim(encoded.dictionary))
-    upper = _upper(s)
+    s = blank_to_null(trim(encoded.dictionary))
+    upper = upper_case(s)
     names, _ = countries()
-    ok = _filled(pc.is_in(upper, value_set=pa.array(sorted(names))))
+    ok = filled_mask(pc.is_in(upper, value_set=pa.array(sorted(names))))
     other = pc.and_(pc.is_valid(s), pc.invert(ok))
     value = keep(upper, ok)
     given = int(pc.sum(pc.take(pc.is_valid(s), at)).as_py() or 0)
-    if not _any(other):
-        return Checked("country", value.take(at), given, _EMPTY_PROBLEMS.empty_table())
+    if not any_true(other):
+        return Checked("country", value.take(at), given, EMPTY_PROBLEMS.empty_table())
     told = [_explain_country(v) for v in s.filter(other).to_pylist()]
-    problem_of = _scatter(len(s), other, pa.array([t[0] for t in told], pa.string()))
-    fix_of = _scatter(len(s), other, pa.array([t[1] for t in told], pa.string()))
+    problem_of = scatter(len(s), other, pa.array([t[0] for t in told], pa.string()))
+    fix_of = scatter(len(s), other, pa.array([t[1] for t in told], pa.string()))
     if apply_fixes:
         value = pc.coalesce(value, fix_of)  # null where ``other`` holds, so the fixes fill exactly those
-    index = pc.indices_nonzero(_filled(pc.take(other, at)))
+    index = pc.indices_nonzero(filled_mask(pc.take(other, at)))
     entry = pc.take(at, index)
     fix = pc.take(fix_of, entry)
-    fixed = _filled(pc.is_valid(fix)) if apply_fixes else pa.array(np.zeros(len(index), bool))
+    fixed = filled_mask(pc.is_valid(fix)) if apply_fixes else pa.array(np.zeros(len(index), bool))
     problems = pa.table([index.cast(pa.int64()), pc.take(raw, index), pc.take(problem_of, entry), fix, fixed],
-                        schema=_EMPTY_PROBLEMS)
+                        schema=EMPTY_PROBLEMS)
     return Checked("country", value.take(at), given, problems)

@@ -46,23 +46,23 @@ from linkedin.tables import digests
 
 # What moved to checked, companykeys and countries is re-exported: old imports keep working.
 from linkedin.tables.checks import (
-    _EMPTY_PROBLEMS,
-    _NULL,
-    _SPACES,
+    EMPTY_PROBLEMS,
+    NULL_STRING,
+    SPACES,
     Checked,
     Verdict,
-    _any,
-    _blank_to_null,
-    _explain,
-    _filled,
-    _lower,
-    _patch,
-    _present,
-    _result,
-    _upper,
+    any_true,
+    blank_to_null,
+    checked_result,
+    explain_each,
+    filled_mask,
     keep,
+    lower_case,
+    patch_where,
+    present_count,
     strings,
     trim,
+    upper_case,
 )
 from linkedin.tables.companykeys import (
     _DOMAIN,
@@ -88,8 +88,8 @@ COMPANY_MAX = 50
 
 RAW, SHA256, SHA512 = 1, 2, 3  # Checked.derived of an email column: what the cell held
 
-_SPACE_RX = "[" + "".join(f"\\x{{{ord(c):04x}}}" for c in _SPACES) + "]"  # RE2 syntax
-_SPACE_RE = re.compile("[" + re.escape(_SPACES) + "]")
+_SPACE_RX = "[" + "".join(f"\\x{{{ord(c):04x}}}" for c in SPACES) + "]"  # RE2 syntax
+_SPACE_RE = re.compile("[" + re.escape(SPACES) + "]")
 
 _LOCAL = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
 EMAIL_PATTERN = f"^{_LOCAL}@{_DOMAIN}$"
@@ -170,20 +170,20 @@ def check_emails(values: Any) -> Checked:
     One regex over the lower-cased column settles the clean addresses; only the cells it
     refuses go through whitespace removal, hash detection and a second look."""
     raw = strings(values)
-    s = _lower(raw)
+    s = lower_case(raw)
     length = pc.binary_length(s)
     # Up to 64 characters the regex says it all (the local part cannot pass 64, nor the whole 254).
-    ok = _filled(pc.and_(pc.match_substring_regex(s, EMAIL_PATTERN), pc.less_equal(length, 64)))
+    ok = filled_mask(pc.and_(pc.match_substring_regex(s, EMAIL_PATTERN), pc.less_equal(length, 64)))
     kinds = ok.to_numpy(zero_copy_only=False).astype(np.int8)  # RAW == 1
     value = keep(s, ok)
     given = int(pc.sum(ok).as_py() or 0)  # non-empty cells: the ones passed so far...
-    problems = _EMPTY_PROBLEMS.empty_table()
+    problems = EMPTY_PROBLEMS.empty_table()
     rest = pc.and_(pc.invert(ok), pc.is_valid(s))
-    if _any(rest):
+    if any_true(rest):
         sub = s.filter(rest)
-        sub = _patch(sub, pc.match_substring_regex(sub, _SPACE_RX), lambda x: pc.replace_substring_regex(x, _SPACE_RX, ""))
-        sub = _blank_to_null(sub)
-        given += _present(sub)  # ...and the others not blank once their spaces are gone
+        sub = patch_where(sub, pc.match_substring_regex(sub, _SPACE_RX), lambda x: pc.replace_substring_regex(x, _SPACE_RX, ""))
+        sub = blank_to_null(sub)
+        given += present_count(sub)  # ...and the others not blank once their spaces are gone
         n = pc.utf8_length(sub)
         hexy = pc.match_substring_regex(sub, "^[0-9a-f]+$")
         sub_email = pc.and_(
@@ -192,7 +192,7 @@ def check_emails(values: Any) -> Checked:
         )
         sub_kinds = np.zeros(len(sub), dtype=np.int8)
         for mask, code in ((sub_email, RAW), (pc.and_(hexy, pc.equal(n, 64)), SHA256), (pc.and_(hexy, pc.equal(n, 128)), SHA512)):
-            sub_kinds[_filled(mask).to_numpy(zero_copy_only=False)] = code
+            sub_kinds[filled_mask(mask).to_numpy(zero_copy_only=False)] = code
         where = rest.to_numpy(zero_copy_only=False)
         kinds[where] = sub_kinds
         sub_ok = pa.array(sub_kinds > 0)
@@ -200,25 +200,25 @@ def check_emails(values: Any) -> Checked:
         # Every refused cell is among these few: explain them from ``sub`` (the normalized form),
         # without rebuilding the whole normalized column.
         sub_bad = pc.and_(pc.is_valid(sub), pc.invert(sub_ok))
-        if _any(sub_bad):
+        if any_true(sub_bad):
             at = pc.indices_nonzero(sub_bad)
             index = pc.take(pa.array(np.flatnonzero(where)), at)
-            problem, fix = _explain(pc.take(sub, at), _explain_email)
+            problem, fix = explain_each(pc.take(sub, at), _explain_email)
             problems = pa.table([index, pc.take(raw, index), problem, fix, pa.array(np.zeros(len(at), bool))],
-                                schema=_EMPTY_PROBLEMS)
+                                schema=EMPTY_PROBLEMS)
     return Checked("email", value, given, problems, pa.array(kinds))
 
 
 def email_domains(emails: Checked) -> pa.Array:
     """The domain of each valid raw address in a checked email column; null elsewhere (hashes too)."""
     raw = pc.equal(emails.derived, RAW)
-    value = pc.if_else(raw, emails.value, _NULL)
-    return pc.list_element(pc.split_pattern(value, "@", max_splits=1), 1) if _any(raw) else value
+    value = pc.if_else(raw, emails.value, NULL_STRING)
+    return pc.list_element(pc.split_pattern(value, "@", max_splits=1), 1) if any_true(raw) else value
 
 
 def free_mail_addresses(emails: Checked) -> pa.Array:
     """True where a checked address is at a free-mail provider (one regex, no domain extraction)."""
-    return _filled(pc.match_substring_regex(emails.value, "@" + _FREE_MAIL_RX))
+    return filled_mask(pc.match_substring_regex(emails.value, "@" + _FREE_MAIL_RX))
 
 
 def _explain_email(v: str) -> tuple[str, str | None]:
@@ -265,11 +265,11 @@ def _explain_email(v: str) -> tuple[str, str | None]:
 # -- mobile ad ids -------------------------------------------------------------------------
 def _uuids(values: Any, kind: str, *, upper: bool) -> Checked:
     raw = strings(values)
-    s = _blank_to_null(_lower(trim(raw)))
+    s = blank_to_null(lower_case(trim(raw)))
     bare = pc.replace_substring(s, "-", "")
     ok = pc.and_(pc.match_substring_regex(s, _UUID), pc.not_equal(bare, "0" * 32))
     shaped = pc.replace_substring_regex(bare, "^(.{8})(.{4})(.{4})(.{4})(.{12})$", r"\1-\2-\3-\4-\5")
-    return _result(kind, raw, s, ok, _explain_uuid, value=_upper(shaped) if upper else shaped)
+    return checked_result(kind, raw, s, ok, _explain_uuid, value=upper_case(shaped) if upper else shaped)
 
 
 def ad_id(value: str, id_type: str) -> str:
@@ -305,27 +305,27 @@ def check_texts(values: Any, *, limit: int | None = None, kind: str = "text") ->
 
     The email test is pyarrow's RE2, linear in the cell, and runs only on cells within ``limit``."""
     raw = strings(values)
-    s = _blank_to_null(trim(raw))
+    s = blank_to_null(trim(raw))
     ok = None
     if limit is not None:
         ok = pc.less_equal(pc.binary_length(s), limit)  # bytes >= characters: only longer ones need counting
-        long_ = pc.and_(pc.is_valid(s), pc.invert(_filled(ok)))
-        if _any(long_):
+        long_ = pc.and_(pc.is_valid(s), pc.invert(filled_mask(ok)))
+        if any_true(long_):
             ok = pc.replace_with_mask(ok, long_, pc.less_equal(pc.utf8_length(s.filter(long_)), limit))
     at = pc.match_substring(s, "@")
-    email = pc.and_(_filled(at), pc.match_substring_regex(s, EMAIL_LIKE)) if _any(_filled(at)) else None
-    if email is not None and _any(_filled(email)):
-        not_email = pc.invert(_filled(email))
-        ok = not_email if ok is None else pc.and_(_filled(ok), not_email)
+    email = pc.and_(filled_mask(at), pc.match_substring_regex(s, EMAIL_LIKE)) if any_true(filled_mask(at)) else None
+    if email is not None and any_true(filled_mask(email)):
+        not_email = pc.invert(filled_mask(email))
+        ok = not_email if ok is None else pc.and_(filled_mask(ok), not_email)
     if ok is None:
-        return Checked(kind, s, _present(s), _EMPTY_PROBLEMS.empty_table())
+        return Checked(kind, s, present_count(s), EMPTY_PROBLEMS.empty_table())
 
     def why(v: str) -> tuple[str, str | None]:
         if limit is not None and len(v) > limit:
             return f"longer than {limit} characters ({len(v)})", None
         return EMAIL_IN_TEXT, None
 
-    return _result(kind, raw, s, ok, why)
+    return checked_result(kind, raw, s, ok, why)
 
 
 EMAIL_LIKE = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"  # RE2 (pyarrow): linear, no backtracking

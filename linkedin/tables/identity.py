@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 
 from linkedin.tables import digests
 from linkedin.tables.columns import ColumnMap
-from linkedin.tables.reader import Table
+from linkedin.tables.table import Table
 
 
 def valid(values: pa.Array) -> np.ndarray:

@@ -59,13 +59,14 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkedin.tables import identifiers as ids, quality as quality_mod
+from linkedin.tables import identifiers as ids, quality as quality_mod, rejections
 from linkedin.tables.columns import COMPANIES, KINDS, USERS, ColumnMap, guess_columns, other_kind_template
 from linkedin.tables.identifiers import Checked
 from linkedin.tables.identity import Level, dedupe, hash_keys, identify, identities_of, prefixed, prefixed_level, valid
 from linkedin.tables.prepared import Prepared
 from linkedin.tables.quality import Coverage
-from linkedin.tables.reader import Table, TableError, read
+from linkedin.tables.reader import read
+from linkedin.tables.table import Table, TableError
 
 _WORKERS = max(1, min(4, os.cpu_count() or 1))  # columns checked at once
 # The columns whose checks cost the most (measured, a million rows: 40-140 ms each against ~10 ms
@@ -175,38 +176,6 @@ def _dedupe_beside(table: Table, columns: ColumnMap, found: Any,
         return deduped, evidence.result()
 
 
-def _problem_at(check: Checked) -> dict[int, str]:
-    p = check.problems
-    if not p.num_rows:
-        return {}
-    bad = p.filter(pc.invert(p["fixed"]))
-    return dict(zip(bad.column("index").to_pylist(), bad.column("problem").to_pylist()))
-
-
-def _reasons(positions: np.ndarray, checks: Mapping[str, Checked], identifiers_: Sequence[str], need: str,
-             extra: Callable[[int], list[str]] | None = None) -> list[str]:
-    """Why each rejected row cannot be sent: the problems of its identifier cells, else what is missing."""
-    problems = {f: _problem_at(checks[f]) for f in identifiers_}
-    reasons = []
-    for i in positions.tolist():
-        parts = [f"{f}: {problems[f][i]}" for f in identifiers_ if i in problems[f]]
-        if extra:
-            parts.extend(extra(i))
-        reasons.append("; ".join(parts) if parts else need)
-    return reasons
-
-
-def _mark_empty(table: Table, columns: ColumnMap, rejected: np.ndarray, reasons: list[str]) -> list[str]:
-    """Rows with nothing in any mapped cell say so."""
-    if not len(rejected):
-        return reasons
-    sub = table.data.select([c for _, c in columns.pairs]).take(pa.array(rejected, pa.int64()))
-    empty = np.ones(len(rejected), dtype=bool)
-    for col in sub.columns:
-        empty &= pc.fill_null(pc.equal(ids.trim(col.combine_chunks()), ""), True).to_numpy(zero_copy_only=False)
-    return ["empty row" if e else r for e, r in zip(empty.tolist(), reasons)]
-
-
 # -- contacts --------------------------------------------------------------------------------------
 def _user_checks(table: Table, columns: ColumnMap, apply_fixes: bool) -> dict[str, Checked]:
     return _checks(table, columns, {
@@ -300,8 +269,8 @@ def _user_reasons(table: Table, columns: ColumnMap, checks: Mapping[str, Checked
         return out
 
     fields = [f for f in ("email", "googleaid", "appleidfa", "firstname", "lastname", "employeecompany") if columns.get(f)]
-    reasons = _reasons(rejected, checks, fields, "no email, googleaid, or first+last name+company", notes)
-    return _mark_empty(table, columns, rejected, reasons)
+    reasons = rejections.reasons(rejected, checks, fields, "no email, googleaid, or first+last name+company", notes)
+    return rejections.mark_empty(table, columns, rejected, reasons)
 
 
 # -- companies -------------------------------------------------------------------------------------
@@ -375,11 +344,11 @@ def _prepare_companies(table: Table, columns: ColumnMap, *, apply_fixes: bool) -
         return ["email: a free-mail address says nothing about the company"] if keys.free_address[i] else []
 
     def gather() -> quality_mod.Evidence:
-        reasons = _reasons(rejected, checks, fields_,
+        reasons = rejections.reasons(rejected, checks, fields_,
                            "no company name, website, email domain, LinkedIn page URL or organization id", free_note)
         return quality_mod.gather(kind=COMPANIES, table=table, columns=columns, checks=checks,
                                   rejected_positions=rejected,
-                                  rejected_reasons=_mark_empty(table, columns, rejected, reasons))
+                                  rejected_reasons=rejections.mark_empty(table, columns, rejected, reasons))
 
     deduped, evidence = _dedupe_beside(table, columns, found, gather)
     page = checks["linkedincompanypageurl"].value

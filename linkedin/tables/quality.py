@@ -36,7 +36,7 @@ import pyarrow.compute as pc
 from linkedin.tables import identifiers
 from linkedin.tables.columns import COMPANIES, LABELS, USERS, ColumnMap
 from linkedin.tables.identifiers import Checked
-from linkedin.tables.reader import Table
+from linkedin.tables.table import Table
 
 MIN_AUDIENCE = 300  # LinkedIn serves a segment from 300 matched members (HELP a1489764)
 

@@ -1,36 +1,29 @@
-"""Reading the analyst's table: CSV, Excel, pasted text or a DataFrame, every cell a string.
+"""Reading the analyst's table: CSV, pasted text or a DataFrame (Excel: ``workbooks``), every cell a string.
 
-A ``Table`` is what was read, every cell a string (``""`` when empty), columns in file
-order, and each row's number as a spreadsheet shows it (the header is row 1, so the first
-data row is row 2; a file without a header starts at row 1). Sources:
+What comes out is a ``Table`` (``linkedin.tables.table``). Sources:
 
 - CSV (``read_csv``): delimiter sniffed among ``, ; tab |``; encoding UTF-8, UTF-8 with BOM,
   UTF-16 with BOM, else cp1252 (latin-1 for its five undefined bytes). A file that is UTF-8
   except for a few rows is refused with the first bad row, since guessing would garble the
   rest. Read by pyarrow's multithreaded parser: a million rows take a fraction of a second.
-- Excel ``.xlsx`` (``read_excel``, first sheet unless named), pasted text (``read_text``), a
-  pandas DataFrame (``from_frame``), or any of these by ``read(source)``.
+- pasted text (``read_text``), a pandas DataFrame (``from_frame``), an Excel ``.xlsx``
+  (``workbooks.read_excel``), or any of these by ``read(source)``, which tells them apart by
+  their content and refuses what is not a table (compressed files, images, binary data)
+  without quoting its bytes.
 
 A pasted list without a header (the first row already holds an email, an ad id or a hash)
 is read whole, its columns named "column 1", "column 2", ...
 
 Which column feeds which LinkedIn field (``ColumnMap``, ``guess_columns``, the templates and
 their labels) is the business of ``linkedin.tables.columns``, which builds on this module.
-
-Every problem with the input raises ``TableError`` whose message says what, where (row,
-column) and what was expected, fit to show the analyst as is.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import io
 import os
 import re
-import unicodedata
-import zipfile
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -38,63 +31,25 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
+from linkedin.tables.table import (
+    Table,
+    TableError,
+    column_names,
+    limit_bytes,
+    limit_columns,
+    limit_rows,
+    looks_like_data,
+    not_a_table,
+    short,
+)
+from linkedin.tables.workbooks import cell, read_excel
+
 _DELIMITERS = (",", ";", "\t", "|")
-# Limits of one upload (README, "Limits"): a million-row contact list fits with room to spare.
-MAX_BYTES = 512 * 1024 * 1024  # the file as uploaded
-MAX_ROWS = 2_000_000
-MAX_COLUMNS = 500
-MAX_XLSX_UNZIPPED = 2 * 1024 * 1024 * 1024  # all parts of an .xlsx, unzipped
-MAX_SHARED_STRINGS = 1024 * 1024 * 1024  # xl/sharedStrings.xml, unzipped
 _SAMPLE_BYTES = 1 << 16
 _NOT_BLANK = re.compile(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
 
 
-class TableError(ValueError):
-    """The table cannot be used as given; the message says what, where and what was expected."""
-
-
-@dataclass(frozen=True, eq=False)
-class Table:
-    """A table as read: string cells, columns in order, row numbers as a spreadsheet shows them."""
-
-    data: pa.Table
-    rows: pa.Array  # int64, one per row
-    source: str = "table"  # file name, "pasted text" or "DataFrame"
-    format: str = "csv"  # csv | xlsx | text | frame
-    encoding: str | None = None
-    delimiter: str | None = None
-
-    @property
-    def columns(self) -> tuple[str, ...]:
-        return tuple(self.data.column_names)
-
-    @property
-    def num_rows(self) -> int:
-        return self.data.num_rows
-
-    def column(self, name: str) -> pa.Array:
-        """One column as a single string array. A CSV is kept in the chunks it was parsed in, and
-        a column's chunks are combined here, when it is needed: the preparation's threads do it
-        for their own columns, side by side, instead of the reader for all of them in a row."""
-        if name not in self.data.column_names:
-            raise TableError(f"there is no column '{name}' (columns: {', '.join(self.columns)})")
-        col = self.data.column(name)
-        return col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
-
-    def head(self, n: int = 10) -> pd.DataFrame:
-        """The first ``n`` rows for a preview, indexed by row number."""
-        frame = self.data.slice(0, n).to_pandas()
-        frame.index = pd.Index(self.rows[:n].to_pylist(), name="row")
-        return frame
-
-    def to_pandas(self) -> pd.DataFrame:
-        frame = self.data.to_pandas()
-        frame.index = pd.Index(self.rows.to_numpy(), name="row")
-        return frame
-
-
-# -- reading -----------------------------------------------------------------------------------
 def read(source: Any, *, name: str | None = None, **options: Any) -> Table:
     """A table from bytes, a path, a file object (e.g. Streamlit's upload), a DataFrame, a Table,
     or text with line breaks (pasted).
@@ -123,9 +78,7 @@ def read(source: Any, *, name: str | None = None, **options: Any) -> Table:
     else:
         raise TypeError(f"cannot read a table from {type(source).__name__}")
     name = name or "upload"
-    if len(data) > MAX_BYTES:
-        raise TableError(f"{name} is {len(data) / 2**20:,.0f} MB: one upload takes at most {MAX_BYTES // 2**20:,} MB; "
-                         "split the file")
+    limit_bytes(len(data), name)
     if isinstance(data, str):
         return read_text(data, name=name)
     if (kind := _foreign_format(data)) is not None:
@@ -150,11 +103,6 @@ _MAGIC = (
 # form feed and carriage return (deleted by ``bytes.translate`` to count them in one pass).
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0c\r")
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
-
-
-def not_a_table(name: str, looks_like: str) -> TableError:
-    """The refusal of a file that is not a table; never quotes the file's bytes."""
-    return TableError(f"{name} is not a CSV or Excel file (it looks like {looks_like})")
 
 
 def _foreign_format(data: bytes) -> str | None:
@@ -199,9 +147,9 @@ def read_csv(data: bytes, *, name: str = "upload.csv", encoding: str | None = No
     lines = [line for line in lines if line.strip()]
     delimiter = delimiter or _sniff(lines)
     first = next(csv.reader([lines[0]], delimiter=delimiter), [])
-    header = not _looks_like_data(first)
-    _limit_columns(len(first), name)
-    names = _column_names(first, name) if header else [f"column {i + 1}" for i in range(len(first))]
+    header = not looks_like_data(first)
+    limit_columns(len(first), name)
+    names = column_names(first, name) if header else [f"column {i + 1}" for i in range(len(first))]
     try:
         data_table = _parse(data, name, delimiter, names, header, skipped)
     except _NotUtf8:
@@ -209,20 +157,10 @@ def read_csv(data: bytes, *, name: str = "upload.csv", encoding: str | None = No
         data_table = _parse(data, name, delimiter, names, header, skipped)
     if data_table.num_rows == 0:
         raise TableError(f"{name} has a header row but no data rows")
-    _limit_rows(data_table.num_rows, name)
+    limit_rows(data_table.num_rows, name)
     first_row = skipped + (2 if header else 1)
     rows = _row_numbers(data, data_table.num_rows, first_row, header)
     return Table(data_table, rows, name, "csv", encoding, delimiter)  # chunks combined per column, when used
-
-
-def _limit_columns(n: int, name: str) -> None:
-    if n > MAX_COLUMNS:
-        raise TableError(f"{name} has {n:,} columns: one upload takes at most {MAX_COLUMNS:,}")
-
-
-def _limit_rows(n: int, name: str) -> None:
-    if n > MAX_ROWS:
-        raise TableError(f"{name} has more than {MAX_ROWS:,} rows, the most one upload takes: split the file")
 
 
 class _NotUtf8(Exception):
@@ -292,48 +230,6 @@ def _sniff(lines: list[str]) -> str:
     return best
 
 
-def _looks_like_data(cells: list[str]) -> bool:
-    """True when a first row holds values (an email, an ad id, a hash, a number), not headers."""
-    for cell in cells:
-        c = cell.strip().lower()
-        if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+|[0-9a-f-]{32,36}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9]+", c):
-            return True
-    return False
-
-
-def header_key(header: str) -> str:
-    """A header as compared: case, accents, spaces and punctuation ignored ("E-mail" is "email")."""
-    decomposed = unicodedata.normalize("NFKD", header.casefold())
-    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
-
-
-def _column_names(header: list[str], source: str = "the table") -> list[str]:
-    """The header's names, empty ones named "column N"; two names that are the same once
-    compared (``header_key``) are refused: which of them a field means would be a guess.
-    One pass with a dict, so thousands of repeated names cost no more than distinct ones."""
-    names: list[str] = []
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(header):
-        name = raw.strip().strip("\ufeff")
-        if not name:
-            names.append(f"column {i + 1}")
-            continue
-        key = header_key(name) or name
-        if key in seen:
-            first = seen[key]
-            raise TableError(
-                f"{source} has two columns with the same name: '{_short(names[first])}' (column {first + 1}) and "
-                f"'{_short(name)}' (column {i + 1}): rename or delete one of them"
-            )
-        seen[key] = i
-        names.append(name)
-    return names
-
-
-def _short(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit] + "…"
-
-
 def _parse(data: bytes, name: str, delimiter: str, names: list[str], header: bool, skipped: int) -> pa.Table:
     bad: list[Any] = []
 
@@ -390,106 +286,13 @@ def _row_numbers(data: bytes, n: int, first_row: int, header: bool) -> pa.Array:
     return pa.array(np.asarray(numbers, dtype=np.int64))
 
 
-def read_excel(data: bytes, *, name: str = "upload.xlsx", sheet: str | None = None) -> Table:
-    """The first sheet (or ``sheet``) of an .xlsx file; the first non-empty row is the header."""
-    import openpyxl  # only when an Excel file arrives
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = archive.infolist()
-            names = {p.filename for p in parts}
-            unzipped = sum(p.file_size for p in parts)  # as declared; openpyxl's reads stop there too
-            shared = sum(p.file_size for p in parts if p.filename.lower() == "xl/sharedstrings.xml")
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise not_a_table(name, "a damaged zip archive") from None
-    if "xl/workbook.xml" not in names:
-        raise not_a_table(name, "a zip archive, not an Excel workbook")
-    if unzipped > MAX_XLSX_UNZIPPED or shared > MAX_SHARED_STRINGS:
-        raise TableError(f"{name} unzips to {unzipped / 2**20:,.0f} MB, more than one upload takes "
-                         f"({MAX_XLSX_UNZIPPED // 2**20:,} MB, text cells at most {MAX_SHARED_STRINGS // 2**20:,} MB): "
-                         "save it as CSV, or split it")
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise TableError(f"{name} could not be read as an Excel .xlsx file ({type(e).__name__})") from None
-    except Exception:  # a malformed part (XML, styles...): openpyxl's errors are many and unnamed
-        raise TableError(f"{name} could not be read as an Excel .xlsx file: it is damaged; save it again from "
-                         "Excel, or as CSV") from None
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise TableError(f"{name} has no sheet '{sheet}' (sheets: {', '.join(book.sheetnames)})")
-        ws = book[sheet] if sheet is not None else book.worksheets[0]
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()  # a sheet's declared size is not trusted (a tiny file may claim 16,384 columns)
-        header: list[str] | None = None
-        columns: list[list[str]] = []
-        rows: list[int] = []
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            if len(values) > MAX_COLUMNS:
-                if any(v not in (None, "") for v in values[MAX_COLUMNS:]):
-                    _limit_columns(len(values), name)
-                values = values[:MAX_COLUMNS]
-            if len(rows) >= MAX_ROWS:
-                _limit_rows(len(rows) + 1, name)
-            cells = [_cell(v) for v in values]
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                if _looks_like_data(cells):
-                    header = [f"column {i + 1}" for i in range(len(cells))]
-                else:
-                    while cells and not cells[-1].strip():  # formatting often stretches a sheet to the right
-                        cells.pop()
-                    header = _column_names(cells, name)
-                    continue
-            if len(cells) > len(header):
-                extra = [c for c in cells[len(header):] if c.strip()]
-                if extra:
-                    raise TableError(
-                        f"row {number} of {name} has a value in column {len(header) + 1}, which has no header"
-                    )
-            while len(columns) < len(header):
-                columns.append([])
-            for i in range(len(header)):
-                columns[i].append(cells[i] if i < len(cells) else "")
-            rows.append(number)
-    except TableError:
-        raise
-    except Exception:  # malformed sheet XML, a cell openpyxl cannot parse
-        raise TableError(f"{name} could not be read as an Excel .xlsx file: it is damaged; save it again from "
-                         "Excel, or as CSV") from None
-    finally:
-        book.close()
-    if header is None:
-        raise TableError(f"{name} is empty")
-    if not rows:
-        raise TableError(f"{name} has a header row but no data rows")
-    data_table = pa.table({h: pa.array(col, pa.string()) for h, col in zip(header, columns)})
-    return Table(data_table, pa.array(rows, pa.int64()), name, "xlsx", None, None)
-
-
-def _cell(value: Any) -> str:
-    """An Excel cell as the text the analyst sees (12345.0 -> "12345", dates in ISO form)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 1e16 else repr(value)
-    if hasattr(value, "isoformat"):
-        text = value.isoformat()
-        return text[:10] if text.endswith("T00:00:00") else text
-    return str(value)
-
-
 def from_frame(frame: pd.DataFrame, *, name: str = "DataFrame") -> Table:
     """A pandas DataFrame (notebook use): every column as text, row numbers 1, 2, ... in order."""
     if frame.shape[1] == 0:
         raise TableError(f"{name} has no columns")
     if frame.shape[0] == 0:
         raise TableError(f"{name} has no rows")
-    names = _column_names([str(c) for c in frame.columns], name)
+    names = column_names([str(c) for c in frame.columns], name)
     arrays = []
     for i in range(frame.shape[1]):
         series = frame.iloc[:, i]
@@ -504,4 +307,4 @@ def from_frame(frame: pd.DataFrame, *, name: str = "DataFrame") -> Table:
 def _value(value: Any) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NA or value is pd.NaT:
         return ""
-    return _cell(value)
+    return cell(value)

@@ -11,9 +11,9 @@ import zipfile
 import openpyxl
 import pytest
 
-from linkedin.tables import reader
+from linkedin.tables import reader, table, workbooks
 from linkedin.tables.preparation import prepare
-from linkedin.tables.reader import TableError
+from linkedin.tables.table import TableError
 
 
 def _seconds(fn) -> float:
@@ -68,25 +68,25 @@ def test_thousands_of_repeated_header_names_are_refused_at_once():
 
 
 def test_more_columns_than_an_upload_takes_are_refused():
-    data = (",".join(f"c{i}" for i in range(reader.MAX_COLUMNS + 1)) + "\n" + "x," * reader.MAX_COLUMNS + "x\n").encode()
-    with pytest.raises(TableError, match=f"has {reader.MAX_COLUMNS + 1:,} columns: one upload takes at most"):
+    data = (",".join(f"c{i}" for i in range(table.MAX_COLUMNS + 1)) + "\n" + "x," * table.MAX_COLUMNS + "x\n").encode()
+    with pytest.raises(TableError, match=f"has {table.MAX_COLUMNS + 1:,} columns: one upload takes at most"):
         reader.read_csv(data, name="wide.csv")
 
 
 def test_more_rows_than_an_upload_takes_are_refused(monkeypatch):
-    monkeypatch.setattr(reader, "MAX_ROWS", 3)
+    monkeypatch.setattr(table, "MAX_ROWS", 3)
     with pytest.raises(TableError, match="has more than 3 rows, the most one upload takes"):
         reader.read_csv(b"email\n" + b"a@b.com\n" * 4)
 
 
 def test_more_bytes_than_an_upload_takes_are_refused(monkeypatch):
-    monkeypatch.setattr(reader, "MAX_BYTES", 100)
+    monkeypatch.setattr(table, "MAX_BYTES", 100)
     with pytest.raises(TableError, match="one upload takes at most"):
         reader.read(b"email\n" + b"a@b.com\n" * 20)
 
 
 def test_the_limits_fit_a_million_row_contact_list():
-    assert reader.MAX_ROWS >= 1_000_000 and reader.MAX_BYTES >= 1_000_000 * 120
+    assert table.MAX_ROWS >= 1_000_000 and table.MAX_BYTES >= 1_000_000 * 120
 
 
 def _xlsx(rows) -> bytes:
@@ -118,7 +118,7 @@ def test_a_sheet_claiming_16384_columns_is_read_at_its_real_size():
 
 
 def test_an_xlsx_unzipping_beyond_the_cap_is_refused(monkeypatch):
-    monkeypatch.setattr(reader, "MAX_XLSX_UNZIPPED", 1000)
+    monkeypatch.setattr(workbooks, "MAX_XLSX_UNZIPPED", 1000)
     with pytest.raises(TableError, match="^big.xlsx unzips to .* MB, more than one upload takes"):
         reader.read(_xlsx([["email"], ["a@b.com"]]), name="big.xlsx")
 

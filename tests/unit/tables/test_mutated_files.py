@@ -9,7 +9,8 @@ import tracemalloc
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from linkedin.tables.preparation import prepare
-from linkedin.tables.reader import TableError, read
+from linkedin.tables.reader import read
+from linkedin.tables.table import TableError
 
 VALID = (b"email,first name,last name,company,country\n"
          b"ann@acme.com,Ann,Lee,Acme,US\nbob@example.org,Bob,Ray,Initech,DE\n"

@@ -14,7 +14,7 @@ import pytest
 from linkedin.tables import preparation as prep
 from linkedin.tables.preparation import prepare
 from linkedin.tables.prepared import Prepared
-from linkedin.tables.reader import TableError
+from linkedin.tables.table import TableError
 from linkedin.tables.templates import export_template
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -10,7 +10,7 @@ import pytest
 
 from linkedin.tables import columns, reader as table
 from linkedin.tables.columns import COMPANIES, USERS, ColumnMap
-from linkedin.tables.reader import TableError
+from linkedin.tables.table import TableError
 
 USER_HEADER = "email,firstname,lastname,jobtitle,employeecompany,country,googleaid"
 COMPANY_HEADER = (
