@@ -51,8 +51,8 @@ from linkedin.tables.checks import (
     upper_case,
 )
 
-_DOMAIN = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
-DOMAIN_PATTERN = f"^{_DOMAIN}$"
+DOMAIN_BODY = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
+DOMAIN_PATTERN = f"^{DOMAIN_BODY}$"
 _TICKER = r"^[A-Z0-9]{1,6}(?:[.-][A-Z0-9]{1,4})?$"
 _PAGE = r"^(?:https?://)?(?:[a-z0-9-]+\.)?linkedin\.com/(?P<section>[^/?#]*)/(?P<slug>[^/?#]+)"
 _SLUG = r"^[\p{L}\p{N}%._~'&+-]+$"
@@ -74,7 +74,7 @@ uol.com.br bol.com.br terra.com.br seznam.cz centrum.cz wp.pl o2.pl interia.pl o
 # Test domains (RFC 2606: .example, .test) of these providers count as free mail too; the
 # sandbox's synthetic people write from gmail.example, outlook.example, proton.example.
 _FREE_MAIL_BRANDS = "gmail|googlemail|yahoo|hotmail|outlook|live|aol|icloud|proton|protonmail|gmx|yandex|mail"
-_FREE_MAIL_RX = (
+FREE_MAIL_RX = (
     "(?:" + "|".join(re.escape(d) for d in sorted(FREE_MAIL_DOMAINS))
     + f"|(?:{_FREE_MAIL_BRANDS})\\.(?:example|test))$"
 )
@@ -91,7 +91,7 @@ _FREE_MAIL_SET = pa.array(sorted(FREE_MAIL_DOMAINS | {
 
 def free_mail(domains: Any) -> pa.Array:
     """True where a domain belongs to a free-mail provider (null stays null): one hash lookup
-    a cell, the same verdict as ``_FREE_MAIL_RX`` anchored at both ends (a test says so)."""
+    a cell, the same verdict as ``FREE_MAIL_RX`` anchored at both ends (a test says so)."""
     d = strings(domains)
     out = pc.is_in(d, value_set=_FREE_MAIL_SET)
     return pc.if_else(pc.is_valid(d), out, pa.scalar(None, pa.bool_())) if d.null_count else out

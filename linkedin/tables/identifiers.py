@@ -65,10 +65,10 @@ from linkedin.tables.checks import (
     upper_case,
 )
 from linkedin.tables.companykeys import (
-    _DOMAIN,
-    _FREE_MAIL_RX,
+    DOMAIN_BODY,
     DOMAIN_PATTERN,
     FREE_MAIL_DOMAINS,
+    FREE_MAIL_RX,
     ORGANIZATION_PREFIX,
     PAGE_URL_PREFIX,
     check_email_domains,
@@ -92,7 +92,7 @@ _SPACE_RX = "[" + "".join(f"\\x{{{ord(c):04x}}}" for c in SPACES) + "]"  # RE2 s
 _SPACE_RE = re.compile("[" + re.escape(SPACES) + "]")
 
 _LOCAL = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-EMAIL_PATTERN = f"^{_LOCAL}@{_DOMAIN}$"
+EMAIL_PATTERN = f"^{_LOCAL}@{DOMAIN_BODY}$"
 _UUID = r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$"
 _TYPO_DOMAINS = {
     "gmial.com": "gmail.com", "gmai.com": "gmail.com", "gamil.com": "gmail.com", "gnail.com": "gmail.com",
@@ -218,7 +218,7 @@ def email_domains(emails: Checked) -> pa.Array:
 
 def free_mail_addresses(emails: Checked) -> pa.Array:
     """True where a checked address is at a free-mail provider (one regex, no domain extraction)."""
-    return filled_mask(pc.match_substring_regex(emails.value, "@" + _FREE_MAIL_RX))
+    return filled_mask(pc.match_substring_regex(emails.value, "@" + FREE_MAIL_RX))
 
 
 def _explain_email(v: str) -> tuple[str, str | None]:
