@@ -71,6 +71,30 @@ def match_rate_text(matched: int | None, inputs: int | None, audience_size: int 
     return NO_COUNTS
 
 
+class Counts:
+    """The numbers' words for anything with LinkedIn's ``matched_count``, ``input_count`` and
+    ``audience_size`` (a segment as read, a stored snapshot of one): one place for all of them."""
+
+    matched_count: int | None
+    input_count: int | None
+    audience_size: int | None
+
+    @property
+    def match_rate(self) -> float | None:
+        """matchedCount / inputCount over the last 7 days' uploads; None without counts (or input)."""
+        return match_rate(self.matched_count, self.input_count)
+
+    @property
+    def match_rate_text(self) -> str:
+        """``"62% (last 7 days)"``, ``"no recent uploads"`` or ``"n/a"``."""
+        return match_rate_text(self.matched_count, self.input_count, self.audience_size)
+
+    @property
+    def no_recent_uploads(self) -> bool:
+        """An audience, but no counts in LinkedIn's 7-day window (absent or zero)."""
+        return no_recent_uploads(self.matched_count, self.input_count, self.audience_size)
+
+
 @dataclass(frozen=True)
 class Readiness:
     """Can campaigns target the segment, and will it serve ads (an audience of at least 300)?

@@ -17,8 +17,7 @@ from typing import Any, Iterable, Mapping
 from linkedin.api import restli
 from linkedin.api.client import Client
 from linkedin.api.errors import MalformedResponse
-from linkedin.api.segment_numbers import Readiness, match_rate, match_rate_text, no_recent_uploads, readiness
-
+from linkedin.api.segment_numbers import Counts, Readiness, readiness
 
 STATUSES = ("BUILDING", "UPDATING", "READY", "ARCHIVED", "EXPIRED", "FAILED", "ERROR")
 TYPE_LABELS = {
@@ -68,7 +67,7 @@ class Destination:
 
 
 @dataclass(frozen=True)
-class Segment:
+class Segment(Counts):
     """One DMP segment as ``GET /rest/dmpSegments`` returns it, with the numbers pulled out."""
 
     id: int
@@ -163,21 +162,6 @@ class Segment:
     @property
     def destination_segment_urn(self) -> str | None:
         return self.destination.segment_urn if self.destination else None
-
-    @property
-    def match_rate(self) -> float | None:
-        """matchedCount / inputCount over the last 7 days' uploads; None without counts (or input)."""
-        return match_rate(self.matched_count, self.input_count)
-
-    @property
-    def match_rate_text(self) -> str:
-        """``"62% (last 7 days)"``, ``"no recent uploads"`` or ``"n/a"`` (``segment_numbers``)."""
-        return match_rate_text(self.matched_count, self.input_count, self.audience_size)
-
-    @property
-    def no_recent_uploads(self) -> bool:
-        """An audience, but no counts in LinkedIn's 7-day window (absent or zero)."""
-        return no_recent_uploads(self.matched_count, self.input_count, self.audience_size)
 
     @property
     def activity_ms(self) -> int | None:

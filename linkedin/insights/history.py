@@ -18,7 +18,7 @@ from typing import Any, Callable, Collection, Iterable, Mapping
 
 import pandas as pd
 
-from linkedin.api.segment_numbers import COUNTS_WINDOW_DAYS, match_rate, match_rate_text
+from linkedin.api.segment_numbers import COUNTS_WINDOW_DAYS, Counts
 from linkedin.api.segments import Segment
 from linkedin.store import Store
 
@@ -28,7 +28,7 @@ _VALUES = ("status", "input_count", "matched_count", "audience_size", "last_modi
 
 
 @dataclass(frozen=True)
-class Snapshot:
+class Snapshot(Counts):
     """One stretch of identical readings of a segment, from ``taken_at`` to ``seen_at`` (epoch s)."""
 
     segment_id: int
@@ -41,15 +41,6 @@ class Snapshot:
     last_modified_ms: int | None
     taken_at: float
     seen_at: float
-
-    @property
-    def match_rate(self) -> float | None:
-        """Over the uploads of the 7 days before the reading (LinkedIn's window)."""
-        return match_rate(self.matched_count, self.input_count)
-
-    @property
-    def match_rate_text(self) -> str:
-        return match_rate_text(self.matched_count, self.input_count, self.audience_size)
 
     @property
     def counts_window_days(self) -> int:
