@@ -1,8 +1,13 @@
-"""Steps a person takes, shared by browser tests: connect through the sandbox consent screen."""
+"""Steps a person takes, shared by browser tests: connect through the sandbox consent screen, open a
+page, create a segment."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Page, expect
+
+from ui.format import inert
 
 
 def wait_for_app(page: Page) -> None:
@@ -42,3 +47,18 @@ def open_page(page: Page, title: str) -> None:
 def main(page: Page):
     """The page's main area (the sidebar repeats some texts)."""
     return page.get_by_test_id("stMainBlockContainer")
+
+
+def create_segment(page: Page, name: str) -> int:
+    """Create a segment named ``name`` from the people or company page; returns its id.
+
+    The confirmation shows the name as the page renders text (``ui.format.inert``: word joiners
+    after ``:`` and ``@``), so that is what is looked for."""
+    box = main(page).get_by_label("Name of the new segment")
+    box.fill(name)
+    box.press("Enter")
+    wait_for_app(page)
+    main(page).get_by_role("button", name="Create segment").click()
+    note = main(page).get_by_text(re.compile(rf"Segment “{re.escape(inert(name))}” created \((\d+)\)"))
+    expect(note).to_be_visible()
+    return int(re.search(r"created \((\d+)\)", note.inner_text()).group(1))

@@ -11,7 +11,7 @@ import requests
 from playwright.sync_api import Page, expect
 
 from linkedin.tables.preparation import prepare
-from tests.e2e.flows import connect, main, open_page, wait_for_app
+from tests.e2e.flows import connect, create_segment, main, open_page, wait_for_app
 
 pytestmark = pytest.mark.e2e
 
@@ -33,17 +33,6 @@ def members_of(app_server, segment_id: int) -> dict:
 def upload(page: Page, path: Path) -> None:
     page.locator("input[type=file]").set_input_files(str(path))
     wait_for_app(page)
-
-
-def create_segment(page: Page, name: str) -> int:
-    box = main(page).get_by_label("Name of the new segment")
-    box.fill(name)
-    box.press("Enter")
-    wait_for_app(page)
-    main(page).get_by_role("button", name="Create segment").click()
-    created = main(page).get_by_text(re.compile(rf"Segment “{re.escape(name)}” created \((\d+)\)"))
-    expect(created).to_be_visible()
-    return int(re.search(r"created \((\d+)\)", created.inner_text()).group(1))
 
 
 def send_and_finish(page: Page, total: int) -> None:

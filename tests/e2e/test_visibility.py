@@ -8,7 +8,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.flows import connect, main, open_page, wait_for_app
+from tests.e2e.flows import connect, create_segment, main, open_page, wait_for_app
 from ui.format import inert
 
 pytestmark = pytest.mark.e2e
@@ -37,18 +37,6 @@ def nothing_rendered(page: Page, dialogs: list[str]) -> None:
     assert dialogs == []
 
 
-def created(page: Page, name: str) -> int:
-    """``tests.e2e.test_sync_flow.create_segment`` for a name the page shows with word joiners."""
-    box = main(page).get_by_label("Name of the new segment")
-    box.fill(name)
-    box.press("Enter")
-    wait_for_app(page)
-    main(page).get_by_role("button", name="Create segment").click()
-    note = main(page).get_by_text(re.compile(rf"Segment “{re.escape(inert(name))}” created \((\d+)\)"))
-    expect(note).to_be_visible()
-    return int(re.search(r"created \((\d+)\)", note.inner_text()).group(1))
-
-
 def signed_in(browser: Browser, app_server, member: str | None = None) -> tuple[Page, list[str]]:
     context = browser.new_context(base_url=app_server.url, viewport={"width": 1366, "height": 900})
     context.set_default_timeout(15_000)
@@ -73,7 +61,7 @@ def test_two_analysts_at_once_see_only_their_own_work_and_names_stay_text(app_se
             {"name": FILE, "mimeType": "text/csv", "buffer": ("\n".join(rows) + "\n").encode()}])
         wait_for_app(avery)
         expect(main(avery).get_by_text(f"Columns not used: {SHOWN_COLUMN}.")).to_be_visible()
-        segment_id = created(avery, SEGMENT)
+        segment_id = create_segment(avery, SEGMENT)
         requests.post(f"{app_server.sandbox_url}/_sandbox/faults", timeout=10, json={
             "kind": "500", "count": 5, "path_prefix": f"/rest/dmpSegments/{segment_id}/users"})
         main(avery).get_by_role("button", name="Send to LinkedIn").click()

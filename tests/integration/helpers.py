@@ -18,8 +18,9 @@ from pathlib import Path
 
 from linkedin.api.connection import Connection
 from linkedin.api.settings import SANDBOX_SCOPES, Settings
-from linkedin.sandbox import DEMO_SOURCE_PLATFORM
 from linkedin.demo import signin as sandbox_login
+from linkedin.demo.controls import SandboxControl
+from linkedin.sandbox import DEMO_SOURCE_PLATFORM
 from linkedin.store import Store
 
 CLIENT_ID = "sandbox-demo-client"
@@ -96,3 +97,11 @@ class SandboxTime:
     def sleep(self, seconds: float) -> None:
         self.slept += seconds
         self.clock.advance(seconds)
+
+
+def without_delays(server):
+    """The sandbox ``server`` with LinkedIn's delays (a new segment's visibility, its build and its
+    updates) set to zero, so a sync runs at once; returns the server."""
+    SandboxControl(server.url).update_settings(
+        segment_visibility_delay_seconds=0, segment_update_seconds=0, segment_build_seconds=0)
+    return server

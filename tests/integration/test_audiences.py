@@ -30,7 +30,7 @@ from linkedin.notebook.audiences import ACCOUNT_COLUMNS, UPLOAD_COLUMNS
 from linkedin.store import Store
 from linkedin.sync.upload import email_source, needs_file
 from linkedin.tables.preparation import prepare
-from tests.integration.helpers import sandbox_settings
+from tests.integration.helpers import sandbox_settings, without_delays
 
 MANAGED = "Northwind - Sandbox Test"
 VIEWER = "Northwind - Partner Co-op"
@@ -38,9 +38,7 @@ VIEWER = "Northwind - Partner Co-op"
 
 @pytest.fixture(scope="module")
 def world(sandbox_server_module):
-    SandboxControl(sandbox_server_module.url).update_settings(
-        segment_visibility_delay_seconds=0, segment_build_seconds=0, segment_update_seconds=0)
-    return sandbox_server_module
+    return without_delays(sandbox_server_module)
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ import requests
 
 from linkedin.demo.controls import SandboxControl
 from linkedin.demo.server import free_port
+from tests.integration.helpers import without_delays
 
 ROOT = Path(__file__).resolve().parents[2]
 AVERY_ACCOUNT = "Northwind - Sandbox Test"  # ACTIVE, ACCOUNT_MANAGER for Avery Analyst
@@ -71,9 +72,7 @@ def one_line_error(done: subprocess.CompletedProcess) -> str:
 
 @pytest.fixture(scope="module")
 def world(sandbox_server_module):
-    SandboxControl(sandbox_server_module.url).update_settings(
-        segment_visibility_delay_seconds=0, segment_build_seconds=0, segment_update_seconds=0)
-    return sandbox_server_module
+    return without_delays(sandbox_server_module)
 
 
 @pytest.fixture(scope="module")
@@ -158,7 +157,7 @@ def test_login_goes_through_the_browser_consent_and_a_loopback_redirect(world, t
         idle.close()
         assert proc.poll() is None
         # The member's browser: the consent screen, Allow, then the redirect to the CLI's loopback server.
-        from tests.integration.helpers import _ConsentForm
+        from tests.integration.helpers import _ConsentForm, without_delays
 
         browser = requests.Session()
         page = browser.get(url, timeout=10)

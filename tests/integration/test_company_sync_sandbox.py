@@ -18,18 +18,6 @@ from tests.integration.helpers import connect_sandbox
 from tests.integration.test_sync_sandbox import OWNER, manageable_account
 
 
-@pytest.fixture
-def world(sandbox_server):
-    SandboxControl(sandbox_server.url).update_settings(
-        segment_visibility_delay_seconds=0, segment_update_seconds=0, segment_build_seconds=0)
-    return sandbox_server
-
-
-@pytest.fixture
-def conn(world):
-    return connect_sandbox(world.url, Store())
-
-
 def companies(world, start, stop) -> pd.DataFrame:
     """Rows in LinkedIn's company template, keyed in a different way for each third of them."""
     rows = []

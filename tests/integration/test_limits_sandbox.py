@@ -26,18 +26,6 @@ DAY = 86_400
 
 
 @pytest.fixture
-def world(sandbox_server):
-    SandboxControl(sandbox_server.url).update_settings(
-        segment_visibility_delay_seconds=0, segment_update_seconds=0, segment_build_seconds=0)
-    return sandbox_server
-
-
-@pytest.fixture
-def conn(world):
-    return connect_sandbox(world.url, Store())
-
-
-@pytest.fixture
 def time_(world):
     return SandboxTime(world.app.state.sandbox)
 

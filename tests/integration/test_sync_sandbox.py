@@ -28,18 +28,6 @@ def sha(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()
 
 
-@pytest.fixture
-def world(sandbox_server):
-    control = SandboxControl(sandbox_server.url)
-    control.update_settings(segment_visibility_delay_seconds=0, segment_update_seconds=0, segment_build_seconds=0)
-    return sandbox_server
-
-
-@pytest.fixture
-def conn(world):
-    return connect_sandbox(world.url, Store())
-
-
 def manageable_account(conn) -> str:
     from linkedin.api import accounts
 
