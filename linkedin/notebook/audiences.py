@@ -29,8 +29,7 @@ from linkedin.api.client import Client, RetryPolicy, StaticToken, TokenProvider,
 from linkedin.api.connection import Connection, identify
 from linkedin.api.errors import NotFound, SignInAgain, consent_guard
 from linkedin.api.segments import Segment
-from linkedin.api.settings import SANDBOX_SCOPES, Settings
-from linkedin.demo import signin as sandbox_login
+from linkedin.api.settings import Settings
 from linkedin.demo.server import LocalSandbox
 from linkedin.insights import charts
 from linkedin.insights.history import History, frame as history_frame
@@ -124,22 +123,8 @@ class Audiences:
         ``python -m linkedin sandbox`` at http://127.0.0.1:8765). The store is in memory
         unless one is given, so a fresh sandbox never meets an old ledger.
         """
-        from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SOURCE_PLATFORM
-
-        server = LocalSandbox(seed=seed, population=population).start() if url is None else None
-        base = (url or server.url).rstrip("/")
-        settings = Settings(client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, api_base_url=base,
-                            source_platform=DEMO_SOURCE_PLATFORM, scopes=SANDBOX_SCOPES,
-                            oauth_base_url=base, cookie_secret="-", db_path=":memory:", sandbox=True,
-                            sandbox_base_url=base)
-        store = store or Store(":memory:")
-        try:
-            token = sandbox_login.sign_in(settings, member=member)
-            conn = login.keep(settings, store, token)
-        except BaseException:
-            if server is not None:
-                server.stop()
-            raise
+        settings, store, conn, server = login.sandbox_sign_in(url, member=member, store=store,
+                                                              population=population, seed=seed)
         return cls(settings, store, conn, source="sandbox", connection=conn, sandbox=server)
 
     @property

@@ -13,7 +13,8 @@ id ``CLI_SID`` (a browser can never use it), where the CLI's next run and
 Real LinkedIn matches the redirect URI exactly, so register ``DEFAULT_REDIRECT_URI`` (or
 your ``LINKEDIN_CLI_REDIRECT_URI``) in the app's Auth tab. The sandbox accepts any
 loopback URI, so there a free port is picked; with ``member=`` the sandbox's consent
-screen is answered over HTTP instead (``sandbox_login``), for scripts and tests.
+screen is answered over HTTP instead (``sandbox_login``), for scripts and tests;
+``sandbox_sign_in`` does that for ``Audiences.sandbox()``, starting a sandbox when none is named.
 """
 
 from __future__ import annotations
@@ -34,8 +35,9 @@ from linkedin.api.client import Client, StaticToken
 from linkedin.api.connection import Connection, identify
 from linkedin.api.errors import OAuthError
 from linkedin.api.oauth import OAuth, Token
-from linkedin.api.settings import Settings
+from linkedin.api.settings import SANDBOX_SCOPES, Settings
 from linkedin.demo import signin as sandbox_login
+from linkedin.demo.server import LocalSandbox
 from linkedin.store import Store
 
 log = logging.getLogger(__name__)
@@ -187,3 +189,27 @@ def keep(settings: Settings, store: Store, token: Token, *, sid: str = CLI_SID) 
     conn.connect(token, member_urn=member_urn, member_name=member_name)
     log.info("signed in (session %s)", sid)
     return conn
+
+
+def sandbox_sign_in(url: str | None = None, *, member: str | None = None, store: Store | None = None,
+                    population: int | None = None, seed: int = 7) -> tuple[Settings, Store, Connection, LocalSandbox | None]:
+    """Signed in to the sandbox as a demo member: its settings, the store, the connection, and
+    the sandbox started here (None when ``url`` names a running one; the caller stops it).
+
+    The store is in memory unless one is given, so a fresh sandbox never meets an old ledger."""
+    from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SOURCE_PLATFORM
+
+    server = LocalSandbox(seed=seed, population=population).start() if url is None else None
+    base = (url or server.url).rstrip("/")
+    settings = Settings(client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, api_base_url=base,
+                        source_platform=DEMO_SOURCE_PLATFORM, scopes=SANDBOX_SCOPES,
+                        oauth_base_url=base, cookie_secret="-", db_path=":memory:", sandbox=True,
+                        sandbox_base_url=base)
+    store = store or Store(":memory:")
+    try:
+        token = sandbox_login.sign_in(settings, member=member)
+        return settings, store, keep(settings, store, token), server
+    except BaseException:
+        if server is not None:
+            server.stop()
+        raise
