@@ -12,6 +12,7 @@ the time of each phase.
 from __future__ import annotations
 
 import argparse
+import gc
 import math
 import os
 import subprocess
@@ -54,6 +55,7 @@ def start_sandbox(port: int) -> subprocess.Popen:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--profile", action="store_true", help="print where the client's send time goes (cProfile)")
     args = parser.parse_args()
     port = free_port()
     proc = start_sandbox(port)
@@ -65,6 +67,7 @@ def main() -> None:
             settings = Settings(client_id=DEMO_CLIENT_ID, client_secret=DEMO_CLIENT_SECRET, api_base_url=url,
                                 source_platform=DEMO_SOURCE_PLATFORM,
                                 oauth_base_url=url, redirect_uri="http://127.0.0.1/cb", cookie_secret="b" * 40,
+                                token_key="bench-token-key-" + "0123456789" * 3,
                                 db_path=os.path.join(tmp, "bench.db"), sandbox=True)
             store = Store(settings.db_path, token_key=settings.token_key)
             conn = Connection(settings, store, "bench")
@@ -94,9 +97,19 @@ def main() -> None:
             record = time.perf_counter() - t
 
             calls_before = client.calls
-            t = time.perf_counter()
-            run = sync.run(run_id)
-            send = time.perf_counter() - t
+            gc.collect()  # as the CLI and the app's server do before a send (ui/startup.py)
+            gc.freeze()
+            t, cpu = time.perf_counter(), time.process_time()
+            if args.profile:
+                import cProfile
+                import pstats
+
+                profiler = cProfile.Profile()
+                run = profiler.runcall(sync.run, run_id)
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(18)
+            else:
+                run = sync.run(run_id)
+            send, send_cpu = time.perf_counter() - t, time.process_time() - cpu
             batch_calls = client.calls - calls_before
     finally:
         proc.terminate()
@@ -112,6 +125,8 @@ def main() -> None:
     print(f"prepare:                    {prep:>11.1f}s")
     print(f"plan + write run down:      {record:>11.1f}s")
     print(f"send:                       {send:>11.1f}s  ({len(prepared) / send:,.0f} elements/s)")
+    print(f"client CPU while sending:   {send_cpu:>11.1f}s  ({send_cpu / send:.0%} of the send; "
+          f"{send_cpu / len(prepared) * 1e6:.2f} µs per element: building, encoding, results and ledger)")
 
 
 if __name__ == "__main__":
