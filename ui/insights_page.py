@@ -119,7 +119,10 @@ def _campaigns(conn: Connection, account: Account, items: list, loaded_at: float
     table = usage.frame(items, found)
     st.dataframe(table, hide_index=True, width="stretch", key="usage_table",
                  column_config={"segment_id": st.column_config.NumberColumn("Segment ID", format="%d"),
-                                "campaign_id": st.column_config.NumberColumn("Campaign ID", format="%d")})
+                                "segment": "Segment", "account": "Ad account", "ad_segment": "Ad segment URN",
+                                "campaign_id": st.column_config.NumberColumn("Campaign ID", format="%d"),
+                                "campaign": "Campaign", "campaign_status": "Campaign status", "use": "Use",
+                                "live": "Live"})
 
 
 def _overlap(items: list) -> None:

@@ -16,8 +16,6 @@ from ui import session
 from ui.format import when
 
 BASELINE = "since_last_visit"
-ICONS = {"ready": "✅", "under_300": "⚠️", "archived": "🗄️", "expired": "⛔", "failed": "⛔", "upload_done": "📤",
-         "upload_paused": "⏸️"}
 
 
 def render(conn: Connection, pf: Portfolio) -> None:
@@ -42,7 +40,7 @@ def render(conn: Connection, pf: Portfolio) -> None:
         counts: dict[str, int] = {}
         for c in found:
             counts[c.kind] = counts.get(c.kind, 0) + 1
-        st.caption(" · ".join(f"{ICONS.get(k, '')} {n} {k.replace('_', ' ')}" for k, n in counts.items()))
+        st.caption(" · ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
         st.dataframe([c.to_row() for c in found], hide_index=True, width="stretch", key="since_table",
                      height=min(36 * (len(found) + 1) + 3, 260),
                      column_config={"Details": st.column_config.TextColumn(width="large"),
