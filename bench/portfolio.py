@@ -4,7 +4,9 @@ Starts the sandbox as its own process (``python -m linkedin sandbox``), gives No
 (who has no accounts of her own) exactly that portfolio through the sandbox's control
 ``POST /_sandbox/portfolio``, connects as her through the consent screen, then loads every account and segment the way the Audiences page does
 (``linkedin.insights.portfolio``): sequentially (one worker), concurrently (the default bound),
-and again from the cache. Prints API calls, segment finder calls and wall time for each.
+and again from the cache. Prints API calls, segment finder calls and wall time for each. Then
+the campaigns of every account (``linkedin.insights.usage.read``: one ``adCampaigns`` finder
+page of up to 1,000 per account), with their calls counted the same way.
 
     .venv/bin/python bench/portfolio.py [--accounts 50] [--segments 100] [--workers 6] [--latency-ms 0]
 
@@ -37,6 +39,7 @@ from linkedin.demo.controls import SandboxControl  # noqa: E402
 from linkedin.demo.server import free_port  # noqa: E402
 from linkedin.demo.signin import connect as connect_sandbox  # noqa: E402
 from linkedin.insights.history import History  # noqa: E402
+from linkedin.insights import usage  # noqa: E402
 from linkedin.insights.portfolio import Portfolios, member_key  # noqa: E402
 from linkedin.store import Store  # noqa: E402
 
@@ -73,6 +76,7 @@ class CallCounter:
         path, _, query = response.request.path_url.partition("?")
         finder = path == "/rest/dmpSegments" and "q=account" in query.split("&")
         path = "/rest/dmpSegments" if path.startswith("/rest/dmpSegments") else path
+        path = "/rest/adAccounts/{id}/adCampaigns" if path.endswith("/adCampaigns") else path
         with self._lock:
             self.calls += 1
             self.finder_calls += finder
@@ -131,6 +135,17 @@ def main(argv: list[str] | None = None) -> int:
         measure("one account, cached", lambda: concurrent.portfolio(client, key, account_urns=[
             concurrent.accounts(client, key)[0].accounts[0].urn]), counter)
         measure("refresh (Refresh button)", lambda: concurrent.portfolio(client, key, refresh=True), counter)
+
+        # Campaigns of every account: one finder page each (the Match insights page, per account).
+        accounts = concurrent.accounts(client, key)[0].accounts
+        counter.take()
+        started = time.perf_counter()
+        found = usage.read(client, accounts, workers=args.workers)
+        seconds = time.perf_counter() - started
+        calls, _, paths = counter.take()
+        pages = sum(n for p, n in paths.items() if p.endswith("/adCampaigns"))
+        print(f"{'campaigns, concurrent':<34} {len(accounts):>4} accounts {len(found.campaigns):>6} campaigns "
+              f"{calls:>4} API calls {pages:>4} finder pages {seconds * 1000:>9.0f} ms")
 
         # What the page adds on a read: one snapshot per segment in sqlite (a file, WAL).
         with tempfile.TemporaryDirectory() as tmp:

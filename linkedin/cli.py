@@ -48,6 +48,12 @@ SHAPES = {
     "uploads": '{"uploads": [{"id", "segment_id", "segment_name", "account", "kind", "mode", "state", "total", '
                '"accepted", "rejected", "pending", "needs_file", "resumable", "created", "updated", "message"}]}; '
                'with --resume: the shape of sync',
+    "insights": '{"account": {"id", "name"}, "funnels": [{"run_id", "segment_id", "segment", "steps": [{"step", '
+                '"count", "note"}], "biggest_loss"}], "mix": [{"segment_id", "segment", "kind", "runs", "rows", '
+                '"match_rate", "personal", "hashed", "ad_id", "name_only", "page", "domain_only", "company_name_only", '
+                '"advice": []}], "campaign_usage": [{"segment_id", "segment", "used", "campaigns": [{"id", "name", '
+                '"status", "use"}]}], "attention": [{...}], "overlap": [{"segment_a", "segment_b", "size_a", "size_b", '
+                '"shared", "share_of_a", "share_of_b", "jaccard"}], "problems": []}',
 }
 
 SEGMENT_TABLE = {"segment_id": "segment_id", "name": "name", "type": "type", "status": "status",
@@ -113,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     uploads.add_argument("--file", help="with --resume: the same file again (needed when the run says so)")
     uploads.add_argument("--limit", type=int, default=20, help="runs to list (default 20)")
     _file_options(uploads)
+
+    insights = command("insights", "match insights of one ad account: the funnel of recent uploads, the identifier "
+                                   "mix against the match rate, campaign usage, and overlap")
+    insights.add_argument("--account", required=True, help="ad account id, URN or exact name")
 
     sandbox = commands.add_parser("sandbox", help="run the offline LinkedIn sandbox alone")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -351,6 +361,44 @@ def cmd_uploads(args, settings) -> int:
     return _report(args, result)
 
 
+def cmd_insights(args, settings) -> int:
+    data = _audiences(settings).insights(args.account)
+    if args.json:
+        _print_json(data)
+        return EXIT_OK
+    print(f"{data['account']['name']} ({data['account']['id']})")
+    print("\nFunnel of recent uploads" + ("" if data["funnels"] else ": none of yours in this account"))
+    for f in data["funnels"]:
+        steps = " -> ".join(f"{s['step'].lower()} {'?' if s['count'] is None else format(s['count'], ',')}"
+                            for s in f["steps"])
+        print(f"  {f['segment']} (run {f['run_id']}): {steps}")
+        if f["biggest_loss"]:
+            print(f"    biggest loss: {f['biggest_loss']}")
+        if f["steps"][-1]["count"] is None and len(f["steps"]) > 1:
+            print(f"    matched, audience: {f['steps'][-1]['note']}")
+    print("\nIdentifier mix and match rate" + ("" if data["mix"] else ": this app has sent nothing here yet"))
+    for m in data["mix"]:
+        rate = "n/a" if m["match_rate"] is None else f"{100 * m['match_rate']:.0f}%"
+        shares = {k: m[k] for k in ("personal", "hashed", "ad_id", "name_only", "page", "domain_only",
+                                    "company_name_only") if m[k] is not None}
+        mix = ", ".join(f"{k.replace('_', ' ')} {100 * v:.0f}%" for k, v in shares.items())
+        print(f"  {m['segment']} ({m['segment_id']}): match rate {rate} (last 7 days); {mix}")
+        for line in m["advice"]:
+            print(f"    {line}")
+    print("\nCampaign usage")
+    for u in data["campaign_usage"]:
+        print(f"  {u['segment']} ({u['segment_id']}): {u['used']}")
+    for a in data["attention"]:
+        print(f"  ! {a['Segment']}: {a['What']}")
+    print("\nOverlap of what this app sent" + ("" if data["overlap"] else ": fewer than two segments to compare"))
+    for p in data["overlap"]:
+        print(f"  {p['segment_a']} & {p['segment_b']}: {p['shared']:,} shared "
+              f"({100 * p['share_of_a']:.0f}% / {100 * p['share_of_b']:.0f}%)")
+    for problem in data["problems"]:
+        print(f"note: {problem}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _report(args, result) -> int:
     """A sync's outcome: the report, the failing rows, and the exit code they mean."""
     if getattr(args, "results", None):
@@ -375,5 +423,5 @@ def _report(args, result) -> int:
 
 COMMANDS = {
     "login": cmd_login, "status": cmd_status, "accounts": cmd_accounts, "segments": cmd_segments,
-    "create-segment": cmd_create_segment, "sync": cmd_sync, "uploads": cmd_uploads,
+    "create-segment": cmd_create_segment, "sync": cmd_sync, "uploads": cmd_uploads, "insights": cmd_insights,
 }

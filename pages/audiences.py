@@ -10,7 +10,7 @@ from linkedin.api.errors import LinkedInError, NotFound
 from linkedin.demo.controls import SandboxControl
 from linkedin.insights import attention, charts, portfolio
 from linkedin.insights.history import History
-from ui import session
+from ui import session, since_last_visit
 from ui.format import code, plain, when
 
 ALL = "All accounts"
@@ -68,6 +68,7 @@ if pf.problems:
         for problem in pf.problems:
             st.warning(plain(problem))
 
+since_last_visit.render(conn, pf)
 items = attention.collect(pf, now=linkedin_now())
 df = pf.frame()
 m1, m2, m3, m4 = st.columns(4)

@@ -141,10 +141,11 @@ def run() -> None:
     people = st.Page("pages/people.py", title="People segments", icon=":material/person_add:", url_path="people")
     companies = st.Page("pages/companies.py", title="Company segments", icon=":material/domain_add:", url_path="companies")
     uploads = st.Page("pages/uploads.py", title="Uploads", icon=":material/upload:", url_path="uploads")
+    insights = st.Page("pages/insights.py", title="Match insights", icon=":material/insights:", url_path="insights")
     if status.state == "disconnected":
         pages = {"LinkedIn": [connect], "Demo": tools} if tools else [connect]
     else:
-        pages = {"Audiences": [audiences, people, companies, uploads, ad_accounts], "LinkedIn": [connection, signoff], **({"Demo": tools} if tools else {})}
+        pages = {"Audiences": [audiences, people, companies, uploads, insights, ad_accounts], "LinkedIn": [connection, signoff], **({"Demo": tools} if tools else {})}
     # Messages and the reconnect prompt live in one container that is always there, so the
     # page's own elements keep their positions whether or not a message is shown. Fragment
     # ids hang on those positions: a click on a fragment's button (Check now) made while a

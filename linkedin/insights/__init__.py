@@ -10,7 +10,10 @@ per member, never per token), ``history`` (a snapshot of status and counts each 
 segment is read), ``attention`` (what an analyst would otherwise miss: not serving under
 300, not targetable, stuck builds, archive and expiry countdowns), ``charts`` (plotly
 figures readable with 1 segment and with 500; match rates labelled as the last 7 days').
+The match insights: ``funnel`` (an upload run, rows to audience size), ``visits`` (since
+your last visit), ``mix`` (identifier mix against match rate), ``usage`` (campaigns that use
+each segment), ``overlap`` (shared hashed ledger keys), ``insight_charts`` (their figures).
 
-May import ``api`` and ``linkedin.store``. Never imports ``tables``, ``sync``, a front
+May import ``api``, ``linkedin.store`` and ``sync`` (runs, ledger, profiles: read only). Never imports ``tables``, a front
 door or Streamlit; nothing here writes to LinkedIn.
 """

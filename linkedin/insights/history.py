@@ -138,6 +138,22 @@ class History:
             rows = list(self.store.db[TABLE].rows_where("segment_id = ?", [segment_id], order_by="taken_at, id"))
         return [Snapshot.from_row(r) for r in rows if r["account_urn"] in allowed]
 
+    def as_of(self, segment_ids: Collection[int], at: float, *, accounts: Collection[str]) -> dict[int, Snapshot]:
+        """Each segment's state as the app last read it at or before ``at`` (epoch s), for segments of
+        ``accounts``; a segment first read after ``at`` is absent."""
+        allowed, ids = set(accounts), list(segment_ids)
+        out: dict[int, Snapshot] = {}
+        with self.store.lock:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                marks = ",".join("?" * len(chunk))
+                sql = (f"SELECT * FROM {TABLE} AS s WHERE s.segment_id IN ({marks}) AND s.id = (SELECT MAX(id) FROM "
+                       f"{TABLE} WHERE segment_id = s.segment_id AND taken_at <= ?)")
+                for row in self.store.db.query(sql, [*chunk, at]):
+                    if row["account_urn"] in allowed:
+                        out[row["segment_id"]] = Snapshot.from_row(row)
+        return out
+
 
 COLUMNS = ["segment_id", "name", "status", "input_count", "matched_count", "audience_size", "match_rate",
            "taken_at", "seen_at", "match_rate_text", "counts_window_days"]

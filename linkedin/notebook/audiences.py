@@ -34,7 +34,7 @@ from linkedin.demo.server import LocalSandbox
 from linkedin.insights import charts
 from linkedin.insights.history import History, frame as history_frame
 from linkedin.insights.portfolio import Portfolios, frame as segments_frame, key_of, member_key
-from linkedin.notebook import job as upload_job, login
+from linkedin.notebook import insight_frames, job as upload_job, login
 from linkedin.notebook.health import token_health
 from linkedin.notebook.inputs import BadInput, kind_of, segment_id
 from linkedin.notebook.reports import Check, Health, SyncPlan, SyncResult, run_dict
@@ -300,6 +300,34 @@ class Audiences:
         seg = self.segment(segment)
         return charts.history(History(self.store).of(seg.id, accounts=self._account_urns()),
                               title=f"History of {seg.name} ({seg.id})")
+
+    # insights (the logic is in ``insight_frames``) ------------------------------------
+
+    @consent_guard
+    def funnel(self, run_id: str) -> pd.DataFrame:
+        """One of your runs: rows -> valid -> unique -> sent -> accepted -> matched -> audience size."""
+        return insight_frames.funnel(self.store, self.upload(run_id), accounts=self._account_urns())
+
+    @consent_guard
+    def campaigns(self, account: Any) -> pd.DataFrame:
+        """The campaigns of one ad account that include or exclude each of its segments."""
+        acc = self.account(account)
+        return insight_frames.campaigns(self.client(), acc, segments_mod.find_by_account(self.client(), acc.urn)[0])
+
+    @consent_guard
+    def overlap(self, segments: Any) -> pd.DataFrame:
+        """Members the app sent to both of each pair of 2 to 20 segments of one account (by hashed key)."""
+        pf = self._cache.portfolio(self.client(), _CACHE_KEY, history=History(self.store))
+        return insight_frames.overlap(self.store, insight_frames.pick(pf.items(), segments))
+
+    @consent_guard
+    def insights(self, account: Any) -> dict:
+        """Funnels of recent runs, identifier mix, campaign usage and overlap of one account, as plain data."""
+        acc = self.account(account)
+        found = segments_mod.find_by_account(self.client(), acc.urn)[0]
+        History(self.store).record(found)
+        return insight_frames.report(self.client(), self.store, acc, found, owner=self._owner(),
+                                     accounts=self._account_urns())
 
     # writing -----------------------------------------------------------------------
 

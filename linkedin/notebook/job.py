@@ -24,7 +24,7 @@ from linkedin.store import Store
 from linkedin.sync.ledger import MODES
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import VISIBILITY_TIMEOUT, Progress
-from linkedin.sync.upload import Sync, Target, email_source, needs_file, results, warnings as plan_warnings
+from linkedin.sync.upload import Sync, Target, email_source, results, warnings as plan_warnings
 from linkedin.tables.prepared import Prepared
 
 SEGMENT_KINDS = {"USER": "users", "COMPANY": "companies"}
@@ -80,10 +80,8 @@ def plan(sync: Sync, mode: str) -> SyncPlan:
 
 
 def start(sync: Sync, planned: SyncPlan, *, owner: str) -> str:
-    """Write the run down for ``owner`` before anything is sent; returns its id."""
-    t = sync.target
-    return sync.sender.start(owner=owner, segment_id=t.segment_id, segment_name=t.name, account=t.account_urn,
-                             plan=planned.plan, needs_file=needs_file(sync.prepared))
+    """Write the run down for ``owner`` before anything is sent (with its profile); returns its id."""
+    return sync.start(planned.plan, owner=owner)
 
 
 def run(store: Store, run_id: str, go: Callable[[Callable[[Progress], None] | None], Run], *, progress: Any,

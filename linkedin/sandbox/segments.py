@@ -68,7 +68,7 @@ class Segment:
     description: str | None = None
     access_policy: str | None = None
     last_modified_ms: int = 0  # the segment itself: creation or a change to its members
-    last_used_ms: int = 0  # last use in a campaign (seeded; the sandbox has no campaigns)
+    last_used_ms: int = 0  # last use in a campaign (seeded; moved to now while an ACTIVE campaign targets it)
     changed_ms: int = 0  # start of the latest update
     busy_until_ms: int = 0  # end of the latest update
     visible_ms: int = 0  # /users and /companies answer 404 before this

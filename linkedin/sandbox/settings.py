@@ -45,6 +45,7 @@ _CHOICES = {
     "industries_shape": ("string", "list", "either"),
     "name_only_users": ("accept", "reject"),
     "no_recent_uploads_counts": ("absent", "zeros"),
+    "campaign_finder_start_count": ("refuse", "ignore"),
 }
 
 
@@ -114,6 +115,12 @@ class SandboxSettings:
     # no upload in that window LinkedIn either leaves both out, as while BUILDING
     # ("absent", the stricter reading), or sends them as 0 ("zeros"). audienceSize stays.
     no_recent_uploads_counts: str = "absent"
+
+    # -- ad campaigns (linkedin-contract.md, "Campaigns") ----------------------------------
+    # [U] adCampaigns?q=search pages by cursor since 202401 (pageSize/pageToken); whether
+    # it still takes start/count is not documented: "refuse" answers 400 (the stricter
+    # reading), "ignore" answers as if they were absent.
+    campaign_finder_start_count: str = "refuse"
 
     # -- /users and /companies (§6, §7, §8, §11) -----------------------------------------
     max_batch_elements: int = 5000  # [C] §12.3

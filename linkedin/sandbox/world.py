@@ -14,14 +14,20 @@ For tests and scripts (`app.state.sandbox` of `create_app()`):
     world.segment_status(segment)            its status now
     world.membership(segment)                its stored people or companies
     world.members_changed(segment)           after changing them: UPDATING, recount
+    world.campaigns                          CampaignStore: .of_account(id), iter
     world.add_portfolio(urn, accounts=, segments_per_account=)   benchmark data
+
+A segment an ACTIVE campaign targets counts as used at every reading (`_mark_used`), so it
+is never archived while the campaign runs, as on LinkedIn.
 """
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from .accounts import AccountUser, AdAccount, seed_accounts
+from .campaigns import CampaignStore, add_campaigns, seed_campaigns
 from .clock import Clock
 from .companies import Companies
 from .faults import FaultQueue
@@ -63,6 +69,8 @@ class World:
         self.ad_accounts: dict[int, AdAccount] = {}
         self.account_users: dict[tuple[int, str], AccountUser] = {}
         self.segments = SegmentStore()
+        self.campaigns = CampaignStore()
+        self._live: set[int] = set()
         self.reset()
 
     def reset(self) -> None:
@@ -77,6 +85,11 @@ class World:
         self.rate_limits.clear()
         seed_segments(self.segments, self.settings.partner_source_platform, self.ad_accounts, seed=self.seed,
                       now=self.clock.now_ms())
+        self._live = set()
+        seed_campaigns(self.campaigns, self.ad_accounts.values(), self.segments, seed=self.seed,
+                       status_of=self.segment_status, now=self.clock.now_ms(),
+                       archive_ms=Lifetimes.of(self.settings).archive_ms)
+        self._live = self.campaigns.live_ad_segments()
 
     # -- members -------------------------------------------------------------------------
     @property
@@ -108,10 +121,17 @@ class World:
         return user.role if user else None
 
     def add_portfolio(self, member_urn: str, *, accounts: int, segments_per_account: int) -> list[int]:
-        """Benchmark data: N ACTIVE accounts the member manages, M segments in each."""
-        return add_portfolio(self.segments, self.settings.partner_source_platform, self.ad_accounts, self.account_users,
-                             member_urn, seed=self.seed, now=self.clock.now_ms(), accounts=accounts,
-                             segments_per_account=segments_per_account)
+        """Benchmark data: N ACTIVE accounts the member manages, M segments and a few campaigns in each."""
+        made = add_portfolio(self.segments, self.settings.partner_source_platform, self.ad_accounts,
+                             self.account_users, member_urn, seed=self.seed, now=self.clock.now_ms(),
+                             accounts=accounts, segments_per_account=segments_per_account)
+        rng = random.Random(f"portfolio-campaigns:{self.seed}:{member_urn}:{len(self.campaigns)}")
+        for account_id in made:
+            add_campaigns(self.campaigns, rng, account_id, self.segments.of_account(account_id),
+                          status_of=self.segment_status, now=self.clock.now_ms(),
+                          archive_ms=Lifetimes.of(self.settings).archive_ms)
+        self._live = self.campaigns.live_ad_segments()
+        return made
 
     # -- segments --------------------------------------------------------------------------
     def now_ms(self) -> int:
@@ -119,10 +139,17 @@ class World:
 
     def segment_json(self, segment: Segment) -> dict[str, Any]:
         """A segment as GET /rest/dmpSegments returns it, as of the sandbox's now."""
+        self._mark_used(segment)
         return segment.to_api(self.clock.now_ms(), self.settings)
 
     def segment_status(self, segment: Segment) -> str:
+        self._mark_used(segment)
         return segment.status(self.clock.now_ms(), Lifetimes.of(self.settings))
+
+    def _mark_used(self, segment: Segment) -> None:
+        """An ACTIVE campaign targets it: LinkedIn counts that as use, so it is used now."""
+        if segment.ad_segment_id in self._live:
+            segment.last_used_ms = max(segment.last_used_ms, self.clock.now_ms())
 
     def create_segment(
         self, *, account_id: int, name: str, type: str, source_platform: str,
@@ -177,6 +204,7 @@ class World:
             "companies": len(self.companies),
             "ad_accounts": len(self.ad_accounts),
             "segments": len(self.segments),
+            "campaigns": len(self.campaigns),
             "tokens": [g.summary(now) for g in self.tokens.grants.values()],
             "faults": self.faults.to_json(),
         }

@@ -149,6 +149,14 @@ class Uploads:
             ).fetchall()
         return {s: n for s, n in rows}
 
+    def counts_by_action(self, run_id: str) -> dict[tuple[str, str], int]:
+        """(action, status) -> items: what a run added and removed, apart (the funnel counts ADDs)."""
+        with self.store.lock:
+            rows = self.store.db.execute(
+                "select action, status, count(*) from run_items where run_id = ? group by action, status", [run_id]
+            ).fetchall()
+        return {(a, s): n for a, s, n in rows}
+
     def get(self, run_id: str) -> Run | None:
         """A run by id, whoever owns it: for the code that sends a run already in hand.
         What a member asks for by id goes through ``owned``."""

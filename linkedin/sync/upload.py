@@ -16,6 +16,7 @@ import pandas as pd
 from linkedin.api.client import Client
 from linkedin.store import Store
 from linkedin.sync.ledger import Ledger, Plan
+from linkedin.sync.profiles import Profiles, profile_of
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import ElementSource, Progress, Sender
 from linkedin.tables.prepared import Prepared
@@ -115,9 +116,13 @@ class Sync:
         return plan(self.store, self.prepared, self.target, mode)
 
     def start(self, plan_: Plan, *, owner: str) -> str:
-        """Write the run down for ``owner`` (the member who starts it); returns its id."""
-        return self.sender.start(owner=owner, segment_id=self.target.segment_id, segment_name=self.target.name,
-                                 account=self.target.account_urn, plan=plan_, needs_file=needs_file(self.prepared))
+        """Write the run down for ``owner`` (the member who starts it), with its profile (counts
+        only, for the funnel and the identifier mix); returns its id."""
+        run_id = self.sender.start(owner=owner, segment_id=self.target.segment_id, segment_name=self.target.name,
+                                   account=self.target.account_urn, plan=plan_, needs_file=needs_file(self.prepared))
+        Profiles(self.store).save(run_id, segment_id=self.target.segment_id, account=self.target.account_urn,
+                                  profile=profile_of(self.prepared, plan_))
+        return run_id
 
     def run(self, run_id: str, *, on_progress: Callable[[Progress], None] | None = None,
             should_stop: Callable[[], bool] | None = None) -> Run:

@@ -18,7 +18,7 @@ ALLOWED = {
     "api": {"store", "sandbox"},
     "tables": set(),
     "sync": {"api", "tables", "store"},
-    "insights": {"api", "store"},
+    "insights": {"api", "store", "sync"},
     "demo": {"api", "store", "sandbox"},
     "signoff": {"api", "tables", "sync", "insights", "demo", "store"},
     "notebook": {"api", "tables", "sync", "insights", "demo", "store", "sandbox"},
