@@ -11,8 +11,8 @@ data row is row 2; a file without a header starts at row 1). Sources:
 - Excel ``.xlsx`` (``read_excel``, first sheet unless named), pasted text (``read_text``), a
   pandas DataFrame (``from_frame``), or any of these by ``read(source)``.
 
-A pasted list without a header (the first row already holds an email, an ad id or a hash)
-is read whole, its columns named "column 1", "column 2", ...
+A pasted list without a header (the first row already holds an email, an ad id, a hash or,
+in every cell, a web address) is read whole, its columns named "column 1", "column 2", ...
 
 Which column feeds which LinkedIn field (``ColumnMap``, ``guess_columns``, the templates and
 their labels) is the business of ``linkedin.tables.columns``, which builds on this module.
@@ -292,13 +292,20 @@ def _sniff(lines: list[str]) -> str:
     return best
 
 
+# A first-row cell that no header holds: an email (even a malformed one: an "@" between two
+# characters), an ad id, a hash, a number.
+_VALUE = re.compile(r"\S@\S|[0-9a-f-]{32,36}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9]+")
+# A web address (acme.com, www.acme.co.uk, https://acme.com/about): a header never is one.
+_WEB_ADDRESS = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,24}(?::[0-9]+)?(?:/\S*)?")
+
+
 def _looks_like_data(cells: list[str]) -> bool:
-    """True when a first row holds values (an email, an ad id, a hash, a number), not headers."""
-    for cell in cells:
-        c = cell.strip().lower()
-        if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+|[0-9a-f-]{32,36}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9]+", c):
-            return True
-    return False
+    """True when a first row holds values, not headers: any cell is an email, an ad id, a hash
+    or a number, or every filled cell is a web address (a pasted list of domains)."""
+    filled = [cell.strip().lower() for cell in cells if cell.strip()]
+    if any(_VALUE.fullmatch(c) or "@" in c and _VALUE.search(c) for c in filled):
+        return True
+    return bool(filled) and all(_WEB_ADDRESS.fullmatch(c) for c in filled)
 
 
 def header_key(header: str) -> str:
