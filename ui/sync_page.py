@@ -47,23 +47,49 @@ def render(kind: str) -> None:
         st.stop()
 
     st.subheader("1. Bring a table")
-    loaded = table_input.bring(kind)
-    prepared = None
-    if loaded is not None:
+    given = table_input.source(kind)
+    fresh = table_input.is_new(kind, given)
+    with _block(cleared=fresh):  # a new table: the last one's mapping, report and results go at once
+        loaded = table_input.bring(kind, given)
+        if fresh and loaded is not None:
+            start_clean(kind)
+        if loaded is None:
+            sending.render_job(conn, kind)
+            return
         columns = table_input.mapping(kind, loaded)
         opts = table_input.options(kind)
-        if columns is not None:
-            prepared = table_input.prepare(kind, loaded, columns, opts)
-    if prepared is not None:
-        st.subheader("2. Check the data" if kind == "users" else "2. Check the match keys")
-        quality_report.render(kind, prepared)
-        st.subheader("3. Choose the segment")
-        target = segment_picker.pick(kind, conn)
-        if target is not None:
-            _unfinished(kind, conn, prepared, loaded.table.source, target)
-            st.subheader("4. Add, remove or mirror")
-            _preview_and_send(kind, conn, prepared, loaded.table.source, target)
-    sending.render_job(conn, kind)
+        with _block(cleared=columns is not None and not table_input.is_prepared(loaded, columns, opts)):
+            prepared = table_input.prepare(kind, loaded, columns, opts) if columns is not None else None
+            if prepared is not None:
+                st.subheader("2. Check the data" if kind == "users" else "2. Check the match keys")
+                quality_report.render(kind, prepared)
+                st.subheader("3. Choose the segment")
+                target = segment_picker.pick(kind, conn)
+                if target is not None:
+                    _unfinished(kind, conn, prepared, loaded.table.source, target)
+                    st.subheader("4. Add, remove or mirror")
+                    _preview_and_send(kind, conn, prepared, loaded.table.source, target)
+            sending.render_job(conn, kind)
+
+
+def _block(*, cleared: bool):
+    """The rest of the page, in one block. ``cleared``: it is about to show something new
+    (another table, another preparation), so what it showed is removed at once rather than
+    left on screen, stale, until the new one is ready (an element in its place replaces it)."""
+    return st.empty().container() if cleared else st.container()
+
+
+def start_clean(kind: str) -> None:
+    """A new table starts clean: the last table's results, mode and segment are not kept
+    (an upload still being sent stays: it can be watched and stopped)."""
+    job: Job | None = st.session_state.get(sending.job_key(kind))
+    if job is not None and not job.active:
+        st.session_state.pop(sending.job_key(kind), None)
+    last = st.session_state.setdefault(f"sync.{kind}.last", {})
+    last.pop("mode", None)
+    last.pop("segment", None)
+    st.session_state.pop(f"{kind}_mode", None)
+    st.session_state.pop(f"{kind}_segment", None)
 
 
 def _unfinished(kind: str, conn: Connection, prepared: Prepared, source: str, target: Target) -> None:
