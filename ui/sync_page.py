@@ -49,7 +49,7 @@ def render(kind: str) -> None:
     st.subheader("1. Bring a table")
     given = table_input.source(kind)
     fresh = table_input.is_new(kind, given)
-    with _block(cleared=fresh):  # a new table: the last one's mapping, report and results go at once
+    with _block(kind, "table", renew=fresh):  # a new table: the last one's mapping, report and results go at once
         loaded = table_input.bring(kind, given)
         if fresh and loaded is not None:
             start_clean(kind)
@@ -58,7 +58,7 @@ def render(kind: str) -> None:
             return
         columns = table_input.mapping(kind, loaded)
         opts = table_input.options(kind)
-        with _block(cleared=columns is not None and not table_input.is_prepared(loaded, columns, opts)):
+        with _block(kind, "steps", renew=columns is not None and not table_input.is_prepared(loaded, columns, opts)):
             prepared = table_input.prepare(kind, loaded, columns, opts) if columns is not None else None
             if prepared is not None:
                 st.subheader("2. Check the data" if kind == "users" else "2. Check the match keys")
@@ -72,11 +72,20 @@ def render(kind: str) -> None:
             sending.render_job(conn, kind)
 
 
-def _block(*, cleared: bool):
-    """The rest of the page, in one block. ``cleared``: it is about to show something new
-    (another table, another preparation), so what it showed is removed at once rather than
-    left on screen, stale, until the new one is ready (an element in its place replaces it)."""
-    return st.empty().container() if cleared else st.container()
+def _block(kind: str, name: str, *, renew: bool):
+    """The rest of the page (``name``), in one block that is renewed at once for new work.
+
+    Streamlit leaves a rerun's old elements on screen until new ones take their places, so a
+    new table would be read and checked under the last one's report and results. When
+    ``renew`` (another table, another preparation), the block moves to the other of two
+    places: the place it leaves gets an empty element at once, which removes the old content
+    before the slow work starts (emptying the same place would not do: Streamlit merges an
+    empty element with the block that follows at that place before it reaches the browser).
+    """
+    key = f"sync.{kind}.{name}.place"
+    place = (st.session_state.get(key, 0) + int(renew)) % 2
+    st.session_state[key] = place
+    return (st.empty(), st.empty())[place].container()
 
 
 def start_clean(kind: str) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 import streamlit as st
 
@@ -43,6 +45,17 @@ class Loaded:
     mapping: ColumnMap
     prepared_key: tuple | None = None
     prepared: Prepared | None = None
+
+
+@contextmanager
+def _working(text: str) -> Iterator[None]:
+    """Say what is under way, at once and in words (a spinner shows only after half a second)."""
+    note = st.empty()
+    note.info(text, icon=":material/hourglass_top:")
+    try:
+        yield
+    finally:
+        note.empty()
 
 
 def _key(kind: str) -> str:
@@ -100,7 +113,7 @@ def bring(kind: str, given: tuple[str, str, bytes | str] | None) -> Loaded | Non
     """The table for this kind: new from ``source``, else the one loaded earlier in this session."""
     held: Loaded | None = st.session_state.get(_key(kind))
     if is_new(kind, given):
-        with st.spinner(f"Reading {plain(given[1])}…"):
+        with _working(f"Reading {plain(given[1])}…"):
             held = _read(*given, kind=kind)
         st.session_state[_key(kind)] = held
         if held is None:
@@ -201,7 +214,7 @@ def prepare(kind: str, loaded: Loaded, columns: ColumnMap, opts: dict) -> Prepar
     if is_prepared(loaded, columns, opts):
         return loaded.prepared
     try:
-        with st.spinner(f"Checking {loaded.table.num_rows:,} rows…"):
+        with _working(f"Checking {loaded.table.num_rows:,} rows of {plain(loaded.table.source)}…"):
             prepared = preparation.prepare(loaded.table, kind, mapping=columns, **opts)
     except NothingToSend as err:  # a refusal: the report says why, and no later step is offered
         st.error(f"**Nothing can be sent:** {err}. Fix the file or the mapping above.", icon=":material/block:")
