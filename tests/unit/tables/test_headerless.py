@@ -10,7 +10,7 @@ from linkedin.tables.columns import COMPANIES, USERS
 
 @pytest.mark.parametrize("text", [
     "ana.silva@example.com\nbob@example.org\ncarla@example.net\n",
-    # the first address malformed: still a value, not a header (a header never holds an "@")
+    # the first address malformed: still a value, not a header (a header is never one word with an "@")
     "ana.silva@example\nbob@example.org\ncarla@example.net\ndan@example.com\nemma@example.com\n",
     "Ana.Silva@Example.COM\r\nbob@example.org\r\n",
 ])
@@ -43,6 +43,7 @@ def test_a_list_of_linkedin_pages_still_maps_to_the_page_url():
     ("Company Name,Website\nAcme,acme.com\n", ("Company Name", "Website")),
     ("email,first name\na@b.com,Ann\n", ("email", "first name")),
     ("name,site.url\nAcme,acme.com\n", ("name", "site.url")),  # one header cell only looks like a domain
+    ("Contact (a@b.example),Name\na@b.example,Ann\n", ("Contact (a@b.example)", "Name")),  # words around an @
 ])
 def test_a_header_row_is_still_a_header(text, header):
     assert reader.read_text(text).columns == header
