@@ -179,8 +179,8 @@ def _runner(conn: Connection, job: Job) -> Callable[..., Run]:
     # else pauses the run asking for the file.
     sender = Sender(client, store, kind=job.kind)
     run = Uploads(store).get(job.run_id)
-    return lambda **kw: sender.run(job.run_id, source_without_table(run), segment_created_at=job.target.created_at,
-                                   **kw)
+    source = source_without_table(run, store)
+    return lambda **kw: sender.run(job.run_id, source, segment_created_at=job.target.created_at, **kw)
 
 
 def drive(conn: Connection, job: Job) -> Run | None:

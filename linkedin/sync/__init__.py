@@ -11,7 +11,8 @@ Modules: ``ledger`` (per segment, the hashed keys LinkedIn accepted; ``Plan``), 
 (``Run`` and ``Uploads``: every key of a run and its answer, where it stopped),
 ``sender`` (``Sender``: BATCH_CREATE calls, LinkedIn's per-element answers, pauses,
 ``Progress``), ``upload`` (``Sync`` and ``Target``: one table into one segment, the
-per-row results, resuming without the file).
+per-row results, resuming without the file), ``removals`` (what a removal takes away: its
+preview, the identities it removed, and the run that adds them back).
 
 May import ``api`` (the client, errors), ``tables`` (``Prepared``) and ``linkedin.store``.
 Never imports ``insights``, a front door or Streamlit. Only hashes reach the store.
