@@ -192,7 +192,8 @@ def drive(conn: Connection, job: Job) -> Run | None:
         if job.run_id in _ACTIVE:
             return None  # someone else took it meanwhile: render_job shows its state
         _ACTIVE[job.run_id] = job
-    verb = {"add": "Adding to", "remove": "Removing from", "mirror": "Mirroring into"}.get(before.mode, "Sending to")
+    verb = {"add": "Adding to", "remove": "Removing from", "mirror": "Mirroring into",
+            "undo": "Adding back to"}.get(before.mode, "Sending to")
     try:
         with st.status(f"{verb} “{plain(job.target.name)}”…", expanded=True) as status:
             bar = st.progress(before.done / before.total if before.total else 0.0,
@@ -312,7 +313,7 @@ def render_run_state(conn: Connection, job: Job, run: Run) -> None:
                icon=":material/pause_circle:")
     if conn.status().state == "needs_consent":
         st.caption("Reconnect LinkedIn first (the button at the top of the page), then Resume.")
-    if job.prepared is None and pending_adds(run):
+    if job.prepared is None and run.needs_file and pending_adds(run):
         st.info("The rest of this upload adds members, which needs the table: upload the same file on the "
                 f"{PAGE_TITLES[job.kind]} page and pick this segment to resume it.", icon=":material/upload_file:")
         return

@@ -1,8 +1,8 @@
 """The People segments and Company segments pages (MA-105, MA-106, MA-107): one body, two kinds.
 
 Top to bottom, each step once the previous one is done: 1. bring a table, 2. its quality
-report, 3. the segment, 4. add / remove / mirror with the preview, then 5-7 sending,
-pauses and results (``ui.sending``). The prepared table and the run id live in
+report, 3. the segment, 4. add / remove / mirror with the preview (who a removal takes:
+``ui.removal_view``), then 5-7 sending, pauses, results and the undo of a removal. The prepared table and the run id live in
 ``st.session_state``; the library does the work.
 """
 
@@ -16,7 +16,8 @@ from linkedin.sync import upload as sync_mod
 from linkedin.sync.runs import Uploads
 from linkedin.sync.upload import Sync, Target
 from linkedin.tables.prepared import Prepared
-from ui import quality_report, segment_picker, sending, session, table_input
+from linkedin.tables.reader import Table
+from ui import quality_report, removal_view, segment_picker, sending, session, table_input
 from ui.format import plain, when
 from ui.job import Job
 
@@ -55,6 +56,7 @@ def render(kind: str) -> None:
             start_clean(kind)
         if loaded is None:
             sending.render_job(conn, kind)
+            removal_view.undo_offer(kind, conn)
             return
         columns = table_input.mapping(kind, loaded)
         opts = table_input.options(kind)
@@ -68,8 +70,9 @@ def render(kind: str) -> None:
                 if target is not None:
                     _unfinished(kind, conn, prepared, loaded.table.source, target)
                     st.subheader("4. Add, remove or mirror")
-                    _preview_and_send(kind, conn, prepared, loaded.table.source, target)
+                    _preview_and_send(kind, conn, prepared, loaded.table, target)
             sending.render_job(conn, kind)
+            removal_view.undo_offer(kind, conn)
 
 
 def _block(kind: str, name: str, *, renew: bool):
@@ -121,7 +124,8 @@ def _unfinished(kind: str, conn: Connection, prepared: Prepared, source: str, ta
                 st.rerun()
 
 
-def _preview_and_send(kind: str, conn: Connection, prepared: Prepared, source: str, target: Target) -> None:
+def _preview_and_send(kind: str, conn: Connection, prepared: Prepared, table: Table, target: Target) -> None:
+    source = table.source
     last = st.session_state.setdefault(f"sync.{kind}.last", {})
     if f"{kind}_mode" not in st.session_state and last.get("mode") in MODES:
         st.session_state[f"{kind}_mode"] = last["mode"]  # back on the page: the mode last chosen
@@ -154,12 +158,7 @@ def _preview_and_send(kind: str, conn: Connection, prepared: Prepared, source: s
         st.info(f"Nothing to send: “{plain(target.name)}” already has every row of this table, as far as this app "
                 "sent it.", icon=":material/check:")
         return
-    confirmed = True
-    if plan.remove:
-        confirmed = st.checkbox(
-            f"Yes, remove {len(plan.remove):,} {sending.KIND_WORDS[kind]} from “{plain(target.name)}”",
-            key=f"{kind}_confirm_{mode}_{len(plan.remove)}",
-        )
+    confirmed = removal_view.confirm(kind, plan, prepared, target, table) if plan.remove else True
     if st.button("Send to LinkedIn", key=f"{kind}_send", type="primary", icon=":material/send:",
                  disabled=not confirmed, help=None if confirmed else "Confirm the removal first"):
         run_id = Sync(conn.client(), store, prepared, target).start(plan, owner=member_key(conn))

@@ -379,8 +379,8 @@ def test_add_then_mirror_preview_and_result(monkeypatch, env, world):
     m = metrics(at)
     assert (m["To add"], m["To remove"], m["Unchanged"], m["Sent by this app after"]) == ("20", "30", "30", "50")
     button = at.button(key="users_send")
-    assert button.disabled  # removals need a confirmation
-    at.checkbox(key="users_confirm_mirror_30").check().run()
+    assert button.disabled  # removals need a confirmation: half the segment, so its name typed
+    at.text_input(key="users_confirm_name_mirror_30").input("Mirror me").run()
     assert not at.button(key="users_send").disabled
     send(at, "users")
     assert "**Upload finished.**" in texts(at)
