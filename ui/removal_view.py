@@ -15,7 +15,7 @@ from linkedin.api.connection import Connection
 from linkedin.insights.portfolio import member_key
 from linkedin.sync import removals
 from linkedin.sync.ledger import Plan
-from linkedin.sync.runs import Uploads
+from linkedin.sync.runs import Run
 from linkedin.sync.upload import Target
 from linkedin.tables.prepared import Prepared
 from linkedin.tables.reader import Table
@@ -48,7 +48,7 @@ def confirm(kind: str, plan: Plan, prepared: Prepared, target: Target, table: Ta
         if preview.sample:
             st.caption(f"Some of the {who} that go: they are in no row of this table, so here is what the app's "
                        "ledger keeps of them (hashed, as sent):")
-            st.dataframe([{"Ledger key": f"{k[:16]}…", "Sent as": words} for k, words in preview.sample],
+            st.dataframe([{"Sent as": words} for _, words in preview.sample],
                          hide_index=True, width="stretch", key=f"{kind}_removed_sample")
         if not preview.needs_typed_confirmation:
             return st.checkbox(f"Yes, remove {preview.removing:,} {who} from “{name}”",
@@ -71,14 +71,12 @@ def _undo_plan(run) -> removals.UndoPlan:
     return held[1]
 
 
-def undo_offer(kind: str, conn: Connection) -> None:
-    """After a removal or a mirror that removed members: add them back, from what the app kept."""
-    job: Job | None = st.session_state.get(sending.job_key(kind))
-    if job is None or job.active:
+def undo_offer(conn: Connection, job: Job, run: Run) -> None:
+    """After a removal or a mirror that removed members: add them back, from what the app kept
+    (drawn by ``sending.render_job`` under the run's state)."""
+    if run.mode not in ("remove", "mirror") or sending.is_active(run.id):
         return
-    run = Uploads(session.store()).owned(member_key(conn), job.run_id)
-    if run is None or run.mode not in ("remove", "mirror") or sending.is_active(run.id):
-        return
+    kind = job.kind
     undo = _undo_plan(run)
     if not undo.removed:
         return

@@ -245,8 +245,10 @@ def drive(conn: Connection, job: Job) -> Run | None:
 
 # -- the job's section -----------------------------------------------------------------------
 
-def render_job(conn: Connection, kind: str) -> None:
-    """Steps 5 to 7 for this kind's job: send or carry on, pauses and Resume, results."""
+def render_job(conn: Connection, kind: str, *, after_state: Callable[[Connection, Job, Run], None] | None = None
+               ) -> None:
+    """Steps 5 to 7 for this kind's job: send or carry on, pauses and Resume, results.
+    ``after_state`` draws what the page offers next (the undo of a removal) under the run's state."""
     job: Job | None = st.session_state.get(job_key(kind))
     if job is None:
         return
@@ -267,6 +269,8 @@ def render_job(conn: Connection, kind: str) -> None:
             for seconds, why in job.pauses:
                 st.caption(f"{seconds:.0f} s: {why}")
     render_run_state(conn, job, run)
+    if after_state is not None and not job.active:
+        after_state(conn, job, run)
     results_view.render(conn, job, run)
 
 

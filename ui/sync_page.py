@@ -55,8 +55,7 @@ def render(kind: str) -> None:
         if fresh and loaded is not None:
             start_clean(kind)
         if loaded is None:
-            sending.render_job(conn, kind)
-            removal_view.undo_offer(kind, conn)
+            sending.render_job(conn, kind, after_state=removal_view.undo_offer)
             return
         columns = table_input.mapping(kind, loaded)
         opts = table_input.options(kind)
@@ -71,8 +70,7 @@ def render(kind: str) -> None:
                     _unfinished(kind, conn, prepared, loaded.table.source, target)
                     st.subheader("4. Add, remove or mirror")
                     _preview_and_send(kind, conn, prepared, loaded.table, target)
-            sending.render_job(conn, kind)
-            removal_view.undo_offer(kind, conn)
+            sending.render_job(conn, kind, after_state=removal_view.undo_offer)
 
 
 def _block(kind: str, name: str, *, renew: bool):
