@@ -30,6 +30,12 @@ def current() -> str:
     return conn.status().state if conn is not None else "disconnected"
 
 
+def agree(state: str) -> None:
+    """Rerun the whole page when the connection's ``state`` is not the one the frame drew."""
+    if state != st.session_state.get(_SHOWN, state):
+        st.rerun()
+
+
 def button(key: str) -> None:
     """Reconnect: LinkedIn's consent screen in a new tab, so this page's work stays."""
     st.link_button("Reconnect LinkedIn", RECONNECT_URL, type="primary", icon=":material/login:",
@@ -58,8 +64,7 @@ def failed(err: LinkedInError, what: str) -> None:
     When the call that failed changed the connection's state, the page reruns first (once:
     the next run finds the state it draws), so no part of it still says "Connected"."""
     state = current()
-    if state != st.session_state.get(_SHOWN, state):
-        st.rerun()
+    agree(state)
     st.error(f"{what} {plain(err.explain())}", icon=":material/error:")
     if state == "needs_consent" or err.needs_consent:
         button("page")
