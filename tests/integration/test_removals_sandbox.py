@@ -6,11 +6,17 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from linkedin.api import segment_creation
+from linkedin.api.client import RetryPolicy
 from linkedin.sync import removals
+from linkedin.sync.sender import Sender
 from linkedin.sync.runs import Uploads
-from linkedin.sync.upload import Sync, source_without_table
+from linkedin.sync.upload import Sync, Target, source_without_table
 from linkedin.tables.preparation import prepare
-from tests.integration.test_sync_sandbox import OWNER, conn, fast, new_target, people, sha, stored, world  # noqa: F401
+from tests.integration.test_company_sync_sandbox import companies, ids, organizations
+from tests.integration.test_sync_sandbox import (  # noqa: F401  (conn and world are fixtures)
+    OWNER, conn, fast, manageable_account, new_target, people, sha, stored, world,
+)
 
 
 def emails(world, start, stop) -> set[str]:
@@ -73,3 +79,24 @@ def test_undo_adds_back_what_a_mirror_removed_without_the_file(world, conn):
 
     again = removals.plan_undo(conn.store, mirror)  # they are back: nothing left to undo
     assert (len(again.keys), again.back_already) == (0, 30)
+
+
+def test_undo_adds_back_companies_from_their_kept_identifiers(world, conn):
+    store = conn.store
+    account = manageable_account(conn)
+    made = segment_creation.create(conn.client(), account_urn=account, name="Undo companies", kind="companies")
+    target = Target(made.id, made.name, account, "companies", created_at=made.created_at)
+    client = conn.client(retry=RetryPolicy(tries=6, base=0.05, cap=0.2))
+    sender = Sender(client, store, kind="companies", sleep=lambda s: None)
+    for frame, mode in ((companies(world, 0, 12), "add"), (companies(world, 0, 3), "mirror")):
+        sync = Sync(client, store, prepare(frame, "companies"), target, sender=sender)
+        last = sync.run(sync.start(sync.plan(mode), owner=OWNER))
+    assert organizations(world, made.id) == ids(world, 0, 3)
+
+    undo = removals.plan_undo(store, last)
+    assert (len(undo.keys), undo.not_rebuildable) == (9, 0)
+    run_id = removals.start_undo(store, undo, owner=OWNER)
+    ended = sender.run(run_id, removals.source(store, made.id))
+    assert (ended.state, ended.accepted) == ("done", 9)
+    assert organizations(world, made.id) == ids(world, 0, 12)
+
