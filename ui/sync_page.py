@@ -59,7 +59,7 @@ def render(kind: str) -> None:
             return
         columns = table_input.mapping(kind, loaded)
         opts = table_input.options(kind)
-        with _block(kind, "steps", renew=columns is not None and not table_input.is_prepared(loaded, columns, opts)):
+        with _block(kind, "steps", renew=columns is not None and table_input.is_new_preparation(loaded, columns, opts)):
             prepared = table_input.prepare(kind, loaded, columns, opts) if columns is not None else None
             if prepared is not None:
                 st.subheader("2. Check the data" if kind == "users" else "2. Check the match keys")

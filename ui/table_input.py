@@ -45,6 +45,7 @@ class Loaded:
     mapping: ColumnMap
     prepared_key: tuple | None = None
     prepared: Prepared | None = None
+    attempted_key: tuple | None = None  # the mapping and options of the last preparation tried
 
 
 @contextmanager
@@ -208,11 +209,18 @@ def is_prepared(loaded: Loaded, columns: ColumnMap, opts: dict) -> bool:
     return loaded.prepared is not None and loaded.prepared_key == _prepared_key(loaded, columns, opts)
 
 
+def is_new_preparation(loaded: Loaded, columns: ColumnMap, opts: dict) -> bool:
+    """True when this mapping and these options were not tried on this table last time
+    (what the page shows below them is about to change)."""
+    return loaded.attempted_key != _prepared_key(loaded, columns, opts)
+
+
 def prepare(kind: str, loaded: Loaded, columns: ColumnMap, opts: dict) -> Prepared | None:
     """The prepared table for this mapping and these options (prepared once, kept in memory)."""
     key = _prepared_key(loaded, columns, opts)
     if is_prepared(loaded, columns, opts):
         return loaded.prepared
+    loaded.attempted_key = key
     try:
         with _working(f"Checking {loaded.table.num_rows:,} rows of {plain(loaded.table.source)}…"):
             prepared = preparation.prepare(loaded.table, kind, mapping=columns, **opts)
