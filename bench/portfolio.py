@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 from linkedin.demo.controls import SandboxControl  # noqa: E402
 from linkedin.demo.server import free_port  # noqa: E402
 from linkedin.demo.signin import connect as connect_sandbox  # noqa: E402
-from linkedin.insights.history import History  # noqa: E402
 from linkedin.insights import usage  # noqa: E402
+from linkedin.insights.history import History  # noqa: E402
 from linkedin.insights.portfolio import Portfolios, member_key  # noqa: E402
 from linkedin.store import Store  # noqa: E402
 

@@ -5,7 +5,7 @@ import streamlit as st
 from linkedin.api import accounts
 from linkedin.api.errors import LinkedInError
 from linkedin.insights import portfolio
-from ui import session
+from ui import reconnect, session
 from ui.format import plain
 
 st.title("Ad accounts")
@@ -19,7 +19,7 @@ refresh = right.button("Refresh", icon=":material/refresh:", key="accounts_refre
 try:
     listing, loaded_at = portfolio.accounts_of(conn, refresh=refresh)
 except LinkedInError as err:
-    st.error(f"The ad accounts could not be read. {plain(err.explain())}")
+    reconnect.failed(err, "The ad accounts could not be read.")
     st.stop()
 age = max(0, int(portfolio.CACHE.clock() - loaded_at))
 left.caption(f"Refreshed {age} s ago: kept for {int(portfolio.CACHE.ttl)} s, then read again from LinkedIn.")

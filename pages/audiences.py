@@ -10,7 +10,7 @@ from linkedin.api.errors import LinkedInError, NotFound
 from linkedin.demo.controls import SandboxControl
 from linkedin.insights import attention, charts, portfolio
 from linkedin.insights.history import History
-from ui import session, since_last_visit
+from ui import reconnect, session, since_last_visit
 from ui.format import code, plain, when
 
 ALL = "All accounts"
@@ -40,7 +40,7 @@ refresh = top_right.button("Refresh", icon=":material/refresh:", key="audiences_
 try:
     listing, _ = portfolio.accounts_of(conn, refresh=refresh)
 except LinkedInError as err:
-    st.error(f"The ad accounts could not be read. {plain(err.explain())}")
+    reconnect.failed(err, "The ad accounts could not be read.")
     st.stop()
 if not listing.accounts:
     st.info(
@@ -57,7 +57,7 @@ try:
     with st.spinner("Reading segments from LinkedIn..."):
         pf = portfolio.portfolio_of(conn, account_urns=urns)
 except LinkedInError as err:
-    st.error(f"The segments could not be read. {plain(err.explain())}")
+    reconnect.failed(err, "The segments could not be read.")
     st.stop()
 st.caption(
     f"Refreshed {max(0, int(portfolio.CACHE.clock() - pf.loaded_at))} s ago: kept for {int(portfolio.CACHE.ttl)} s, "

@@ -7,7 +7,7 @@ import streamlit as st
 from linkedin.api.connection import member_label
 from linkedin.api.errors import LinkedInError
 from linkedin.api.settings import REQUIRED_SCOPES, SCOPE_PRODUCTS, SOURCE_PLATFORM_HELP
-from ui import session
+from ui import reconnect, session
 from ui.format import countdown, plain, when
 
 conn = session.connection()
@@ -27,8 +27,9 @@ def overview() -> None:
     st.subheader(plain(member_label(status.member_name, status.member_urn)))
     if status.member_urn:
         st.caption(plain(status.member_urn))
+    reconnect.agree(status.state)  # changed since the page was drawn: the sidebar and the top follow
     if status.state == "needs_consent":
-        st.error(f"Sign-in needed: {plain(status.reason or '')}", icon=":material/link_off:")
+        st.error(f"Sign-in needed: {plain(status.reason or '')}", icon=":material/link_off:")  # Reconnect: at the top
 
     missing = token.missing_scopes()
     if missing:

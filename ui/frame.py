@@ -8,10 +8,8 @@ import streamlit as st
 
 from linkedin.api.connection import Status, member_label
 from linkedin.web.routes import AUTH_ERRORS, refusal_advice
-from ui import session
+from ui import reconnect, session
 from ui.format import plain, when
-
-RECONNECT_URL = "/oauth/linkedin/start?next=/%3Freconnected%3D1"
 
 
 def _flash_from_query() -> None:
@@ -68,21 +66,6 @@ def _follow_the_browser() -> None:
     st.stop()
 
 
-def reconnect_prompt(status: Status) -> None:
-    """MA-004/MA-006: one click back through consent, in a new tab so this page's work stays."""
-    reason = plain((status.reason or "").rstrip("."))
-    st.warning(
-        f"**LinkedIn needs you to sign in again.** {reason + '.' if reason else ''}\n\n"
-        "Reconnect opens LinkedIn's consent screen in a new tab; when it is done, come back here "
-        "and press Continue: nothing on this page is lost.",
-        icon=":material/link_off:",
-    )
-    left, right = st.columns([1, 1])
-    left.link_button("Reconnect LinkedIn", RECONNECT_URL, type="primary", icon=":material/login:")
-    if right.button("Continue", key="continue_after_reconnect"):
-        st.rerun()
-
-
 def _sidebar(status: Status) -> None:
     settings = session.settings()
     with st.sidebar:
@@ -112,7 +95,9 @@ def _heartbeat() -> None:
         return
     status = conn.status()
     last = status.heartbeat
-    if last is None or time.time() - last.checked_at >= session.settings().heartbeat_seconds - 1:
+    # A check from before the connection last changed (a reconnect, a renewal) says nothing of now.
+    if (last is None or last.checked_at < (status.last_event_at or 0)
+            or time.time() - last.checked_at >= session.settings().heartbeat_seconds - 1):
         last = conn.check()
     icon = "✅" if last.ok else "⚠️"
     st.caption(f"{icon} Heartbeat {when(last.checked_at, st.context.timezone)}: {plain(last.message)}")
@@ -154,5 +139,6 @@ def run() -> None:
     with st.container():
         _show_flash()
         if status.state == "needs_consent":
-            reconnect_prompt(status)
+            reconnect.prompt(status)
+    reconnect.shown(status.state)
     st.navigation(pages).run()

@@ -17,6 +17,7 @@ from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
 from linkedin.insights import portfolio
 from linkedin.sync.upload import Target
+from ui import reconnect
 from ui.format import plain
 
 NEW = 0  # the "Create a new segment" choice (LinkedIn's segment ids are positive)
@@ -69,7 +70,7 @@ def pick(kind: str, conn: Connection) -> Target | None:
     try:
         listing, _ = portfolio.accounts_of(conn)
     except LinkedInError as err:
-        st.error(f"The ad accounts could not be read. {plain(err.explain())}")
+        reconnect.failed(err, "The ad accounts could not be read.")
         return None
     if not listing.accounts:
         st.info("**You have no ad accounts on LinkedIn yet**, so there is no segment to send to. Create one in "
@@ -110,7 +111,7 @@ def pick(kind: str, conn: Connection) -> Target | None:
     try:
         pf = portfolio.portfolio_of(conn, account_urns=[urn])
     except LinkedInError as err:
-        st.error(f"The segments of {plain(account.label)} could not be read. {plain(err.explain())}")
+        reconnect.failed(err, f"The segments of {plain(account.label)} could not be read.")
         return None
     for problem in (p.error for p in pf.parts if p.error):
         st.error(plain(problem))
@@ -161,7 +162,7 @@ def _create(kind: str, conn: Connection, account: Account) -> None:
             st.error(plain(err))
             return
         except LinkedInError as err:
-            st.error(f"LinkedIn did not create the segment. {plain(err.explain())}")
+            reconnect.failed(err, "LinkedIn did not create the segment.")
             return
         created()[made.id] = made
         prefill(kind, account=account.urn, segment=made.id)

@@ -179,8 +179,8 @@ def _runner(conn: Connection, job: Job) -> Callable[..., Run]:
     # else pauses the run asking for the file.
     sender = Sender(client, store, kind=job.kind)
     run = Uploads(store).get(job.run_id)
-    return lambda **kw: sender.run(job.run_id, source_without_table(run), segment_created_at=job.target.created_at,
-                                   **kw)
+    source = source_without_table(run, store)
+    return lambda **kw: sender.run(job.run_id, source, segment_created_at=job.target.created_at, **kw)
 
 
 def drive(conn: Connection, job: Job) -> Run | None:
@@ -192,7 +192,8 @@ def drive(conn: Connection, job: Job) -> Run | None:
         if job.run_id in _ACTIVE:
             return None  # someone else took it meanwhile: render_job shows its state
         _ACTIVE[job.run_id] = job
-    verb = {"add": "Adding to", "remove": "Removing from", "mirror": "Mirroring into"}.get(before.mode, "Sending to")
+    verb = {"add": "Adding to", "remove": "Removing from", "mirror": "Mirroring into",
+            "undo": "Adding back to"}.get(before.mode, "Sending to")
     try:
         with st.status(f"{verb} “{plain(job.target.name)}”…", expanded=True) as status:
             bar = st.progress(before.done / before.total if before.total else 0.0,
@@ -244,8 +245,10 @@ def drive(conn: Connection, job: Job) -> Run | None:
 
 # -- the job's section -----------------------------------------------------------------------
 
-def render_job(conn: Connection, kind: str) -> None:
-    """Steps 5 to 7 for this kind's job: send or carry on, pauses and Resume, results."""
+def render_job(conn: Connection, kind: str, *, after_state: Callable[[Connection, Job, Run], None] | None = None
+               ) -> None:
+    """Steps 5 to 7 for this kind's job: send or carry on, pauses and Resume, results.
+    ``after_state`` draws what the page offers next (the undo of a removal) under the run's state."""
     job: Job | None = st.session_state.get(job_key(kind))
     if job is None:
         return
@@ -266,6 +269,8 @@ def render_job(conn: Connection, kind: str) -> None:
             for seconds, why in job.pauses:
                 st.caption(f"{seconds:.0f} s: {why}")
     render_run_state(conn, job, run)
+    if after_state is not None and not job.active:
+        after_state(conn, job, run)
     results_view.render(conn, job, run)
 
 
@@ -312,7 +317,7 @@ def render_run_state(conn: Connection, job: Job, run: Run) -> None:
                icon=":material/pause_circle:")
     if conn.status().state == "needs_consent":
         st.caption("Reconnect LinkedIn first (the button at the top of the page), then Resume.")
-    if job.prepared is None and pending_adds(run):
+    if job.prepared is None and run.needs_file and pending_adds(run):
         st.info("The rest of this upload adds members, which needs the table: upload the same file on the "
                 f"{PAGE_TITLES[job.kind]} page and pick this segment to resume it.", icon=":material/upload_file:")
         return

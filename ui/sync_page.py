@@ -1,8 +1,8 @@
 """The People segments and Company segments pages (MA-105, MA-106, MA-107): one body, two kinds.
 
 Top to bottom, each step once the previous one is done: 1. bring a table, 2. its quality
-report, 3. the segment, 4. add / remove / mirror with the preview, then 5-7 sending,
-pauses and results (``ui.sending``). The prepared table and the run id live in
+report, 3. the segment, 4. add / remove / mirror with the preview (who a removal takes:
+``ui.removal_view``), then 5-7 sending, pauses, results and the undo of a removal. The prepared table and the run id live in
 ``st.session_state``; the library does the work.
 """
 
@@ -16,7 +16,8 @@ from linkedin.sync import upload as sync_mod
 from linkedin.sync.runs import Uploads
 from linkedin.sync.upload import Sync, Target
 from linkedin.tables.prepared import Prepared
-from ui import quality_report, segment_picker, sending, session, table_input
+from linkedin.tables.reader import Table
+from ui import quality_report, removal_view, segment_picker, sending, session, table_input
 from ui.format import plain, when
 from ui.job import Job
 
@@ -47,23 +48,58 @@ def render(kind: str) -> None:
         st.stop()
 
     st.subheader("1. Bring a table")
-    loaded = table_input.bring(kind)
-    prepared = None
-    if loaded is not None:
+    given = table_input.source(kind)
+    fresh = table_input.is_new(kind, given)
+    with _block(kind, "table", renew=fresh):  # a new table: the last one's mapping, report and results go at once
+        loaded = table_input.bring(kind, given)
+        if fresh and loaded is not None:
+            start_clean(kind)
+        if loaded is None:
+            sending.render_job(conn, kind, after_state=removal_view.undo_offer)
+            return
         columns = table_input.mapping(kind, loaded)
         opts = table_input.options(kind)
-        if columns is not None:
-            prepared = table_input.prepare(kind, loaded, columns, opts)
-    if prepared is not None:
-        st.subheader("2. Check the data" if kind == "users" else "2. Check the match keys")
-        quality_report.render(kind, prepared)
-        st.subheader("3. Choose the segment")
-        target = segment_picker.pick(kind, conn)
-        if target is not None:
-            _unfinished(kind, conn, prepared, loaded.table.source, target)
-            st.subheader("4. Add, remove or mirror")
-            _preview_and_send(kind, conn, prepared, loaded.table.source, target)
-    sending.render_job(conn, kind)
+        with _block(kind, "steps", renew=columns is not None and table_input.is_new_preparation(loaded, columns, opts)):
+            prepared = table_input.prepare(kind, loaded, columns, opts) if columns is not None else None
+            if prepared is not None:
+                st.subheader("2. Check the data" if kind == "users" else "2. Check the match keys")
+                quality_report.render(kind, prepared)
+                st.subheader("3. Choose the segment")
+                target = segment_picker.pick(kind, conn)
+                if target is not None:
+                    _unfinished(kind, conn, prepared, loaded.table.source, target)
+                    st.subheader("4. Add, remove or mirror")
+                    _preview_and_send(kind, conn, prepared, loaded.table, target)
+            sending.render_job(conn, kind, after_state=removal_view.undo_offer)
+
+
+def _block(kind: str, name: str, *, renew: bool):
+    """The rest of the page (``name``), in one block that is renewed at once for new work.
+
+    Streamlit leaves a rerun's old elements on screen until new ones take their places, so a
+    new table would be read and checked under the last one's report and results. When
+    ``renew`` (another table, another preparation), the block moves to the other of two
+    places: the place it leaves gets an empty element at once, which removes the old content
+    before the slow work starts (emptying the same place would not do: Streamlit merges an
+    empty element with the block that follows at that place before it reaches the browser).
+    """
+    key = f"sync.{kind}.{name}.place"
+    place = (st.session_state.get(key, 0) + int(renew)) % 2
+    st.session_state[key] = place
+    return (st.empty(), st.empty())[place].container()
+
+
+def start_clean(kind: str) -> None:
+    """A new table starts clean: the last table's results, mode and segment are not kept
+    (an upload still being sent stays: it can be watched and stopped)."""
+    job: Job | None = st.session_state.get(sending.job_key(kind))
+    if job is not None and not job.active:
+        st.session_state.pop(sending.job_key(kind), None)
+    last = st.session_state.setdefault(f"sync.{kind}.last", {})
+    last.pop("mode", None)
+    last.pop("segment", None)
+    st.session_state.pop(f"{kind}_mode", None)
+    st.session_state.pop(f"{kind}_segment", None)
 
 
 def _unfinished(kind: str, conn: Connection, prepared: Prepared, source: str, target: Target) -> None:
@@ -86,7 +122,8 @@ def _unfinished(kind: str, conn: Connection, prepared: Prepared, source: str, ta
                 st.rerun()
 
 
-def _preview_and_send(kind: str, conn: Connection, prepared: Prepared, source: str, target: Target) -> None:
+def _preview_and_send(kind: str, conn: Connection, prepared: Prepared, table: Table, target: Target) -> None:
+    source = table.source
     last = st.session_state.setdefault(f"sync.{kind}.last", {})
     if f"{kind}_mode" not in st.session_state and last.get("mode") in MODES:
         st.session_state[f"{kind}_mode"] = last["mode"]  # back on the page: the mode last chosen
@@ -119,12 +156,7 @@ def _preview_and_send(kind: str, conn: Connection, prepared: Prepared, source: s
         st.info(f"Nothing to send: “{plain(target.name)}” already has every row of this table, as far as this app "
                 "sent it.", icon=":material/check:")
         return
-    confirmed = True
-    if plan.remove:
-        confirmed = st.checkbox(
-            f"Yes, remove {len(plan.remove):,} {sending.KIND_WORDS[kind]} from “{plain(target.name)}”",
-            key=f"{kind}_confirm_{mode}_{len(plan.remove)}",
-        )
+    confirmed = removal_view.confirm(kind, plan, prepared, target, table) if plan.remove else True
     if st.button("Send to LinkedIn", key=f"{kind}_send", type="primary", icon=":material/send:",
                  disabled=not confirmed, help=None if confirmed else "Confirm the removal first"):
         run_id = Sync(conn.client(), store, prepared, target).start(plan, owner=member_key(conn))

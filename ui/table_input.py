@@ -1,20 +1,23 @@
 """Step 1: bring a table (upload or paste), see how its columns map, fix the mapping, prepare it.
 
-The table read and the table prepared stay in ``st.session_state`` (memory only) so that
-reruns, and coming back to the page, cost nothing and lose nothing.
+The table read, the table prepared, the mapping and the options stay in ``st.session_state``
+(memory only, under this page's own keys: Streamlit drops a widget's state when another page
+is opened) so that reruns, and coming back to the page, cost nothing and lose nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 
 import streamlit as st
 
 from linkedin.tables import columns as columns_mod, preparation, reader
-from linkedin.tables.preparation import NothingToSend
 from linkedin.tables.columns import ColumnMap
+from linkedin.tables.preparation import NothingToSend
 from linkedin.tables.prepared import Prepared
 from linkedin.tables.table import Table, TableError
 from ui import quality_report
@@ -42,6 +45,18 @@ class Loaded:
     mapping: ColumnMap
     prepared_key: tuple | None = None
     prepared: Prepared | None = None
+    attempted_key: tuple | None = None  # the mapping and options of the last preparation tried
+
+
+@contextmanager
+def _working(text: str) -> Iterator[None]:
+    """Say what is under way, at once and in words (a spinner shows only after half a second)."""
+    note = st.empty()
+    note.info(text, icon=":material/hourglass_top:")
+    try:
+        yield
+    finally:
+        note.empty()
 
 
 def _key(kind: str) -> str:
@@ -70,7 +85,7 @@ def _read(source_id: str, name: str, data: bytes | str, kind: str) -> Loaded | N
     return Loaded(source_id, table, guessed)
 
 
-def _source(kind: str) -> tuple[str, str, bytes | str] | None:
+def source(kind: str) -> tuple[str, str, bytes | str] | None:
     """(id, name, content) of what the analyst gave now, or None."""
     how = st.radio("How do you bring the table?", [UPLOAD, PASTE], horizontal=True, key=f"{kind}_how",
                    label_visibility="collapsed")
@@ -89,12 +104,18 @@ def _source(kind: str) -> tuple[str, str, bytes | str] | None:
     return None
 
 
-def bring(kind: str) -> Loaded | None:
-    """The table for this kind: new from the widgets, else the one loaded earlier in this session."""
-    given = _source(kind)
+def is_new(kind: str, given: tuple[str, str, bytes | str] | None) -> bool:
+    """True when ``given`` is a table this page has not read yet (everything below it starts over)."""
     held: Loaded | None = st.session_state.get(_key(kind))
-    if given is not None and (held is None or held.id != given[0]):
-        held = _read(*given, kind=kind)
+    return given is not None and (held is None or held.id != given[0])
+
+
+def bring(kind: str, given: tuple[str, str, bytes | str] | None) -> Loaded | None:
+    """The table for this kind: new from ``source``, else the one loaded earlier in this session."""
+    held: Loaded | None = st.session_state.get(_key(kind))
+    if is_new(kind, given):
+        with _working(f"Reading {plain(given[1])}…"):
+            held = _read(*given, kind=kind)
         st.session_state[_key(kind)] = held
         if held is None:
             return None
@@ -151,27 +172,57 @@ def mapping(kind: str, loaded: Loaded) -> ColumnMap | None:
     return columns
 
 
+OPTIONS = {"fixes": True, "idfa": False, "sha512": False}  # widget name -> default
+
+
+def _options_key(kind: str) -> str:
+    return f"sync.{kind}.options"
+
+
 def options(kind: str) -> dict:
-    """Preparation options (IDFAs are sent only when asked: LinkedIn's support is uncertain)."""
+    """Preparation options (IDFAs are sent only when asked: LinkedIn's support is uncertain).
+
+    Streamlit forgets a widget's value when the analyst opens another page; the choices are
+    kept under this page's own key too, so coming back finds them as they were."""
+    kept = st.session_state.setdefault(_options_key(kind), dict(OPTIONS))
+    for name, default in OPTIONS.items():
+        if f"{kind}_{name}" not in st.session_state:
+            st.session_state[f"{kind}_{name}"] = kept.get(name, default)
     with st.expander("Options", icon=":material/tune:"):
         fixes = st.checkbox("Change country names and 3-letter codes to ISO 2-letter codes (e.g. Germany → DE)",
-                            value=True, key=f"{kind}_fixes")
+                            key=f"{kind}_fixes")
         idfa = sha512 = False
         if kind == columns_mod.USERS:
-            idfa = st.checkbox("Send Apple IDFAs (LinkedIn's support of APPLE_IDFA is uncertain)", value=False,
-                               key=f"{kind}_idfa")
+            idfa = st.checkbox("Send Apple IDFAs (LinkedIn's support of APPLE_IDFA is uncertain)", key=f"{kind}_idfa")
             sha512 = st.checkbox("Also send each plain email's SHA-512 hash (SHA512_EMAIL) besides its SHA-256",
-                                 value=False, key=f"{kind}_sha512")
+                                 key=f"{kind}_sha512")
+    kept.update(fixes=fixes, idfa=idfa, sha512=sha512)
     return {"allow_idfa": idfa, "apply_fixes": fixes, "also_sha512": sha512}
+
+
+def _prepared_key(loaded: Loaded, columns: ColumnMap, opts: dict) -> tuple:
+    return (loaded.id, columns.pairs, *sorted(opts.items()))
+
+
+def is_prepared(loaded: Loaded, columns: ColumnMap, opts: dict) -> bool:
+    """True when this table was already prepared with this mapping and these options."""
+    return loaded.prepared is not None and loaded.prepared_key == _prepared_key(loaded, columns, opts)
+
+
+def is_new_preparation(loaded: Loaded, columns: ColumnMap, opts: dict) -> bool:
+    """True when this mapping and these options were not tried on this table last time
+    (what the page shows below them is about to change)."""
+    return loaded.attempted_key != _prepared_key(loaded, columns, opts)
 
 
 def prepare(kind: str, loaded: Loaded, columns: ColumnMap, opts: dict) -> Prepared | None:
     """The prepared table for this mapping and these options (prepared once, kept in memory)."""
-    key = (loaded.id, columns.pairs, *sorted(opts.items()))
-    if loaded.prepared_key == key and loaded.prepared is not None:
+    key = _prepared_key(loaded, columns, opts)
+    if is_prepared(loaded, columns, opts):
         return loaded.prepared
+    loaded.attempted_key = key
     try:
-        with st.spinner(f"Checking {loaded.table.num_rows:,} rows…"):
+        with _working(f"Checking {loaded.table.num_rows:,} rows of {plain(loaded.table.source)}…"):
             prepared = preparation.prepare(loaded.table, kind, mapping=columns, **opts)
     except NothingToSend as err:  # a refusal: the report says why, and no later step is offered
         st.error(f"**Nothing can be sent:** {err}. Fix the file or the mapping above.", icon=":material/block:")

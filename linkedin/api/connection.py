@@ -147,7 +147,10 @@ class Connection:
     # changing ----------------------------------------------------------------------
 
     def connect(self, token: Token, *, member_urn: str | None, member_name: str | None) -> None:
-        """Store the tokens of a fresh consent (a reconnect keeps the same session id)."""
+        """Store the tokens of a fresh consent (a reconnect may keep the same session id).
+
+        The last heartbeat goes: it judged the tokens this consent replaces, and a failed one
+        would otherwise say "not valid" of the new ones until the next check."""
         self.store.save_connection(
             self.sid,
             token=token.to_dict(),
@@ -155,6 +158,7 @@ class Connection:
             member_name=member_name,
             state="connected",
             reason=None,
+            heartbeat=None,
             last_event="Connected to LinkedIn.",
             last_event_at=self.clock(),
         )

@@ -390,7 +390,7 @@ class Audiences:
             ended = self._run(run.id, lambda bar: sync.run(run.id, on_progress=bar), progress, label)
         else:
             sender = Sender(self.client(), self.store, kind=run.kind)
-            ended = self._run(run.id, lambda bar: sender.run(run.id, source_without_table(run),
+            ended = self._run(run.id, lambda bar: sender.run(run.id, source_without_table(run, self.store),
                                                              segment_created_at=tgt.created_at, on_progress=bar),
                               progress, label)
         return self._result(ended, prepared, None)

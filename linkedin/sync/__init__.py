@@ -12,7 +12,8 @@ Modules: ``ledger`` (per segment, the hashed keys LinkedIn accepted; ``Plan``), 
 ``sender`` (``Sender``: BATCH_CREATE calls, LinkedIn's per-element answers, pauses,
 ``Progress``), ``upload`` (``Sync`` and ``Target``: one table into one segment, the
 per-row results, resuming without the file), ``profiles`` (``Profile``: a run's counts
-only, rows, valid, unique and the identifier mix, written when it starts).
+only, rows, valid, unique and the identifier mix, written when it starts), ``removals`` (what a
+removal takes away: its preview, the identities it removed, and the run that adds them back).
 
 May import ``api`` (the client, errors), ``tables`` (``Prepared``) and ``linkedin.store``.
 Never imports ``insights``, a front door or Streamlit. Only hashes reach the store.

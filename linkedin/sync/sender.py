@@ -20,6 +20,7 @@ from linkedin.api.errors import LinkedInError, MalformedResponse, NotFound
 from linkedin.api.waits import Wait, countdown
 from linkedin.store import Store
 from linkedin.sync.ledger import Ledger, Plan, identity
+from linkedin.sync.removals import Removed
 from linkedin.sync.runs import Run, Uploads
 
 log = logging.getLogger(__name__)
@@ -104,6 +105,7 @@ class Sender:
         self.sleep = sleep
         self.clock = clock
         self.ledger = Ledger(store)
+        self.removed = Removed(store)
         self.uploads = Uploads(store)
 
     def start(self, *, owner: str, segment_id: str | int, segment_name: str, account: str, plan: Plan,
@@ -229,6 +231,8 @@ class Sender:
                 accepted[action].append((key, identity(element, self.kind)))
             else:
                 marks.append((seq, "rejected", status if isinstance(status, int) else None, _message(result)))
+        if accepted["REMOVE"]:  # what the ledger forgets next, kept for an undo
+            self.removed.record(segment_id, accepted["REMOVE"])
         for action, entries in accepted.items():
             if entries:
                 self.ledger.record(segment_id, action, entries)

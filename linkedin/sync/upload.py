@@ -15,6 +15,7 @@ import pandas as pd
 
 from linkedin.api.client import Client
 from linkedin.store import Store
+from linkedin.sync import removals
 from linkedin.sync.ledger import Ledger, Plan
 from linkedin.sync.profiles import Profiles, profile_of
 from linkedin.sync.runs import Run, Uploads
@@ -93,9 +94,12 @@ def email_source(keys: list[str]) -> dict[str, dict]:
     return {k: {"userIds": [{"idType": "SHA256_EMAIL", "idValue": k}]} for k in keys}
 
 
-def source_without_table(run: Run) -> ElementSource:
-    """What a run can still send with no table: everything when it does not need its file;
-    otherwise nothing, so the sender builds removals from the ledger and pauses on additions."""
+def source_without_table(run: Run, store: Store | None = None) -> ElementSource:
+    """What a run can still send with no table: an undo run its kept identities (``removals``);
+    everything when it does not need its file; otherwise nothing, so the sender builds
+    removals from the ledger and pauses on additions."""
+    if run.mode == removals.UNDO_MODE and store is not None:
+        return removals.source(store, run.segment_id)
     return email_source if run.kind == "users" and not run.needs_file else (lambda keys: {})
 
 

@@ -87,6 +87,8 @@ _CONTENT = (
     (USERS, "googleaid", r"^\s*[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\s*$"),
     (COMPANIES, "linkedincompanypageurl", r"^\s*(?:https?://)?(?:[a-z0-9-]+\.)?linkedin\.com/company/"),
     (COMPANIES, "email", r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"),
+    # A column of bare domains or websites (a pasted list of domains): after the page URLs above.
+    (COMPANIES, "companywebsite", r"^\s*(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,24}(?::[0-9]+)?(?:/\S*)?\s*$"),
 )
 
 

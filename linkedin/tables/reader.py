@@ -11,8 +11,8 @@ What comes out is a ``Table`` (``linkedin.tables.table``). Sources:
   their content and refuses what is not a table (compressed files, images, binary data)
   without quoting its bytes.
 
-A pasted list without a header (the first row already holds an email, an ad id or a hash)
-is read whole, its columns named "column 1", "column 2", ...
+A pasted list without a header (the first row already holds an email, an ad id, a hash or,
+in every cell, a web address) is read whole, its columns named "column 1", "column 2", ...
 
 Which column feeds which LinkedIn field (``ColumnMap``, ``guess_columns``, the templates and
 their labels) is the business of ``linkedin.tables.columns``, which builds on this module.

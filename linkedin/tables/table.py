@@ -90,13 +90,20 @@ def limit_rows(n: int, name: str) -> None:
         raise TableError(f"{name} has more than {MAX_ROWS:,} rows, the most one upload takes: split the file")
 
 
+# A first-row cell that no header holds: an email (even a malformed one: one word with an "@"
+# inside), an ad id, a hash, a number.
+_VALUE = re.compile(r"[^@\s]+@[^@\s]+|[0-9a-f-]{32,36}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9]+")
+# A web address (acme.com, www.acme.co.uk, https://acme.com/about): a header never is one.
+_WEB_ADDRESS = re.compile(r"(?:https?://)?(?:[a-z0-9-]+\.)+[a-z]{2,24}(?::[0-9]+)?(?:/\S*)?")
+
+
 def looks_like_data(cells: list[str]) -> bool:
-    """True when a first row holds values (an email, an ad id, a hash, a number), not headers."""
-    for cell in cells:
-        c = cell.strip().lower()
-        if re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+|[0-9a-f-]{32,36}|[0-9a-f]{64}|[0-9a-f]{128}|[0-9]+", c):
-            return True
-    return False
+    """True when a first row holds values, not headers: any cell is an email, an ad id, a hash
+    or a number, or every filled cell is a web address (a pasted list of domains)."""
+    filled = [cell.strip().lower() for cell in cells if cell.strip()]
+    if any(_VALUE.fullmatch(c) for c in filled):
+        return True
+    return bool(filled) and all(_WEB_ADDRESS.fullmatch(c) for c in filled)
 
 
 def header_key(header: str) -> str:

@@ -371,14 +371,16 @@ def test_add_then_mirror_preview_and_result(monkeypatch, env, world):
     assert stored_emails(env.url, seg_id) == {sha(m.email) for m in world.members[10:70]}
 
     upload(at, "users", "second.csv", people_csv(world, 40, 90))  # 30 stay, 30 go, 20 arrive
+    assert at.selectbox(key="users_segment").value == 0  # a new table: the segment is chosen again
+    at.selectbox(key="users_segment").set_value(seg_id).run()
     m = metrics(at)
     assert (m["To add"], m["To remove"], m["Unchanged"]) == ("20", "0", "30")
     at.radio(key="users_mode").set_value("mirror").run()
     m = metrics(at)
     assert (m["To add"], m["To remove"], m["Unchanged"], m["Sent by this app after"]) == ("20", "30", "30", "50")
     button = at.button(key="users_send")
-    assert button.disabled  # removals need a confirmation
-    at.checkbox(key="users_confirm_mirror_30").check().run()
+    assert button.disabled  # removals need a confirmation: half the segment, so its name typed
+    at.text_input(key="users_confirm_name_mirror_30").input("Mirror me").run()
     assert not at.button(key="users_send").disabled
     send(at, "users")
     assert "**Upload finished.**" in texts(at)
@@ -398,6 +400,7 @@ def test_removing_under_300_from_a_live_segment_is_warned(monkeypatch, env, worl
     seg = segments.get(conn.client(), seg_id)
     assert seg.readiness.ready, seg
     upload(at, "users", "few.csv", people_csv(world, 0, 200))
+    at.selectbox(key="users_segment").set_value(seg_id).run()
     at.radio(key="users_mode").set_value("remove").run()
     portfolio.CACHE.clear()
     at.run()

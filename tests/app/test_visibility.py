@@ -20,7 +20,16 @@ from linkedin.sync.runs import Uploads
 from linkedin.sync.upload import Sync, Target
 from linkedin.tables.preparation import prepare
 from tests.app.test_sync_pages import (  # noqa: F401 - env and world are fixtures
-    connect, env, frame_with, ok, page, people_csv, send, texts, upload, world,
+    connect,
+    env,
+    frame_with,
+    ok,
+    page,
+    people_csv,
+    send,
+    texts,
+    upload,
+    world,
 )
 from tests.integration.helpers import VIC
 from ui.format import plain

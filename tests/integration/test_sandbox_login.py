@@ -49,3 +49,12 @@ def test_real_linkedin_is_refused_before_any_call():
     real = Settings(client_id="cid", client_secret="secret", redirect_uri="https://app.example/cb")
     with pytest.raises(ValueError, match="only on the sandbox"):
         sandbox_login.sign_in(real)
+
+
+def test_a_reconnect_forgets_the_failed_heartbeat_of_the_old_tokens(sandbox_server):
+    conn = connect_sandbox(sandbox_server.url, Store(), member="Vic Viewer", sid="browser-2")
+    SandboxControl(sandbox_server.url).revoke(conn.token().access_token)
+    assert not conn.check().ok and not conn.status().heartbeat.ok
+    sandbox_login.reconnect(conn)
+    assert conn.status().heartbeat is None  # the next page view checks the new tokens at once
+    assert conn.check().ok and conn.status().heartbeat.ok
