@@ -322,7 +322,7 @@ class Audiences:
     def create_segment(self, *, account: Any, name: str, kind: str = "users", description: str | None = None):
         """A new streaming segment of users or companies in an account where you may manage audiences."""
         acc = upload_job.manageable(self.account(account), "create a segment")
-        created = segment_creation.create(self.client(), account_urn=acc.urn, name=name, kind=kind_of(kind),
+        created = segment_creation.create(self.client(), account=acc, name=name, kind=kind_of(kind),
                                       description=description)
         self._created[created.id] = created.created_at
         self._cache.forget(_CACHE_KEY)

@@ -32,10 +32,10 @@ RESULT_LABELS = {"accepted": "accepted by LinkedIn", "rejected": "rejected by Li
 
 
 def manageable(account: Account, doing: str) -> Account:
-    """The account, if the member's role may ``doing`` there; else BadInput naming the role."""
-    if not account.can_manage:
-        raise BadInput(f"ad account {account.label}: your role is {account.role}, which cannot {doing} "
-                       "(any role but VIEWER can)")
+    """The account, if audiences may be changed there (``Account.refusal``); else BadInput saying
+    why ``doing`` is refused: a closed account, or a role that only reads (any role but VIEWER can)."""
+    if account.refusal:
+        raise BadInput(f"cannot {doing}: {account.refusal}")
     return account
 
 
@@ -66,7 +66,7 @@ def target(seg: Segment, accounts_by_urn: dict[str, Account], kind: str | None, 
         raise BadInput(f"segment {seg.id} is in ad account {seg.account_urn}, where you have no role")
     manageable(account, "change its audiences")
     return Target(seg.id, seg.name, seg.account_urn, seg_kind, created_at=created_at,
-                  audience_size=seg.audience_size, live=seg.readiness.ready)
+                  audience_size=seg.audience_size, live=seg.readiness.ready, account=account)
 
 
 def plan(sync: Sync, mode: str) -> SyncPlan:

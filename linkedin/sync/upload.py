@@ -13,6 +13,7 @@ from typing import Callable
 
 import pandas as pd
 
+from linkedin.api.accounts import Account, require_manageable
 from linkedin.api.client import Client
 from linkedin.store import Store
 from linkedin.sync.ledger import Ledger, Plan
@@ -34,6 +35,7 @@ class Target:
     created_at: float | None = None  # set for a segment created moments ago
     audience_size: int | None = None  # LinkedIn's current figure, for the under-300 warning
     live: bool = False  # READY and serving
+    account: Account | None = None  # the ad account as the front door read it: a closed one is refused
 
 
 def plan(store: Store, prepared: Prepared, target: Target, mode: str) -> Plan:
@@ -105,6 +107,8 @@ class Sync:
                  industries: str = "string", stock_symbol: bool = True, sender: Sender | None = None) -> None:
         if prepared.kind != target.kind:
             raise ValueError(f"A table of {prepared.kind} cannot go to a segment of {target.kind}.")
+        if target.account is not None:
+            require_manageable(target.account)  # a closed account or a read-only role: refused before any call
         self.store = store
         self.prepared = prepared
         self.target = target

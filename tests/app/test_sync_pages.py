@@ -304,6 +304,20 @@ def test_viewer_accounts_are_listed_and_refused(monkeypatch, env):
     assert not [b for b in at.button if b.key == "users_send"]
 
 
+@pytest.mark.parametrize("name, status", [("Northwind - Events 2025", "CANCELED"),
+                                          ("Northwind - Old Agency", "PENDING_DELETION"),
+                                          ("Northwind - Retired Brand", "REMOVED")])
+def test_closed_accounts_are_listed_and_refused_with_the_reason_before_any_call(monkeypatch, env, name, status):
+    connect(monkeypatch, env)  # ACCOUNT_MANAGER there: the role alone would allow it
+    at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())
+    assert f"{name} (" in texts(at) and f") ({status})" in texts(at)  # under "Not manageable"
+    choose(at, "users_account", name)
+    assert any(f"is {status}.** LinkedIn serves no campaign from a closed account" in read(e.value) for e in at.error)
+    with pytest.raises(KeyError):
+        at.selectbox(key="users_segment")
+    assert not [b for b in at.button if b.key in ("users_send", "users_create")]
+
+
 def test_viewer_only_member_gets_the_report_but_no_segment(monkeypatch, env):
     connect(monkeypatch, env, member=VIC)
     at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())
