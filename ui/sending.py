@@ -20,7 +20,7 @@ from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlExcepti
 
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
-from linkedin.api.waits import Wait
+from linkedin.api import waits
 from linkedin.insights.portfolio import member_key
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import Progress, Sender
@@ -164,11 +164,6 @@ def progress_text(p: Progress) -> str:
     return " · ".join(parts)
 
 
-def pause_reason(wait: Wait) -> str:
-    """Why the upload waited, for the log of pauses: "LinkedIn's per-minute limit (HTTP 429)"."""
-    return f"{wait.reason} (HTTP {wait.status})" if wait.status else wait.reason
-
-
 def _runner(conn: Connection, job: Job) -> Callable[..., Run]:
     store = session.store()
     client = conn.client()
@@ -207,7 +202,7 @@ def drive(conn: Connection, job: Job) -> Run | None:
                 line.caption(progress_text(p))
                 if p.wait:
                     if p.wait.starting:
-                        job.pauses.append((p.wait.seconds, pause_reason(p.wait)))
+                        job.pauses.append(p.wait)
                     pause.warning(f"{p.wait.text}.", icon=":material/hourglass_top:")
                     # expanded each time: an update without it folds the status, hiding the countdown
                     status.update(label=f"Waiting for LinkedIn ({math.ceil(p.wait.left)} s)…", expanded=True)
@@ -261,10 +256,9 @@ def render_job(conn: Connection, kind: str) -> None:
         run = _carry_on(conn, job, run)
     st.progress(run.done / run.total if run.total else 1.0, text=f"{run.done:,} of {run.total:,} sent")
     if job.pauses:
-        with st.expander(f"LinkedIn made this upload wait {len(job.pauses)} time(s), "
-                         f"{sum(s for s, _ in job.pauses):.0f} s in all", icon=":material/hourglass_top:"):
-            for seconds, why in job.pauses:
-                st.caption(f"{seconds:.0f} s: {why}")
+        with st.expander(waits.summary(job.pauses), icon=":material/hourglass_top:"):
+            for wait in job.pauses:
+                st.caption(f"{wait.seconds:.0f} s: {wait.because}")
     render_run_state(conn, job, run)
     results_view.render(conn, job, run)
 

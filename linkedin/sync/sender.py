@@ -184,7 +184,7 @@ class Sender:
         wait = created_at + VISIBILITY_WAIT - self.clock()
         if wait > 0:
             self._wait(Wait(wait, wait, "LinkedIn needs a few seconds after creating a segment before members can "
-                            "be added", then="sending"), report)
+                            "be added", then="sending", cause="settling"), report)
 
     def _elements(self, segment_id: str, items: list[tuple[int, str, str]], source: ElementSource) -> list[dict]:
         keys = [k for _, k, _ in items]

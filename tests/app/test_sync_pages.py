@@ -430,11 +430,26 @@ def test_rate_limit_pauses_are_counted_down_and_listed(monkeypatch, env, world):
     send(at, "users")
     assert "**Upload finished.**" in texts(at)
     assert 60 <= time_.slept <= 125 and len(countdown) >= 60  # a step a second, each shown in place
-    waits = next(x for x in at.expander if x.label.startswith("LinkedIn made this upload wait"))
-    assert waits.label == f"LinkedIn made this upload wait 2 time(s), {time_.slept:.0f} s in all"
+    waits = next(x for x in at.expander if x.label.startswith("Waited"))
+    assert waits.label == f"Waited twice, {time_.slept:.0f} s in all: LinkedIn's rate limit (HTTP 429) twice"
     captions = [c.value for c in waits.caption]
     assert len(captions) == 2 and all(c.endswith(" s: LinkedIn's per-minute limit (HTTP 429)") for c in captions)
     assert len(stored_emails(env.url, seg_id)) == 20
+
+
+def test_a_503_is_called_linkedin_unavailable_never_a_rate_limit(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    slept, plain_client = [], conn.client
+    monkeypatch.setattr(conn, "client", lambda **kw: plain_client(sleep=slept.append, **kw))
+    at = upload(page(), "users", "few.csv", people_csv(world, 560, 570))
+    seg_id = create_segment(at, "users", "Unavailable for a moment")
+    SandboxControl(env.url).inject_fault("503", count=1, path_prefix=f"/rest/dmpSegments/{seg_id}/users")
+    send(at, "users")
+    assert "**Upload finished.**" in texts(at) and "rate limit" not in texts(at)
+    waits = next(x for x in at.expander if x.label.startswith("Waited"))
+    assert waits.label == f"Waited once, {sum(slept):.0f} s in all: LinkedIn unavailable (HTTP 503) once"
+    assert [c.value for c in waits.caption] == [f"{sum(slept):.0f} s: LinkedIn was unavailable (HTTP 503)"]
+    assert len(stored_emails(env.url, seg_id)) == 10
 
 
 def test_a_new_segment_is_waited_for(monkeypatch, env, world):

@@ -149,7 +149,7 @@ def test_rate_limits_and_server_errors_are_waited_out_and_shown(world, conn):
                    on_progress=lambda p: p.wait and p.wait.starting and p.wait.status
                    and waits.append((p.wait.status, p.wait.reason)))
     assert run.state == "done" and run.accepted == 60
-    assert waits == [(429, "LinkedIn's per-minute limit")] * 2 + [(503, "LinkedIn answered 503")]
+    assert waits == [(429, "LinkedIn's per-minute limit")] * 2 + [(503, "LinkedIn was unavailable")]
     assert 60 <= time_.slept <= 125  # into the next minute, then a whole one
     assert stored(world, target.segment_id) == {sha(m.email) for m in world.app.state.sandbox.members[200:260]}
 
