@@ -293,9 +293,16 @@ def _carry_on(conn: Connection, job: Job, run: Run) -> Run:
 
 
 def render_run_state(conn: Connection, job: Job, run: Run) -> None:
+    if run.state == "done" and not run.rejected:
+        st.success(f"**Upload finished.** {run.accepted:,} accepted by LinkedIn, of {run.total:,} sent.",
+                   icon=":material/task_alt:")
+        return
     if run.state == "done":
-        st.success(f"**Upload finished.** {run.accepted:,} accepted and {run.rejected:,} rejected by LinkedIn, "
-                   f"of {run.total:,} sent.", icon=":material/task_alt:")
+        why = Uploads(session.store()).rejections(run.id)
+        st.warning(f"**Upload finished with {run.rejected:,} rejected** and {run.accepted:,} accepted, of "
+                   f"{run.total:,}. Why:\n" + "\n".join(f"- {n:,} × {plain(reason)}" for reason, n in why)
+                   + ("\n\nThe results below give the reason for each row." if job.prepared is not None else ""),
+                   icon=":material/report:")
         return
     if _holder(run.id) not in (None, job):
         st.info("This upload is being sent from another tab or session; its state here updates when you "

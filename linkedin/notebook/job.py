@@ -117,4 +117,5 @@ def result(store: Store, ended: Run, prepared: Prepared | None, planned: SyncPla
                                "message": m or ""} for k, (a, s, h, m) in sent.items()],
                              columns=["key", "action", "result", "http_status", "message"])
     frame["http_status"] = frame["http_status"].astype("Int64")
-    return SyncResult(ended, frame, planned, needs_consent=ended.state != "done" and consent_needed)
+    return SyncResult(ended, frame, planned, needs_consent=ended.state != "done" and consent_needed,
+                      reasons=tuple(Uploads(store).rejections(ended.id)) if ended.rejected else ())

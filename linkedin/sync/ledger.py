@@ -1,11 +1,20 @@
 """The sync ledger: per segment, what the app sent and LinkedIn accepted, by hashed key.
 
 A key is the SHA-256 of a member's canonical identity (see ``linkedin.tables.preparation``).
-Beside each key the ledger keeps only the identifying part of the element that was
-sent (hashed emails and ad ids for people; company identifiers for companies), never
-names, titles or raw emails, so that a mirror sync can remove members that are no
-longer in the table. With it the app can show what a sync would add, remove and leave
-alone before anything is sent.
+Beside each key the ledger keeps what a REMOVE of that member needs, so that a mirror sync
+can remove members that are no longer in the table: the identifying part of the element
+that was sent (hashed emails and ad ids for people; company identifiers for companies).
+
+People known by name only (no email, no ad id) are identified by the plain fields sent
+(first and last name, and title, company and country when given): LinkedIn can remove
+them only by the same fields. The rule: those fields are kept, sealed with the store's key
+(``Store.seal``, Fernet), never in the clear, and deleted with the member when LinkedIn
+accepts the removal. A member whose identity cannot be read back (sent by name only
+before names were kept, or sealed under a token key since changed) is not sent with
+nothing to identify it: ``identities`` hands it back empty and the sender drops it from
+the ledger with the reason, so a mirror always converges. Raw emails are never kept.
+With the ledger the app can show what a sync would add, remove and leave alone before
+anything is sent.
 """
 
 from __future__ import annotations
@@ -21,14 +30,25 @@ from linkedin.tables.identifiers import ad_id
 MODES = ("add", "remove", "mirror")
 # The identifying fields of an element: what a REMOVE needs, and nothing personal in plain text.
 USER_IDENTITY = ("userIds",)
+NAME_IDENTITY = ("firstName", "lastName", "title", "company", "country")  # a person sent by name only: sealed
+SEALED = "sealed"  # the stored identity of a person by name: {"sealed": Fernet token of the fields' JSON}
 AD_ID_TYPES = ("GOOGLE_AID", "APPLE_IDFA")
 COMPANY_IDENTITY = ("companyName", "companyWebsiteDomain", "companyEmailDomain", "organizationUrn", "companyPageUrl")
 
 
 def identity(element: Mapping[str, Any], kind: str) -> dict[str, Any]:
-    """The part of a LinkedIn element that identifies the member (no action, no extra fields)."""
-    fields = USER_IDENTITY if kind == "users" else COMPANY_IDENTITY
+    """The part of a LinkedIn element that identifies the member (no action, no extra fields):
+    a person's ids, or every plain field of a person who has none (what LinkedIn matched)."""
+    if kind == "users":
+        fields = USER_IDENTITY if element.get("userIds") else NAME_IDENTITY
+    else:
+        fields = COMPANY_IDENTITY
     return {f: element[f] for f in fields if element.get(f) not in (None, "", [])}
+
+
+def by_name(ids: Mapping[str, Any]) -> bool:
+    """True for the identity of a person known by name only (kept sealed)."""
+    return not ids.get("userIds") and any(f in ids for f in NAME_IDENTITY)
 
 
 def _current(stored: dict[str, Any]) -> dict[str, Any]:
@@ -96,18 +116,31 @@ class Ledger:
                 rows = self.store.db.execute(
                     f"select key, ids from ledger where segment_id = ? and key in ({marks})", [str(segment_id), *chunk]
                 )
-                found.update({k: _current(json.loads(ids)) for k, ids in rows.fetchall()})
+                found.update({k: self._opened(json.loads(ids)) for k, ids in rows.fetchall()})
         return found
 
+    def _opened(self, stored: dict[str, Any]) -> dict[str, Any]:
+        """A stored identity as sent; {} when it cannot say whom to remove (see the module)."""
+        if SEALED in stored:
+            plain = self.store.unseal(stored[SEALED])
+            return json.loads(plain) if plain else {}
+        return _current(stored)
+
+    def _kept(self, ids: Mapping[str, Any]) -> str:
+        """An identity as the ledger keeps it: names sealed, identifiers as they are."""
+        text = json.dumps(ids, sort_keys=True)
+        return json.dumps({SEALED: self.store.seal(text)}) if by_name(ids) else text
+
     def record(self, segment_id: str | int, action: str, entries: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
-        """Apply accepted elements: ADD stores the key and identity, REMOVE forgets the key."""
+        """Apply accepted elements: ADD stores the key and identity, REMOVE forgets the key (and
+        so the sealed names of a person by name: the store overwrites deleted rows)."""
         seg = str(segment_id)
         now = time.time()
         entries = list(entries)
         with self.store.lock, self.store.db.atomic():
             if action == "ADD":
                 self.store.db["ledger"].upsert_all(
-                    ({"segment_id": seg, "key": k, "ids": json.dumps(ids, sort_keys=True), "sent_at": now} for k, ids in entries),
+                    ({"segment_id": seg, "key": k, "ids": self._kept(ids), "sent_at": now} for k, ids in entries),
                     pk=("segment_id", "key"),
                     batch_size=1000,
                 )

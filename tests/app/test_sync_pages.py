@@ -377,6 +377,28 @@ def test_send_the_sample_into_a_new_segment(monkeypatch, env, world):
     assert metrics(at)["To add"] == f"{expected.get('rejected by LinkedIn', 0):,}"
 
 
+def test_rejections_are_never_a_green_finish_and_give_linkedins_reason(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    SandboxControl(env.url).update_settings(name_only_users="reject")  # this LinkedIn needs an id on every person
+    try:
+        csv = b"email,firstname,lastname,employeecompany\n" + "".join(
+            f"{m.email},,,\n" for m in world.members[600:603]).encode() + "".join(
+            f",{m.first_name},{m.last_name},{m.employer}\n" for m in world.members[603:605]).encode()
+        at = upload(page(), "users", "names.csv", csv)
+        create_segment(at, "users", "Some by name")
+        send(at, "users")
+    finally:
+        SandboxControl(env.url).update_settings(name_only_users="accept")
+    assert [s.value for s in at.success if "Upload finished" in s.value] == []
+    warning = next(read(w.value) for w in at.warning if "Upload finished with" in w.value)
+    assert warning == ("**Upload finished with 2 rejected** and 3 accepted, of 5. Why:\n"
+                       "- 2 × userIds must be a non-empty array of {idType, idValue}\n\n"
+                       "The results below give the reason for each row.")
+    rows = frame_with(at, "message")
+    assert list(rows.loc[rows["result"] == "rejected by LinkedIn", "message"]) == [
+        "userIds must be a non-empty array of {idType, idValue}"] * 2
+
+
 def test_add_then_mirror_preview_and_result(monkeypatch, env, world):
     connect(monkeypatch, env)
     at = upload(page(), "users", "first.csv", people_csv(world, 10, 70))

@@ -479,6 +479,8 @@ def test_rows_linkedin_rejects_exit_1_with_the_rows(world, env, ids, tmp_path):
     assert rejected_rows == ["5", "6", "7"]  # header is row 1: the listed companies are rows 5-7
     assert [f["row"] for f in data["failures"]] == [5, 6, 7]
     assert all(f["http_status"] == 400 and f["message"] for f in data["failures"])
+    assert data["rejections"] == [{"reason": "unrecognized field 'stockSymbol'", "count": 3}]
+    assert "Rejected 3 × unrecognized field 'stockSymbol'" in done.stdout
 
 
 def test_faults_are_waited_out(world, env, ids, tmp_path):

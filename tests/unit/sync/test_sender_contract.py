@@ -243,3 +243,27 @@ def test_plan_modes():
     assert ledger.plan(5, {"b", "c"}, "mirror").summary() == {"add": 1, "remove": 1, "unchanged": 1, "in_ledger": 2, "after": 2}
     with pytest.raises(ValueError):
         ledger.plan(5, set(), "replace")
+
+
+@responses.activate
+def test_a_removal_with_nothing_to_identify_the_member_is_never_sent_and_says_why():
+    """A person sent by name only before names were kept: LinkedIn would reject an element with
+    no identifier; the run says why instead, and the ledger no longer counts it (mirror converges)."""
+    from linkedin.sync.ledger import Plan
+    from linkedin.sync.sender import UNREMOVABLE
+
+    responses.add_callback(responses.POST, URL, callback=ok_callback)
+    store = Store()
+    ledger = Ledger(store)
+    store.db["ledger"].insert({"segment_id": "77", "key": "legacy", "ids": "{}", "sent_at": 0.0})
+    ledger.record(77, "ADD", [("named", {"firstName": "Bob", "lastName": "Smith", "company": "Acme"})])
+    s = sender(store)
+    plan = Plan("mirror", frozenset(), frozenset({"legacy", "named"}), frozenset(), 2, 2)
+    run = s.run(s.start(owner="o", segment_id=77, segment_name="S", account="a", plan=plan, needs_file=False),
+                lambda keys: {})
+    assert (run.state, run.accepted, run.rejected) == ("done", 1, 1)
+    assert json.loads(responses.calls[0].request.body) == {
+        "elements": [{"action": "REMOVE", "firstName": "Bob", "lastName": "Smith", "company": "Acme"}]}
+    assert Uploads(store).results(run.id)["legacy"] == ("REMOVE", "rejected", None, UNREMOVABLE)
+    assert Uploads(store).rejections(run.id) == [(UNREMOVABLE, 1)]
+    assert ledger.keys(77) == set() and ledger.plan(77, [], "mirror").summary()["remove"] == 0
