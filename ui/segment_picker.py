@@ -125,6 +125,9 @@ def pick(kind: str, conn: Connection) -> Target | None:
         st.error(plain(problem))
     wanted_type = segment_creation.SEGMENT_TYPES[kind]
     listed = [s for _, s in pf.items() if s.type == wanted_type]
+    # Uploadable targets only: LinkedIn's predictive audiences and other tools' segments take no upload from here.
+    foreign = [s for s in listed if s.upload_refusal]
+    listed = [s for s in listed if not s.upload_refusal]
     closed = [s for s in listed if s.status in segment_numbers.UNUSABLE]
     choices = {s.id: Choice(s.id, s.name, s.status, s.audience_size, s.readiness.ready,
                             " · created by this app" if s.ours else "")
@@ -149,6 +152,10 @@ def pick(kind: str, conn: Connection) -> Target | None:
         st.caption(f"{len(closed)} segment(s) not offered: " + plain(", ".join(f"{s.name} ({s.status})"
                                                                                for s in closed[:5]))
                    + (" …" if len(closed) > 5 else "") + ". LinkedIn no longer takes members there.")
+    if foreign:
+        st.caption(f"{len(foreign)} more not offered, since this app cannot upload to them: "
+                   + plain("; ".join(f"{s.name}, {s.upload_refusal}" for s in foreign[:5]))
+                   + (" …" if len(foreign) > 5 else "") + ".")
     if choice == NEW:
         _create(kind, conn, account)
         return None

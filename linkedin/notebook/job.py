@@ -53,7 +53,8 @@ def recently_created(created_ms: int | None, now: float) -> float | None:
 def target(seg: Segment, accounts_by_urn: dict[str, Account], kind: str | None, *,
            created_at: float | None) -> Target:
     """Where a table goes, checked: the segment's type takes members of ``kind`` (when given),
-    and the member's role on its account allows changing audiences."""
+    the member's role on its account allows changing audiences, and it takes uploads from this
+    app (``Segment.upload_refusal``: not a predictive audience, not another tool's)."""
     seg_kind = SEGMENT_KINDS.get(seg.type or "")
     if seg_kind is None:
         raise BadInput(f"segment {seg.id} “{seg.name}” is of type {seg.type}: only USER and COMPANY segments "
@@ -65,6 +66,8 @@ def target(seg: Segment, accounts_by_urn: dict[str, Account], kind: str | None, 
     if account is None:
         raise BadInput(f"segment {seg.id} is in ad account {seg.account_urn}, where you have no role")
     manageable(account, "change its audiences")
+    if seg.upload_refusal:
+        raise BadInput(f"segment {seg.id} “{seg.name}” is {seg.upload_refusal}: this app uploads no member to it")
     return Target(seg.id, seg.name, seg.account_urn, seg_kind, created_at=created_at,
                   audience_size=seg.audience_size, live=seg.readiness.ready, account=account)
 

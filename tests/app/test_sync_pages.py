@@ -333,10 +333,19 @@ def test_only_segments_of_the_right_type_are_offered(monkeypatch, env, world):
     account = at.selectbox(key="users_account").value
     account_id = int(account.rsplit(":", 1)[1])
     offered = set(at.selectbox(key="users_segment").options[1:])
-    usable_users = [s for s in world.segments.of_account(account_id)
-                    if s.type == "USER" and world.segment_status(s) not in ("EXPIRED", "FAILED", "ERROR")]
+    ours = world.settings.partner_source_platform
+    users = [s for s in world.segments.of_account(account_id)
+             if s.type == "USER" and world.segment_status(s) not in ("EXPIRED", "FAILED", "ERROR")]
+    usable_users = [s for s in users if s.source_platform == ours]
     assert len(offered) == len(usable_users) > 0
     assert all(f" · {s.id} · " in " ".join(offered) for s in usable_users)
+    # Uploadable targets only: LinkedIn's predictive audiences and another tool's segments are named, not offered.
+    foreign = {s.source_platform: s for s in users if s.source_platform != ours}
+    assert set(foreign) == {"LINKEDIN_BUSINESS_OBJECTIVE_BASED_AUDIENCES", "SEGMENT"}
+    assert not [o for o in offered if any(f" · {s.id} · " in o for s in foreign.values())]
+    predictive, other = foreign["LINKEDIN_BUSINESS_OBJECTIVE_BASED_AUDIENCES"], foreign["SEGMENT"]
+    assert f"{predictive.name}, a LinkedIn predictive audience: LinkedIn chooses its members" in texts(at)
+    assert f"{other.name}, made by another tool (sourcePlatform SEGMENT), which fills it" in texts(at)
 
 
 # -- 4. preview, 5-6. send and results ------------------------------------------------------------

@@ -227,8 +227,17 @@ def test_companies_sync_and_the_other_kind_refused(aud, world, companies_segment
 def test_bad_input_is_refused_before_anything_is_sent(aud, world, users_segment):
     viewer_segment = aud.segments(account=VIEWER).query("type == 'users'")["segment_id"].iloc[0]
     canceled = "Northwind - Events 2025"  # ACCOUNT_MANAGER on a CANCELED account
+    everything = aud.segments()
+    open_users = everything[(everything["type"] == "users") & (everything["role"] != "VIEWER")
+                            & everything["status"].isin(["READY", "BUILDING", "UPDATING"])]
+    predictive = open_users[open_users["source_platform"] == "LINKEDIN_BUSINESS_OBJECTIVE_BASED_AUDIENCES"].iloc[0]
+    others = open_users[open_users["source_platform"] == "SEGMENT"].iloc[0]
     canceled_segment = aud.segments(account=canceled).query("type == 'users'")["segment_id"].iloc[0]
     cases = [
+        (lambda: aud.sync(people(world, 0, 2), segment=predictive["segment_id"], progress=False),
+         "is a LinkedIn predictive audience: LinkedIn chooses its members: this app uploads no member to it"),
+        (lambda: aud.sync(people(world, 0, 2), segment=others["segment_id"], progress=False),
+         r"is made by another tool \(sourcePlatform SEGMENT\), which fills it: this app uploads no member to it"),
         (lambda: aud.create_segment(account=canceled, name="no", kind="users"),
          r"cannot create a segment: ad account Northwind - Events 2025 \(\d+\) is CANCELED"),
         (lambda: aud.sync(people(world, 0, 2), segment=canceled_segment, progress=False),
