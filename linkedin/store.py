@@ -186,6 +186,25 @@ class Store:
             self.db["handoffs"].delete_where("key = ?", [key])
         return found
 
+    # which LinkedIn -------------------------------------------------------------------
+
+    def linkedin_of_runs(self) -> tuple[dict[str, str], dict[str, str]]:
+        """For rows written before the tables were keyed by LinkedIn (its API address): the
+        address each segment id, and each ad account, was sent to, read from the upload runs'
+        owners ("<API address>|<member>"). One seen with two addresses, or none, is left out."""
+        with self.lock:
+            if "runs" not in self.db.table_names():
+                return {}, {}
+            rows = self.db.execute("select segment_id, account, owner from runs where owner like '%|%'").fetchall()
+        by_segment: dict[str, set[str]] = {}
+        by_account: dict[str, set[str]] = {}
+        for segment_id, account, owner in rows:
+            base = owner.split("|", 1)[0]
+            by_segment.setdefault(str(segment_id), set()).add(base)
+            by_account.setdefault(str(account), set()).add(base)
+        return ({k: next(iter(v)) for k, v in by_segment.items() if len(v) == 1},
+                {k: next(iter(v)) for k, v in by_account.items() if len(v) == 1})
+
     # personal fields -------------------------------------------------------------------
 
     def seal(self, plain: str) -> str:

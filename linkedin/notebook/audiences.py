@@ -225,7 +225,7 @@ class Audiences:
         One account is read directly (a refusal raises); all accounts are read
         concurrently, and an account that cannot be read is a warning, not an error.
         """
-        history = History(self.store)
+        history = self._history()
         if account is None:
             pf = self._cache.portfolio(self.client(), _CACHE_KEY, refresh=refresh, history=history)
             for problem in pf.problems:
@@ -251,7 +251,7 @@ class Audiences:
             found = segments_mod.get(self.client(), seg_id)
         except NotFound:
             raise BadInput(f"segment {seg_id}: LinkedIn has no segment with this id that you can see") from None
-        History(self.store).record([found])
+        self._history().record([found])
         return found
 
     @consent_guard
@@ -259,7 +259,11 @@ class Audiences:
         """The segment's snapshots, oldest first (``refresh`` reads it now first, adding one); empty
         when the segment is in none of your ad accounts, whoever else's history this store keeps."""
         seg_id = self.segment(segment).id if refresh else segment_id(segment)
-        return history_frame(History(self.store).of(seg_id, accounts=self._account_urns()))
+        return history_frame(self._history().of(seg_id, accounts=self._account_urns()))
+
+    def _history(self) -> History:
+        """The segment history of the LinkedIn this object talks to (its API address)."""
+        return History(self.store, linkedin=self.settings.api_base_url)
 
     def _account_urns(self) -> set[str]:
         return {a.urn for a in self._accounts().accounts}
@@ -313,7 +317,7 @@ class Audiences:
     def chart_history(self, segment: Any):
         """Audience size and match rate of one segment over time (the app's chart)."""
         seg = self.segment(segment)
-        return charts.history(History(self.store).of(seg.id, accounts=self._account_urns()),
+        return charts.history(self._history().of(seg.id, accounts=self._account_urns()),
                               title=f"History of {seg.name} ({seg.id})")
 
     # writing -----------------------------------------------------------------------

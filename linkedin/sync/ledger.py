@@ -15,6 +15,11 @@ nothing to identify it: ``identities`` hands it back empty and the sender drops 
 the ledger with the reason, so a mirror always converges. Raw emails are never kept.
 With the ledger the app can show what a sync would add, remove and leave alone before
 anything is sent.
+
+The ledger is per LinkedIn as well as per segment: ``linkedin`` is the API's address, so
+a segment id the sandbox hands out again, or that real LinkedIn also uses, never meets
+another LinkedIn's record. Rows from before (no address) take the address of the upload
+runs that sent to their segment, else the first opener's (``Store.linkedin_of_runs``).
 """
 
 from __future__ import annotations
@@ -85,25 +90,47 @@ class Plan:
 
 
 class Ledger:
-    """The ``ledger`` table: (segment_id, key) -> identity JSON, time sent."""
+    """The ``ledger`` table: (linkedin, segment_id, key) -> identity JSON, time sent; one
+    ``Ledger`` reads and writes the rows of one LinkedIn (``linkedin``: its API address)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, linkedin: str) -> None:
+        if not linkedin:
+            raise ValueError("a ledger belongs to one LinkedIn: give its API address")
         self.store = store
+        self.linkedin = linkedin
         with store.lock:
-            store.db["ledger"].create(
-                {"segment_id": str, "key": str, "ids": str, "sent_at": float},
-                pk=("segment_id", "key"),
+            db = store.db
+            if "ledger" in db.table_names() and "linkedin" not in db["ledger"].columns_dict:
+                self._migrate()
+            db["ledger"].create(
+                {"linkedin": str, "segment_id": str, "key": str, "ids": str, "sent_at": float},
+                pk=("linkedin", "segment_id", "key"),
                 if_not_exists=True,
             )
 
+    def _migrate(self) -> None:
+        """Rows from before the ledger was per LinkedIn: each takes the address its segment's
+        upload runs went to, else this opener's; the key becomes (linkedin, segment_id, key)."""
+        db = self.store.db
+        by_segment, _ = self.store.linkedin_of_runs()
+        with db.atomic():
+            db["ledger"].add_column("linkedin", str)
+            db.conn.executemany("update ledger set linkedin = ? where segment_id = ? and linkedin is null",
+                                [(base, seg) for seg, base in by_segment.items()])
+            db.execute("update ledger set linkedin = ? where linkedin is null", [self.linkedin])
+            db["ledger"].transform(pk=("linkedin", "segment_id", "key"),
+                                   column_order=("linkedin", "segment_id", "key"))
+
     def keys(self, segment_id: str | int) -> set[str]:
         with self.store.lock:
-            rows = self.store.db.execute("select key from ledger where segment_id = ?", [str(segment_id)])
+            rows = self.store.db.execute("select key from ledger where linkedin = ? and segment_id = ?",
+                                         [self.linkedin, str(segment_id)])
             return {r[0] for r in rows.fetchall()}
 
     def count(self, segment_id: str | int) -> int:
         with self.store.lock:
-            return self.store.db["ledger"].count_where("segment_id = ?", [str(segment_id)])
+            return self.store.db["ledger"].count_where("linkedin = ? and segment_id = ?",
+                                                       [self.linkedin, str(segment_id)])
 
     def identities(self, segment_id: str | int, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The stored identity of each key (to build REMOVE elements for absent members)."""
@@ -114,7 +141,8 @@ class Ledger:
                 chunk = wanted[start:start + 900]
                 marks = ",".join("?" * len(chunk))
                 rows = self.store.db.execute(
-                    f"select key, ids from ledger where segment_id = ? and key in ({marks})", [str(segment_id), *chunk]
+                    f"select key, ids from ledger where linkedin = ? and segment_id = ? and key in ({marks})",
+                    [self.linkedin, str(segment_id), *chunk]
                 )
                 found.update({k: self._opened(json.loads(ids)) for k, ids in rows.fetchall()})
         return found
@@ -140,13 +168,15 @@ class Ledger:
         with self.store.lock, self.store.db.atomic():
             if action == "ADD":
                 self.store.db["ledger"].upsert_all(
-                    ({"segment_id": seg, "key": k, "ids": self._kept(ids), "sent_at": now} for k, ids in entries),
-                    pk=("segment_id", "key"),
+                    ({"linkedin": self.linkedin, "segment_id": seg, "key": k, "ids": self._kept(ids), "sent_at": now}
+                     for k, ids in entries),
+                    pk=("linkedin", "segment_id", "key"),
                     batch_size=1000,
                 )
             else:
                 self.store.db.conn.executemany(
-                    "delete from ledger where segment_id = ? and key = ?", [(seg, k) for k, _ in entries]
+                    "delete from ledger where linkedin = ? and segment_id = ? and key = ?",
+                    [(self.linkedin, seg, k) for k, _ in entries]
                 )
 
     def plan(self, segment_id: str | int, keys: Iterable[str], mode: str) -> Plan:

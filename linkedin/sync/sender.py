@@ -110,7 +110,7 @@ class Sender:
         self.visibility_timeout = visibility_timeout
         self.sleep = sleep
         self.clock = clock
-        self.ledger = Ledger(store)
+        self.ledger = Ledger(store, linkedin=client.settings.api_base_url)
         self.uploads = Uploads(store)
 
     def start(self, *, owner: str, segment_id: str | int, segment_name: str, account: str, plan: Plan,

@@ -38,9 +38,10 @@ class Target:
     account: Account | None = None  # the ad account as the front door read it: a closed one is refused
 
 
-def plan(store: Store, prepared: Prepared, target: Target, mode: str) -> Plan:
-    """What ``mode`` would add, remove and leave alone, from the ledger: nothing is sent."""
-    return Ledger(store).plan(target.segment_id, prepared.keys.to_pylist(), mode)
+def plan(store: Store, prepared: Prepared, target: Target, mode: str, *, linkedin: str) -> Plan:
+    """What ``mode`` would add, remove and leave alone, from ``linkedin``'s ledger (its API
+    address): nothing is sent."""
+    return Ledger(store, linkedin=linkedin).plan(target.segment_id, prepared.keys.to_pylist(), mode)
 
 
 def warnings(plan_: Plan, target: Target) -> list[str]:
@@ -110,13 +111,14 @@ class Sync:
         if target.account is not None:
             require_manageable(target.account)  # a closed account or a read-only role: refused before any call
         self.store = store
+        self.linkedin = client.settings.api_base_url
         self.prepared = prepared
         self.target = target
         self.sender = sender or Sender(client, store, kind=target.kind)
         self.source = source(prepared, industries=industries, stock_symbol=stock_symbol)
 
     def plan(self, mode: str) -> Plan:
-        return plan(self.store, self.prepared, self.target, mode)
+        return plan(self.store, self.prepared, self.target, mode, linkedin=self.linkedin)
 
     def start(self, plan_: Plan, *, owner: str) -> str:
         """Write the run down for ``owner`` (the member who starts it); returns its id."""

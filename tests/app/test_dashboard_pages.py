@@ -164,7 +164,7 @@ def test_one_account_and_selecting_a_segment_opens_its_detail_with_history(monke
     history = next(s for t, s in charts(at).items() if t.startswith("History of Newsletter subscribers (US)"))
     assert values(history["data"][0]["y"])[-1] == real.published.audience
     # Read by the list and again by the detail, with the same values: one snapshot, seen twice.
-    (snap,) = History(conn.store).of(real.id, accounts=[f"urn:li:sponsoredAccount:{real.account_id}"])
+    (snap,) = History(conn.store, linkedin=conn.settings.api_base_url).of(real.id, accounts=[f"urn:li:sponsoredAccount:{real.account_id}"])
     assert snap.seen_at > snap.taken_at and snap.audience_size == real.published.audience
 
 

@@ -375,7 +375,7 @@ def test_send_the_sample_into_a_new_segment(monkeypatch, env, world):
     assert len(stored_emails(env.url, seg_id)) == run.accepted - sent["SHA256_EMAIL"].isna().sum()
     # The segment read again after the upload, snapshotted for its history and the dashboard.
     assert m["Input (last 7 days)"] == f"{run.accepted:,}"
-    assert History(conn.store).of(seg_id, accounts=[run.account])[-1].input_count == run.accepted
+    assert History(conn.store, linkedin=conn.settings.api_base_url).of(seg_id, accounts=[run.account])[-1].input_count == run.accepted
     assert any(p.proto.page == "pages/audiences.py" or "audiences" in p.proto.page for p in at.get("page_link"))
     at.switch_page("pages/audiences.py").run()
     ok(at)

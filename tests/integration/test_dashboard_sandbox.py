@@ -111,7 +111,7 @@ def test_cache_key_is_the_member_never_the_token(avery):
 def test_sandbox_clock_moves_statuses_and_history_keeps_the_change(avery, world, sandbox_server):
     from linkedin.demo.controls import SandboxControl
 
-    history = History(avery.store)
+    history = History(avery.store, linkedin=avery.settings.api_base_url)
     cache = Portfolios()
     key = member_key(avery)
     pf = cache.portfolio(avery.client(), key, history=history)

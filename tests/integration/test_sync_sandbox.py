@@ -147,7 +147,8 @@ def test_a_member_the_app_cannot_identify_is_not_sent_the_run_says_why_and_the_m
     table = prepare(people(world, 130, 135), "users")
     sync = Sync(client, store, table, target, sender=sender)
     sync.run(sync.start(sync.plan("add"), owner=OWNER))
-    store.db["ledger"].insert({"segment_id": str(target.segment_id), "key": "f" * 64, "ids": "{}", "sent_at": 0.0})
+    store.db["ledger"].insert({"linkedin": conn.settings.api_base_url, "segment_id": str(target.segment_id),
+                               "key": "f" * 64, "ids": "{}", "sent_at": 0.0})
     plan = sync.plan("mirror")
     assert plan.summary()["remove"] == 1
     run = sync.run(sync.start(plan, owner=OWNER))
@@ -317,7 +318,7 @@ def test_ad_ids_sent_before_the_canonical_form_keep_their_ledger_keys(world, con
     assert [e["status"] for e in client.post(f"/rest/dmpSegments/{target.segment_id}/users", json={"elements": both},
                                              restli_method="BATCH_CREATE").data["elements"]] == [201, 201]
     bare = {m: m.android_ad_id.replace("-", "") for m in (kept, gone)}
-    Ledger(store).record(target.segment_id, "ADD", [
+    Ledger(store, linkedin=conn.settings.api_base_url).record(target.segment_id, "ADD", [
         (hashlib.sha256(f"GOOGLE_AID:{bare[m]}".encode()).hexdigest(),
          {"userIds": [{"idType": "GOOGLE_AID", "idValue": bare[m]}]}) for m in (kept, gone)])
 
