@@ -160,6 +160,7 @@ def test_created_segment_ids_are_never_handed_out_again_after_a_restart(monkeypa
     import linkedin.sandbox.segments as segments_mod
     from linkedin.sandbox.segments import CREATED_IDS_FROM, SegmentStore, created_id_floor
 
+    monkeypatch.setattr(segments_mod, "_last_created", 0)  # a fresh process
     first = SegmentStore(wall=lambda: 1_790_000_000.0)
     made = [first.created_ids()[0] for _ in range(300)]  # 300 segments within the same second
     monkeypatch.setattr(segments_mod, "_last_created", 0)  # a new process: only the wall clock is shared
