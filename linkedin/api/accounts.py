@@ -133,7 +133,7 @@ class Account:
         if self.can_manage:
             return "yes"
         if self.status in CLOSED_STATUSES:
-            return f"no (account {self.status})"
+            return "no (closed account)"
         return "no (read only)" if self.role in READ_ONLY_ROLES else "no"
 
     @property

@@ -35,11 +35,11 @@ WINDOW_JITTER = 2.0  # seconds at most past the minute's start, so many clients 
 
 # Why the app waited, as an analyst would say it, by cause (``Wait.cause``); in this order in a summary.
 CAUSES = {
-    "rate_limit": "LinkedIn's rate limit",
-    "unavailable": "LinkedIn unavailable",
-    "network": "LinkedIn not reachable",
-    "not_visible": "the new segment not visible yet",
-    "settling": "a new segment's first seconds",
+    "rate_limit": "for LinkedIn's rate limit",
+    "unavailable": "because LinkedIn was unavailable",
+    "network": "because LinkedIn could not be reached",
+    "not_visible": "because LinkedIn did not show the new segment yet",
+    "settling": "for LinkedIn to set up the new segment",
 }
 _UNAVAILABLE = {
     500: "LinkedIn had an internal error",
@@ -154,8 +154,8 @@ class Wait:
 
 
 def summary(waits: Iterable[Wait]) -> str:
-    """A run's waits in one line, by cause: "Waited 3 times, 65 s in all: LinkedIn's rate limit
-    (HTTP 429) 2 times, LinkedIn unavailable (HTTP 503) once"; "" when there were none."""
+    """A run's waits in one line, by cause: "Waited 3 times, 65 s in all: twice for LinkedIn's rate
+    limit (HTTP 429); once because LinkedIn was unavailable (HTTP 503)"; "" when there were none."""
     waits = list(waits)
     if not waits:
         return ""
@@ -163,10 +163,9 @@ def summary(waits: Iterable[Wait]) -> str:
     order = list(CAUSES)
     parts = []
     for (kind, status), n in sorted(seen.items(), key=lambda c: (order.index(c[0][0]), c[0][1] or 0)):
-        words = CAUSES[kind] + (f" (HTTP {status})" if status else "")
-        parts.append(f"{words} {_times(n)}")
+        parts.append(f"{_times(n)} {CAUSES[kind]}" + (f" (HTTP {status})" if status else ""))
     total = sum(w.seconds for w in waits)
-    return f"Waited {_times(len(waits))}, {total:.0f} s in all: " + ", ".join(parts)
+    return f"Waited {_times(len(waits))}, {total:.0f} s in all: " + "; ".join(parts)
 
 
 def _times(n: int) -> str:

@@ -291,7 +291,7 @@ def test_accounts_page_lists_every_account_with_filters_and_search(monkeypatch, 
     at.multiselect(key="accounts_role").set_value(["VIEWER"]).run()
     viewer = table(at, "Role")
     assert dict(zip(viewer["Status"], viewer["Can manage audiences"])) == {
-        "ACTIVE": "no (read only)", "CANCELED": "no (account CANCELED)"}
+        "ACTIVE": "no (read only)", "CANCELED": "no (closed account)"}
     at.multiselect(key="accounts_role").set_value([]).run()
     at.text_input(key="accounts_search").input("legacy").run()
     assert list(table(at, "Role")["Account"]) == ["Northwind - Legacy APAC"]

@@ -462,7 +462,7 @@ def test_rate_limit_pauses_are_counted_down_and_listed(monkeypatch, env, world):
     assert "**Upload finished.**" in texts(at)
     assert 60 <= time_.slept <= 125 and len(countdown) >= 60  # a step a second, each shown in place
     waits = next(x for x in at.expander if x.label.startswith("Waited"))
-    assert waits.label == f"Waited twice, {time_.slept:.0f} s in all: LinkedIn's rate limit (HTTP 429) twice"
+    assert waits.label == f"Waited twice, {time_.slept:.0f} s in all: twice for LinkedIn's rate limit (HTTP 429)"
     captions = [c.value for c in waits.caption]
     assert len(captions) == 2 and all(c.endswith(" s: LinkedIn's per-minute limit (HTTP 429)") for c in captions)
     assert len(stored_emails(env.url, seg_id)) == 20
@@ -478,7 +478,8 @@ def test_a_503_is_called_linkedin_unavailable_never_a_rate_limit(monkeypatch, en
     send(at, "users")
     assert "**Upload finished.**" in texts(at) and "rate limit" not in texts(at)
     waits = next(x for x in at.expander if x.label.startswith("Waited"))
-    assert waits.label == f"Waited once, {sum(slept):.0f} s in all: LinkedIn unavailable (HTTP 503) once"
+    assert waits.label == (f"Waited once, {sum(slept):.0f} s in all: once because LinkedIn was unavailable "
+                           "(HTTP 503)")
     assert [c.value for c in waits.caption] == [f"{sum(slept):.0f} s: LinkedIn was unavailable (HTTP 503)"]
     assert len(stored_emails(env.url, seg_id)) == 10
 

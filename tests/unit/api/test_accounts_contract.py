@@ -123,7 +123,7 @@ def test_select_filters_by_status_role_and_searches_name_or_id(kwargs, expected)
 
 def test_row_says_plainly_whether_audiences_can_be_managed():
     assert SAMPLE[0].to_row()["Can manage audiences"] == "yes"
-    assert SAMPLE[1].to_row()["Can manage audiences"] == "no (account CANCELED)"
+    assert SAMPLE[1].to_row()["Can manage audiences"] == "no (closed account)"
     viewer = Account(66, "Northwind Views", "ACTIVE", "BUSINESS", "USD", False, "VIEWER")
     assert viewer.to_row()["Can manage audiences"] == "no (read only)"
 
@@ -131,7 +131,7 @@ def test_row_says_plainly_whether_audiences_can_be_managed():
 @pytest.mark.parametrize("status", ["CANCELED", "PENDING_DELETION", "REMOVED"])
 def test_a_closed_account_manages_no_audience_whatever_the_role(status):
     closed = Account(44, "Old brand", status, "BUSINESS", "USD", False, "ACCOUNT_MANAGER")
-    assert (closed.can_manage, closed.to_row()["Can manage audiences"]) == (False, f"no (account {status})")
+    assert (closed.can_manage, closed.to_row()["Can manage audiences"]) == (False, "no (closed account)")
     assert closed.refusal == (f"ad account Old brand (44) is {status}: LinkedIn serves no campaign from it, so its "
                               "audiences cannot be created or changed")
     assert AccountList((closed,)).manageable == ()

@@ -125,10 +125,10 @@ def test_a_runs_waits_are_summed_up_per_cause_in_the_analysts_words():
              Wait(3.0, 3.0, "LinkedIn was unavailable", 503),
              Wait(5.0, 5.0, "LinkedIn needs a few seconds", then="sending", cause="settling"),
              Wait(1.0, 1.0, "LinkedIn could not be reached", cause="network")]
-    assert summary(waits) == ("Waited 5 times, 111 s in all: LinkedIn's rate limit (HTTP 429) twice, "
-                              "LinkedIn unavailable (HTTP 503) once, LinkedIn not reachable once, "
-                              "a new segment's first seconds once")
-    assert summary(waits[2:3]) == "Waited once, 3 s in all: LinkedIn unavailable (HTTP 503) once"
+    assert summary(waits) == ("Waited 5 times, 111 s in all: twice for LinkedIn's rate limit (HTTP 429); "
+                              "once because LinkedIn was unavailable (HTTP 503); once because LinkedIn could not be "
+                              "reached; once for LinkedIn to set up the new segment")
+    assert summary(waits[2:3]) == "Waited once, 3 s in all: once because LinkedIn was unavailable (HTTP 503)"
     assert summary([]) == ""
     assert [w.because for w in waits[1:3]] == ["LinkedIn's per-minute limit (HTTP 429)",
                                                "LinkedIn was unavailable (HTTP 503)"]
