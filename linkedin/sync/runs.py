@@ -3,7 +3,7 @@
 Every key of a run is written down (hashed, with its action) before the first batch
 leaves, and marked as LinkedIn answers, so an interrupted run (browser closed, app
 restarted, token expired, rate limit) resumes with only what is still pending.
-Nothing personal is stored: keys are SHA-256 hashes; plain-text extra fields
+Nothing personal is stored here: keys are SHA-256 hashes; plain-text extra fields
 (names, titles) live only in memory, which is why resuming such a run after a
 restart asks for the same file again.
 
