@@ -18,9 +18,11 @@ from typing import Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
+from linkedin.api.accounts import require_manageable
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
 from linkedin.api import waits
+from linkedin.insights import portfolio
 from linkedin.insights.portfolio import member_key
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import Progress, Sender
@@ -126,11 +128,18 @@ def resume_choice(run: Run) -> tuple[str | None, str, Prepared | None]:
             "the page offers to resume this upload.", None)
 
 
-def target_of(run: Run) -> Target:
-    """The segment of a stored run (for a resume; its live size is not needed then)."""
+def target_of(run: Run, conn: Connection | None = None) -> Target:
+    """The segment of a stored run (for a resume; its live size is not needed then), with its ad
+    account as ``conn`` reads it now, so a resume into an account closed since is refused."""
     created = st.session_state.get("sync.created", {}).get(int(run.segment_id))
+    account = None
+    if conn is not None:
+        try:
+            account = portfolio.accounts_of(conn)[0].by_urn().get(run.account)
+        except LinkedInError:
+            account = None  # unread: the send itself meets LinkedIn's answer
     return Target(int(run.segment_id), run.segment_name, run.account, run.kind,
-                  created_at=created.created_at if created else None)
+                  created_at=created.created_at if created else None, account=account)
 
 
 def start_job(job: Job) -> None:
@@ -172,6 +181,8 @@ def _runner(conn: Connection, job: Job) -> Callable[..., Run]:
         return lambda **kw: sync.run(job.run_id, **kw)
     # No table: what the run can rebuild from its keys (sync.source_without_table); anything
     # else pauses the run asking for the file.
+    if job.target.account is not None:
+        require_manageable(job.target.account)  # a closed account or a read-only role: refused before any call
     sender = Sender(client, store, kind=job.kind)
     run = Uploads(store).get(job.run_id)
     return lambda **kw: sender.run(job.run_id, source_without_table(run), segment_created_at=job.target.created_at,

@@ -654,3 +654,21 @@ def test_runs_resume_without_the_file_when_their_keys_are_the_elements(monkeypat
     at.button(key=f"uploads_resume_{add_id}").click().run()
     ok(at)
     assert stored_emails(env.url, made.id) == {sha(m.email) for m in world.members[1010:1020] + world.members[1100:1105]}
+
+
+def test_a_resume_into_a_closed_account_is_refused_with_the_reason_and_sends_nothing(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    closed = next(a for a in world.ad_accounts.values() if a.name == "Northwind - Events 2025")  # CANCELED
+    seg = next(s for s in world.segments.of_account(closed.id)
+               if s.type == "USER" and s.source_platform == world.settings.partner_source_platform)
+    before = sandbox_segment(env.url, seg.id)["keys"]
+    target = Target(seg.id, seg.name, f"urn:li:sponsoredAccount:{closed.id}", "users")  # no account in hand
+    emails_only = Sync(conn.client(), conn.store, prepare(people_csv(world, 1300, 1305, names=False), "users"), target)
+    run_id = emails_only.start(emails_only.plan("add"), owner=member_key(conn))  # cut off before sending
+
+    at = page("uploads")
+    at.button(key=f"uploads_resume_{run_id}").click().run()
+    ok(at)
+    assert "**Upload paused** with 5 of 5 still to send. Ad account Northwind - Events 2025" in texts(at)
+    assert f"({closed.id}) is CANCELED: LinkedIn serves no campaign from it" in texts(at)
+    assert sandbox_segment(env.url, seg.id)["keys"] == before
