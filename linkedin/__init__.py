@@ -18,7 +18,7 @@ elements), ``sync`` (ledger, runs, sending), ``insights`` (portfolio, history, c
 _ERRORS = (
     "LinkedInError", "ConnectionFailed", "MalformedResponse", "AuthError", "InvalidToken", "ExpiredToken",
     "RevokedToken", "NeedsConsent", "SignInAgain", "OAuthError", "PermissionDenied", "NotFound", "Conflict",
-    "RateLimited", "ServerError", "VersionError", "BadRequest", "NotConfigured",
+    "RateLimited", "ServerError", "VersionError", "BadRequest", "NotConfigured", "NotManageable",
 )
 _LAZY = {
     "Audiences": "linkedin.notebook.audiences",

@@ -42,7 +42,8 @@ SHAPES = {
                 '"no_recent_uploads", "match_rate_text", "targetable", "serving", "readiness_text"}], "problems": []}',
     "create-segment": '{"id", "name", "account", "type"}',
     "sync": '{"dry_run": false, "quality": {...}, "run": {upload}, "needs_consent", "results": {result: rows}, '
-            '"failures": [{"row", "action", "result", "http_status", "message"}], "plan": {...}}; '
+            '"failures": [{"row", "action", "result", "http_status", "message"}], "rejections": [{"reason", "count"}], '
+            '"plan": {...}}; '
             'with --dry-run: {"dry_run": true, "quality": {...}, "plan": {"segment": {...}, "mode", "add", "remove", '
             '"unchanged", "in_ledger", "after", "warnings": [], "preview": {"add_rows", "remove_rows", "remove_keys"}}}',
     "uploads": '{"uploads": [{"id", "segment_id", "segment_name", "account", "kind", "mode", "state", "total", '

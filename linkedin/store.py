@@ -6,7 +6,10 @@ never reach this file. One ``Store`` per process; sqlite serialises the writers.
 Tokens at rest are encrypted (Fernet: AES-128-CBC with an HMAC-SHA256) with a key derived
 from the ``token_key`` the caller passes (the settings' LINKEDIN_TOKEN_KEY); a copy of the
 database without that key holds no usable token, and a row the key cannot open reads as
-"no token" (signed out), never as an error. Rows written before encryption (plain JSON)
+"no token" (signed out), never as an error. The same key, stretched for another purpose,
+seals the few personal fields a removal needs and nothing else can give (the names of a
+person sent by name only: ``seal`` / ``unseal``, used by ``sync.ledger``); they are deleted
+with the member. Rows written before encryption (plain JSON)
 are encrypted when a store with a key opens the file. The folder is created 0700 and the
 database files are 0600 whatever the umask; deleted rows are overwritten (secure_delete).
 """
@@ -32,6 +35,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 log = logging.getLogger(__name__)
 
 _KEY_INFO = b"linkedin-workbench: tokens at rest"
+_PERSONAL_INFO = b"linkedin-workbench: personal fields at rest"  # another key: a token key never opens names
 HANDOFF_KEPT = 3600.0  # seconds a hand-over note is kept at most, read or not
 _PLAIN = "{"  # how a token row from before encryption starts (JSON); Fernet tokens start "gAAAA"
 
@@ -50,9 +54,9 @@ def private_folder(path: Path) -> None:
         folder.chmod(0o700)
 
 
-def token_cipher(token_key: str) -> Fernet:
-    """The Fernet cipher of a token key: any secret of 32+ bytes, stretched by HKDF-SHA256."""
-    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_KEY_INFO).derive(token_key.encode())
+def token_cipher(token_key: str, *, info: bytes = _KEY_INFO) -> Fernet:
+    """The Fernet cipher of a token key: any secret of 32+ bytes, stretched by HKDF-SHA256 for ``info``."""
+    raw = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info).derive(token_key.encode())
     return Fernet(base64.urlsafe_b64encode(raw))
 
 
@@ -80,6 +84,7 @@ class Store:
         if token_key is None and memory:
             token_key = secrets.token_urlsafe(32)
         self._cipher = token_cipher(token_key) if token_key else None
+        self._personal = token_cipher(token_key, info=_PERSONAL_INFO) if token_key else None
         self._unreadable: set[str] = set()
         self._migrate()
 
@@ -180,6 +185,42 @@ class Store:
             found = self.handover(key, max_age)
             self.db["handoffs"].delete_where("key = ?", [key])
         return found
+
+    # which LinkedIn -------------------------------------------------------------------
+
+    def linkedin_of_runs(self) -> tuple[dict[str, str], dict[str, str]]:
+        """For rows written before the tables were keyed by LinkedIn (its API address): the
+        address each segment id, and each ad account, was sent to, read from the upload runs'
+        owners ("<API address>|<member>"). One seen with two addresses, or none, is left out."""
+        with self.lock:
+            if "runs" not in self.db.table_names():
+                return {}, {}
+            rows = self.db.execute("select segment_id, account, owner from runs where owner like '%|%'").fetchall()
+        by_segment: dict[str, set[str]] = {}
+        by_account: dict[str, set[str]] = {}
+        for segment_id, account, owner in rows:
+            base = owner.split("|", 1)[0]
+            by_segment.setdefault(str(segment_id), set()).add(base)
+            by_account.setdefault(str(account), set()).add(base)
+        return ({k: next(iter(v)) for k, v in by_segment.items() if len(v) == 1},
+                {k: next(iter(v)) for k, v in by_account.items() if len(v) == 1})
+
+    # personal fields -------------------------------------------------------------------
+
+    def seal(self, plain: str) -> str:
+        """``plain`` (a personal field, such as a name) encrypted with this store's key, for a table to keep."""
+        if self._personal is None:
+            raise ValueError("this store was opened without a token key, so it cannot keep personal fields")
+        return self._personal.encrypt(plain.encode()).decode("ascii")
+
+    def unseal(self, sealed: str) -> str | None:
+        """What ``seal`` hid; None when this key cannot open it (LINKEDIN_TOKEN_KEY changed)."""
+        if self._personal is None:
+            return None
+        try:
+            return self._personal.decrypt(sealed.encode("ascii")).decode()
+        except (InvalidToken, ValueError):
+            return None
 
     def _seal(self, plain: str) -> str:
         if self._cipher is None:

@@ -185,7 +185,8 @@ def show_detail(segment_id: int) -> None:
     st.dataframe(shown, hide_index=True, width="stretch", key="segment_fields")
     for note in seg.notes:
         st.caption(f"Note: {plain(note)}.")
-    snaps = History(conn.store).of(segment_id, accounts=[a.urn for a in listing.accounts])
+    snaps = History(conn.store, linkedin=conn.settings.api_base_url).of(
+        segment_id, accounts=[a.urn for a in listing.accounts])
     st.plotly_chart(charts.history(snaps, title=f"History of {seg.name} ({len(snaps)} snapshot(s))"),
                     key="history_chart", width="stretch")
 

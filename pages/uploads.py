@@ -45,7 +45,7 @@ for run in stopped:
         label, why, table = sending.resume_choice(run)
         st.caption(why)
         if label and st.button(label, key=f"uploads_resume_{run.id}", type="primary", icon=":material/play_arrow:"):
-            sending.start_job(Job(run.id, run.kind, sending.target_of(run), table,
+            sending.start_job(Job(run.id, run.kind, sending.target_of(run, conn), table,
                                   table.quality.source if table is not None else "(no table: ledger only)"))
             segment_picker.prefill(run.kind, account=run.account, segment=int(run.segment_id))
             st.switch_page(page)

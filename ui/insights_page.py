@@ -67,7 +67,7 @@ def _funnel(conn: Connection, account: Account, accounts: list[str]) -> None:
     tz = st.context.timezone
     labels = {f"{r.segment_name} · {when(r.created_at, tz)} · {r.mode} ({r.id})": r for r in runs}
     run = labels[st.selectbox("Upload", list(labels), key="insights_run")]
-    found = funnel.of_run(session.store(), run, accounts=accounts)
+    found = funnel.of_run(session.store(), run, accounts=accounts, linkedin=session.settings().api_base_url)
     if found.biggest_loss:
         st.markdown(f"**Biggest loss:** {plain(found.biggest_loss)}")
     if not found.reported:
@@ -126,7 +126,7 @@ def _campaigns(conn: Connection, account: Account, items: list, loaded_at: float
 
 
 def _overlap(items: list) -> None:
-    ledger = Ledger(session.store())
+    ledger = Ledger(session.store(), linkedin=session.settings().api_base_url)
     sent = {f"{s.name} ({s.id})": s.id for _, s in items if ledger.count(s.id)}
     if len(sent) < 2:
         st.info("The overlap compares what this app sent to two or more segments of this account (by hashed key; "

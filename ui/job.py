@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from linkedin.api.waits import Wait
 from linkedin.sync.upload import Target
 from linkedin.tables.prepared import Prepared
 
@@ -27,4 +28,4 @@ class Job:
     stop: bool = False  # the analyst pressed Stop: end after the batch on its way
     result_cache: tuple[float, tuple] | None = field(default=None, repr=False)
     segment_read: tuple[str, object] | None = None  # ("ok", Segment) | ("gone", None) | ("error", text)
-    pauses: list[tuple[float, str]] = field(default_factory=list)  # (seconds, why): LinkedIn made it wait
+    pauses: list[Wait] = field(default_factory=list)  # each wait of the run, as it started (waits.summary)

@@ -36,7 +36,8 @@ def _rows(table: Table, rows: tuple[int, ...]):
 def confirm(kind: str, plan: Plan, prepared: Prepared, target: Target, table: Table) -> bool:
     """The removal preview and its confirmation; True once the analyst confirmed it."""
     who = sending.KIND_WORDS[kind]
-    preview = removals.preview(session.store(), prepared, plan, target.segment_id)
+    preview = removals.preview(session.store(), prepared, plan, target.segment_id,
+                               linkedin=session.settings().api_base_url)
     name = plain(target.name)
     with st.container(border=True):
         share = (f"{preview.sent_by_app:,} of the {preview.ledger_size:,} this app sent to it, "
@@ -66,7 +67,8 @@ def _undo_plan(run) -> removals.UndoPlan:
     """The undo of ``run``, worked out once per state of the run."""
     held = st.session_state.get("sync.undo_plan")
     if held is None or held[0] != (run.id, run.updated_at):
-        held = ((run.id, run.updated_at), removals.plan_undo(session.store(), run))
+        held = ((run.id, run.updated_at), removals.plan_undo(session.store(), run,
+                                                                linkedin=session.settings().api_base_url))
         st.session_state["sync.undo_plan"] = held
     return held[1]
 

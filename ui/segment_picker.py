@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from linkedin.api import segment_creation, segment_numbers, segments
-from linkedin.api.accounts import Account
+from linkedin.api.accounts import CLOSED_STATUSES, Account
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
 from linkedin.insights import portfolio
@@ -52,12 +52,15 @@ def prefill(kind: str, *, account: str | None = None, segment: int | None = None
 
 
 def _account_label(a: Account) -> str:
-    note = "" if a.can_manage else f" · {a.role}: cannot manage audiences"
     status = "" if a.status == "ACTIVE" else f" · {a.status}"
+    note = "" if a.can_manage else " · closed" if a.status in CLOSED_STATUSES else f" · {a.role}: cannot manage audiences"
     return f"{a.label}{status}{note}"
 
 
 def _refusal(a: Account) -> str:
+    if a.status in CLOSED_STATUSES:
+        return (f"**{plain(a.label)} is {plain(a.status)}.** LinkedIn serves no campaign from a closed account, so "
+                "its audiences cannot be created or changed. Pick an open account.")
     if a.role == "VIEWER":
         return (f"**You are VIEWER on {plain(a.label)}.** A viewer can read its audiences but not create or change them. "
                 "Pick an account where your role is Campaign Manager or higher, or ask an account manager for one.")
@@ -75,6 +78,11 @@ def pick(kind: str, conn: Connection) -> Target | None:
     if not listing.accounts:
         st.info("**You have no ad accounts on LinkedIn yet**, so there is no segment to send to. Create one in "
                 "Campaign Manager or ask to be added to one.", icon=":material/account_balance:")
+        return None
+    if listing.viewer_only and any(a.role != "VIEWER" for a in listing.accounts):
+        st.warning("**None of your ad accounts can take audiences**: "
+                   + plain("; ".join(a.refusal or "" for a in listing.accounts)) + ". The quality report and the "
+                   "template export above still work.", icon=":material/block:")
         return None
     if listing.viewer_only:
         st.warning("**You are VIEWER on every ad account**, so you cannot create or change audiences "
@@ -99,7 +107,8 @@ def pick(kind: str, conn: Connection) -> Target | None:
     last["account"] = urn
     others = [a for a in ordered if not a.can_manage]
     if others:
-        st.caption("Not manageable: " + plain("; ".join(f"{a.label} ({a.role}: read only)" if a.role == "VIEWER"
+        st.caption("Not manageable: " + plain("; ".join(f"{a.label} ({a.status})" if a.status in CLOSED_STATUSES
+                                                         else f"{a.label} ({a.role}: read only)" if a.role == "VIEWER"
                                                          else f"{a.label} ({a.role})" for a in others)) + ".")
     if not account.can_manage:
         st.error(_refusal(account), icon=":material/block:")
@@ -117,6 +126,9 @@ def pick(kind: str, conn: Connection) -> Target | None:
         st.error(plain(problem))
     wanted_type = segment_creation.SEGMENT_TYPES[kind]
     listed = [s for _, s in pf.items() if s.type == wanted_type]
+    # Uploadable targets only: LinkedIn's predictive audiences and other tools' segments take no upload from here.
+    foreign = [s for s in listed if s.upload_refusal]
+    listed = [s for s in listed if not s.upload_refusal]
     closed = [s for s in listed if s.status in segment_numbers.UNUSABLE]
     choices = {s.id: Choice(s.id, s.name, s.status, s.audience_size, s.readiness.ready,
                             " · created by this app" if s.ours else "")
@@ -141,13 +153,17 @@ def pick(kind: str, conn: Connection) -> Target | None:
         st.caption(f"{len(closed)} segment(s) not offered: " + plain(", ".join(f"{s.name} ({s.status})"
                                                                                for s in closed[:5]))
                    + (" …" if len(closed) > 5 else "") + ". LinkedIn no longer takes members there.")
+    if foreign:
+        st.caption(f"{len(foreign)} more not offered, since this app cannot upload to them: "
+                   + plain("; ".join(f"{s.name}, {s.upload_refusal}" for s in foreign[:5]))
+                   + (" …" if len(foreign) > 5 else "") + ".")
     if choice == NEW:
         _create(kind, conn, account)
         return None
     picked = choices[choice]
     just = created().get(picked.id)
     return Target(picked.id, picked.name, urn, kind, created_at=just.created_at if just else None,
-                  audience_size=picked.audience, live=picked.ready)
+                  audience_size=picked.audience, live=picked.ready, account=account)
 
 
 def _create(kind: str, conn: Connection, account: Account) -> None:
@@ -157,7 +173,7 @@ def _create(kind: str, conn: Connection, account: Account) -> None:
     if right.button("Create segment", key=f"{kind}_create", type="primary", icon=":material/add:"):
         try:
             with st.spinner("Creating the segment on LinkedIn…"):
-                made = segment_creation.create(conn.client(), account_urn=account.urn, name=name, kind=kind)
+                made = segment_creation.create(conn.client(), account=account, name=name, kind=kind)
         except ValueError as err:
             st.error(plain(err))
             return

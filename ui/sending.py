@@ -18,9 +18,11 @@ from typing import Callable
 import streamlit as st
 from streamlit.runtime.scriptrunner_utils.exceptions import ScriptControlException
 
+from linkedin.api import waits
+from linkedin.api.accounts import require_manageable
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
-from linkedin.api.waits import Wait
+from linkedin.insights import portfolio
 from linkedin.insights.portfolio import member_key
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import Progress, Sender
@@ -126,11 +128,18 @@ def resume_choice(run: Run) -> tuple[str | None, str, Prepared | None]:
             "the page offers to resume this upload.", None)
 
 
-def target_of(run: Run) -> Target:
-    """The segment of a stored run (for a resume; its live size is not needed then)."""
+def target_of(run: Run, conn: Connection | None = None) -> Target:
+    """The segment of a stored run (for a resume; its live size is not needed then), with its ad
+    account as ``conn`` reads it now, so a resume into an account closed since is refused."""
     created = st.session_state.get("sync.created", {}).get(int(run.segment_id))
+    account = None
+    if conn is not None:
+        try:
+            account = portfolio.accounts_of(conn)[0].by_urn().get(run.account)
+        except LinkedInError:
+            account = None  # unread: the send itself meets LinkedIn's answer
     return Target(int(run.segment_id), run.segment_name, run.account, run.kind,
-                  created_at=created.created_at if created else None)
+                  created_at=created.created_at if created else None, account=account)
 
 
 def start_job(job: Job) -> None:
@@ -164,11 +173,6 @@ def progress_text(p: Progress) -> str:
     return " · ".join(parts)
 
 
-def pause_reason(wait: Wait) -> str:
-    """Why the upload waited, for the log of pauses: "LinkedIn's per-minute limit (HTTP 429)"."""
-    return f"{wait.reason} (HTTP {wait.status})" if wait.status else wait.reason
-
-
 def _runner(conn: Connection, job: Job) -> Callable[..., Run]:
     store = session.store()
     client = conn.client()
@@ -177,9 +181,11 @@ def _runner(conn: Connection, job: Job) -> Callable[..., Run]:
         return lambda **kw: sync.run(job.run_id, **kw)
     # No table: what the run can rebuild from its keys (sync.source_without_table); anything
     # else pauses the run asking for the file.
+    if job.target.account is not None:
+        require_manageable(job.target.account)  # a closed account or a read-only role: refused before any call
     sender = Sender(client, store, kind=job.kind)
     run = Uploads(store).get(job.run_id)
-    source = source_without_table(run, store)
+    source = source_without_table(run, store, linkedin=session.settings().api_base_url)
     return lambda **kw: sender.run(job.run_id, source, segment_created_at=job.target.created_at, **kw)
 
 
@@ -208,7 +214,7 @@ def drive(conn: Connection, job: Job) -> Run | None:
                 line.caption(progress_text(p))
                 if p.wait:
                     if p.wait.starting:
-                        job.pauses.append((p.wait.seconds, pause_reason(p.wait)))
+                        job.pauses.append(p.wait)
                     pause.warning(f"{p.wait.text}.", icon=":material/hourglass_top:")
                     # expanded each time: an update without it folds the status, hiding the countdown
                     status.update(label=f"Waiting for LinkedIn ({math.ceil(p.wait.left)} s)…", expanded=True)
@@ -264,10 +270,9 @@ def render_job(conn: Connection, kind: str, *, after_state: Callable[[Connection
         run = _carry_on(conn, job, run)
     st.progress(run.done / run.total if run.total else 1.0, text=f"{run.done:,} of {run.total:,} sent")
     if job.pauses:
-        with st.expander(f"LinkedIn made this upload wait {len(job.pauses)} time(s), "
-                         f"{sum(s for s, _ in job.pauses):.0f} s in all", icon=":material/hourglass_top:"):
-            for seconds, why in job.pauses:
-                st.caption(f"{seconds:.0f} s: {why}")
+        with st.expander(waits.summary(job.pauses), icon=":material/hourglass_top:"):
+            for wait in job.pauses:
+                st.caption(f"{wait.seconds:.0f} s: {wait.because}")
     render_run_state(conn, job, run)
     if after_state is not None and not job.active:
         after_state(conn, job, run)
@@ -304,9 +309,16 @@ def _carry_on(conn: Connection, job: Job, run: Run) -> Run:
 
 
 def render_run_state(conn: Connection, job: Job, run: Run) -> None:
+    if run.state == "done" and not run.rejected:
+        st.success(f"**Upload finished.** {run.accepted:,} accepted by LinkedIn, of {run.total:,} sent.",
+                   icon=":material/task_alt:")
+        return
     if run.state == "done":
-        st.success(f"**Upload finished.** {run.accepted:,} accepted and {run.rejected:,} rejected by LinkedIn, "
-                   f"of {run.total:,} sent.", icon=":material/task_alt:")
+        why = Uploads(session.store()).rejections(run.id)
+        st.warning(f"**Upload finished with {run.rejected:,} rejected** and {run.accepted:,} accepted, of "
+                   f"{run.total:,}. Why:\n" + "\n".join(f"- {n:,} × {plain(reason)}" for reason, n in why)
+                   + ("\n\nThe results below give the reason for each row." if job.prepared is not None else ""),
+                   icon=":material/report:")
         return
     if _holder(run.id) not in (None, job):
         st.info("This upload is being sent from another tab or session; its state here updates when you "

@@ -31,7 +31,7 @@ def render(conn: Connection, pf: Portfolio) -> None:
                    "segments that finished building, fell under 300, were archived, expired or failed, and your "
                    "uploads that finished or paused.")
         return
-    found = changes(store, pf.items(), since=since, owner=me, accounts=[a.urn for a in pf.accounts.accounts])
+    found = changes(store, pf.items(), since=since, linkedin=session.settings().api_base_url, owner=me, accounts=[a.urn for a in pf.accounts.accounts])
     with st.container(border=True, key="since_last_visit_box"):
         st.markdown(f"**Since your last visit** ({when(since, st.context.timezone)})")
         if not found:

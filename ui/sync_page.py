@@ -131,7 +131,7 @@ def _preview_and_send(kind: str, conn: Connection, prepared: Prepared, table: Ta
                     format_func=_mode_label(kind))
     last["mode"] = mode
     store = session.store()
-    plan = sync_mod.plan(store, prepared, target, mode)
+    plan = sync_mod.plan(store, prepared, target, mode, linkedin=conn.settings.api_base_url)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("To add", f"{len(plan.add):,}")
     m2.metric("To remove", f"{len(plan.remove):,}")

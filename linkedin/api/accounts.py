@@ -3,7 +3,9 @@
 Two finders, joined: ``adAccountUsers?q=authenticatedUser`` (start/count pages) gives the
 member's role per account, ``adAccounts?q=search`` (cursor pages since 202401) gives the
 accounts' names and statuses. Audiences can be managed only where the role is not VIEWER
-(linkedin-api.md §3 "Roles", §4).
+(linkedin-api.md §3 "Roles", §4) and the account is open: a CANCELED, PENDING_DELETION or
+REMOVED account serves no campaign, so creating or filling a segment there is refused with
+the reason before any call (``Account.refusal``, ``require_manageable``), whoever asks.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from typing import Any, Iterable, Mapping
 
 from linkedin.api import restli
 from linkedin.api.client import Client
-from linkedin.api.errors import MalformedResponse
+from linkedin.api.errors import MalformedResponse, NotManageable
 
 STATUSES = ("ACTIVE", "CANCELED", "DRAFT", "PENDING_DELETION", "REMOVED")
 ROLES = ("ACCOUNT_BILLING_ADMIN", "ACCOUNT_MANAGER", "CAMPAIGN_MANAGER", "CREATIVE_MANAGER", "VIEWER")
 READ_ONLY_ROLES = frozenset({"VIEWER"})
+# Accounts that are closed or on their way out: no audience is created or changed there.
+CLOSED_STATUSES = frozenset({"CANCELED", "PENDING_DELETION", "REMOVED"})
 # Every status spelled out: without a status filter LinkedIn's search may default to
 # ACTIVE only (linkedin-api.md §4 [P]); listing them all is explicit and documented.
 ALL_STATUSES_SEARCH = {"status": {"values": list(STATUSES)}}
@@ -107,8 +111,30 @@ class Account:
 
     @property
     def can_manage(self) -> bool:
-        """Audiences can be created and changed here: any known role other than VIEWER."""
-        return self.role in ROLES and self.role not in READ_ONLY_ROLES
+        """Audiences can be created and changed here: an open account, any known role but VIEWER."""
+        return self.refusal is None
+
+    @property
+    def refusal(self) -> str | None:
+        """Why audiences cannot be created or changed here, in a sentence; None when they can."""
+        if self.status in CLOSED_STATUSES:
+            return (f"ad account {self.label} is {self.status}: LinkedIn serves no campaign from it, so its "
+                    "audiences cannot be created or changed")
+        if self.role in READ_ONLY_ROLES:
+            return f"your role on ad account {self.label} is {self.role}, which can read audiences but not change them"
+        if self.role not in ROLES:
+            return (f"LinkedIn lists no role of yours on ad account {self.label} ({self.role}), so its audiences "
+                    "cannot be changed")
+        return None
+
+    @property
+    def manage_text(self) -> str:
+        """"yes", or "no" and the short reason, for the accounts table."""
+        if self.can_manage:
+            return "yes"
+        if self.status in CLOSED_STATUSES:
+            return "no (closed account)"
+        return "no (read only)" if self.role in READ_ONLY_ROLES else "no"
 
     @property
     def label(self) -> str:
@@ -124,7 +150,7 @@ class Account:
             "Currency": self.currency,
             "Test": self.test,
             "Role": self.role,
-            "Can manage audiences": "yes" if self.can_manage else "no (read only)" if self.role == "VIEWER" else "no",
+            "Can manage audiences": self.manage_text,
         }
 
 
@@ -146,6 +172,14 @@ class AccountList:
 
     def by_urn(self) -> dict[str, Account]:
         return {a.urn: a for a in self.accounts}
+
+
+def require_manageable(account: Account) -> Account:
+    """``account`` when audiences may be created and changed there; else ``NotManageable``
+    with the reason, before anything is sent."""
+    if account.refusal:
+        raise NotManageable(account.refusal[0].upper() + account.refusal[1:] + ".")
+    return account
 
 
 def roles(client: Client) -> tuple[list[AccountRole], list[str]]:

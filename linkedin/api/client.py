@@ -34,7 +34,7 @@ from linkedin.api.errors import (
     error_from_response,
 )
 from linkedin.api.settings import Settings
-from linkedin.api.waits import RATE_LIMIT_PATIENCE, Wait, countdown, rate_limit_wait
+from linkedin.api.waits import RATE_LIMIT_PATIENCE, Wait, countdown, rate_limit_wait, unavailable_reason
 
 log = logging.getLogger(__name__)
 
@@ -234,7 +234,7 @@ class Client:
                     raise
                 delay = backoff_delay(failures, base=self.retry.base, cap=self.retry.cap)
                 log.info("%s %s: HTTP %s, retry %d in %.1fs", method, path, err.status, failures, delay)
-                self._wait(Wait(delay, delay, f"LinkedIn answered {err.status}", err.status))
+                self._wait(Wait(delay, delay, unavailable_reason(err.status), err.status))
 
     def _wait(self, wait: Wait) -> None:
         """Sleep through ``wait``, reporting it to ``on_wait`` each second (a countdown)."""

@@ -25,6 +25,7 @@ its code, then the HTTP status):
     +-- VersionError          400 VERSION_MISSING, 426 NONEXISTENT_VERSION
     +-- BadRequest            400
     +-- NotConfigured         refused before any call: a setting LinkedIn requires is missing
+    +-- NotManageable         refused before any call: a closed account, or a role that only reads
 """
 
 from __future__ import annotations
@@ -223,6 +224,13 @@ class NotConfigured(LinkedInError):
 
     def explain(self) -> str:
         return self.message
+
+
+class NotManageable(LinkedInError):
+    """Refused before any call: the ad account is closed (CANCELED, PENDING_DELETION, REMOVED)
+    or the member's role there only reads (the message says which)."""
+
+    advice = "Pick an open ad account where your role is Campaign Manager or higher."
 
 
 _BY_SERVICE_CODE: dict[int, type[LinkedInError]] = {

@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
+from linkedin.api.accounts import Account, require_manageable
 from linkedin.api.client import Client, Response
 from linkedin.api.errors import ConnectionFailed, MalformedResponse, NotConfigured, ServerError
 from linkedin.api.segments import Segment, find_by_account
@@ -90,8 +91,8 @@ def made_by_attempt(
 
 
 def create(
-    client: Client, *, account_urn: str, name: str, kind: str, description: str | None = None,
-    source_segment_id: str | None = None, clock: Callable[[], float] = time.time,
+    client: Client, *, account_urn: str | None = None, account: Account | None = None, name: str, kind: str,
+    description: str | None = None, source_segment_id: str | None = None, clock: Callable[[], float] = time.time,
 ) -> Created:
     """Create a streaming segment of people (USER) or companies (COMPANY), exactly once.
 
@@ -100,7 +101,14 @@ def create(
     (``made_by_attempt``); otherwise the create is sent once more. The ``sourcePlatform`` is
     the one LinkedIn assigned this app (``Settings.source_platform``); without it nothing is
     sent (``NotConfigured``): there is no generic value to fall back on.
+
+    Given the ``account`` (as the front doors have it), a closed account or a read-only role
+    is refused with the reason (``NotManageable``) before any call.
     """
+    if account is not None:
+        account_urn = require_manageable(account).urn
+    if not account_urn:
+        raise ValueError("create needs the account (or its URN)")
     source_platform = client.settings.source_platform
     if not source_platform:
         raise NotConfigured(SOURCE_PLATFORM_HELP)

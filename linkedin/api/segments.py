@@ -7,6 +7,11 @@ Where the numbers live (linkedin-api.md §5.3): ``inputCount`` on the segment;
 ``destinations[]``. Counts are absent while LinkedIn builds, and cover only the last 7
 days of uploads; what the numbers mean (the match rate's window, readiness as two facts)
 is decided in ``segment_numbers``.
+
+Which segments take uploaded members (``Segment.upload_refusal``): only the streaming types
+(USER, COMPANY) this app created (its sourcePlatform). A list-upload type takes a CSV in
+Campaign Manager, a predictive audience is LinkedIn's own, and another partner's segment is
+filled by that partner (docs/linkedin-contract.md records the choice and its source).
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from linkedin.api.client import Client
 from linkedin.api.errors import MalformedResponse
 from linkedin.api.segment_numbers import Counts, Readiness, readiness
 
+STREAMING_TYPES = ("USER", "COMPANY")  # the types /users and /companies take members into
+PREDICTIVE = "LINKEDIN_BUSINESS_OBJECTIVE_BASED_AUDIENCES"  # LinkedIn's predictive audiences' sourcePlatform
 STATUSES = ("BUILDING", "UPDATING", "READY", "ARCHIVED", "EXPIRED", "FAILED", "ERROR")
 TYPE_LABELS = {
     "USER": "users",
@@ -179,6 +186,19 @@ class Segment(Counts):
     @property
     def readiness(self) -> Readiness:
         return readiness(self.status, self.audience_size)
+
+    @property
+    def upload_refusal(self) -> str | None:
+        """Why this app cannot upload members into the segment, in a few words; None when it can."""
+        if self.type not in STREAMING_TYPES:
+            if (self.type or "").endswith("LIST_UPLOAD"):
+                return "a list-upload segment: it takes a CSV file in Campaign Manager"
+            return f"of type {self.type or 'unknown'}, which takes no uploaded members"
+        if self.source_platform == PREDICTIVE:
+            return "a LinkedIn predictive audience: LinkedIn chooses its members"
+        if not self.ours:
+            return f"made by another tool (sourcePlatform {self.source_platform or 'none'}), which fills it"
+        return None
 
 
 def parse(elements: Iterable[Any], *, account_urn: str,

@@ -135,10 +135,10 @@ def build(run: Run, profile: Profile | None, added: dict[str, int], snapshot: Sn
     return Funnel(run.id, run.segment_id, run.segment_name, kind, tuple(steps), loss)
 
 
-def of_run(store: Store, run: Run, *, accounts: Collection[str]) -> Funnel:
+def of_run(store: Store, run: Run, *, accounts: Collection[str], linkedin: str) -> Funnel:
     """A run's funnel from the store; LinkedIn's steps only from snapshots of ``accounts``."""
     counts = Uploads(store).counts_by_action(run.id)
     added = {status: n for (action, status), n in counts.items() if action == "ADD"}
     profile = Profiles(store).get(run.id)
-    snaps = History(store).of(int(run.segment_id), accounts=accounts) if run.segment_id.isdigit() else []
+    snaps = History(store, linkedin=linkedin).of(int(run.segment_id), accounts=accounts) if run.segment_id.isdigit() else []
     return build(run, profile, added, published_after(snaps, run.updated_at))

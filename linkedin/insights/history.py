@@ -8,6 +8,11 @@ while the charts still know how long each state lasted.
 Snapshots are per segment, not per member: analysts who share an ad account share its
 segments' history. Reading it names the accounts the reader can access (``of``'s
 ``accounts``), and a snapshot of a segment in any other account is never handed out.
+
+Snapshots are per LinkedIn too (``linkedin``: the API's address): a segment id the sandbox
+hands out again, or that real LinkedIn also uses, never inherits another LinkedIn's
+history. Rows from before take the address the upload runs went to for their segment or
+account, else the first opener's (``Store.linkedin_of_runs``).
 """
 
 from __future__ import annotations
@@ -64,13 +69,19 @@ def _values(segment: Segment) -> dict[str, Any]:
 class History:
     """Snapshots of segments in one store (created on first use)."""
 
-    def __init__(self, store: Store, *, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, store: Store, *, linkedin: str, clock: Callable[[], float] = time.time) -> None:
+        if not linkedin:
+            raise ValueError("a segment history belongs to one LinkedIn: give its API address")
         self.store = store
+        self.linkedin = linkedin
         self.clock = clock
         with store.lock:
+            if TABLE in store.db.table_names() and "linkedin" not in store.db[TABLE].columns_dict:
+                self._migrate()
             store.db[TABLE].create(
                 {
                     "id": int,
+                    "linkedin": str,
                     "segment_id": int,
                     "account_urn": str,
                     "name": str,
@@ -85,7 +96,20 @@ class History:
                 pk="id",
                 if_not_exists=True,
             )
-            store.db[TABLE].create_index(["segment_id", "taken_at"], if_not_exists=True)
+            store.db[TABLE].create_index(["linkedin", "segment_id", "taken_at"], if_not_exists=True)
+
+    def _migrate(self) -> None:
+        """Snapshots from before they were per LinkedIn: the address their segment's (else their
+        account's) upload runs went to, else this opener's."""
+        db = self.store.db
+        by_segment, by_account = self.store.linkedin_of_runs()
+        with db.atomic():
+            db[TABLE].add_column("linkedin", str)
+            db.conn.executemany(f"UPDATE {TABLE} SET linkedin = ? WHERE segment_id = ? AND linkedin IS NULL",
+                                [(base, int(seg)) for seg, base in by_segment.items() if seg.isdigit()])
+            db.conn.executemany(f"UPDATE {TABLE} SET linkedin = ? WHERE account_urn = ? AND linkedin IS NULL",
+                                [(base, acc) for acc, base in by_account.items()])
+            db.execute(f"UPDATE {TABLE} SET linkedin = ? WHERE linkedin IS NULL", [self.linkedin])
 
     def record(self, segments: Iterable[Segment], *, at: float | None = None) -> int:
         """Snapshot every segment; returns how many new rows were written (the rest only moved ``seen_at``)."""
@@ -104,7 +128,7 @@ class History:
                 if last is not None and all(last[k] == values[k] for k in _VALUES):
                     seen.append((now, last["id"]))
                 else:
-                    new_rows.append({"segment_id": seg.id, "account_urn": seg.account_urn, "name": seg.name,
+                    new_rows.append({"linkedin": self.linkedin, "segment_id": seg.id, "account_urn": seg.account_urn, "name": seg.name,
                                      **values, "taken_at": now, "seen_at": now})
             with self.store.db.atomic():
                 if seen:
@@ -123,10 +147,10 @@ class History:
             chunk = ids[i:i + 500]
             marks = ",".join("?" * len(chunk))
             sql = (
-                f"SELECT * FROM {TABLE} AS s WHERE s.segment_id IN ({marks}) AND s.id = "
-                f"(SELECT MAX(id) FROM {TABLE} WHERE segment_id = s.segment_id)"
+                f"SELECT * FROM {TABLE} AS s WHERE s.linkedin = ? AND s.segment_id IN ({marks}) AND s.id = "
+                f"(SELECT MAX(id) FROM {TABLE} WHERE linkedin = s.linkedin AND segment_id = s.segment_id)"
             )
-            for row in self.store.db.query(sql, chunk):
+            for row in self.store.db.query(sql, [self.linkedin, *chunk]):
                 out[row["segment_id"]] = row
         return out
 
@@ -135,7 +159,8 @@ class History:
         ad accounts the reader can access); none otherwise."""
         allowed = set(accounts)
         with self.store.lock:
-            rows = list(self.store.db[TABLE].rows_where("segment_id = ?", [segment_id], order_by="taken_at, id"))
+            rows = list(self.store.db[TABLE].rows_where("linkedin = ? AND segment_id = ?", [self.linkedin, segment_id],
+                                                        order_by="taken_at, id"))
         return [Snapshot.from_row(r) for r in rows if r["account_urn"] in allowed]
 
     def as_of(self, segment_ids: Collection[int], at: float, *, accounts: Collection[str]) -> dict[int, Snapshot]:

@@ -360,7 +360,7 @@ def portfolio_of(
         member_key(connection),
         account_urns=account_urns,
         refresh=refresh,
-        history=History(connection.store),
+        history=History(connection.store, linkedin=connection.settings.api_base_url),
     )
 
 
@@ -375,6 +375,6 @@ def reread(connection: Connection, segment_id: int, *, cache: Portfolios = CACHE
     except NotFound:
         cache.replace(key, segment_id, None)
         raise
-    History(connection.store).record([seg])
+    History(connection.store, linkedin=connection.settings.api_base_url).record([seg])
     cache.replace(key, segment_id, seg)
     return seg

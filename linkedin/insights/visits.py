@@ -98,12 +98,12 @@ def segment_change(account: Account, before: Snapshot, now: Segment) -> Change |
     return None
 
 
-def changes(store: Store, items: Iterable[tuple[Account, Segment]], *, since: float, owner: str | None = None,
-            accounts: Iterable[str] = ()) -> list[Change]:
+def changes(store: Store, items: Iterable[tuple[Account, Segment]], *, since: float, linkedin: str,
+            owner: str | None = None, accounts: Iterable[str] = ()) -> list[Change]:
     """What changed since ``since`` among ``items`` (a fresh reading) and ``owner``'s upload runs."""
     items = list(items)
     allowed = set(accounts) or {a.urn for a, _ in items}
-    before = History(store).as_of([s.id for _, s in items], since, accounts=allowed)
+    before = History(store, linkedin=linkedin).as_of([s.id for _, s in items], since, accounts=allowed)
     out = [c for a, s in items if s.id in before and (c := segment_change(a, before[s.id], s)) is not None]
     if owner:
         labels = {a.urn: a.label for a, _ in items}

@@ -210,7 +210,7 @@ class Audiences:
         One account is read directly (a refusal raises); all accounts are read
         concurrently, and an account that cannot be read is a warning, not an error.
         """
-        history = History(self.store)
+        history = self._history()
         if account is None:
             pf = self._cache.portfolio(self.client(), _CACHE_KEY, refresh=refresh, history=history)
             for problem in pf.problems:
@@ -236,7 +236,7 @@ class Audiences:
             found = segments_mod.get(self.client(), seg_id)
         except NotFound:
             raise BadInput(f"segment {seg_id}: LinkedIn has no segment with this id that you can see") from None
-        History(self.store).record([found])
+        self._history().record([found])
         return found
 
     @consent_guard
@@ -244,7 +244,11 @@ class Audiences:
         """The segment's snapshots, oldest first (``refresh`` reads it now first, adding one); empty
         when the segment is in none of your ad accounts, whoever else's history this store keeps."""
         seg_id = self.segment(segment).id if refresh else segment_id(segment)
-        return history_frame(History(self.store).of(seg_id, accounts=self._account_urns()))
+        return history_frame(self._history().of(seg_id, accounts=self._account_urns()))
+
+    def _history(self) -> History:
+        """The segment history of the LinkedIn this object talks to (its API address)."""
+        return History(self.store, linkedin=self.settings.api_base_url)
 
     def _account_urns(self) -> set[str]:
         return {a.urn for a in self._accounts().accounts}
@@ -298,7 +302,7 @@ class Audiences:
     def chart_history(self, segment: Any):
         """Audience size and match rate of one segment over time (the app's chart)."""
         seg = self.segment(segment)
-        return charts.history(History(self.store).of(seg.id, accounts=self._account_urns()),
+        return charts.history(self._history().of(seg.id, accounts=self._account_urns()),
                               title=f"History of {seg.name} ({seg.id})")
 
     # insights (the logic is in ``insight_frames``) ------------------------------------
@@ -306,7 +310,8 @@ class Audiences:
     @consent_guard
     def funnel(self, run_id: str) -> pd.DataFrame:
         """One of your runs: rows -> valid -> unique -> sent -> accepted -> matched -> audience size."""
-        return insight_frames.funnel(self.store, self.upload(run_id), accounts=self._account_urns())
+        return insight_frames.funnel(self.store, self.upload(run_id), accounts=self._account_urns(),
+                                     linkedin=self.settings.api_base_url)
 
     @consent_guard
     def campaigns(self, account: Any) -> pd.DataFrame:
@@ -317,15 +322,16 @@ class Audiences:
     @consent_guard
     def overlap(self, segments: Any) -> pd.DataFrame:
         """Members the app sent to both of each pair of 2 to 20 segments of one account (by hashed key)."""
-        pf = self._cache.portfolio(self.client(), _CACHE_KEY, history=History(self.store))
-        return insight_frames.overlap(self.store, insight_frames.pick(pf.items(), segments))
+        pf = self._cache.portfolio(self.client(), _CACHE_KEY, history=History(self.store, linkedin=self.settings.api_base_url))
+        return insight_frames.overlap(self.store, insight_frames.pick(pf.items(), segments),
+                                      linkedin=self.settings.api_base_url)
 
     @consent_guard
     def insights(self, account: Any) -> dict:
         """Funnels of recent runs, identifier mix, campaign usage and overlap of one account, as plain data."""
         acc = self.account(account)
         found = segments_mod.find_by_account(self.client(), acc.urn)[0]
-        History(self.store).record(found)
+        History(self.store, linkedin=self.settings.api_base_url).record(found)
         return insight_frames.report(self.client(), self.store, acc, found, owner=self._owner(),
                                      accounts=self._account_urns())
 
@@ -335,7 +341,7 @@ class Audiences:
     def create_segment(self, *, account: Any, name: str, kind: str = "users", description: str | None = None):
         """A new streaming segment of users or companies in an account where you may manage audiences."""
         acc = upload_job.manageable(self.account(account), "create a segment")
-        created = segment_creation.create(self.client(), account_urn=acc.urn, name=name, kind=kind_of(kind),
+        created = segment_creation.create(self.client(), account=acc, name=name, kind=kind_of(kind),
                                       description=description)
         self._created[created.id] = created.created_at
         self._cache.forget(_CACHE_KEY)
@@ -390,7 +396,7 @@ class Audiences:
             ended = self._run(run.id, lambda bar: sync.run(run.id, on_progress=bar), progress, label)
         else:
             sender = Sender(self.client(), self.store, kind=run.kind)
-            ended = self._run(run.id, lambda bar: sender.run(run.id, source_without_table(run, self.store),
+            ended = self._run(run.id, lambda bar: sender.run(run.id, source_without_table(run, self.store, linkedin=self.settings.api_base_url),
                                                              segment_created_at=tgt.created_at, on_progress=bar),
                               progress, label)
         return self._result(ended, prepared, None)

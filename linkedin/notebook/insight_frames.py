@@ -23,9 +23,9 @@ from linkedin.sync.runs import Run, Uploads
 MAX_OVERLAP = overlap_mod.MAX_SEGMENTS
 
 
-def funnel(store: Store, run: Run, *, accounts: Iterable[str]) -> pd.DataFrame:
+def funnel(store: Store, run: Run, *, accounts: Iterable[str], linkedin: str) -> pd.DataFrame:
     """One row per step of ``run``'s funnel; ``attrs["biggest_loss"]`` names the worst step in words."""
-    found = funnel_mod.of_run(store, run, accounts=set(accounts))
+    found = funnel_mod.of_run(store, run, accounts=set(accounts), linkedin=linkedin)
     frame = found.frame()
     frame.attrs["biggest_loss"] = found.biggest_loss
     return frame
@@ -60,14 +60,14 @@ def pick(items: Sequence[tuple[Account, Segment]], wanted: Iterable[Any]) -> lis
     return chosen
 
 
-def overlap(store: Store, chosen: Sequence[tuple[Account, Segment]]) -> pd.DataFrame:
+def overlap(store: Store, chosen: Sequence[tuple[Account, Segment]], *, linkedin: str) -> pd.DataFrame:
     """The matrix of keys the app sent to both of each pair (``attrs["pairs"]``: counts and shares per pair)."""
     if not 2 <= len(chosen) <= MAX_OVERLAP:
         raise BadInput(f"give 2 to {MAX_OVERLAP} segments to compare, not {len(chosen)}")
     labels = {f"{s.name} ({s.id})": s.id for _, s in chosen}
     if len(labels) < len(chosen):
         raise BadInput("a segment is named twice")
-    found = overlap_mod.of_segments(Ledger(store), labels)
+    found = overlap_mod.of_segments(Ledger(store, linkedin=linkedin), labels)
     frame = found.frame()
     frame.attrs["pairs"] = found.pairs()
     return frame
@@ -79,14 +79,15 @@ def report(client: Client, store: Store, account: Account, segments: Sequence[Se
     each segment's identifier mix and match rate, campaign usage, and the overlap of what the app sent."""
     allowed = set(accounts)
     recent = [r for r in Uploads(store).latest(owner, limit=200) if r.account == account.urn][:runs]
-    funnels = [funnel_mod.of_run(store, r, accounts=allowed).to_dict() for r in recent]
+    funnels = [funnel_mod.of_run(store, r, accounts=allowed, linkedin=client.settings.api_base_url).to_dict()
+               for r in recent]
     mixes = mix_mod.frame(segments, store)
     use = usage_mod.read(client, [account])
     usage_rows = [{"segment_id": s.id, "segment": s.name, "used": use.usage(s).text(),
                    "campaigns": [{"id": c.id, "name": c.name, "status": c.status,
                                   "use": "include" if c in use.usage(s).includes else "exclude"}
                                  for c in use.usage(s).campaigns]} for s in segments]
-    ledger = Ledger(store)
+    ledger = Ledger(store, linkedin=client.settings.api_base_url)
     sent = [s for s in segments if ledger.count(s.id)][:MAX_OVERLAP]
     pairs: list[dict[str, Any]] = []
     if len(sent) >= 2:

@@ -32,10 +32,10 @@ RESULT_LABELS = {"accepted": "accepted by LinkedIn", "rejected": "rejected by Li
 
 
 def manageable(account: Account, doing: str) -> Account:
-    """The account, if the member's role may ``doing`` there; else BadInput naming the role."""
-    if not account.can_manage:
-        raise BadInput(f"ad account {account.label}: your role is {account.role}, which cannot {doing} "
-                       "(any role but VIEWER can)")
+    """The account, if audiences may be changed there (``Account.refusal``); else BadInput saying
+    why ``doing`` is refused: a closed account, or a role that only reads (any role but VIEWER can)."""
+    if account.refusal:
+        raise BadInput(f"cannot {doing}: {account.refusal}")
     return account
 
 
@@ -53,7 +53,8 @@ def recently_created(created_ms: int | None, now: float) -> float | None:
 def target(seg: Segment, accounts_by_urn: dict[str, Account], kind: str | None, *,
            created_at: float | None) -> Target:
     """Where a table goes, checked: the segment's type takes members of ``kind`` (when given),
-    and the member's role on its account allows changing audiences."""
+    the member's role on its account allows changing audiences, and it takes uploads from this
+    app (``Segment.upload_refusal``: not a predictive audience, not another tool's)."""
     seg_kind = SEGMENT_KINDS.get(seg.type or "")
     if seg_kind is None:
         raise BadInput(f"segment {seg.id} “{seg.name}” is of type {seg.type}: only USER and COMPANY segments "
@@ -65,8 +66,10 @@ def target(seg: Segment, accounts_by_urn: dict[str, Account], kind: str | None, 
     if account is None:
         raise BadInput(f"segment {seg.id} is in ad account {seg.account_urn}, where you have no role")
     manageable(account, "change its audiences")
+    if seg.upload_refusal:
+        raise BadInput(f"segment {seg.id} “{seg.name}” is {seg.upload_refusal}: this app uploads no member to it")
     return Target(seg.id, seg.name, seg.account_urn, seg_kind, created_at=created_at,
-                  audience_size=seg.audience_size, live=seg.readiness.ready)
+                  audience_size=seg.audience_size, live=seg.readiness.ready, account=account)
 
 
 def plan(sync: Sync, mode: str) -> SyncPlan:
@@ -115,4 +118,5 @@ def result(store: Store, ended: Run, prepared: Prepared | None, planned: SyncPla
                                "message": m or ""} for k, (a, s, h, m) in sent.items()],
                              columns=["key", "action", "result", "http_status", "message"])
     frame["http_status"] = frame["http_status"].astype("Int64")
-    return SyncResult(ended, frame, planned, needs_consent=ended.state != "done" and consent_needed)
+    return SyncResult(ended, frame, planned, needs_consent=ended.state != "done" and consent_needed,
+                      reasons=tuple(Uploads(store).rejections(ended.id)) if ended.rejected else ())

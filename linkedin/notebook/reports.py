@@ -215,6 +215,8 @@ class SyncResult:
     frame: pd.DataFrame  # row, action, result, http_status, message
     plan: SyncPlan | None = field(default=None, repr=False)
     needs_consent: bool = False  # paused because only a person can sign in again
+    # (reason, how many) of every rejection, removals of members not in the table included
+    reasons: tuple[tuple[str, int], ...] = ()
 
     @property
     def run_id(self) -> str:
@@ -258,7 +260,8 @@ class SyncResult:
         counts = self.frame["result"].value_counts().to_dict()
         out = {"run": run_dict(self.run), "needs_consent": self.needs_consent,
                "results": {str(k): int(v) for k, v in counts.items()},
-               "failures": [_plain(r) for r in self.failures.to_dict("records")]}
+               "failures": [_plain(r) for r in self.failures.to_dict("records")],
+               "rejections": [{"reason": m, "count": n} for m, n in self.reasons]}
         if self.plan is not None:
             out["plan"] = self.plan.as_dict()
         return out
@@ -270,6 +273,7 @@ class SyncResult:
         lines = [head]
         if r.message:
             lines.append(f"  {r.message}")
+        lines += [f"  Rejected {n:,} × {reason}" for reason, n in self.reasons]
         if self.paused and r.resumable:
             extra = " --file FILE" if r.needs_file else ""
             lines.append(f"  Resume with: python -m linkedin uploads --resume {r.id}{extra}")

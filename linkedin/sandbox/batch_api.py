@@ -16,7 +16,8 @@
 
 Whole-request errors: 400 without the BATCH_CREATE header, with more than
 settings.max_batch_elements elements, on a segment of the other type or a list-upload
-type, or on an EXPIRED, FAILED or ERROR segment; 403 for a VIEWER or no role; 404
+type, or on an EXPIRED, FAILED or ERROR segment, on one of LinkedIn's predictive audiences, and
+on another partner's segment unless settings.streaming_into_other_platforms is "accept"; 403 for a VIEWER or no role; 404
 "Could not find DMP segment with ID N" for an unknown segment and, just after it was
 created, for settings.segment_visibility_delay_seconds; 429 (no Retry-After) past
 settings.users_calls_per_minute / companies_calls_per_minute calls per member in a minute,
@@ -42,6 +43,7 @@ from .world import World
 
 _OK = {"status": 201}
 _CLOSED = ("EXPIRED", "FAILED", "ERROR")
+PREDICTIVE = "LINKEDIN_BUSINESS_OBJECTIVE_BASED_AUDIENCES"  # LinkedIn builds these itself
 
 
 def _element_error(index: int, message: str, shape: str) -> dict[str, Any]:
@@ -80,6 +82,15 @@ async def _batch(request: Request, *, kind: str) -> tuple[World, Segment, list[A
     status = world.segment_status(segment)
     if status in _CLOSED:
         raise errors.illegal_argument(f"DMP segment {segment.id} is {status}: its {path} can no longer be changed")
+    if segment.source_platform == PREDICTIVE:
+        raise errors.illegal_argument(
+            f"DMP segment {segment.id} is a predictive audience ({PREDICTIVE}): LinkedIn chooses its members, "
+            f"no {path} can be added or removed")
+    if (segment.source_platform != settings.partner_source_platform
+            and settings.streaming_into_other_platforms == "refuse"):
+        raise errors.illegal_argument(
+            f"DMP segment {segment.id} has sourcePlatform {segment.source_platform}: only that platform streams "
+            f"{path} into it")
     try:
         body = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError):

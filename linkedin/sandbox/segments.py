@@ -20,11 +20,19 @@ uploads processed in the last `COUNTS_WINDOW_DAYS` changed (the counts published
 those published when the window opened, never below zero: how LinkedIn counts a REMOVE
 here is not documented), `audienceSize` is everything. A segment with nothing in the
 window shows no counts, or zeros with `settings.no_recent_uploads_counts = "zeros"`; its
-audience stays."""
+audience stays.
+
+Ids: the seeded segments keep the ids their seed gives (the same demo world at every
+start), and a segment created through the API takes an id no earlier start of the sandbox
+can have handed out (``created_ids``): the sandbox keeps its world in memory, so a new
+segment after a restart must never inherit an old one's id, and with it the app's ledger
+and history of it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -208,14 +216,32 @@ class Segment:
         return dest
 
 
+CREATED_IDS_FROM = 100_000_000  # above every seeded id (9.4 to about 9.8 million)
+CREATED_IDS_EPOCH = 1_767_225_600.0  # 2026-01-01T00:00:00Z
+CREATED_IDS_PER_SECOND = 100  # how fast ids may be used up, on average, before a restart could meet one
+# The last created id handed out in this process, whichever world: two worlds alive at once
+# (tests, a mounted and a standalone sandbox) never share one either.
+_last_created = 0
+_last_created_lock = threading.Lock()
+
+
+def created_id_floor(wall: float) -> int:
+    """The lowest id a segment created at wall-clock time ``wall`` (epoch s) may take. It grows
+    with real time, a hundred ids a second, so a sandbox started later than another starts above
+    every id the other created (unless that one created more than a hundred segments a second on
+    average over its whole life). The sandbox clock is not used: it can be moved back."""
+    return CREATED_IDS_FROM + int(max(wall - CREATED_IDS_EPOCH, 0.0) * CREATED_IDS_PER_SECOND)
+
+
 class SegmentStore:
     """All segments by id and by account (in id order), and the id sequences."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, wall: Callable[[], float] = time.time) -> None:
         self.by_id: dict[int, Segment] = {}
         self._by_account: dict[int, list[Segment]] = {}
         self._next_id = 0
         self._next_ad_segment_id = 0
+        self._wall = wall
 
     def clear(self, *, first_id: int, first_ad_segment_id: int) -> None:
         self.by_id.clear()
@@ -229,6 +255,14 @@ class SegmentStore:
         self._next_id += gap
         self._next_ad_segment_id += gap + 7
         return ids
+
+    def created_ids(self) -> tuple[int, int]:
+        """The segment id and destination (adSegment) id of a segment created through the API:
+        never one an earlier start of the sandbox handed out (see ``created_id_floor``)."""
+        global _last_created
+        with _last_created_lock:
+            segment_id = _last_created = max(_last_created + 1, created_id_floor(self._wall()))
+        return segment_id, segment_id - 11_000_000  # adSegment ids run beside, as LinkedIn's do
 
     def add(self, segment: Segment) -> Segment:
         self.by_id[segment.id] = segment

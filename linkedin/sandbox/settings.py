@@ -44,6 +44,7 @@ _CHOICES = {
     "stock_symbol": ("accepted", "ignored", "rejected"),
     "industries_shape": ("string", "list", "either"),
     "name_only_users": ("accept", "reject"),
+    "streaming_into_other_platforms": ("refuse", "accept"),
     "no_recent_uploads_counts": ("absent", "zeros"),
     "campaign_finder_start_count": ("refuse", "ignore"),
 }
@@ -136,6 +137,11 @@ class SandboxSettings:
     apple_idfa_accepted: bool = False  # [U] §12.1
     # [P] people with no id but first + last name (+ company): "accept" or "reject"
     name_only_users: str = "accept"
+    # [U] whether /users and /companies take members into a streaming segment another
+    # partner created (its sourcePlatform is not this app's): "refuse" (the stricter reading:
+    # partners find and fill their own segments by sourcePlatform) or "accept". LinkedIn's
+    # predictive audiences (LINKEDIN_BUSINESS_OBJECTIVE_BASED_AUDIENCES) take no upload either way.
+    streaming_into_other_platforms: str = "refuse"
     # GOOGLE_AID is the device's lower-case 8-4-4-4-12 UUID, hyphens kept (LinkedIn's example;
     # linkedin-api.md §6). [U] whether LinkedIn also takes the 32 hex digits without hyphens:
     # refused by default, the stricter reading, since it would not match what Android reports.

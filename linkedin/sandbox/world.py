@@ -159,7 +159,7 @@ class World:
         hidden for `segment_visibility_delay_seconds` (linkedin-api.md §5.1)."""
         now = self.clock.now_ms()
         settings = self.settings
-        segment_id, ad_segment_id = self.segments.new_ids(gap=1)
+        segment_id, ad_segment_id = self.segments.created_ids()
         segment = Segment(
             id=segment_id, account_id=account_id, name=name, type=type, source_platform=source_platform,
             ad_segment_id=ad_segment_id, created_ms=now, ready_ms=now + settings.segment_build_seconds * 1000,

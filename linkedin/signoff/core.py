@@ -97,8 +97,11 @@ def our_segments(ctx: Context) -> Outcome:
 # MA-103 ---------------------------------------------------------------------------------------
 
 def segment_statuses(ctx: Context) -> Outcome:
-    """The status of every segment read (LinkedIn keeps it in ``destinations[]``)."""
-    everything = _all(account_segments(ctx))
+    """The status of every segment, read again now (LinkedIn keeps it in ``destinations[]``): the
+    finder calls are this check's evidence, not MA-102's list read earlier."""
+    parts = portfolio.read_accounts(ctx.client, account_list(ctx).accounts)
+    ctx.memo["parts"] = parts  # the freshest read, for MA-104's choice
+    everything = _all(parts)
     ours = [s for s in everything if s.ours]
     without = [s for s in everything if s.status is None]
     summary: list[tuple[str, object]] = [

@@ -1,7 +1,8 @@
 """The sign-off script: one check per requirement, in order, each turned into ``Evidence``.
 
 ``run(connection, options)`` walks MA-001 to MA-107 with the calls recorded, keeps the run
-in the store and returns it; ``on_start`` / ``on_done`` let a page or a terminal show the
+in the store and returns it. Every requirement's evidence is the calls it made itself: a
+check that would pass without a call of its own fails (``NO_CALL``), since nothing shows it; ``on_start`` / ``on_done`` let a page or a terminal show the
 progress live. A check that raises becomes a failure with LinkedIn's explanation (never a
 crash, never a token: LinkedIn errors carry none, and other errors are named by type only).
 """
@@ -23,7 +24,7 @@ from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError
 from linkedin.insights import portfolio
 from linkedin.signoff.environment import Context, Options
-from linkedin.signoff.evidence import Evidence, Outcome, Run, failed
+from linkedin.signoff.evidence import PASS, Evidence, Outcome, Run, failed
 from linkedin.signoff.runs import Runs
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ CHECKS: tuple[Check, ...] = (
     Check("MA-107", "Extra fields for users and companies", writing.extra_fields, writes=True),
 )
 IDS = tuple(c.id for c in CHECKS)
+NO_CALL = ("The check made no call to LinkedIn of its own, so nothing shows the requirement: it cannot pass on "
+           "what another check read. Report this as a bug in the check.")
 
 
 def run_check(ctx: Context, check: Check) -> Evidence:
@@ -75,7 +78,10 @@ def run_check(ctx: Context, check: Check) -> Evidence:
                   "".join(traceback.format_tb(err.__traceback__)))
         outcome = failed([("Error", f"unexpected {type(err).__name__}")],
                          "The check itself failed: see the app's log and report it.")
-    return Evidence(check.id, check.title, outcome.status, started, ctx.clock(), tuple(ctx.log.since(mark)),
+    calls = tuple(ctx.log.since(mark))
+    if outcome.status == PASS and not calls:
+        outcome = failed([*outcome.summary, ("Calls made", 0)], NO_CALL)
+    return Evidence(check.id, check.title, outcome.status, started, ctx.clock(), calls,
                     outcome.summary, outcome.todo, outcome.reason)
 
 

@@ -151,11 +151,12 @@ def create_segments(ctx: Context) -> Outcome:
     targets: dict[str, Target] = {}
     types: dict[str, str | None] = {}
     for kind in ("users", "companies"):
-        created = segment_creation.create(ctx.client, account_urn=account.urn, name=ctx.segment_name(kind), kind=kind,
+        created = segment_creation.create(ctx.client, account=account, name=ctx.segment_name(kind), kind=kind,
                                   description=DESCRIPTION)
         seg = _read_back(ctx, created.id)
         types[kind] = seg.type
-        targets[kind] = Target(created.id, created.name, account.urn, kind, created_at=created.created_at)
+        targets[kind] = Target(created.id, created.name, account.urn, kind, created_at=created.created_at,
+                                account=account)
         summary.append((f"{kind.capitalize()} segment",
                         f"“{seg.name}” ({seg.id}): type {seg.type}, status {seg.status or 'none'}, "
                         f"sourcePlatform {seg.source_platform}"))

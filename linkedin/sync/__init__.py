@@ -7,7 +7,8 @@
     run_id = sync.start(plan)                         # every key written down before the first batch
     run = sync.run(run_id)                            # batches of 5,000; resumable when stopped
 
-Modules: ``ledger`` (per segment, the hashed keys LinkedIn accepted; ``Plan``), ``runs``
+Modules: ``ledger`` (per LinkedIn and segment, the hashed keys LinkedIn accepted and what
+removing each needs; ``Plan``), ``runs``
 (``Run`` and ``Uploads``: every key of a run and its answer, where it stopped),
 ``sender`` (``Sender``: BATCH_CREATE calls, LinkedIn's per-element answers, pauses,
 ``Progress``), ``upload`` (``Sync`` and ``Target``: one table into one segment, the
@@ -16,5 +17,6 @@ only, rows, valid, unique and the identifier mix, written when it starts), ``rem
 removal takes away: its preview, the identities it removed, and the run that adds them back).
 
 May import ``api`` (the client, errors), ``tables`` (``Prepared``) and ``linkedin.store``.
-Never imports ``insights``, a front door or Streamlit. Only hashes reach the store.
+Never imports ``insights``, a front door or Streamlit. Only hashes and LinkedIn's identifiers
+reach the store in the clear; the names of a person sent by name only are sealed (``ledger``).
 """

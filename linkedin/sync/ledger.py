@@ -1,11 +1,25 @@
 """The sync ledger: per segment, what the app sent and LinkedIn accepted, by hashed key.
 
 A key is the SHA-256 of a member's canonical identity (see ``linkedin.tables.preparation``).
-Beside each key the ledger keeps only the identifying part of the element that was
-sent (hashed emails and ad ids for people; company identifiers for companies), never
-names, titles or raw emails, so that a mirror sync can remove members that are no
-longer in the table. With it the app can show what a sync would add, remove and leave
-alone before anything is sent.
+Beside each key the ledger keeps what a REMOVE of that member needs, so that a mirror sync
+can remove members that are no longer in the table: the identifying part of the element
+that was sent (hashed emails and ad ids for people; company identifiers for companies).
+
+People known by name only (no email, no ad id) are identified by the plain fields sent
+(first and last name, and title, company and country when given): LinkedIn can remove
+them only by the same fields. The rule: those fields are kept, sealed with the store's key
+(``Store.seal``, Fernet), never in the clear, and deleted with the member when LinkedIn
+accepts the removal. A member whose identity cannot be read back (sent by name only
+before names were kept, or sealed under a token key since changed) is not sent with
+nothing to identify it: ``identities`` hands it back empty and the sender drops it from
+the ledger with the reason, so a mirror always converges. Raw emails are never kept.
+With the ledger the app can show what a sync would add, remove and leave alone before
+anything is sent.
+
+The ledger is per LinkedIn as well as per segment: ``linkedin`` is the API's address, so
+a segment id the sandbox hands out again, or that real LinkedIn also uses, never meets
+another LinkedIn's record. Rows from before (no address) take the address of the upload
+runs that sent to their segment, else the first opener's (``Store.linkedin_of_runs``).
 """
 
 from __future__ import annotations
@@ -21,14 +35,25 @@ from linkedin.tables.identifiers import ad_id
 MODES = ("add", "remove", "mirror")
 # The identifying fields of an element: what a REMOVE needs, and nothing personal in plain text.
 USER_IDENTITY = ("userIds",)
+NAME_IDENTITY = ("firstName", "lastName", "title", "company", "country")  # a person sent by name only: sealed
+SEALED = "sealed"  # the stored identity of a person by name: {"sealed": Fernet token of the fields' JSON}
 AD_ID_TYPES = ("GOOGLE_AID", "APPLE_IDFA")
 COMPANY_IDENTITY = ("companyName", "companyWebsiteDomain", "companyEmailDomain", "organizationUrn", "companyPageUrl")
 
 
 def identity(element: Mapping[str, Any], kind: str) -> dict[str, Any]:
-    """The part of a LinkedIn element that identifies the member (no action, no extra fields)."""
-    fields = USER_IDENTITY if kind == "users" else COMPANY_IDENTITY
+    """The part of a LinkedIn element that identifies the member (no action, no extra fields):
+    a person's ids, or every plain field of a person who has none (what LinkedIn matched)."""
+    if kind == "users":
+        fields = USER_IDENTITY if element.get("userIds") else NAME_IDENTITY
+    else:
+        fields = COMPANY_IDENTITY
     return {f: element[f] for f in fields if element.get(f) not in (None, "", [])}
+
+
+def by_name(ids: Mapping[str, Any]) -> bool:
+    """True for the identity of a person known by name only (kept sealed)."""
+    return not ids.get("userIds") and any(f in ids for f in NAME_IDENTITY)
 
 
 def _current(stored: dict[str, Any]) -> dict[str, Any]:
@@ -65,25 +90,47 @@ class Plan:
 
 
 class Ledger:
-    """The ``ledger`` table: (segment_id, key) -> identity JSON, time sent."""
+    """The ``ledger`` table: (linkedin, segment_id, key) -> identity JSON, time sent; one
+    ``Ledger`` reads and writes the rows of one LinkedIn (``linkedin``: its API address)."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, linkedin: str) -> None:
+        if not linkedin:
+            raise ValueError("a ledger belongs to one LinkedIn: give its API address")
         self.store = store
+        self.linkedin = linkedin
         with store.lock:
-            store.db["ledger"].create(
-                {"segment_id": str, "key": str, "ids": str, "sent_at": float},
-                pk=("segment_id", "key"),
+            db = store.db
+            if "ledger" in db.table_names() and "linkedin" not in db["ledger"].columns_dict:
+                self._migrate()
+            db["ledger"].create(
+                {"linkedin": str, "segment_id": str, "key": str, "ids": str, "sent_at": float},
+                pk=("linkedin", "segment_id", "key"),
                 if_not_exists=True,
             )
 
+    def _migrate(self) -> None:
+        """Rows from before the ledger was per LinkedIn: each takes the address its segment's
+        upload runs went to, else this opener's; the key becomes (linkedin, segment_id, key)."""
+        db = self.store.db
+        by_segment, _ = self.store.linkedin_of_runs()
+        with db.atomic():
+            db["ledger"].add_column("linkedin", str)
+            db.conn.executemany("update ledger set linkedin = ? where segment_id = ? and linkedin is null",
+                                [(base, seg) for seg, base in by_segment.items()])
+            db.execute("update ledger set linkedin = ? where linkedin is null", [self.linkedin])
+            db["ledger"].transform(pk=("linkedin", "segment_id", "key"),
+                                   column_order=("linkedin", "segment_id", "key"))
+
     def keys(self, segment_id: str | int) -> set[str]:
         with self.store.lock:
-            rows = self.store.db.execute("select key from ledger where segment_id = ?", [str(segment_id)])
+            rows = self.store.db.execute("select key from ledger where linkedin = ? and segment_id = ?",
+                                         [self.linkedin, str(segment_id)])
             return {r[0] for r in rows.fetchall()}
 
     def count(self, segment_id: str | int) -> int:
         with self.store.lock:
-            return self.store.db["ledger"].count_where("segment_id = ?", [str(segment_id)])
+            return self.store.db["ledger"].count_where("linkedin = ? and segment_id = ?",
+                                                       [self.linkedin, str(segment_id)])
 
     def identities(self, segment_id: str | int, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The stored identity of each key (to build REMOVE elements for absent members)."""
@@ -94,26 +141,42 @@ class Ledger:
                 chunk = wanted[start:start + 900]
                 marks = ",".join("?" * len(chunk))
                 rows = self.store.db.execute(
-                    f"select key, ids from ledger where segment_id = ? and key in ({marks})", [str(segment_id), *chunk]
+                    f"select key, ids from ledger where linkedin = ? and segment_id = ? and key in ({marks})",
+                    [self.linkedin, str(segment_id), *chunk]
                 )
-                found.update({k: _current(json.loads(ids)) for k, ids in rows.fetchall()})
+                found.update({k: self._opened(json.loads(ids)) for k, ids in rows.fetchall()})
         return found
 
+    def _opened(self, stored: dict[str, Any]) -> dict[str, Any]:
+        """A stored identity as sent; {} when it cannot say whom to remove (see the module)."""
+        if SEALED in stored:
+            plain = self.store.unseal(stored[SEALED])
+            return json.loads(plain) if plain else {}
+        return _current(stored)
+
+    def _kept(self, ids: Mapping[str, Any]) -> str:
+        """An identity as the ledger keeps it: names sealed, identifiers as they are."""
+        text = json.dumps(ids, sort_keys=True)
+        return json.dumps({SEALED: self.store.seal(text)}) if by_name(ids) else text
+
     def record(self, segment_id: str | int, action: str, entries: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
-        """Apply accepted elements: ADD stores the key and identity, REMOVE forgets the key."""
+        """Apply accepted elements: ADD stores the key and identity, REMOVE forgets the key (and
+        so the sealed names of a person by name: the store overwrites deleted rows)."""
         seg = str(segment_id)
         now = time.time()
         entries = list(entries)
         with self.store.lock, self.store.db.atomic():
             if action == "ADD":
                 self.store.db["ledger"].upsert_all(
-                    ({"segment_id": seg, "key": k, "ids": json.dumps(ids, sort_keys=True), "sent_at": now} for k, ids in entries),
-                    pk=("segment_id", "key"),
+                    ({"linkedin": self.linkedin, "segment_id": seg, "key": k, "ids": self._kept(ids), "sent_at": now}
+                     for k, ids in entries),
+                    pk=("linkedin", "segment_id", "key"),
                     batch_size=1000,
                 )
             else:
                 self.store.db.conn.executemany(
-                    "delete from ledger where segment_id = ? and key = ?", [(seg, k) for k, _ in entries]
+                    "delete from ledger where linkedin = ? and segment_id = ? and key = ?",
+                    [(self.linkedin, seg, k) for k, _ in entries]
                 )
 
     def plan(self, segment_id: str | int, keys: Iterable[str], mode: str) -> Plan:

@@ -14,11 +14,11 @@ the file. A member known only by plain-text fields (names, never stored) cannot 
 is counted, not guessed. Extra plain-text fields sent with the first ADD (titles, industries)
 are not sent again. Identities are kept ``KEPT_SECONDS``.
 
-    preview = removals.preview(store, prepared, plan, segment_id)
+    preview = removals.preview(store, prepared, plan, segment_id, linkedin=api_base_url)
     preview.share, preview.rows, preview.sample, preview.needs_typed_confirmation
-    undo = removals.plan_undo(store, run)                  # after the run: who can come back
+    undo = removals.plan_undo(store, run, linkedin=api_base_url)   # after the run: who can come back
     undo_id = removals.start_undo(store, undo, owner=me)    # an ADD run of them, no file needed
-    Sender(client, store, kind=run.kind).run(undo_id, removals.source(store, run.segment_id))
+    Sender(client, store, kind=run.kind).run(undo_id, removals.source(store, run.segment_id, linkedin=api_base_url))
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkedin.store import Store
-from linkedin.sync.ledger import Ledger, Plan
+from linkedin.sync.ledger import Ledger, Plan, by_name
 from linkedin.sync.runs import Run, Uploads
 from linkedin.tables.prepared import Prepared
 
@@ -74,7 +74,8 @@ class Preview:
         return self.share > CONFIRM_SHARE
 
 
-def preview(store: Store, prepared: Prepared, plan: Plan, segment_id: str | int, *, n: int = SAMPLE) -> Preview:
+def preview(store: Store, prepared: Prepared, plan: Plan, segment_id: str | int, *, linkedin: str,
+            n: int = SAMPLE) -> Preview:
     """What ``plan`` removes: the share of the ledger, the first rows, a sample of the others."""
     removing = plan.remove
     rows: tuple[int, ...] = ()
@@ -88,30 +89,40 @@ def preview(store: Store, prepared: Prepared, plan: Plan, segment_id: str | int,
     if len(removing) > in_table:
         table_keys = set(prepared.keys.to_pylist()) if in_table else set()
         others = sorted(k for k in removing if k not in table_keys)[:n]
-        found = Ledger(store).identities(segment_id, others)
+        found = Ledger(store, linkedin=linkedin).identities(segment_id, others)
         sample = tuple((k, describe(found[k]) if k in found else "not sent by this app") for k in others)
     return Preview(len(removing), plan.removed_from_ledger, plan.ledger_size, rows, sample)
 
 
 class Removed:
-    """The ``removed`` table: (segment_id, key) -> the identity LinkedIn accepted to remove, and when."""
+    """The ``removed`` table: (linkedin, segment_id, key) -> the identity LinkedIn accepted to
+    remove, and when; one ``Removed`` reads and writes the rows of one LinkedIn (its API address),
+    like the ledger."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, linkedin: str) -> None:
+        if not linkedin:
+            raise ValueError("removals belong to one LinkedIn: give its API address")
         self.store = store
+        self.linkedin = linkedin
         with store.lock:
-            store.db["removed"].create({"segment_id": str, "key": str, "ids": str, "removed_at": float},
-                                       pk=("segment_id", "key"), if_not_exists=True)
+            store.db["removed"].create({"linkedin": str, "segment_id": str, "key": str, "ids": str,
+                                        "removed_at": float},
+                                       pk=("linkedin", "segment_id", "key"), if_not_exists=True)
 
     def record(self, segment_id: str | int, entries: Iterable[tuple[str, Mapping[str, Any]]], *,
                now: float | None = None) -> None:
-        """Keep the identities of accepted removals; forget those older than ``KEPT_SECONDS``."""
+        """Keep the identities of accepted removals; forget those older than ``KEPT_SECONDS``.
+
+        A person known by name only is not kept: their plain fields are never written here (the
+        ledger keeps them sealed, and forgets them with the member), so an undo counts them."""
         now = time.time() if now is None else now
-        rows = [{"segment_id": str(segment_id), "key": k, "ids": json.dumps(dict(ids), sort_keys=True),
-                 "removed_at": now} for k, ids in entries]
+        rows = [{"linkedin": self.linkedin, "segment_id": str(segment_id), "key": k,
+                 "ids": json.dumps(dict(ids), sort_keys=True), "removed_at": now}
+                for k, ids in entries if ids and not by_name(ids)]
         with self.store.lock, self.store.db.atomic():
             self.store.db.execute("delete from removed where removed_at < ?", [now - KEPT_SECONDS])
             if rows:
-                self.store.db["removed"].upsert_all(rows, pk=("segment_id", "key"), batch_size=1000)
+                self.store.db["removed"].upsert_all(rows, pk=("linkedin", "segment_id", "key"), batch_size=1000)
 
     def identities(self, segment_id: str | int, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
         wanted = list(keys)
@@ -121,7 +132,8 @@ class Removed:
                 chunk = wanted[start:start + 900]
                 marks = ",".join("?" * len(chunk))
                 rows = self.store.db.execute(
-                    f"select key, ids from removed where segment_id = ? and key in ({marks})", [str(segment_id), *chunk])
+                    f"select key, ids from removed where linkedin = ? and segment_id = ? and key in ({marks})",
+                    [self.linkedin, str(segment_id), *chunk])
                 found.update({k: json.loads(ids) for k, ids in rows.fetchall()})
         return found
 
@@ -140,13 +152,13 @@ class UndoPlan:
         return len(self.keys) + self.back_already + self.not_rebuildable
 
 
-def plan_undo(store: Store, run: Run) -> UndoPlan:
+def plan_undo(store: Store, run: Run, *, linkedin: str) -> UndoPlan:
     """What adding back ``run``'s accepted removals would send."""
     removed = [k for k, (action, status, _, _) in Uploads(store).results(run.id).items()
                if action == "REMOVE" and status == "accepted"]
-    present = Ledger(store).keys(run.segment_id)
+    present = Ledger(store, linkedin=linkedin).keys(run.segment_id)
     gone = [k for k in removed if k not in present]
-    kept = Removed(store).identities(run.segment_id, gone)
+    kept = Removed(store, linkedin=linkedin).identities(run.segment_id, gone)
     keys = frozenset(k for k in gone if kept.get(k))
     return UndoPlan(run, keys, len(removed) - len(gone), len(gone) - len(keys))
 
@@ -163,9 +175,9 @@ def start_undo(store: Store, undo: UndoPlan, *, owner: str) -> str:
                                  items=[(k, "ADD") for k in sorted(undo.keys)], needs_file=False)
 
 
-def source(store: Store, segment_id: str | int):
+def source(store: Store, segment_id: str | int, *, linkedin: str):
     """The elements of an undo run: each key's kept identity (an ``ElementSource`` for ``Sender.run``)."""
-    removed = Removed(store)
+    removed = Removed(store, linkedin=linkedin)
 
     def build(keys: list[str]) -> dict[str, dict]:
         return {k: ids for k, ids in removed.identities(segment_id, keys).items() if ids}

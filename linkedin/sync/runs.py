@@ -3,7 +3,7 @@
 Every key of a run is written down (hashed, with its action) before the first batch
 leaves, and marked as LinkedIn answers, so an interrupted run (browser closed, app
 restarted, token expired, rate limit) resumes with only what is still pending.
-Nothing personal is stored: keys are SHA-256 hashes; plain-text extra fields
+Nothing personal is stored here: keys are SHA-256 hashes; plain-text extra fields
 (names, titles) live only in memory, which is why resuming such a run after a
 restart asks for the same file again.
 
@@ -176,6 +176,15 @@ class Uploads:
             rows = list(self.store.db["runs"].rows_where("owner = ?", [owner], order_by="created_at desc",
                                                          limit=limit))
         return [Run.from_row(r, self.counts(r["id"])) for r in rows]
+
+    def rejections(self, run_id: str, *, limit: int = 5) -> list[tuple[str, int]]:
+        """Why items were rejected (LinkedIn's per-element message, or the app's), most frequent
+        first, with how many: what a finished run with rejections must say."""
+        with self.store.lock:
+            rows = self.store.db.execute(
+                "select coalesce(message, ''), count(*) as n from run_items where run_id = ? and status = 'rejected' "
+                "group by 1 order by n desc, 1 limit ?", [run_id, limit]).fetchall()
+        return [(m or "LinkedIn gave no reason", n) for m, n in rows]
 
     def results(self, run_id: str) -> dict[str, tuple[str, str, int | None, str | None]]:
         """Per key: (action, status, HTTP status, message), for the results file."""

@@ -6,6 +6,10 @@ mapped back to the key (and so to the input rows). The run's items are on disk b
 the first call, the ledger and the items are updated after each answer, and any stop
 (rate limit exhausted, LinkedIn down, consent needed, the analyst pressing stop)
 leaves a paused run that resumes with only what is still pending.
+
+A removal is never sent without something to identify the member: one whose stored
+identity is empty (see ``ledger``) is marked rejected here with ``UNREMOVABLE`` as its
+reason and dropped from the ledger, so the next preview does not propose it again.
 """
 
 from __future__ import annotations
@@ -29,6 +33,9 @@ MAX_BATCH = 5000  # elements per BATCH_CREATE (vendor code: RudderStack, Segment
 VISIBILITY_WAIT = 5.0  # LinkedIn: wait at least 5 s after creating a segment before adding members
 VISIBILITY_TIMEOUT = 180.0  # a new segment may answer 404 for a minute or two (Segment's experience)
 PATHS = {"users": "users", "companies": "companies"}
+UNREMOVABLE = ("Not sent: the app kept nothing LinkedIn could identify this member by (sent by name only before "
+               "the app kept names, or LINKEDIN_TOKEN_KEY changed since), so it cannot be removed from here. "
+               "The app no longer counts it as sent; remove it in Campaign Manager if it must go.")
 
 # (keys) -> {key: element without "action"} for the keys the caller can still build
 ElementSource = Callable[[list[str]], Mapping[str, Mapping[str, Any]]]
@@ -104,8 +111,8 @@ class Sender:
         self.visibility_timeout = visibility_timeout
         self.sleep = sleep
         self.clock = clock
-        self.ledger = Ledger(store)
-        self.removed = Removed(store)
+        self.ledger = Ledger(store, linkedin=client.settings.api_base_url)
+        self.removed = Removed(store, linkedin=client.settings.api_base_url)
         self.uploads = Uploads(store)
 
     def start(self, *, owner: str, segment_id: str | int, segment_name: str, account: str, plan: Plan,
@@ -155,9 +162,12 @@ class Sender:
                 items = self.uploads.pending(run_id, limit=self.batch_size)
                 if not items:
                     break
-                elements = self._elements(run.segment_id, items, source)
-                answer = self._send(run.segment_id, elements, segment_created_at, report)
-                self._apply(run_id, run.segment_id, items, elements, answer)
+                items, elements, unremovable = self._elements(run.segment_id, items, source)
+                if unremovable:
+                    self._drop(run_id, run.segment_id, unremovable)
+                if items:
+                    answer = self._send(run.segment_id, elements, segment_created_at, report)
+                    self._apply(run_id, run.segment_id, items, elements, answer)
                 sent_here += len(items)
                 batches_done += 1
                 report()
@@ -186,23 +196,34 @@ class Sender:
         wait = created_at + VISIBILITY_WAIT - self.clock()
         if wait > 0:
             self._wait(Wait(wait, wait, "LinkedIn needs a few seconds after creating a segment before members can "
-                            "be added", then="sending"), report)
+                            "be added", then="sending", cause="settling"), report)
 
-    def _elements(self, segment_id: str, items: list[tuple[int, str, str]], source: ElementSource) -> list[dict]:
+    def _elements(self, segment_id: str, items: list[tuple[int, str, str]], source: ElementSource):
+        """(items to send, their elements, items that cannot be sent: removals with nothing to identify them)."""
         keys = [k for _, k, _ in items]
         known = source(keys)
         missing_removes = [k for _, k, a in items if a == "REMOVE" and k not in known]
         stored = self.ledger.identities(segment_id, missing_removes) if missing_removes else {}
-        elements = []
-        for _, key, action in items:
+        sendable, elements, unremovable = [], [], []
+        for item in items:
+            _, key, action = item
             element = known.get(key)
             if action == "REMOVE":
                 # A removal needs only the identifiers: no names or titles leave for nothing.
                 element = identity(element, self.kind) if element else stored.get(key)
+                if element == {}:
+                    unremovable.append(item)
+                    continue
             if element is None:
                 raise NeedsFile("The rest of this upload needs the original table")
+            sendable.append(item)
             elements.append({"action": action, **element})
-        return elements
+        return sendable, elements, unremovable
+
+    def _drop(self, run_id: str, segment_id: str, items: list[tuple[int, str, str]]) -> None:
+        """Removals that cannot be sent: rejected with the reason, and no longer counted as sent."""
+        self.ledger.record(segment_id, "REMOVE", [(key, {}) for _, key, _ in items])
+        self.uploads.mark(run_id, [(seq, "rejected", None, UNREMOVABLE) for seq, _, _ in items])
 
     def _send(self, segment_id: str, elements: list[dict], created_at: float | None, report) -> Any:
         """One batch; a segment created moments ago may answer 404 for a while: wait, then retry."""

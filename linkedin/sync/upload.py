@@ -13,6 +13,7 @@ from typing import Callable
 
 import pandas as pd
 
+from linkedin.api.accounts import Account, require_manageable
 from linkedin.api.client import Client
 from linkedin.store import Store
 from linkedin.sync import removals
@@ -36,11 +37,13 @@ class Target:
     created_at: float | None = None  # set for a segment created moments ago
     audience_size: int | None = None  # LinkedIn's current figure, for the under-300 warning
     live: bool = False  # READY and serving
+    account: Account | None = None  # the ad account as the front door read it: a closed one is refused
 
 
-def plan(store: Store, prepared: Prepared, target: Target, mode: str) -> Plan:
-    """What ``mode`` would add, remove and leave alone, from the ledger: nothing is sent."""
-    return Ledger(store).plan(target.segment_id, prepared.keys.to_pylist(), mode)
+def plan(store: Store, prepared: Prepared, target: Target, mode: str, *, linkedin: str) -> Plan:
+    """What ``mode`` would add, remove and leave alone, from ``linkedin``'s ledger (its API
+    address): nothing is sent."""
+    return Ledger(store, linkedin=linkedin).plan(target.segment_id, prepared.keys.to_pylist(), mode)
 
 
 def warnings(plan_: Plan, target: Target) -> list[str]:
@@ -94,12 +97,12 @@ def email_source(keys: list[str]) -> dict[str, dict]:
     return {k: {"userIds": [{"idType": "SHA256_EMAIL", "idValue": k}]} for k in keys}
 
 
-def source_without_table(run: Run, store: Store | None = None) -> ElementSource:
+def source_without_table(run: Run, store: Store | None = None, *, linkedin: str = "") -> ElementSource:
     """What a run can still send with no table: an undo run its kept identities (``removals``);
     everything when it does not need its file; otherwise nothing, so the sender builds
     removals from the ledger and pauses on additions."""
-    if run.mode == removals.UNDO_MODE and store is not None:
-        return removals.source(store, run.segment_id)
+    if run.mode == removals.UNDO_MODE and store is not None and linkedin:
+        return removals.source(store, run.segment_id, linkedin=linkedin)
     return email_source if run.kind == "users" and not run.needs_file else (lambda keys: {})
 
 
@@ -110,14 +113,17 @@ class Sync:
                  industries: str = "string", stock_symbol: bool = True, sender: Sender | None = None) -> None:
         if prepared.kind != target.kind:
             raise ValueError(f"A table of {prepared.kind} cannot go to a segment of {target.kind}.")
+        if target.account is not None:
+            require_manageable(target.account)  # a closed account or a read-only role: refused before any call
         self.store = store
+        self.linkedin = client.settings.api_base_url
         self.prepared = prepared
         self.target = target
         self.sender = sender or Sender(client, store, kind=target.kind)
         self.source = source(prepared, industries=industries, stock_symbol=stock_symbol)
 
     def plan(self, mode: str) -> Plan:
-        return plan(self.store, self.prepared, self.target, mode)
+        return plan(self.store, self.prepared, self.target, mode, linkedin=self.linkedin)
 
     def start(self, plan_: Plan, *, owner: str) -> str:
         """Write the run down for ``owner`` (the member who starts it), with its profile (counts

@@ -304,6 +304,20 @@ def test_viewer_accounts_are_listed_and_refused(monkeypatch, env):
     assert not [b for b in at.button if b.key == "users_send"]
 
 
+@pytest.mark.parametrize("name, status", [("Northwind - Events 2025", "CANCELED"),
+                                          ("Northwind - Old Agency", "PENDING_DELETION"),
+                                          ("Northwind - Retired Brand", "REMOVED")])
+def test_closed_accounts_are_listed_and_refused_with_the_reason_before_any_call(monkeypatch, env, name, status):
+    connect(monkeypatch, env)  # ACCOUNT_MANAGER there: the role alone would allow it
+    at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())
+    assert f"{name} (" in texts(at) and f") ({status})" in texts(at)  # under "Not manageable"
+    choose(at, "users_account", name)
+    assert any(f"is {status}.** LinkedIn serves no campaign from a closed account" in read(e.value) for e in at.error)
+    with pytest.raises(KeyError):
+        at.selectbox(key="users_segment")
+    assert not [b for b in at.button if b.key in ("users_send", "users_create")]
+
+
 def test_viewer_only_member_gets_the_report_but_no_segment(monkeypatch, env):
     connect(monkeypatch, env, member=VIC)
     at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())
@@ -319,10 +333,19 @@ def test_only_segments_of_the_right_type_are_offered(monkeypatch, env, world):
     account = at.selectbox(key="users_account").value
     account_id = int(account.rsplit(":", 1)[1])
     offered = set(at.selectbox(key="users_segment").options[1:])
-    usable_users = [s for s in world.segments.of_account(account_id)
-                    if s.type == "USER" and world.segment_status(s) not in ("EXPIRED", "FAILED", "ERROR")]
+    ours = world.settings.partner_source_platform
+    users = [s for s in world.segments.of_account(account_id)
+             if s.type == "USER" and world.segment_status(s) not in ("EXPIRED", "FAILED", "ERROR")]
+    usable_users = [s for s in users if s.source_platform == ours]
     assert len(offered) == len(usable_users) > 0
     assert all(f" · {s.id} · " in " ".join(offered) for s in usable_users)
+    # Uploadable targets only: LinkedIn's predictive audiences and another tool's segments are named, not offered.
+    foreign = {s.source_platform: s for s in users if s.source_platform != ours}
+    assert set(foreign) == {"LINKEDIN_BUSINESS_OBJECTIVE_BASED_AUDIENCES", "SEGMENT"}
+    assert not [o for o in offered if any(f" · {s.id} · " in o for s in foreign.values())]
+    predictive, other = foreign["LINKEDIN_BUSINESS_OBJECTIVE_BASED_AUDIENCES"], foreign["SEGMENT"]
+    assert f"{predictive.name}, a LinkedIn predictive audience: LinkedIn chooses its members" in texts(at)
+    assert f"{other.name}, made by another tool (sourcePlatform SEGMENT), which fills it" in texts(at)
 
 
 # -- 4. preview, 5-6. send and results ------------------------------------------------------------
@@ -352,7 +375,7 @@ def test_send_the_sample_into_a_new_segment(monkeypatch, env, world):
     assert len(stored_emails(env.url, seg_id)) == run.accepted - sent["SHA256_EMAIL"].isna().sum()
     # The segment read again after the upload, snapshotted for its history and the dashboard.
     assert m["Input (last 7 days)"] == f"{run.accepted:,}"
-    assert History(conn.store).of(seg_id, accounts=[run.account])[-1].input_count == run.accepted
+    assert History(conn.store, linkedin=conn.settings.api_base_url).of(seg_id, accounts=[run.account])[-1].input_count == run.accepted
     assert any(p.proto.page == "pages/audiences.py" or "audiences" in p.proto.page for p in at.get("page_link"))
     at.switch_page("pages/audiences.py").run()
     ok(at)
@@ -361,6 +384,28 @@ def test_send_the_sample_into_a_new_segment(monkeypatch, env, world):
     # Nothing left to send for the same table.
     at.switch_page("pages/people.py").run()
     assert metrics(at)["To add"] == f"{expected.get('rejected by LinkedIn', 0):,}"
+
+
+def test_rejections_are_never_a_green_finish_and_give_linkedins_reason(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    SandboxControl(env.url).update_settings(name_only_users="reject")  # this LinkedIn needs an id on every person
+    try:
+        csv = b"email,firstname,lastname,employeecompany\n" + "".join(
+            f"{m.email},,,\n" for m in world.members[600:603]).encode() + "".join(
+            f",{m.first_name},{m.last_name},{m.employer}\n" for m in world.members[603:605]).encode()
+        at = upload(page(), "users", "names.csv", csv)
+        create_segment(at, "users", "Some by name")
+        send(at, "users")
+    finally:
+        SandboxControl(env.url).update_settings(name_only_users="accept")
+    assert [s.value for s in at.success if "Upload finished" in s.value] == []
+    warning = next(read(w.value) for w in at.warning if "Upload finished with" in w.value)
+    assert warning == ("**Upload finished with 2 rejected** and 3 accepted, of 5. Why:\n"
+                       "- 2 × userIds must be a non-empty array of {idType, idValue}\n\n"
+                       "The results below give the reason for each row.")
+    rows = frame_with(at, "message")
+    assert list(rows.loc[rows["result"] == "rejected by LinkedIn", "message"]) == [
+        "userIds must be a non-empty array of {idType, idValue}"] * 2
 
 
 def test_add_then_mirror_preview_and_result(monkeypatch, env, world):
@@ -419,11 +464,27 @@ def test_rate_limit_pauses_are_counted_down_and_listed(monkeypatch, env, world):
     send(at, "users")
     assert "**Upload finished.**" in texts(at)
     assert 60 <= time_.slept <= 125 and len(countdown) >= 60  # a step a second, each shown in place
-    waits = next(x for x in at.expander if x.label.startswith("LinkedIn made this upload wait"))
-    assert waits.label == f"LinkedIn made this upload wait 2 time(s), {time_.slept:.0f} s in all"
+    waits = next(x for x in at.expander if x.label.startswith("Waited"))
+    assert waits.label == f"Waited twice, {time_.slept:.0f} s in all: twice for LinkedIn's rate limit (HTTP 429)"
     captions = [c.value for c in waits.caption]
     assert len(captions) == 2 and all(c.endswith(" s: LinkedIn's per-minute limit (HTTP 429)") for c in captions)
     assert len(stored_emails(env.url, seg_id)) == 20
+
+
+def test_a_503_is_called_linkedin_unavailable_never_a_rate_limit(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    slept, plain_client = [], conn.client
+    monkeypatch.setattr(conn, "client", lambda **kw: plain_client(sleep=slept.append, **kw))
+    at = upload(page(), "users", "few.csv", people_csv(world, 560, 570))
+    seg_id = create_segment(at, "users", "Unavailable for a moment")
+    SandboxControl(env.url).inject_fault("503", count=1, path_prefix=f"/rest/dmpSegments/{seg_id}/users")
+    send(at, "users")
+    assert "**Upload finished.**" in texts(at) and "rate limit" not in texts(at)
+    waits = next(x for x in at.expander if x.label.startswith("Waited"))
+    assert waits.label == (f"Waited once, {sum(slept):.0f} s in all: once because LinkedIn was unavailable "
+                           "(HTTP 503)")
+    assert [c.value for c in waits.caption] == [f"{sum(slept):.0f} s: LinkedIn was unavailable (HTTP 503)"]
+    assert len(stored_emails(env.url, seg_id)) == 10
 
 
 def test_a_new_segment_is_waited_for(monkeypatch, env, world):
@@ -596,3 +657,21 @@ def test_runs_resume_without_the_file_when_their_keys_are_the_elements(monkeypat
     at.button(key=f"uploads_resume_{add_id}").click().run()
     ok(at)
     assert stored_emails(env.url, made.id) == {sha(m.email) for m in world.members[1010:1020] + world.members[1100:1105]}
+
+
+def test_a_resume_into_a_closed_account_is_refused_with_the_reason_and_sends_nothing(monkeypatch, env, world):
+    conn = connect(monkeypatch, env)
+    closed = next(a for a in world.ad_accounts.values() if a.name == "Northwind - Events 2025")  # CANCELED
+    seg = next(s for s in world.segments.of_account(closed.id)
+               if s.type == "USER" and s.source_platform == world.settings.partner_source_platform)
+    before = sandbox_segment(env.url, seg.id)["keys"]
+    target = Target(seg.id, seg.name, f"urn:li:sponsoredAccount:{closed.id}", "users")  # no account in hand
+    emails_only = Sync(conn.client(), conn.store, prepare(people_csv(world, 1300, 1305, names=False), "users"), target)
+    run_id = emails_only.start(emails_only.plan("add"), owner=member_key(conn))  # cut off before sending
+
+    at = page("uploads")
+    at.button(key=f"uploads_resume_{run_id}").click().run()
+    ok(at)
+    assert "**Upload paused** with 5 of 5 still to send. Ad account Northwind - Events 2025" in texts(at)
+    assert f"({closed.id}) is CANCELED: LinkedIn serves no campaign from it" in texts(at)
+    assert sandbox_segment(env.url, seg.id)["keys"] == before

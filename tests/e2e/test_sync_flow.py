@@ -189,7 +189,8 @@ def test_a_rate_limit_wait_counts_down_live_then_the_upload_finishes(app_server,
     expect(main(page).get_by_text("Upload finished.")).to_be_visible(timeout=60_000)
     wait_for_app(page)
     # Two waits: LinkedIn's few seconds after a create, then the 429's.
-    waits = main(page).get_by_text(re.compile(r"LinkedIn made this upload wait 2 time\(s\)"))
+    waits = main(page).get_by_text(re.compile(r"Waited twice, \d+ s in all: once for LinkedIn's rate limit "
+                                              r"\(HTTP 429\); once for LinkedIn to set up the new segment"))
     expect(waits).to_be_visible()
     waits.click()
     expect(main(page).get_by_text("4 s: LinkedIn asked the app to wait (HTTP 429)")).to_be_visible()

@@ -224,9 +224,26 @@ def test_companies_sync_and_the_other_kind_refused(aud, world, companies_segment
 
 def test_bad_input_is_refused_before_anything_is_sent(aud, world, users_segment):
     viewer_segment = aud.segments(account=VIEWER).query("type == 'users'")["segment_id"].iloc[0]
+    canceled = "Northwind - Events 2025"  # ACCOUNT_MANAGER on a CANCELED account
+    everything = aud.segments()
+    open_users = everything[(everything["type"] == "users") & (everything["role"] != "VIEWER")
+                            & everything["status"].isin(["READY", "BUILDING", "UPDATING"])]
+    predictive = open_users[open_users["source_platform"] == "LINKEDIN_BUSINESS_OBJECTIVE_BASED_AUDIENCES"].iloc[0]
+    others = open_users[open_users["source_platform"] == "SEGMENT"].iloc[0]
+    canceled_segment = aud.segments(account=canceled).query("type == 'users'")["segment_id"].iloc[0]
     cases = [
-        (lambda: aud.create_segment(account=VIEWER, name="no", kind="users"), "your role is VIEWER"),
-        (lambda: aud.sync(people(world, 0, 2), segment=viewer_segment, progress=False), "your role is VIEWER"),
+        (lambda: aud.sync(people(world, 0, 2), segment=predictive["segment_id"], progress=False),
+         "is a LinkedIn predictive audience: LinkedIn chooses its members: this app uploads no member to it"),
+        (lambda: aud.sync(people(world, 0, 2), segment=others["segment_id"], progress=False),
+         r"is made by another tool \(sourcePlatform SEGMENT\), which fills it: this app uploads no member to it"),
+        (lambda: aud.create_segment(account=canceled, name="no", kind="users"),
+         r"cannot create a segment: ad account Northwind - Events 2025 \(\d+\) is CANCELED"),
+        (lambda: aud.sync(people(world, 0, 2), segment=canceled_segment, progress=False),
+         r"cannot change its audiences: ad account Northwind - Events 2025 \(\d+\) is CANCELED: LinkedIn serves"),
+        (lambda: aud.create_segment(account=VIEWER, name="no", kind="users"),
+         r"cannot create a segment: your role on ad account Northwind - Partner Co-op \(\d+\) is VIEWER"),
+        (lambda: aud.sync(people(world, 0, 2), segment=viewer_segment, progress=False),
+         r"cannot change its audiences: your role on ad account Northwind - Partner Co-op \(\d+\) is VIEWER"),
         (lambda: aud.segments(account="No Such Account"), "no ad account 'No Such Account'"),
         (lambda: aud.plan(people(world, 0, 2), segment=users_segment, mode="replace"), "mode must be one of"),
         (lambda: aud.check(people(world, 0, 2), kind="people"), "kind must be users or companies"),

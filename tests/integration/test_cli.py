@@ -302,7 +302,7 @@ def test_create_segment_text_and_refusals(env, ids):
     assert done.returncode == 0 and done.stdout.startswith("Created segment ")
     viewer = cli(env, "create-segment", "--account", str(ids["viewer"]), "--name", "No", "--type", "USER")
     assert viewer.returncode == 2
-    assert "your role is VIEWER" in one_line_error(viewer)
+    assert "cannot create a segment: your role on ad account Northwind - Partner Co-op" in one_line_error(viewer)
     bad = cli(env, "create-segment", "--account", str(ids["account"]), "--name", "No", "--type", "PEOPLE")
     assert bad.returncode == 2 and "invalid choice" in one_line_error(bad)
 
@@ -420,8 +420,8 @@ def test_bad_input_is_one_line_and_exit_2(world, env, ids, tmp_path):
                                                         "--mode", "add", "--map", "email=e-mail"],
         "is a COMPANY segment: it takes companies, not users": ["sync", "users", str(people), "--segment",
                                                                str(ids["COMPANY"]), "--mode", "add"],
-        "your role is VIEWER": ["sync", "users", str(people), "--segment", str(viewer_users),
-                                "--mode", "add"],
+        ") is VIEWER, which can read audiences but not change them": ["sync", "users", str(people), "--segment",
+                                                                     str(viewer_users), "--mode", "add"],
         "LinkedIn has no segment with this id": ["sync", "users", str(people), "--segment", "1", "--mode", "add"],
         "no upload run 'nope'": ["uploads", "--resume", "nope"],
     }
@@ -478,6 +478,8 @@ def test_rows_linkedin_rejects_exit_1_with_the_rows(world, env, ids, tmp_path):
     assert rejected_rows == ["5", "6", "7"]  # header is row 1: the listed companies are rows 5-7
     assert [f["row"] for f in data["failures"]] == [5, 6, 7]
     assert all(f["http_status"] == 400 and f["message"] for f in data["failures"])
+    assert data["rejections"] == [{"reason": "unrecognized field 'stockSymbol'", "count": 3}]
+    assert "Rejected 3 × unrecognized field 'stockSymbol'" in done.stdout
 
 
 def test_faults_are_waited_out(world, env, ids, tmp_path):

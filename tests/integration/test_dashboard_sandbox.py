@@ -38,7 +38,7 @@ def test_accounts_join_roles_and_search_over_every_cursor_page(avery, world, mon
         truth = world.ad_accounts[acc.id]
         assert (acc.name, acc.status, acc.type, acc.currency, acc.test) == (
             truth.name, truth.status, truth.type, truth.currency, truth.test)
-        assert acc.can_manage == (acc.role != "VIEWER")
+        assert acc.can_manage == (acc.role != "VIEWER" and acc.status not in accounts.CLOSED_STATUSES)
     assert listing.problems == () and not listing.viewer_only
 
 
@@ -111,7 +111,7 @@ def test_cache_key_is_the_member_never_the_token(avery):
 def test_sandbox_clock_moves_statuses_and_history_keeps_the_change(avery, world, sandbox_server):
     from linkedin.demo.controls import SandboxControl
 
-    history = History(avery.store)
+    history = History(avery.store, linkedin=avery.settings.api_base_url)
     cache = Portfolios()
     key = member_key(avery)
     pf = cache.portfolio(avery.client(), key, history=history)

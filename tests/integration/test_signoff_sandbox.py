@@ -64,6 +64,11 @@ def test_every_requirement_passes_on_the_sandbox_and_the_session_stays_connected
     assert {i: e.status for i, e in found.items()} == {i: "pass" for i in signoff.IDS}, \
         {i: (e.todo, e.summary) for i, e in found.items() if e.status != "pass"}
     assert live[:2] == [("start", "MA-001"), ("done", "MA-001")] and len(live) == 2 * len(signoff.IDS)
+    # Every requirement's evidence is calls it made itself; MA-103 read every account's segments again.
+    assert {i: bool(e.calls) for i, e in found.items()} == {i: True for i in signoff.IDS}
+    def finder(e):
+        return [c.status for c in e.calls if c.path.startswith("/rest/dmpSegments?q=account")]
+    assert finder(found["MA-103"]) == finder(found["MA-102"]) and set(finder(found["MA-103"])) == {200}
 
     # MA-003: the 401 65602, the renewal and the repeated call, in that order.
     calls = [(c.path.split("?")[0], c.status, c.service_error_code) for c in found["MA-003"].calls]
@@ -172,3 +177,22 @@ def test_ma_104_passes_on_a_ready_segment_with_no_recent_uploads_and_says_so(san
         "Readiness": f"targetable, serving: {audience:,} members. LinkedIn can show ads to this audience."}
     assert int(dict(found["MA-103"].summary)["No recent uploads"]) > 0
     assert "| Match rate | no recent uploads |" in signoff.markdown(signoff.run(conn, only=("MA-104",)))
+
+
+def test_a_check_that_passes_without_a_call_of_its_own_fails(sandbox_server, monkeypatch):
+    conn, _ = connected(sandbox_server, sandbox=True)
+    lazy = signoff.runner.Check("MA-103", "Read the status of all uploaded segments",
+                                lambda ctx: signoff.evidence.passed([("Segments", "as MA-102 read them")]))
+    monkeypatch.setattr(signoff.runner, "CHECKS", tuple(lazy if c.id == "MA-103" else c for c in signoff.runner.CHECKS))
+    run = signoff.run(conn, only=("MA-102", "MA-103"), keep=False)
+    found = by_id(run)
+    assert (found["MA-102"].status, bool(found["MA-102"].calls)) == ("pass", True)
+    assert (found["MA-103"].status, found["MA-103"].calls, found["MA-103"].todo) == ("fail", (), signoff.runner.NO_CALL)
+    assert found["MA-103"].summary == (("Segments", "as MA-102 read them"), ("Calls made", "0"))
+
+
+def test_ma_103_alone_reads_the_accounts_and_their_segments_itself(sandbox_server):
+    conn, _ = connected(sandbox_server, sandbox=True)
+    run = signoff.run(conn, only=("MA-103",), keep=False)
+    paths = [c.path.split("?")[0] for c in run.evidence[0].calls]
+    assert run.evidence[0].status == "pass" and {"/rest/adAccountUsers", "/rest/dmpSegments"} <= set(paths)

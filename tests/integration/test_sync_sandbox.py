@@ -90,6 +90,61 @@ def test_add_then_mirror_then_remove_leaves_exactly_the_intended_members(world, 
     assert set(table["action"]) == {"REMOVE"}
 
 
+def members_of(world, segment_id) -> dict[str, list[str]]:
+    return requests.get(f"{world.url}/_sandbox/segments/{segment_id}/members", timeout=10).json()["keys"]
+
+
+def test_a_mirror_of_people_known_by_name_only_converges(world, conn):
+    """Names are what LinkedIn matched a person by name on, so they are what removes them: kept sealed
+    in the ledger, sent back on removal, deleted with the member. Run twice, the second plan is empty."""
+    store = conn.store
+    target = new_target(conn, "Names only")
+    client, sender = fast(conn, store)
+    with_emails = people(world, 100, 110)
+    by_name = people(world, 110, 120).assign(email="")  # first name, last name, title, company, country
+    both = prepare(pd.concat([with_emails, by_name], ignore_index=True), "users")
+
+    def mirror(prepared):
+        sync = Sync(client, store, prepared, target, sender=sender)
+        plan = sync.plan("mirror")
+        return plan, (sync.run(sync.start(plan, owner=OWNER)) if plan.add or plan.remove else None)
+
+    plan, run = mirror(both)
+    assert (len(plan.add), run.state, run.accepted, run.rejected) == (20, "done", 20, 0)
+    assert len(members_of(world, target.segment_id)["NAME"]) == 10
+    kept = str(store.db.execute("select ids from ledger").fetchall())
+    assert not [m for m in world.app.state.sandbox.members[110:120] if m.last_name in kept]  # sealed, never plain
+    assert mirror(both)[0].summary()["add"] + mirror(both)[0].summary()["remove"] == 0  # twice: nothing to do
+
+    emails_only = prepare(with_emails, "users")
+    plan, run = mirror(emails_only)
+    assert (len(plan.remove), run.state, run.accepted, run.rejected) == (10, "done", 10, 0)
+    assert "NAME" not in members_of(world, target.segment_id)
+    assert stored(world, target.segment_id) == {sha(m.email) for m in world.app.state.sandbox.members[100:110]}
+    plan, run = mirror(emails_only)
+    assert (plan.summary()["add"], plan.summary()["remove"], run) == (0, 0, None)
+
+
+def test_a_member_the_app_cannot_identify_is_not_sent_the_run_says_why_and_the_mirror_converges(world, conn):
+    """A ledger row from before names were kept ({}): never sent as an element with no identifier."""
+    from linkedin.sync.sender import UNREMOVABLE
+
+    store = conn.store
+    target = new_target(conn, "Old ledger")
+    client, sender = fast(conn, store)
+    table = prepare(people(world, 130, 135), "users")
+    sync = Sync(client, store, table, target, sender=sender)
+    sync.run(sync.start(sync.plan("add"), owner=OWNER))
+    store.db["ledger"].insert({"linkedin": conn.settings.api_base_url, "segment_id": str(target.segment_id),
+                               "key": "f" * 64, "ids": "{}", "sent_at": 0.0})
+    plan = sync.plan("mirror")
+    assert plan.summary()["remove"] == 1
+    run = sync.run(sync.start(plan, owner=OWNER))
+    assert (run.state, run.accepted, run.rejected) == ("done", 0, 1)
+    assert Uploads(store).rejections(run.id) == [(UNREMOVABLE, 1)]
+    assert sync.plan("mirror").summary()["remove"] == 0
+
+
 def test_segment_visibility_delay_is_waited_out(world, conn):
     SandboxControl(world.url).update_settings(segment_visibility_delay_seconds=2)
     store = conn.store
@@ -137,7 +192,7 @@ def test_rate_limits_and_server_errors_are_waited_out_and_shown(world, conn):
                    on_progress=lambda p: p.wait and p.wait.starting and p.wait.status
                    and waits.append((p.wait.status, p.wait.reason)))
     assert run.state == "done" and run.accepted == 60
-    assert waits == [(429, "LinkedIn's per-minute limit")] * 2 + [(503, "LinkedIn answered 503")]
+    assert waits == [(429, "LinkedIn's per-minute limit")] * 2 + [(503, "LinkedIn was unavailable")]
     assert 60 <= time_.slept <= 125  # into the next minute, then a whole one
     assert stored(world, target.segment_id) == {sha(m.email) for m in world.app.state.sandbox.members[200:260]}
 
@@ -251,7 +306,7 @@ def test_ad_ids_sent_before_the_canonical_form_keep_their_ledger_keys(world, con
     assert [e["status"] for e in client.post(f"/rest/dmpSegments/{target.segment_id}/users", json={"elements": both},
                                              restli_method="BATCH_CREATE").data["elements"]] == [201, 201]
     bare = {m: m.android_ad_id.replace("-", "") for m in (kept, gone)}
-    Ledger(store).record(target.segment_id, "ADD", [
+    Ledger(store, linkedin=conn.settings.api_base_url).record(target.segment_id, "ADD", [
         (hashlib.sha256(f"GOOGLE_AID:{bare[m]}".encode()).hexdigest(),
          {"userIds": [{"idType": "GOOGLE_AID", "idValue": bare[m]}]}) for m in (kept, gone)])
 

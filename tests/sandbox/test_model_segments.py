@@ -152,3 +152,30 @@ def test_world_api():
     members.add("k", 0)
     world.members_changed(segment)
     assert segment.counts().audience == world.companies[0].targetable
+
+
+def test_created_segment_ids_are_never_handed_out_again_after_a_restart(monkeypatch):
+    """The sandbox keeps its world in memory: a restart must not give a new segment an old id
+    (it would inherit the app's ledger and history of the old one). Seeded ids stay as the seed says."""
+    import linkedin.sandbox.segments as segments_mod
+    from linkedin.sandbox.segments import CREATED_IDS_FROM, SegmentStore, created_id_floor
+
+    monkeypatch.setattr(segments_mod, "_last_created", 0)  # a fresh process
+    first = SegmentStore(wall=lambda: 1_790_000_000.0)
+    made = [first.created_ids()[0] for _ in range(300)]  # 300 segments within the same second
+    monkeypatch.setattr(segments_mod, "_last_created", 0)  # a new process: only the wall clock is shared
+    restarted = SegmentStore(wall=lambda: 1_790_000_004.0)  # four seconds later
+    assert min(restarted.created_ids()[0] for _ in range(3)) > max(made) and len(set(made)) == 300
+    assert created_id_floor(1_790_000_000.0) > CREATED_IDS_FROM > 9_900_000  # above every seeded id
+
+    monkeypatch.undo()
+    before = World(population_size=2_000, company_count=50)
+    seeded = sorted(s.id for s in before.segments)
+    account = next(iter(before.ad_accounts))
+    old = before.create_segment(account_id=account, name="A", type="USER", source_platform="P").id
+    before.reset()  # a reset (like a restart) keeps the seeded ids and never reuses a created one
+    again = World(population_size=2_000, company_count=50)
+    assert sorted(s.id for s in again.segments) == seeded and max(seeded) < old
+    new = {before.create_segment(account_id=account, name="B", type="USER", source_platform="P").id,
+           again.create_segment(account_id=account, name="C", type="USER", source_platform="P").id}
+    assert old not in new and len(new) == 2

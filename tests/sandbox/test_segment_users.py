@@ -195,9 +195,31 @@ def test_wrong_segments(sandbox, token, world):
     for status in ("EXPIRED", "ERROR"):
         r = send(sandbox, token, closed[status], [add(H)])
         assert r.status_code == 400 and status in r.json()["message"]
-    archived = closed["ARCHIVED"]
+    ours = world.settings.partner_source_platform
+    archived = next(s.id for s in world.segments
+                    if s.type == "USER" and s.source_platform == ours and world.segment_status(s) == "ARCHIVED")
     assert send(sandbox, token, archived, [add(H)]).status_code == 200  # a change brings it back
     assert segment(sandbox, token, archived)["destinations"][0]["status"] == "READY"
+
+
+def test_predictive_audiences_and_other_platforms_segments_take_no_upload(sandbox, token, world):
+    """LinkedIn builds its predictive audiences itself; another partner's streaming segment is
+    filled by that partner (the stricter reading, [U]; ``streaming_into_other_platforms``)."""
+    sandbox.settings(segment_visibility_delay_seconds=0)
+    usable = ("BUILDING", "UPDATING", "READY", "ARCHIVED")
+    open_users = [s for s in world.segments if s.type == "USER" and world.segment_status(s) in usable]
+    predictive = next(s for s in open_users if s.source_platform == "LINKEDIN_BUSINESS_OBJECTIVE_BASED_AUDIENCES")
+    other = next(s for s in open_users if s.source_platform == "SEGMENT")
+    r = send(sandbox, token, predictive.id, [add(H)])
+    assert (r.status_code, r.json()["message"]) == (400, (
+        f"DMP segment {predictive.id} is a predictive audience (LINKEDIN_BUSINESS_OBJECTIVE_BASED_AUDIENCES): "
+        "LinkedIn chooses its members, no users can be added or removed"))
+    r = send(sandbox, token, other.id, [add(H)])
+    assert (r.status_code, r.json()["message"]) == (
+        400, f"DMP segment {other.id} has sourcePlatform SEGMENT: only that platform streams users into it")
+    sandbox.settings(streaming_into_other_platforms="accept")
+    assert send(sandbox, token, other.id, [add(H)]).status_code == 200
+    assert send(sandbox, token, predictive.id, [add(H)]).status_code == 400
 
 
 def test_viewers_and_strangers_cannot_change_members(sandbox, world):

@@ -6,6 +6,7 @@ import responses
 from linkedin.api import accounts
 from linkedin.api.accounts import Account, AccountList
 from linkedin.api.client import Client, StaticToken
+from linkedin.api.errors import NotManageable
 from linkedin.api.settings import Settings
 
 API = "https://api.linkedin.com"
@@ -46,7 +47,8 @@ def test_roles_follow_start_count_pages_and_search_follows_cursor_pages():
     assert len(listing.accounts) == 102 and listing.problems == ()
     by_id = {a.id: a for a in listing.accounts}
     assert by_id[100] == Account(100, "Acc 100", "CANCELED", "BUSINESS", "USD", False, "VIEWER", "urn:li:organization:1")
-    assert by_id[100].can_manage is False and by_id[101].can_manage is True
+    # 100: VIEWER; 101: CAMPAIGN_MANAGER on a CANCELED account; 59: ACCOUNT_MANAGER on an ACTIVE one
+    assert (by_id[100].can_manage, by_id[101].can_manage, by_id[59].can_manage) == (False, False, True)
     assert by_id[5].urn == "urn:li:sponsoredAccount:5"
     assert [a.name for a in listing.accounts][:3] == ["Acc 000", "Acc 001", "Acc 002"]
 
@@ -121,4 +123,26 @@ def test_select_filters_by_status_role_and_searches_name_or_id(kwargs, expected)
 
 def test_row_says_plainly_whether_audiences_can_be_managed():
     assert SAMPLE[0].to_row()["Can manage audiences"] == "yes"
-    assert SAMPLE[1].to_row()["Can manage audiences"] == "no (read only)"
+    assert SAMPLE[1].to_row()["Can manage audiences"] == "no (closed account)"
+    viewer = Account(66, "Northwind Views", "ACTIVE", "BUSINESS", "USD", False, "VIEWER")
+    assert viewer.to_row()["Can manage audiences"] == "no (read only)"
+
+
+@pytest.mark.parametrize("status", ["CANCELED", "PENDING_DELETION", "REMOVED"])
+def test_a_closed_account_manages_no_audience_whatever_the_role(status):
+    closed = Account(44, "Old brand", status, "BUSINESS", "USD", False, "ACCOUNT_MANAGER")
+    assert (closed.can_manage, closed.to_row()["Can manage audiences"]) == (False, "no (closed account)")
+    assert closed.refusal == (f"ad account Old brand (44) is {status}: LinkedIn serves no campaign from it, so its "
+                              "audiences cannot be created or changed")
+    assert AccountList((closed,)).manageable == ()
+    with pytest.raises(NotManageable) as err:
+        accounts.require_manageable(closed)
+    assert err.value.explain() == (f"Ad account Old brand (44) is {status}: LinkedIn serves no campaign from it, so "
+                                   "its audiences cannot be created or changed. Pick an open ad account where your "
+                                   "role is Campaign Manager or higher.")
+
+
+@pytest.mark.parametrize("status, manageable", [("ACTIVE", True), ("DRAFT", True), ("UNKNOWN", True)])
+def test_open_accounts_stay_manageable_by_any_role_but_viewer(status, manageable):
+    open_ = Account(55, "Open", status, "BUSINESS", "USD", False, "CREATIVE_MANAGER")
+    assert (open_.can_manage, open_.refusal, accounts.require_manageable(open_)) == (manageable, None, open_)

@@ -108,7 +108,8 @@ def test_429_without_retry_after_waits_into_the_next_minute_with_a_countdown_the
     assert 42 <= throttle[0].seconds <= 44  # to the next minute, plus a little jitter
     assert [round(w.left, 6) for w in throttle] == [round(throttle[0].seconds - n, 6) for n in range(len(throttle))]
     assert throttle[0].text == f"LinkedIn's per-minute limit: retrying in {-(-throttle[0].seconds // 1):.0f} s"
-    assert {w.reason for w in waits} == {"LinkedIn's per-minute limit", "LinkedIn answered 503"}
+    assert {(w.reason, w.kind) for w in waits} == {("LinkedIn's per-minute limit", "rate_limit"),
+                                                   ("LinkedIn was unavailable", "unavailable")}
     assert sum(w.starting for w in waits) == 2  # two waits, each counted down
     assert sum(time_.slept) == pytest.approx(throttle[0].seconds + next(w for w in waits if w.status == 503).seconds)
 

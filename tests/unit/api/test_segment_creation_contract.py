@@ -9,8 +9,9 @@ import responses
 from responses import matchers
 
 from linkedin.api import segment_creation
+from linkedin.api.accounts import Account
 from linkedin.api.client import Client, StaticToken
-from linkedin.api.errors import BadRequest, ServerError
+from linkedin.api.errors import BadRequest, NotManageable, ServerError
 from linkedin.api.segment_creation import RECENT_SECONDS, Created, made_by_attempt, request_body
 from linkedin.api.segments import Segment
 from linkedin.api.settings import Settings
@@ -149,3 +150,22 @@ def test_bad_names_and_kinds_never_reach_linkedin(kw, message):
     with pytest.raises(ValueError) as caught:
         request_body(**{"account_urn": ACCOUNT, "name": "ok", "kind": "users", "source_platform": OUR_SOURCE_PLATFORM, **kw})
     assert str(caught.value) == message
+
+
+@responses.activate
+@pytest.mark.parametrize("status", ["CANCELED", "PENDING_DELETION", "REMOVED"])
+def test_creating_in_a_closed_account_is_refused_with_the_reason_before_any_call(status):
+    closed = Account(123456, "Old brand", status, "BUSINESS", "USD", False, "ACCOUNT_MANAGER")
+    client = Client(SETTINGS, StaticToken("T"), sleep=lambda s: None)
+    with pytest.raises(NotManageable, match=f"Old brand \\(123456\\) is {status}"):
+        segment_creation.create(client, account=closed, name="Spring webinar", kind="users", clock=lambda: NOW)
+    assert (len(responses.calls), client.calls) == (0, 0)
+
+
+@responses.activate
+def test_creating_with_the_account_in_hand_sends_to_its_urn():
+    responses.post(CREATE, status=201, headers={"x-restli-id": "77"})
+    open_ = Account(123456, "Brand", "ACTIVE", "BUSINESS", "USD", False, "CAMPAIGN_MANAGER")
+    client = Client(SETTINGS, StaticToken("T"), sleep=lambda s: None)
+    made = segment_creation.create(client, account=open_, name="Spring webinar", kind="users", clock=lambda: NOW)
+    assert (made, json.loads(responses.calls[0].request.body)) == (Created(77, "Spring webinar", ACCOUNT, "USER", NOW), BODY)

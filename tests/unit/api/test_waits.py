@@ -8,9 +8,12 @@ from linkedin.api.waits import (
     MAX_RATE_LIMITED_TRIES,
     MAX_RETRY_AFTER,
     Wait,
+    cause_of,
     countdown,
     rate_limit_wait,
     retry_after_seconds,
+    summary,
+    unavailable_reason,
 )
 
 MINUTE_START = 1_800_000_000.0  # a whole minute (1_800_000_000 is divisible by 60)
@@ -99,3 +102,33 @@ def test_a_wait_says_what_and_when_in_words():
     later = Wait(42.0, 41.3, "LinkedIn's per-minute limit", 429)
     assert not later.starting and later.text == "LinkedIn's per-minute limit: retrying in 42 s"
     assert Wait(5.0, 0.4, "LinkedIn needs a few seconds", then="sending").text == "LinkedIn needs a few seconds: sending in 1 s"
+
+
+@pytest.mark.parametrize("status, kind, reason", [
+    (429, "rate_limit", None),
+    (500, "unavailable", "LinkedIn had an internal error"),
+    (502, "unavailable", "LinkedIn's gateway got no answer from LinkedIn"),
+    (503, "unavailable", "LinkedIn was unavailable"),
+    (504, "unavailable", "LinkedIn took too long to answer"),
+    (599, "unavailable", "LinkedIn failed on its side"),
+    (404, "not_visible", None),
+    (None, "network", None),
+])
+def test_each_cause_is_named_from_the_status_and_a_5xx_is_never_a_rate_limit(status, kind, reason):
+    assert cause_of(status) == kind
+    if reason:
+        assert unavailable_reason(status) == reason
+
+
+def test_a_runs_waits_are_summed_up_per_cause_in_the_analysts_words():
+    waits = [Wait(42.0, 42.0, "LinkedIn's per-minute limit", 429), Wait(60.0, 60.0, "LinkedIn's per-minute limit", 429),
+             Wait(3.0, 3.0, "LinkedIn was unavailable", 503),
+             Wait(5.0, 5.0, "LinkedIn needs a few seconds", then="sending", cause="settling"),
+             Wait(1.0, 1.0, "LinkedIn could not be reached", cause="network")]
+    assert summary(waits) == ("Waited 5 times, 111 s in all: twice for LinkedIn's rate limit (HTTP 429); "
+                              "once because LinkedIn was unavailable (HTTP 503); once because LinkedIn could not be "
+                              "reached; once for LinkedIn to set up the new segment")
+    assert summary(waits[2:3]) == "Waited once, 3 s in all: once because LinkedIn was unavailable (HTTP 503)"
+    assert summary([]) == ""
+    assert [w.because for w in waits[1:3]] == ["LinkedIn's per-minute limit (HTTP 429)",
+                                               "LinkedIn was unavailable (HTTP 503)"]

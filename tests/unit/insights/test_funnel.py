@@ -9,6 +9,8 @@ from linkedin.store import Store
 from linkedin.sync.profiles import Profile, Profiles
 from linkedin.sync.runs import Run, Uploads
 
+LINKEDIN = "https://api.linkedin.com"
+
 ACCOUNT = "urn:li:sponsoredAccount:1"
 
 
@@ -80,10 +82,10 @@ def test_of_run_reads_profile_items_and_snapshots_from_the_store():
     Profiles(store).save(run_id, segment_id=7, account=ACCOUNT,
                          profile=Profile(kind="users", rows=5, valid=4, unique=3, to_add=3))
     the_run = uploads.get(run_id)
-    History(store).record([Segment.from_api({"id": 7, "name": "Leads", "account": ACCOUNT, "inputCount": 3,
+    History(store, linkedin=LINKEDIN).record([Segment.from_api({"id": 7, "name": "Leads", "account": ACCOUNT, "inputCount": 3,
                                              "destinations": [{"destination": "LINKEDIN", "status": "READY",
                                                                "matchedCount": 2, "audienceSize": 2}]})],
                           at=the_run.updated_at + 60)
-    funnel = of_run(store, the_run, accounts=[ACCOUNT])
+    funnel = of_run(store, the_run, accounts=[ACCOUNT], linkedin=LINKEDIN)
     assert [s.count for s in funnel.steps] == [5, 4, 3, 3, 2, 2, 2]
-    assert of_run(store, the_run, accounts=["urn:li:sponsoredAccount:2"]).steps[-1].count is None
+    assert of_run(store, the_run, accounts=["urn:li:sponsoredAccount:2"], linkedin=LINKEDIN).steps[-1].count is None

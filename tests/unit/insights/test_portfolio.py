@@ -146,7 +146,7 @@ def test_reads_are_snapshotted_but_cache_hits_are_not():
     portfolio_api(2, 3)
     store = Store(":memory:")
     clock = FakeClock()
-    history = History(store, clock=clock)
+    history = History(store, linkedin=API, clock=clock)
     cache = Portfolios(clock=clock)
     cache.portfolio(client(), "m", history=history)
     assert store.db["segment_snapshots"].count == 6

@@ -10,11 +10,13 @@ from linkedin.sync.ledger import Ledger
 from linkedin.sync.runs import Uploads
 
 EMAIL = {"userIds": [{"idType": "SHA256_EMAIL", "idValue": "a" * 64}]}
+LINKEDIN = "https://api.linkedin.com"
+ME = f"{LINKEDIN}|urn:li:person:me"  # a member key: the API address, then the member
 
 
 def removal_run(store: Store, keys: list[str]) -> str:
     uploads = Uploads(store)
-    run_id = uploads.create(owner="me", segment_id=7, segment_name="Seven", account="urn:li:sponsoredAccount:1",
+    run_id = uploads.create(owner=ME, segment_id=7, segment_name="Seven", account="urn:li:sponsoredAccount:1",
                             kind="users", mode="mirror", items=[(k, "REMOVE") for k in keys], needs_file=False)
     uploads.mark(run_id, [(i, "accepted", 201, None) for i in range(len(keys))])
     uploads.set_state(run_id, "done")
@@ -24,19 +26,19 @@ def removal_run(store: Store, keys: list[str]) -> str:
 def test_an_undo_brings_back_only_members_whose_identity_was_kept():
     store = Store()
     run = Uploads(store).get(removal_run(store, ["k-email", "k-name-only", "k-back", "k-forgotten"]))
-    removals.Removed(store).record(7, [("k-email", EMAIL), ("k-name-only", {}), ("k-back", EMAIL)])
-    Ledger(store).record(7, "ADD", [("k-back", EMAIL)])  # sent again since
-    undo = removals.plan_undo(store, run)
+    removals.Removed(store, linkedin=LINKEDIN).record(7, [("k-email", EMAIL), ("k-name-only", {}), ("k-back", EMAIL)])
+    Ledger(store, linkedin=LINKEDIN).record(7, "ADD", [("k-back", EMAIL)])  # sent again since
+    undo = removals.plan_undo(store, run, linkedin=LINKEDIN)
     assert (undo.keys, undo.back_already, undo.not_rebuildable, undo.removed) == (
         frozenset({"k-email"}), 1, 2, 4)
-    undo_id = removals.start_undo(store, undo, owner="me")
+    undo_id = removals.start_undo(store, undo, owner=ME)
     assert Uploads(store).pending(undo_id, limit=10) == [(0, "k-email", "ADD")]
-    assert removals.source(store, 7)(["k-email", "k-name-only", "k-unknown"]) == {"k-email": EMAIL}
+    assert removals.source(store, 7, linkedin=LINKEDIN)(["k-email", "k-name-only", "k-unknown"]) == {"k-email": EMAIL}
 
 
 def test_kept_identities_are_forgotten_after_thirty_days():
     store = Store()
-    kept = removals.Removed(store)
+    kept = removals.Removed(store, linkedin=LINKEDIN)
     kept.record(7, [("old", EMAIL)], now=1_000.0)
     kept.record(7, [("new", EMAIL)], now=1_000.0 + removals.KEPT_SECONDS + 1)
     assert set(kept.identities(7, ["old", "new"])) == {"new"}

@@ -12,6 +12,8 @@ from linkedin.sync.ledger import Ledger
 from linkedin.sync.runs import Uploads
 from linkedin.sync.sender import MAX_BATCH, Sender, items_for
 
+API = "https://api.linkedin.com"  # the LinkedIn these ledgers and histories belong to
+
 SETTINGS = Settings(client_id="cid", client_secret="s", redirect_uri="https://a/cb", cookie_secret="x" * 32)
 URL = "https://api.linkedin.com/rest/dmpSegments/77/users"
 
@@ -40,7 +42,7 @@ def test_batches_of_at_most_5000_with_batch_create_and_exact_elements():
     store = Store()
     table, source = source_for(12_001)
     s = sender(store)
-    plan = Ledger(store).plan(77, table, "add")
+    plan = Ledger(store, linkedin=API).plan(77, table, "add")
     run_id = s.start(owner="me", segment_id=77, segment_name="Seg", account="urn:li:sponsoredAccount:1", plan=plan, needs_file=True)
     responses.add_callback(responses.POST, URL, callback=ok_callback)
     progress = []
@@ -53,7 +55,7 @@ def test_batches_of_at_most_5000_with_batch_create_and_exact_elements():
     assert first.headers["LinkedIn-Version"] == "202608"
     assert json.loads(first.body)["elements"][0] == {"action": "ADD", **element(0)}
     assert progress[-1].done == 12_001 and progress[-1].batches_done == 3 and progress[-1].fraction == 1.0
-    assert Ledger(store).count(77) == 12_001
+    assert Ledger(store, linkedin=API).count(77) == 12_001
 
 
 @responses.activate
@@ -63,20 +65,20 @@ def test_per_element_results_map_back_by_index():
     responses.post(URL, json={"elements": [{"status": 201}, {"status": 400, "message": "Invalid idValue", "batchIndex": 1},
                                            {"status": 400, "error": {"message": "Bad country"}}]})
     s = sender(store)
-    run_id = s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False)
+    run_id = s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store, linkedin=API).plan(77, table, "add"), needs_file=False)
     run = s.run(run_id, source)
     assert (run.accepted, run.rejected) == (1, 2)
     results = Uploads(store).results(run_id)
     assert results["k0000000"][1] == "accepted"
     assert results["k0000001"] == ("ADD", "rejected", 400, "Invalid idValue")
     assert results["k0000002"][3] == "Bad country"
-    assert Ledger(store).keys(77) == {"k0000000"}
+    assert Ledger(store, linkedin=API).keys(77) == {"k0000000"}
 
 
 @responses.activate
 def test_mirror_removes_absent_members_from_the_ledger_identity_without_the_old_table():
     store = Store()
-    ledger = Ledger(store)
+    ledger = Ledger(store, linkedin=API)
     old, _ = source_for(4)
     ledger.record(77, "ADD", [(k, {"userIds": e["userIds"]}) for k, e in old.items()])
     new = {"k0000001": element(1), "k0000009": element(9)}
@@ -102,7 +104,7 @@ def test_a_failure_pauses_and_resume_sends_only_what_is_pending():
     responses.post(URL, status=503, json={"message": "unavailable"})
     responses.post(URL, status=503, json={"message": "unavailable"})
     s = sender(store)
-    run_id = s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=True)
+    run_id = s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store, linkedin=API).plan(77, table, "add"), needs_file=True)
     # responses serves registrations in order for the same URL: one good batch, then failures
     run = s.run(run_id, source)
     assert run.state == "paused" and run.accepted == 5000 and run.pending == 5000 and run.resumable
@@ -126,7 +128,7 @@ def test_new_segment_404_is_waited_out_not_fatal():
     client = Client(SETTINGS, StaticToken("T"), sleep=lambda s: None)
     s = Sender(client, store, kind="users", sleep=lambda d: (slept.append(d), clock.__setitem__(0, clock[0] + d)),
                clock=lambda: clock[0])
-    run_id = s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False)
+    run_id = s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store, linkedin=API).plan(77, table, "add"), needs_file=False)
     progress = []
     run = s.run(run_id, source, segment_created_at=999.0, on_progress=progress.append)
     assert run.state == "done"
@@ -149,7 +151,7 @@ def test_old_segment_404_pauses_with_a_clear_message():
     table, source = source_for(1)
     responses.post(URL, status=404, json={"message": "Could not find DMP segment with ID 77"})
     s = sender(store)
-    run = s.run(s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False), source)
+    run = s.run(s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store, linkedin=API).plan(77, table, "add"), needs_file=False), source)
     assert run.state == "paused" and "could not find" in run.message.lower()
 
 
@@ -178,7 +180,7 @@ def test_a_rate_limit_is_counted_down_then_the_run_goes_on():
     client = Client(SETTINGS, StaticToken("T"), sleep=time_.sleep, clock=time_.clock)
     s = Sender(client, store, kind="users", sleep=time_.sleep, clock=time_.clock)
     progress = []
-    run = s.run(s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"),
+    run = s.run(s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store, linkedin=API).plan(77, table, "add"),
                         needs_file=False), source, on_progress=progress.append)
     assert run.state == "done" and run.accepted == 3
     notes = [p.note for p in progress if p.wait]
@@ -196,7 +198,7 @@ def test_a_rate_limit_that_does_not_clear_pauses_the_run_and_it_resumes():
     time_ = FakeTime(1_800_000_020.0)
     client = Client(SETTINGS, StaticToken("T"), sleep=time_.sleep, clock=time_.clock)
     s = Sender(client, store, kind="users", sleep=time_.sleep, clock=time_.clock)
-    run_id = s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"),
+    run_id = s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store, linkedin=API).plan(77, table, "add"),
                      needs_file=False)
     run = s.run(run_id, source)
     assert run.state == "paused" and run.pending == 3
@@ -214,7 +216,7 @@ def test_resume_without_the_table_needs_the_file():
     store = Store()
     table, _ = source_for(1)
     s = sender(store)
-    run = s.run(s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=True),
+    run = s.run(s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store, linkedin=API).plan(77, table, "add"), needs_file=True),
                 lambda keys: {})
     assert run.state == "paused" and "same file" in run.message and run.pending == 1
 
@@ -225,7 +227,7 @@ def test_malformed_batch_answer_pauses():
     table, source = source_for(2)
     responses.post(URL, json={"elements": [{"status": 201}]})
     s = sender(store)
-    run = s.run(s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store).plan(77, table, "add"), needs_file=False), source)
+    run = s.run(s.start(owner="me", segment_id=77, segment_name="S", account="a", plan=Ledger(store, linkedin=API).plan(77, table, "add"), needs_file=False), source)
     assert run.state == "paused" and run.pending == 2
 
 
@@ -236,10 +238,34 @@ def test_batch_size_is_bounded():
 
 def test_plan_modes():
     store = Store()
-    ledger = Ledger(store)
+    ledger = Ledger(store, linkedin=API)
     ledger.record(5, "ADD", [("a", {}), ("b", {})])
     assert ledger.plan(5, {"b", "c"}, "add").summary() == {"add": 1, "remove": 0, "unchanged": 1, "in_ledger": 2, "after": 3}
     assert ledger.plan(5, {"b", "c"}, "remove").summary() == {"add": 0, "remove": 2, "unchanged": 0, "in_ledger": 2, "after": 1}
     assert ledger.plan(5, {"b", "c"}, "mirror").summary() == {"add": 1, "remove": 1, "unchanged": 1, "in_ledger": 2, "after": 2}
     with pytest.raises(ValueError):
         ledger.plan(5, set(), "replace")
+
+
+@responses.activate
+def test_a_removal_with_nothing_to_identify_the_member_is_never_sent_and_says_why():
+    """A person sent by name only before names were kept: LinkedIn would reject an element with
+    no identifier; the run says why instead, and the ledger no longer counts it (mirror converges)."""
+    from linkedin.sync.ledger import Plan
+    from linkedin.sync.sender import UNREMOVABLE
+
+    responses.add_callback(responses.POST, URL, callback=ok_callback)
+    store = Store()
+    ledger = Ledger(store, linkedin=API)
+    store.db["ledger"].insert({"linkedin": API, "segment_id": "77", "key": "legacy", "ids": "{}", "sent_at": 0.0})
+    ledger.record(77, "ADD", [("named", {"firstName": "Bob", "lastName": "Smith", "company": "Acme"})])
+    s = sender(store)
+    plan = Plan("mirror", frozenset(), frozenset({"legacy", "named"}), frozenset(), 2, 2)
+    run = s.run(s.start(owner="o", segment_id=77, segment_name="S", account="a", plan=plan, needs_file=False),
+                lambda keys: {})
+    assert (run.state, run.accepted, run.rejected) == ("done", 1, 1)
+    assert json.loads(responses.calls[0].request.body) == {
+        "elements": [{"action": "REMOVE", "firstName": "Bob", "lastName": "Smith", "company": "Acme"}]}
+    assert Uploads(store).results(run.id)["legacy"] == ("REMOVE", "rejected", None, UNREMOVABLE)
+    assert Uploads(store).rejections(run.id) == [(UNREMOVABLE, 1)]
+    assert ledger.keys(77) == set() and ledger.plan(77, [], "mirror").summary()["remove"] == 0

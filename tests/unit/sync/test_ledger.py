@@ -1,0 +1,43 @@
+"""The ledger keeps what a removal needs: identifiers as they are, the names of a person known by
+name only sealed with the store's key (never in the clear), deleted with the member."""
+
+import json
+
+from linkedin.store import Store
+from linkedin.sync.ledger import Ledger, identity
+
+API = "https://api.linkedin.com"  # the LinkedIn these ledgers and histories belong to
+
+KEY = "k" * 40
+EMAIL = {"userIds": [{"idType": "SHA256_EMAIL", "idValue": "a" * 64}], "firstName": "Ann", "title": "CFO"}
+NAMED = {"userIds": [], "firstName": "Bob", "lastName": "Smith", "company": "Acme", "country": "US", "title": "CEO"}
+
+
+def test_the_identity_of_a_person_is_their_ids_or_else_every_plain_field_linkedin_matched():
+    assert identity({"action": "ADD", **EMAIL}, "users") == {"userIds": EMAIL["userIds"]}
+    assert identity({"action": "ADD", **NAMED}, "users") == {
+        "firstName": "Bob", "lastName": "Smith", "company": "Acme", "country": "US", "title": "CEO"}
+    assert identity({"action": "ADD", "companyName": "Acme", "industries": "IT"}, "companies") == {"companyName": "Acme"}
+
+
+def test_names_are_sealed_at_rest_read_back_and_gone_with_the_member(tmp_path):
+    store = Store(tmp_path / "app.db", token_key=KEY)
+    ledger = Ledger(store, linkedin=API)
+    ledger.record(77, "ADD", [("e", identity(EMAIL, "users")), ("n", identity(NAMED, "users"))])
+    rows = dict(store.db.execute("select key, ids from ledger").fetchall())
+    assert json.loads(rows["e"]) == {"userIds": EMAIL["userIds"]}
+    assert list(json.loads(rows["n"])) == ["sealed"] and "Smith" not in rows["n"] and "Acme" not in rows["n"]
+    assert ledger.identities(77, ["e", "n"]) == {"e": {"userIds": EMAIL["userIds"]},
+                                                 "n": identity(NAMED, "users")}
+    ledger.record(77, "REMOVE", [("n", {})])
+    assert ledger.keys(77) == {"e"}
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert b"Smith" not in (tmp_path / "app.db").read_bytes()
+
+
+def test_an_identity_that_cannot_say_whom_to_remove_reads_back_empty(tmp_path):
+    Ledger(Store(tmp_path / "app.db", token_key=KEY), linkedin=API).record(77, "ADD", [("n", identity(NAMED, "users"))])
+    other_key = Ledger(Store(tmp_path / "app.db", token_key="another key of at least 32 bytes!!"), linkedin=API)
+    other_key.store.db["ledger"].insert({"linkedin": API, "segment_id": "77", "key": "old", "ids": "{}",
+                                         "sent_at": 0.0})  # sent by name before names were kept
+    assert other_key.identities(77, ["n", "old"]) == {"n": {}, "old": {}}
