@@ -17,7 +17,7 @@ from linkedin.tables.preparation import NothingToSend
 from linkedin.tables.columns import ColumnMap
 from linkedin.tables.prepared import Prepared
 from linkedin.tables.reader import Table, TableError
-from ui import quality_report
+from ui import quality_report, samples, session
 from ui.format import plain
 
 log = logging.getLogger(__name__)
@@ -81,7 +81,7 @@ def _source(kind: str) -> tuple[str, str, bytes | str] | None:
         )
         if upload is not None:
             return f"file:{upload.file_id}", upload.name, upload.getvalue()
-        return None
+        return samples.offer(kind, sandbox=session.settings().sandbox)
     text = st.text_area("Paste rows (with or without a header; copied from a spreadsheet works too)",
                         key=f"{kind}_paste", height=150, placeholder=EXAMPLES[kind])
     if text.strip():
