@@ -9,7 +9,9 @@ from linkedin.insights.portfolio import member_key
 from ui import session
 from ui.format import plain, when
 
-MARKS = {signoff.PASS: "✅ pass", signoff.FAIL: "❌ fail", signoff.SKIPPED: "⏭️ skipped"}
+MARKS = {signoff.PASS: "pass", signoff.FAIL: "fail", signoff.SKIPPED: "skipped"}  # in tables: words
+ICONS = {signoff.PASS: ":material/check_circle:", signoff.FAIL: ":material/cancel:",
+         signoff.SKIPPED: ":material/skip_next:"}  # beside them: Material icons, never emoji
 
 settings = session.settings()
 conn = session.connection()
@@ -104,7 +106,7 @@ if shown is not None:
                           file_name=signoff.filename(shown, "md"), mime="text/markdown", icon=":material/download:",
                           on_click="ignore")
     for e in shown.evidence:
-        with st.expander(f"{MARKS[e.status]} · {e.id} · {e.title}"):
+        with st.expander(f"{MARKS[e.status]} · {e.id} · {e.title}", icon=ICONS[e.status]):
             if e.reason:
                 st.info(f"**Skipped:** {plain(e.reason)}")
             if e.todo:

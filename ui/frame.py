@@ -114,7 +114,7 @@ def _heartbeat() -> None:
     last = status.heartbeat
     if last is None or time.time() - last.checked_at >= session.settings().heartbeat_seconds - 1:
         last = conn.check()
-    icon = "✅" if last.ok else "⚠️"
+    icon = ":material/check_circle:" if last.ok else ":material/warning:"
     st.caption(f"{icon} Heartbeat {when(last.checked_at, st.context.timezone)}: {plain(last.message)}")
     if conn.status().state != status.state:
         st.rerun()

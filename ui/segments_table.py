@@ -8,7 +8,8 @@ table is drawn anew, with the open segment's row selected wherever it is now, wh
 change or the other table chose. Clicks are read from session state before either table is
 drawn, so both always agree with the detail below them.
 
-Missing values read "n/a" (never "None"); long texts (why, what) wrap.
+Missing values read "n/a" (never "None"); long texts (why, what) wrap. Each table sits in a
+container keyed ``attention_table`` / ``segments_table`` that browser tests find it by.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ SOURCE_MARKS = {  # a short mark for the source platforms an analyst meets; othe
     "SEGMENT": "Segment",
     "LINKEDIN_BUSINESS_OBJECTIVE_BASED_AUDIENCES": "LinkedIn predictive",
 }
-SHOWN = ["name", "status", "match_rate_text", "audience_size", "readiness_text", "source", "why", "account",
+SHOWN = ["name", "status", "match_rate_text", "audience_size", "readiness", "source", "why", "account",
          "type", "segment_id", "input_count", "matched_count", "created", "last_modified"]
 
 
@@ -116,7 +117,7 @@ def attention_list(items: Sequence[Attention], shown: Shown, *, scope: str) -> N
     with st.expander(f"Attention: {len(items)} item(s) across {scope}", expanded=True,
                      icon=":material/notification_important:"):
         st.caption("Select a row to open the segment it names.")
-        st.dataframe(
+        st.container(key="attention_table").dataframe(
             pd.DataFrame([i.to_row() for i in items]),
             hide_index=True, width="stretch", key=shown.key, on_select="rerun", selection_mode="single-row",
             selection_default={"selection": {"rows": shown.default(selected()), "columns": []}},
@@ -125,7 +126,7 @@ def attention_list(items: Sequence[Attention], shown: Shown, *, scope: str) -> N
                           "Expires in (days)"],
             column_config={
                 "Severity": st.column_config.TextColumn(width=70),
-                "Segment": st.column_config.TextColumn(width=190, pinned=True),
+                "Segment": st.column_config.TextColumn(width=190),
                 "What": st.column_config.TextColumn(width=440),
                 "Segment ID": st.column_config.NumberColumn(format="%d"),
             },
@@ -137,7 +138,7 @@ def segments(view: pd.DataFrame, shown: Shown) -> None:
     table = view.assign(source=[source_mark(p, o) for o, p in zip(view["ours"], view["source_platform"])])[SHOWN]
     st.caption(f"Select a row to open the segment's detail. {OURS_MARK}: created by this app. "
                f"{segment_numbers.COUNTS_NOTE}")
-    st.dataframe(
+    st.container(key="segments_table").dataframe(
         table,
         hide_index=True,
         width="stretch",
@@ -148,21 +149,21 @@ def segments(view: pd.DataFrame, shown: Shown) -> None:
         row_height=WRAP_PX,
         placeholder=MISSING,
         column_config={
-            "name": st.column_config.TextColumn("Segment", width=200, pinned=True),
-            "status": st.column_config.TextColumn("Status", width=96),
+            "name": st.column_config.TextColumn("Segment", width=190),
+            "status": st.column_config.TextColumn("Status", width=90),
             "match_rate_text": st.column_config.TextColumn(
-                "Match rate", width=110,
+                "Match rate", width=100,
                 help=f"matched / input over the uploads of the {segment_numbers.WINDOW}; no recent uploads: "
                      "an audience but nothing uploaded this week; n/a while LinkedIn has no counts"),
-            "audience_size": st.column_config.NumberColumn("Audience size", format="localized", width=100,
+            "audience_size": st.column_config.NumberColumn("Audience size", format="localized", width=96,
                                                            help="everything uploaded, duplicates and opt-outs removed"),
-            "readiness_text": st.column_config.TextColumn(
-                "Readiness", width=190,
+            "readiness": st.column_config.TextColumn(
+                "Readiness", width=140,
                 help=f"targetable: campaigns can use it (not EXPIRED, FAILED or ERROR); serving: an audience "
                      f"of at least {segment_numbers.MIN_AUDIENCE}"),
-            "source": st.column_config.TextColumn("Source", width=96,
+            "source": st.column_config.TextColumn("Source", width=90,
                                                   help="The segment's source platform; the detail shows it in full"),
-            "why": st.column_config.TextColumn("Why", width=380),
+            "why": st.column_config.TextColumn("Why", width=360),
             "account": st.column_config.TextColumn("Ad account", width=190),
             "type": "Type",
             "segment_id": st.column_config.NumberColumn("ID", format="%d"),

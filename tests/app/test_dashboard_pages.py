@@ -133,8 +133,9 @@ def test_filters_narrow_the_table_and_the_charts(monkeypatch, env, world):
     segs = table(at, "segment_id")
     expected = [s.id for s in avery_segments(world) if world.segment_status(s) in ("FAILED", "ERROR")]
     assert sorted(segs["segment_id"]) == sorted(expected) and len(expected) >= 2
-    assert set(segs["readiness_text"]) == {"not targetable, not serving: LinkedIn reports FAILED",
-                                           "not targetable, not serving: LinkedIn reports ERROR"}
+    assert set(segs["readiness"]) == {"not targetable, not serving"}
+    assert set(segs["why"]) == {"LinkedIn reports FAILED: it cannot be used. Create it again or contact LinkedIn.",
+                                "LinkedIn reports ERROR: it cannot be used. Create it again or contact LinkedIn."}
     assert sum(sum(values(t["x"])) for t in charts(at)["Segments by status per account"]["data"]) == len(expected)
 
     at.multiselect(key="audiences_status").set_value([]).run()
@@ -402,6 +403,6 @@ def test_missing_values_read_n_a_and_what_matters_comes_first(monkeypatch, env, 
     segs = next(d for d in at.dataframe if "segment_id" in d.value.columns)
     attention = next(d for d in at.dataframe if "Severity" in d.value.columns)
     assert (segs.proto.placeholder, attention.proto.placeholder) == ("n/a", "n/a")
-    assert list(segs.value.columns[:6]) == ["name", "status", "match_rate_text", "audience_size", "readiness_text",
-                                            "source"]
+    assert list(segs.value.columns[:7]) == ["name", "status", "match_rate_text", "audience_size", "readiness",
+                                            "source", "why"]
     assert segs.proto.row_height > 64 and attention.proto.row_height > 64  # Streamlit wraps text from 4rem
