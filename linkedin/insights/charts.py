@@ -114,7 +114,7 @@ def match_rates(df: pd.DataFrame, *, top: int = TOP_N) -> go.Figure:
 
 def _rate_axis(update, **more) -> None:
     """A match-rate axis: always 0 to 100 %, ticks every 20 %."""
-    update(range=[0, 1.0], tickmode="array", tickvals=list(ticks.RATE_TICKS), tickformat=".0%", **more)
+    update(range=[0, 1.02], tickmode="array", tickvals=list(ticks.RATE_TICKS), tickformat=".0%", **more)  # 100% drawn
 
 
 def _count_axis(update, top: float, **more) -> None:
@@ -188,9 +188,10 @@ def statuses_by_account(df: pd.DataFrame) -> go.Figure:
         fig.add_bar(name=_text(status), x=counts[status], y=[_text(a) for a in counts.index], orientation="h",
                     marker_color=STATUS_COLORS.get(status, "#888888"),
                     hovertemplate="%{y}<br>" + _text(status) + ": %{x}<extra></extra>")
-    fig.update_layout(barmode="stack", title="Segments by status per account", height=_height(len(counts)) + 40,
-                      legend={"orientation": "h", "y": -0.15 if len(counts) < 5 else -0.05},
-                      margin={"l": 10, "r": 10, "t": 50, "b": 30})
+    # The legend sits at the figure's foot, below the axis title (never over the ticks, whatever the height).
+    fig.update_layout(barmode="stack", title="Segments by status per account", height=_height(len(counts)) + 80,
+                      legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
+                      margin={"l": 10, "r": 10, "t": 50, "b": 80})
     _count_axis(fig.update_xaxes, int(counts.sum(axis=1).max()), title="segments")
     return fig
 
