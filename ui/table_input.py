@@ -135,7 +135,7 @@ def mapping(kind: str, loaded: Loaded) -> ColumnMap | None:
             grid[i % 4].selectbox(LABELS.get(field, field), [NONE, *table.columns], key=map_key(kind, field),
                                   format_func=lambda c: "— not used —" if c == NONE else c)
         st.caption(f"First rows of {plain(table.source)} (as read):")
-        st.dataframe(table.head(5), width="stretch", key=f"{kind}_head")
+        st.dataframe(table.head(5), width="stretch", key=f"{kind}_head", placeholder="n/a")
     chosen = {f: st.session_state[map_key(kind, f)] for f in fields}
     try:
         columns = ColumnMap.of(kind, chosen)

@@ -406,3 +406,23 @@ def test_missing_values_read_n_a_and_what_matters_comes_first(monkeypatch, env, 
     assert list(segs.value.columns[:7]) == ["name", "status", "match_rate_text", "audience_size", "readiness",
                                             "source", "why"]
     assert segs.proto.row_height > 64 and attention.proto.row_height > 64  # Streamlit wraps text from 4rem
+
+
+def test_a_connection_with_no_segment_of_this_app_is_one_click_from_a_first_one(monkeypatch, env, world):
+    monkeypatch.setenv("LINKEDIN_SOURCE_PLATFORM", "ANOTHER_PARTNER")  # every listed segment is some other tool's
+    context.settings.cache_clear()
+    connect(monkeypatch, env)
+    at = run()
+    assert metric(at, "Created by this app") == "0"
+    assert "**None of these audiences was created with this app yet.**" in texts(at)
+    assert len(table(at, "segment_id")) == len(avery_segments(world))  # the table is still there below
+    at.button(key="first_segment").click().run()
+    assert at.title[0].value == "People segments"
+
+
+def test_a_viewer_everywhere_is_not_offered_a_first_segment(monkeypatch, env, world):
+    monkeypatch.setenv("LINKEDIN_SOURCE_PLATFORM", "ANOTHER_PARTNER")
+    context.settings.cache_clear()
+    connect(monkeypatch, env, member=VIC)
+    at = run()
+    assert not [b for b in at.button if b.key == "first_segment"]

@@ -1,12 +1,13 @@
 """Every page at 1440 x 1000, as an analyst first sees it: saved under test-artifacts/screenshots/
 (git-ignored; CI keeps it for a failed run) for a person to look at, and checked for what shows
-on any page: no exception, no "None" where a value is missing."""
+on any page: no exception, no "None" where a value is missing, no emoji (boxes on Linux)."""
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import SCREEN
 from tests.e2e.flows import connect, main, open_page, wait_for_app
+from tests.unit.ui.test_no_emoji import emoji_in
 
 pytestmark = pytest.mark.e2e
 
@@ -18,6 +19,7 @@ SIGNED_IN = ["Audiences", "People segments", "Company segments", "Uploads", "Ad 
 def shown_well(page: Page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(main(page).get_by_text("None", exact=True)).to_have_count(0)
+    assert emoji_in(page.get_by_test_id("stApp").inner_text()) == []
 
 
 def test_every_page_is_saved_as_a_screenshot(app_server, page: Page, screenshot):
