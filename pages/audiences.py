@@ -77,8 +77,11 @@ m2.metric("Serving", int(df["serving"].sum()) if len(df) else 0,
 m3.metric("Created by this app", int(df["ours"].sum()) if len(df) else 0)
 m4.metric("Need attention", len(items), help="The items of the attention list below: errors, warnings and notes")
 attention_slot = st.container()  # filled once the table's filters are known: a click in either table opens one segment
+scope = "all accounts" if urns is None else "this account"
 
 if df.empty:
+    with attention_slot:  # an account that could not be read, a viewer's role: said even with no segment
+        segments_table.attention_list(items, segments_table.follow_clicks(items, df)[0], scope=scope)
     if not offered:
         st.info(
             "**No audiences in this account yet.** Segments appear here once they are created, by this app or in "
@@ -96,7 +99,7 @@ ours_only = f4.toggle("Ours only", key="audiences_ours",
 view = portfolio.select(df, statuses=status_filter, readiness=ready_filter, text=text, ours_only=ours_only)
 attention_shown, segments_shown = segments_table.follow_clicks(items, view)
 with attention_slot:
-    segments_table.attention_list(items, attention_shown, scope="all accounts" if urns is None else "this account")
+    segments_table.attention_list(items, attention_shown, scope=scope)
 segments_table.segments(view, segments_shown)
 
 chosen = segments_table.selected()

@@ -86,13 +86,6 @@ def selected() -> int | None:
     return st.session_state.get(SELECTED)
 
 
-def choose(segment_id: int | None) -> None:
-    """Open this segment's detail (or none), from outside either table: both are drawn anew."""
-    st.session_state[SELECTED] = segment_id
-    _bump("attention")
-    _bump("segments")
-
-
 def follow_clicks(items: Sequence[Attention], view: pd.DataFrame) -> tuple[Shown, Shown]:
     """Read a click in either table (as drawn last) into ``SELECTED``; the two tables to draw now."""
     ids = {"attention": [i.segment_id for i in items], "segments": [int(i) for i in view["segment_id"]]}

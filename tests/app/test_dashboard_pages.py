@@ -250,6 +250,9 @@ def test_an_account_the_member_lost_is_explained_and_the_rest_renders(monkeypatc
     assert plain(f"{lost.label}: LinkedIn refused to list its audiences (HTTP 403)") in texts(at)
     assert len(table(at, "segment_id")) == len(avery_segments(world))  # everything else is there
     assert any(a == lost.label for a in table(at, "Severity")["Account"])
+    at.selectbox(key="audiences_account").set_value(lost.label).run()  # no segment read: the reason still shows
+    assert not at.exception
+    assert list(table(at, "Severity")["Account"]) == [lost.label]
 
 
 def test_a_version_linkedin_no_longer_serves_is_explained_with_the_setting_and_the_version_to_set(monkeypatch, env):
