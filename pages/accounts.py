@@ -57,6 +57,7 @@ else:
     st.dataframe(
         [acc.to_row() for acc in shown],
         hide_index=True,
+        placeholder="n/a",
         width="stretch",
         column_config={
             "ID": st.column_config.NumberColumn(format="%d"),

@@ -5,12 +5,11 @@ import time
 
 import streamlit as st
 
-from linkedin.api import segment_numbers, segments
-from linkedin.api.errors import LinkedInError, NotFound
+from linkedin.api import segment_numbers
+from linkedin.api.errors import LinkedInError
 from linkedin.demo.controls import SandboxControl
 from linkedin.insights import attention, charts, portfolio
-from linkedin.insights.history import History
-from ui import reconnect, session, since_last_visit
+from ui import first_run, reconnect, segment_detail, segments_table, session, since_last_visit
 from ui.format import code, plain, when
 
 ALL = "All accounts"
@@ -20,7 +19,6 @@ conn = session.connection()
 if conn is None:
     st.info("Connect LinkedIn first: the audiences come from your ad accounts.")
     st.stop()
-tz = st.context.timezone
 
 
 def linkedin_now() -> float:
@@ -71,27 +69,26 @@ if pf.problems:
 since_last_visit.render(conn, pf)
 items = attention.collect(pf, now=linkedin_now())
 df = pf.frame()
+offered = (not len(df) or not df["ours"].any()) and first_run.offer(
+    listing, account_urn=urns[0] if urns else None, empty=df.empty, sandbox=session.settings().sandbox)
 m1, m2, m3, m4 = st.columns(4)
 m1.metric("Segments", len(df))
 m2.metric("Serving", int(df["serving"].sum()) if len(df) else 0,
           help=f"Targetable segments with an audience of at least {segment_numbers.MIN_AUDIENCE}: they deliver ads")
 m3.metric("Created by this app", int(df["ours"].sum()) if len(df) else 0)
-m4.metric("Need attention", sum(1 for i in items if i.severity != "info"))
-
-if items:
-    with st.expander(f"Attention: {len(items)} item(s) across {'all accounts' if urns is None else 'this account'}",
-                     expanded=True, icon=":material/notification_important:"):
-        st.dataframe([i.to_row() for i in items], hide_index=True, width="stretch", key="attention_table",
-                     height=min(36 * (len(items) + 1) + 3, 290),
-                     column_config={"What": st.column_config.TextColumn(width="large"),
-                                    "Segment ID": st.column_config.NumberColumn(format="%d")})
+m4.metric("Need attention", len(items), help="The items of the attention list below: errors, warnings and notes")
+attention_slot = st.container()  # filled once the table's filters are known: a click in either table opens one segment
+scope = "all accounts" if urns is None else "this account"
 
 if df.empty:
-    st.info(
-        "**No audiences in this account yet.** Segments appear here once they are created, by this app or in "
-        "Campaign Manager." if urns else "**No audiences in any of your ad accounts yet.**",
-        icon=":material/group_off:",
-    )
+    with attention_slot:  # an account that could not be read, a viewer's role: said even with no segment
+        segments_table.attention_list(items, segments_table.follow_clicks(items, df)[0], scope=scope)
+    if not offered:
+        st.info(
+            "**No audiences in this account yet.** Segments appear here once they are created, by this app or in "
+            "Campaign Manager." if urns else "**No audiences in any of your ad accounts yet.**",
+            icon=":material/group_off:",
+        )
     st.stop()
 
 f1, f2, f3, f4 = st.columns([2, 2, 2, 1])
@@ -101,99 +98,17 @@ text = f3.text_input("Search by name or ID", key="audiences_search")
 ours_only = f4.toggle("Ours only", key="audiences_ours",
                       help=f"Only segments created by this app (sourcePlatform {conn.settings.source_platform or 'not set'})")
 view = portfolio.select(df, statuses=status_filter, readiness=ready_filter, text=text, ours_only=ours_only)
-table = view.assign(source=[("★ " if o else "") + p for o, p in zip(view["ours"], view["source_platform"])])[
-    ["name", "segment_id", "account", "type", "source", "status", "input_count", "matched_count", "match_rate_text",
-     "audience_size", "readiness_text", "why", "created", "last_modified"]]
-st.caption(f"Select a row to open the segment's detail. ★ marks segments created by this app. "
-           f"{segment_numbers.COUNTS_NOTE}")
-event = st.dataframe(
-    table,
-    hide_index=True,
-    width="stretch",
-    on_select="rerun",
-    selection_mode="single-row",
-    key="segments_table",
-    column_config={
-        "name": "Segment",
-        "segment_id": st.column_config.NumberColumn("ID", format="%d"),
-        "account": "Ad account",
-        "type": "Type",
-        "source": "Source platform",
-        "status": "Status",
-        "input_count": st.column_config.NumberColumn(f"Input ({segment_numbers.WINDOW})", format="localized"),
-        "matched_count": st.column_config.NumberColumn(f"Matched ({segment_numbers.WINDOW})", format="localized"),
-        "match_rate_text": st.column_config.TextColumn(
-            "Match rate", help=f"matched / input over the uploads of the {segment_numbers.WINDOW}; no recent uploads: "
-                               "an audience but nothing uploaded this week; n/a while LinkedIn has no counts"),
-        "audience_size": st.column_config.NumberColumn("Audience size", format="localized",
-                                                       help="everything uploaded, duplicates and opt-outs removed"),
-        "readiness_text": st.column_config.TextColumn(
-            "Readiness", help=f"targetable: campaigns can use it (not EXPIRED, FAILED or ERROR); serving: an audience "
-                              f"of at least {segment_numbers.MIN_AUDIENCE}"),
-        "why": st.column_config.TextColumn("Why", width="medium"),
-        "created": st.column_config.DatetimeColumn("Created", format="YYYY-MM-DD HH:mm"),
-        "last_modified": st.column_config.DatetimeColumn("Last modified", format="YYYY-MM-DD HH:mm"),
-    },
-)
-rows = event.selection.rows if event and event.selection else []
+attention_shown, segments_shown = segments_table.follow_clicks(items, view)
+with attention_slot:
+    segments_table.attention_list(items, attention_shown, scope=scope)
+segments_table.segments(view, segments_shown)
 
-
-def show_detail(segment_id: int) -> None:
-    """All fields, the destination segment URN, readiness and history of one segment."""
-    found = pf.find(segment_id)
-    if found is None:
-        return
-    account, listed = found
-    # Read the segment once when its detail opens (and on demand), not on every rerun;
-    # a newer list (Refresh, or the cache's TTL) means a new read.
-    reading = (segment_id, pf.loaded_at)
-    reread = st.button("Read again from LinkedIn", icon=":material/refresh:", key="segment_reread")
-    if reread or st.session_state.get("segment_read", (None,))[0] != reading:
-        try:
-            result = ("ok", portfolio.reread(conn, segment_id))
-        except NotFound:
-            result = ("gone", None)
-        except LinkedInError as err:
-            result = ("error", err.explain())
-        st.session_state["segment_read"] = (reading, result)
-    state, payload = st.session_state["segment_read"][1]
-    seg = payload if state == "ok" else listed
-    st.subheader(plain(seg.name))
-    st.caption(f"{plain(account.label)} · your role: {plain(account.role)}"
-               + (" · created by this app" if seg.ours else ""))
-    if state == "gone":
-        st.error("This segment no longer exists on LinkedIn: it was deleted after the list was read. "
-                 "The values below are from the list; press Refresh to update it.", icon=":material/delete:")
-    elif state == "error":
-        st.warning(f"Could not read the segment again: {plain(payload)} The values below are from the list.")
-    ready = seg.readiness
-    (st.success if ready.ready else st.warning)(f"**{ready.headline}**. {plain(ready.reason)}")
-    c1, c2, c3, c4, c5 = st.columns(5)
-    c1.metric("Status", seg.status or "none")
-    c2.metric(f"Input ({segment_numbers.WINDOW})", f"{seg.input_count:,}" if seg.input_count is not None else "n/a")
-    c3.metric(f"Matched ({segment_numbers.WINDOW})",
-              f"{seg.matched_count:,}" if seg.matched_count is not None else "n/a")
-    c4.metric("Match rate", seg.match_rate_text)
-    c5.metric("Audience size", f"{seg.audience_size:,}" if seg.audience_size is not None else "n/a")
-    st.caption(segment_numbers.COUNTS_NOTE)
-    urn = code(seg.destination_segment_urn) if seg.destination_segment_urn else "not assigned yet"
-    st.markdown(f"**Destination segment URN** (use it in campaign targeting): {urn}")
-    fields = segments.detail_fields(seg)
-    shown = [{"Field": k, "Value": "" if v is None else str(v),
-              "Meaning": when(v / 1000, tz) if k.endswith(("created", "lastModified")) and isinstance(v, int) else ""}
-             for k, v in fields.items()]
-    st.dataframe(shown, hide_index=True, width="stretch", key="segment_fields")
-    for note in seg.notes:
-        st.caption(f"Note: {plain(note)}.")
-    snaps = History(conn.store, linkedin=conn.settings.api_base_url).of(
-        segment_id, accounts=[a.urn for a in listing.accounts])
-    st.plotly_chart(charts.history(snaps, title=f"History of {seg.name} ({len(snaps)} snapshot(s))"),
-                    key="history_chart", width="stretch")
-
-
-if rows and rows[0] < len(view):
-    with st.container(border=True):
-        show_detail(int(view.iloc[rows[0]]["segment_id"]))
+chosen = segments_table.selected()
+if chosen is not None and pf.find(chosen) is not None:
+    with st.container(border=True, key="segment_detail"):
+        if chosen not in set(view["segment_id"]):
+            st.caption("This segment is hidden by the filters above; its detail stays open until you choose another.")
+        segment_detail.show(conn, pf, [a.urn for a in listing.accounts], chosen)
 
 st.subheader("Charts")
 t1, t2, t3 = st.tabs(["Match rate", "Audience size", "Status by account"])

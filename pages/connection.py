@@ -16,6 +16,8 @@ if conn is None:
     st.info("Not connected.")
     st.stop()
 tz = st.context.timezone
+# st.table cells are Markdown: Streamlit's Material icons, never emoji (fonts on Linux lack them)
+GRANTED, NOT_GRANTED = ":green[:material/check_circle:] yes", ":red[:material/cancel:] no"
 
 
 @st.fragment(run_every=15)
@@ -43,7 +45,7 @@ def overview() -> None:
         )
     if not conn.settings.source_platform:
         st.warning(SOURCE_PLATFORM_HELP, icon=":material/warning:")
-    scopes = [{"Scope": plain(s), "Granted": "✅ yes" if s in token.scopes else "❌ no",
+    scopes = [{"Scope": plain(s), "Granted": GRANTED if s in token.scopes else NOT_GRANTED,
                "Needed": "required" if s in REQUIRED_SCOPES else "optional"}
               for s in dict.fromkeys([*REQUIRED_SCOPES, *token.scopes])]
     st.table(scopes)

@@ -9,7 +9,9 @@ from linkedin.insights.portfolio import member_key
 from ui import session
 from ui.format import plain, when
 
-MARKS = {signoff.PASS: "✅ pass", signoff.FAIL: "❌ fail", signoff.SKIPPED: "⏭️ skipped"}
+MARKS = {signoff.PASS: "pass", signoff.FAIL: "fail", signoff.SKIPPED: "skipped"}  # in tables: words
+ICONS = {signoff.PASS: ":material/check_circle:", signoff.FAIL: ":material/cancel:",
+         signoff.SKIPPED: ":material/skip_next:"}  # beside them: Material icons, never emoji
 
 settings = session.settings()
 conn = session.connection()
@@ -76,7 +78,7 @@ if start:
                 rows.append({"Requirement": check.id, "What": check.title, "Result": MARKS[found.status],
                              "Calls": len(found.calls), "Seconds": round(found.seconds, 2)})
                 bar.progress(len(rows) / total, text=f"{len(rows)} of {total} done")
-                table.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+                table.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", placeholder="n/a")
 
             run = signoff.run(conn, options, on_start=started, on_done=done)
             box.update(label=f"Done: {run.passed} passed, {run.failed} failed, {run.skipped} skipped",
@@ -95,7 +97,7 @@ if shown is not None:
         pd.DataFrame([{"Requirement": e.id, "What": e.title, "Result": MARKS[e.status],
                        "Why / what to do": e.reason or e.todo or "", "Calls": len(e.calls),
                        "Seconds": round(e.seconds, 2)} for e in shown.evidence]),
-        hide_index=True, width="stretch", key="signoff_results",
+        hide_index=True, width="stretch", placeholder="n/a", key="signoff_results",
     )
     left, right = st.columns(2)
     left.download_button("Download the report (HTML)", signoff.html(shown), file_name=signoff.filename(shown, "html"),
@@ -104,19 +106,19 @@ if shown is not None:
                           file_name=signoff.filename(shown, "md"), mime="text/markdown", icon=":material/download:",
                           on_click="ignore")
     for e in shown.evidence:
-        with st.expander(f"{MARKS[e.status]} · {e.id} · {e.title}"):
+        with st.expander(f"{MARKS[e.status]} · {e.id} · {e.title}", icon=ICONS[e.status]):
             if e.reason:
                 st.info(f"**Skipped:** {plain(e.reason)}")
             if e.todo:
                 st.error(f"**What to do:** {plain(e.todo)}")
             if e.summary:
                 st.dataframe(pd.DataFrame(e.summary, columns=["What came back", "Value"]), hide_index=True,
-                             width="stretch")
+                             width="stretch", placeholder="n/a")
             if e.calls:
                 st.dataframe(
                     pd.DataFrame([{"Method": c.method, "Path": c.path, "Status": c.status, "Request id": c.request_id,
                                    "Error": c.error, "Batch": c.note, "ms": c.ms} for c in e.calls]),
-                    hide_index=True, width="stretch",
+                    hide_index=True, width="stretch", placeholder="n/a",
                 )
             st.caption(f"{when(e.started_at, tz)} · {e.seconds:.2f} s · {len(e.calls)} call(s)")
 
@@ -129,7 +131,7 @@ else:
         pd.DataFrame([{"When": when(r.started_at, tz), "Where": "sandbox" if r.sandbox else r.target,
                        "Writing": "yes" if r.writing else "no", "Passed": r.passed, "Failed": r.failed,
                        "Skipped": r.skipped, "Run": r.id} for r in kept]),
-        hide_index=True, width="stretch", key="signoff_runs",
+        hide_index=True, width="stretch", placeholder="n/a", key="signoff_runs",
     )
     ids = {f"{when(r.started_at, tz)}: {r.passed} passed, {r.failed} failed, {r.skipped} skipped ({r.id})": r.id
            for r in kept}

@@ -28,7 +28,7 @@ st.dataframe(
       "Total": r.total, "Accepted": r.accepted, "Rejected": r.rejected, "Pending": r.pending,
       "Updated": when(r.updated_at, tz), "Message": r.message or "", "Upload": r.id}
      for r in runs],
-    hide_index=True, width="stretch", key="uploads_table",
+    hide_index=True, width="stretch", key="uploads_table", placeholder="n/a",
     column_config={"Message": st.column_config.TextColumn(width="large")},
 )
 

@@ -99,7 +99,7 @@ def _heartbeat() -> None:
     if (last is None or last.checked_at < (status.last_event_at or 0)
             or time.time() - last.checked_at >= session.settings().heartbeat_seconds - 1):
         last = conn.check()
-    icon = "✅" if last.ok else "⚠️"
+    icon = ":material/check_circle:" if last.ok else ":material/warning:"
     st.caption(f"{icon} Heartbeat {when(last.checked_at, st.context.timezone)}: {plain(last.message)}")
     if conn.status().state != status.state:
         st.rerun()

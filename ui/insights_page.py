@@ -75,7 +75,7 @@ def _funnel(conn: Connection, account: Account, accounts: list[str]) -> None:
                 "segment after LinkedIn processed the upload (open Audiences or press Refresh there).",
                 icon=":material/hourglass_top:")
     st.plotly_chart(insight_charts.funnel(found), key="funnel_chart", width="stretch")
-    st.dataframe(found.frame()[["step", "count", "note"]], hide_index=True, width="stretch", key="funnel_table",
+    st.dataframe(found.frame()[["step", "count", "note"]], hide_index=True, width="stretch", placeholder="n/a", key="funnel_table",
                  column_config={"count": st.column_config.NumberColumn(format="localized")})
 
 
@@ -89,7 +89,7 @@ def _mix(conn: Connection, items: list) -> None:
     shares = [k for k in SHARES if k in ("page", "domain_only")] if kinds == ["companies"] else list(SHARES)
     share = st.radio("Against", shares, format_func=SHARES.get, horizontal=True, key="insights_share")
     st.plotly_chart(insight_charts.mix(mixes, share=share), key="mix_chart", width="stretch")
-    st.dataframe(mixes, hide_index=True, width="stretch", key="mix_table",
+    st.dataframe(mixes, hide_index=True, width="stretch", placeholder="n/a", key="mix_table",
                  column_config={c: st.column_config.NumberColumn(format="percent")
                                 for c in ["match_rate", *SHARES, "company_name_only"]})
     names = {f"{r.segment} ({r.segment_id})": int(r.segment_id) for r in mixes.itertuples()}
@@ -114,10 +114,10 @@ def _campaigns(conn: Connection, account: Account, items: list, loaded_at: float
                "audience-matching targeting (the segment's ad segment URN).")
     if todo:
         st.markdown(f"**Attention: {len(todo)} item(s)**")
-        st.dataframe([a.to_row() for a in todo], hide_index=True, width="stretch", key="usage_attention",
+        st.dataframe([a.to_row() for a in todo], hide_index=True, width="stretch", placeholder="n/a", key="usage_attention",
                      column_config={"What": st.column_config.TextColumn(width="large")})
     table = usage.frame(items, found)
-    st.dataframe(table, hide_index=True, width="stretch", key="usage_table",
+    st.dataframe(table, hide_index=True, width="stretch", placeholder="n/a", key="usage_table",
                  column_config={"segment_id": st.column_config.NumberColumn("Segment ID", format="%d"),
                                 "segment": "Segment", "account": "Ad account", "ad_segment": "Ad segment URN",
                                 "campaign_id": st.column_config.NumberColumn("Campaign ID", format="%d"),
@@ -142,6 +142,6 @@ def _overlap(items: list) -> None:
     if len(chosen) == 2:
         st.plotly_chart(insight_charts.venn(found), key="venn_chart", width="stretch")
     st.plotly_chart(insight_charts.overlap_matrix(found), key="overlap_chart", width="stretch")
-    st.dataframe(found.pairs(), hide_index=True, width="stretch", key="overlap_pairs",
+    st.dataframe(found.pairs(), hide_index=True, width="stretch", placeholder="n/a", key="overlap_pairs",
                  column_config={c: st.column_config.NumberColumn(format="percent")
                                 for c in ("share_of_a", "share_of_b", "jaccard")})

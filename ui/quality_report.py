@@ -38,14 +38,14 @@ def render(kind: str, prepared: Prepared | None, quality: Quality | None = None)
     st.dataframe(
         [{"LinkedIn field": f.label, "Column": f.column, "Given": f.given, "Valid": f.valid, "Fixed": f.fixed,
           "Invalid": f.invalid, "Problems": "; ".join(f"{p}: {n:,}" for p, n in f.problems)} for f in q.fields],
-        hide_index=True, width="stretch", key=f"{kind}_fields",
+        hide_index=True, width="stretch", key=f"{kind}_fields", placeholder="n/a",
         column_config={"Problems": st.column_config.TextColumn(width="large"),
                        "Fixed": st.column_config.NumberColumn(help="Usable after the fix shown in the issues")},
     )
     if len(q.issues):
         with st.expander(f"Issues: {len(q.issues):,} cell(s) with a problem, each with its fix where there is one",
                          icon=":material/rule:"):
-            st.dataframe(q.issues, hide_index=True, width="stretch", key=f"{kind}_issues",
+            st.dataframe(q.issues, hide_index=True, width="stretch", key=f"{kind}_issues", placeholder="n/a",
                          column_config={"row": st.column_config.NumberColumn("Row", format="%d"),
                                         "fixed": st.column_config.CheckboxColumn("Fixed")})
     left, right = st.columns(2)

@@ -45,12 +45,12 @@ def confirm(kind: str, plan: Plan, prepared: Prepared, target: Target, table: Ta
         st.markdown(f"**This removes {preview.removing:,} {who} from “{name}”**: {share}.")
         if preview.rows:
             st.caption(f"The first rows of {plain(table.source)} to be removed:")
-            st.dataframe(_rows(table, preview.rows), width="stretch", key=f"{kind}_removed_rows")
+            st.dataframe(_rows(table, preview.rows), width="stretch", placeholder="n/a", key=f"{kind}_removed_rows")
         if preview.sample:
             st.caption(f"Some of the {who} that go: they are in no row of this table, so here is what the app's "
                        "ledger keeps of them (hashed, as sent):")
             st.dataframe([{"Sent as": words} for _, words in preview.sample],
-                         hide_index=True, width="stretch", key=f"{kind}_removed_sample")
+                         hide_index=True, width="stretch", placeholder="n/a", key=f"{kind}_removed_sample")
         if not preview.needs_typed_confirmation:
             return st.checkbox(f"Yes, remove {preview.removing:,} {who} from “{name}”",
                                key=f"{kind}_confirm_{plan.mode}_{preview.removing}")

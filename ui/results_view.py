@@ -75,7 +75,7 @@ def render(conn: Connection, job: Job, run: Run) -> None:
         refused = frame[frame["result"] == "rejected by LinkedIn"]
         if len(refused):
             st.markdown("**Rows LinkedIn rejected**, with its reason:")
-            st.dataframe(refused, hide_index=True, width="stretch", key=f"{job.kind}_refused",
+            st.dataframe(refused, hide_index=True, width="stretch", placeholder="n/a", key=f"{job.kind}_refused",
                          column_config={"row": st.column_config.NumberColumn("Row", format="%d"),
                                         "http_status": st.column_config.NumberColumn("HTTP", format="%d")})
         st.download_button(

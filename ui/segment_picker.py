@@ -147,7 +147,7 @@ def pick(kind: str, conn: Connection) -> Target | None:
     if note:
         st.success(note, icon=":material/check_circle:")
     choice = st.selectbox(f"Segment of {what}", [NEW, *choices], key=seg_key,
-                          format_func=lambda i: "➕ Create a new segment" if i == NEW else choices[i].label())
+                          format_func=lambda i: "+ Create a new segment" if i == NEW else choices[i].label())
     last["segment"] = choice
     if closed:
         st.caption(f"{len(closed)} segment(s) not offered: " + plain(", ".join(f"{s.name} ({s.status})"

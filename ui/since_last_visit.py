@@ -41,7 +41,7 @@ def render(conn: Connection, pf: Portfolio) -> None:
         for c in found:
             counts[c.kind] = counts.get(c.kind, 0) + 1
         st.caption(" · ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
-        st.dataframe([c.to_row() for c in found], hide_index=True, width="stretch", key="since_table",
+        st.dataframe([c.to_row() for c in found], hide_index=True, width="stretch", placeholder="n/a", key="since_table",
                      height=min(36 * (len(found) + 1) + 3, 260),
                      column_config={"Details": st.column_config.TextColumn(width="large"),
                                     "Segment ID": st.column_config.NumberColumn(format="%d"),

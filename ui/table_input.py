@@ -20,7 +20,7 @@ from linkedin.tables.columns import ColumnMap
 from linkedin.tables.preparation import NothingToSend
 from linkedin.tables.prepared import Prepared
 from linkedin.tables.table import Table, TableError
-from ui import quality_report
+from ui import quality_report, samples, session
 from ui.format import plain
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def source(kind: str) -> tuple[str, str, bytes | str] | None:
         )
         if upload is not None:
             return f"file:{upload.file_id}", upload.name, upload.getvalue()
-        return None
+        return samples.offer(kind, sandbox=session.settings().sandbox)
     text = st.text_area("Paste rows (with or without a header; copied from a spreadsheet works too)",
                         key=f"{kind}_paste", height=150, placeholder=EXAMPLES[kind])
     if text.strip():
@@ -156,7 +156,7 @@ def mapping(kind: str, loaded: Loaded) -> ColumnMap | None:
             grid[i % 4].selectbox(LABELS.get(field, field), [NONE, *table.columns], key=map_key(kind, field),
                                   format_func=lambda c: "— not used —" if c == NONE else c)
         st.caption(f"First rows of {plain(table.source)} (as read):")
-        st.dataframe(table.head(5), width="stretch", key=f"{kind}_head")
+        st.dataframe(table.head(5), width="stretch", key=f"{kind}_head", placeholder="n/a")
     chosen = {f: st.session_state[map_key(kind, f)] for f in fields}
     try:
         columns = ColumnMap.of(kind, chosen)

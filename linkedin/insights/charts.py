@@ -10,11 +10,18 @@ segment with no recent uploads is counted apart, never drawn as 0%.
 Plotly reads a subset of HTML in every text it draws (titles, tick labels, legends, hover
 labels: ``<a href>``, ``<b>``, ``<br>``...), so names and statuses from LinkedIn go through
 ``_text`` first and show as the characters they are.
+
+Every axis gets its range and round ticks from ``ticks`` (0/20/40 %, 1/10/100/1k members,
+whole segment counts), never plotly's own choice: beside another axis plotly aligns the
+ticks to that axis's grid (20/39/59/78/98 %). On a logarithmic axis plotly places
+annotations in log10 units but shapes in data units, so the 300 line's label is placed
+at log10(300), not at 300 (which stretched the axis to 10^306).
 """
 
 from __future__ import annotations
 
 import html
+import math
 from datetime import datetime, timezone
 from typing import Sequence
 
@@ -23,6 +30,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from linkedin.api.segment_numbers import MIN_AUDIENCE, WINDOW
+from linkedin.insights import ticks
 from linkedin.insights.history import Snapshot
 
 TOP_N = 30
@@ -91,17 +99,34 @@ def match_rates(df: pd.DataFrame, *, top: int = TOP_N) -> go.Figure:
             hovertemplate=f"%{{y}}<br>match rate %{{x:.1%}} ({WINDOW})<extra></extra>",
         ))
         fig.update_layout(title=f"Match rate per segment, {WINDOW}{note}", height=_height(len(data)))
-        fig.update_xaxes(tickformat=".0%", range=[0, 1], title=axis)
+        _rate_axis(fig.update_xaxes, title=axis)
     else:
         fig = go.Figure(go.Histogram(
             x=known["match_rate"].astype(float), xbins={"start": 0, "end": 1.0001, "size": 0.05},
             marker_color="#0A66C2", hovertemplate=f"%{{x}} ({WINDOW}): %{{y}} segments<extra></extra>",
         ))
         fig.update_layout(title=f"Match rate of {len(known)} segments, {WINDOW}{note}", height=360, bargap=0.05)
-        fig.update_xaxes(tickformat=".0%", title=axis)
-        fig.update_yaxes(title="segments")
+        _rate_axis(fig.update_xaxes, title=axis)
+        _count_axis(fig.update_yaxes, _histogram_peak(known["match_rate"].astype(float)), title="segments")
     fig.update_layout(margin={"l": 10, "r": 10, "t": 50, "b": 30})
     return fig
+
+
+def _rate_axis(update, **more) -> None:
+    """A match-rate axis: always 0 to 100 %, ticks every 20 %."""
+    update(range=[0, 1.02], tickmode="array", tickvals=list(ticks.RATE_TICKS), tickformat=".0%", **more)  # 100% drawn
+
+
+def _count_axis(update, top: float, **more) -> None:
+    """An axis of counts from 0: round whole steps that end above ``top``."""
+    span, values = ticks.linear(top)
+    update(range=span, tickmode="array", tickvals=values, ticktext=[ticks.short(v) for v in values], **more)
+
+
+def _histogram_peak(rates: pd.Series) -> int:
+    """The tallest bar of the match-rate histogram (bins of 5 %, the last one closed at 100 %)."""
+    bins = (rates.clip(0, 1) * 20).astype(int).clip(upper=19)
+    return int(bins.value_counts().max()) if len(bins) else 0
 
 
 def audience_sizes(df: pd.DataFrame, *, top: int = TOP_N) -> go.Figure:
@@ -121,9 +146,17 @@ def audience_sizes(df: pd.DataFrame, *, top: int = TOP_N) -> go.Figure:
             hovertemplate="%{y}<br>%{x:,} members<extra></extra>",
         ))
         log = sizes.max() >= 100 * max(MIN_AUDIENCE, 1)
-        fig.add_vline(x=MIN_AUDIENCE, line_dash="dash", line_color="#CC1016",
-                      annotation_text=f"{MIN_AUDIENCE}: serves from here", annotation_position="top")
-        fig.update_xaxes(type="log" if log else "linear", title="audience size (members)")
+        fig.add_vline(x=MIN_AUDIENCE, line_dash="dash", line_color="#CC1016")  # a shape: data units on any axis
+        if log:
+            span, values = ticks.log10_range(1, int(sizes.max()))  # from 1: every bar's length is its size
+            fig.update_xaxes(type="log", range=span, tickmode="array", tickvals=values,
+                             ticktext=[ticks.short(v) for v in values], title="audience size (members, log scale)")
+        else:
+            _count_axis(fig.update_xaxes, max(int(sizes.max()), MIN_AUDIENCE), title="audience size (members)")
+        # An annotation on a log axis is placed in log10 units: 300 there would be 10^300.
+        fig.add_annotation(x=math.log10(MIN_AUDIENCE) if log else MIN_AUDIENCE, xref="x", y=1, yref="paper",
+                           yanchor="bottom", text=f"{MIN_AUDIENCE}: serves from here", showarrow=False,
+                           font={"color": "#CC1016"})
         fig.update_layout(title=f"Audience size vs the {MIN_AUDIENCE} line{note}", height=_height(len(data)))
     else:
         sizes = known["audience_size"].astype(int)
@@ -138,7 +171,7 @@ def audience_sizes(df: pd.DataFrame, *, top: int = TOP_N) -> go.Figure:
         under = sum(c for (low, _h, _l), c in zip(SIZE_BANDS, counts) if low < MIN_AUDIENCE)
         fig.update_layout(title=f"Audience size of {len(known)} segments: {under} under {MIN_AUDIENCE}{note}", height=360)
         fig.update_xaxes(title="audience size band (red: under 300, will not serve)", type="category")
-        fig.update_yaxes(title="segments")
+        _count_axis(fig.update_yaxes, max(counts) * 1.1, title="segments")  # room for the counts above the bars
     fig.update_layout(margin={"l": 10, "r": 10, "t": 50, "b": 30})
     return fig
 
@@ -155,10 +188,11 @@ def statuses_by_account(df: pd.DataFrame) -> go.Figure:
         fig.add_bar(name=_text(status), x=counts[status], y=[_text(a) for a in counts.index], orientation="h",
                     marker_color=STATUS_COLORS.get(status, "#888888"),
                     hovertemplate="%{y}<br>" + _text(status) + ": %{x}<extra></extra>")
-    fig.update_layout(barmode="stack", title="Segments by status per account", height=_height(len(counts)) + 40,
-                      legend={"orientation": "h", "y": -0.15 if len(counts) < 5 else -0.05},
-                      margin={"l": 10, "r": 10, "t": 50, "b": 30})
-    fig.update_xaxes(title="segments")
+    # The legend sits at the figure's foot, below the axis title (never over the ticks, whatever the height).
+    fig.update_layout(barmode="stack", title="Segments by status per account", height=_height(len(counts)) + 80,
+                      legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom"},
+                      margin={"l": 10, "r": 10, "t": 50, "b": 80})
+    _count_axis(fig.update_xaxes, int(counts.sum(axis=1).max()), title="segments")
     return fig
 
 
@@ -199,8 +233,11 @@ def history(snapshots: Sequence[Snapshot], *, title: str = "History") -> go.Figu
     ), secondary_y=False)
     fig.add_hline(y=MIN_AUDIENCE, line_dash="dash", line_color="#CC1016", annotation_text=str(MIN_AUDIENCE),
                   secondary_y=False)
-    fig.update_yaxes(title_text="audience size", secondary_y=False, rangemode="tozero")
-    fig.update_yaxes(title_text=f"match rate ({WINDOW})", tickformat=".0%", range=[0, 1.05], secondary_y=True)
+    known = [s for s in sizes if s is not None]
+    _count_axis(lambda **kw: fig.update_yaxes(secondary_y=False, **kw), max([*known, MIN_AUDIENCE]),
+                title_text="audience size")
+    fig.update_yaxes(title_text=f"match rate ({WINDOW})", range=[0, 1.05], tickmode="array",
+                     tickvals=list(ticks.RATE_TICKS), tickformat=".0%", showgrid=False, secondary_y=True)
     fig.update_layout(title=_text(title), height=380, legend={"orientation": "h", "y": -0.2},
                       margin={"l": 10, "r": 10, "t": 50, "b": 30})
     return fig

@@ -163,4 +163,5 @@ def results(prepared: Prepared, store: Store, run_id: str | None) -> pd.DataFram
     for row, reason in zip(rejected["row"], rejected["reason"]):
         rows.append({"row": int(row), "action": "", "result": "rejected locally", "http_status": None, "message": reason})
     frame = pd.DataFrame(rows, columns=["row", "action", "result", "http_status", "message"])
+    frame["http_status"] = frame["http_status"].astype("Int64")  # 201, never 201.0 beside rows without one
     return frame.sort_values("row", kind="stable").reset_index(drop=True)

@@ -87,7 +87,7 @@ def test_connection_page_shows_member_scopes_expiries_and_heartbeat(monkeypatch,
     assert any(h.value == "Avery Analyst" for h in at.subheader)
     scopes = at.table[0].value
     assert set(scopes["Scope"]) >= {plain("r_ads"), plain("rw_dmp_segments")}  # st.table cells are Markdown
-    assert all(v.startswith("✅") for v in scopes["Granted"])
+    assert all(v == ":green[:material/check_circle:] yes" for v in scopes["Granted"])  # an icon, not an emoji
     labels = {m.label: m.value for m in at.metric}
     assert labels["Access token expires"].startswith("in 59 days") or labels["Access token expires"].startswith("in 60 days")
     assert labels["Refresh token expires"].startswith("in 36")
@@ -107,7 +107,7 @@ def test_missing_audiences_scope_is_named(monkeypatch, env):
     warning = " ".join(w.value for w in at.warning)
     assert "`rw_dmp_segments`" in warning and "`LINKEDIN_SCOPES`" in warning and "Matched Audiences product" in warning
     scopes = at.table[0].value
-    assert dict(zip(scopes["Scope"], scopes["Granted"]))[plain("rw_dmp_segments")].startswith("❌")
+    assert dict(zip(scopes["Scope"], scopes["Granted"]))[plain("rw_dmp_segments")] == ":red[:material/cancel:] no"
 
 
 def test_revoked_token_shows_the_reconnect_prompt_everywhere(monkeypatch, env):

@@ -17,7 +17,7 @@ from linkedin.insights import portfolio
 from linkedin.insights.history import History
 from linkedin.web import resources as context
 from tests.integration.helpers import NOA, VIC, connect_sandbox
-from ui import session
+from ui import segments_table, session
 from ui.format import plain
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -90,6 +90,13 @@ def avery_segments(world):
     return [s for r in world.roles_of(AVERY_URN) for s in world.segments.of_account(r.account_id)]
 
 
+def select_row(at: AppTest, row: int, table: str = "segments") -> AppTest:
+    """Select a row of the segments (or attention) table as drawn last, as a click in the browser does."""
+    key = at.session_state[segments_table.KEYS][table]
+    at.session_state[key] = {"selection": {"rows": [row], "columns": [], "cells": []}}
+    return at.run()
+
+
 def account_label(at: AppTest, name: str) -> str:
     return next(o for o in at.selectbox(key="audiences_account").options if o.startswith(name + " ("))
 
@@ -106,7 +113,8 @@ def test_audiences_is_the_default_page_with_every_segment_charts_and_attention(m
     assert "Refreshed 0 s ago" in texts(at)
     building = segs[segs["status"] == "BUILDING"]
     assert (building["match_rate_text"] == "n/a").all() and building["audience_size"].isna().all()
-    assert set(segs.loc[segs["source"].str.startswith("★"), "source"]) == {"★ MATCHED_AUDIENCES_WORKBENCH"}
+    assert set(segs.loc[segs["source"].str.startswith("★"), "source"]) == {"★ this app"}
+    assert set(segs["source"]) == {"★ this app", "list upload", "Segment", "LinkedIn predictive"}
     figures = charts(at)
     assert {t.split(" of ")[0].split(" (")[0] for t in figures} >= {"Match rate", "Audience size", "Segments by status per account"}
     status_chart = figures["Segments by status per account"]
@@ -125,8 +133,9 @@ def test_filters_narrow_the_table_and_the_charts(monkeypatch, env, world):
     segs = table(at, "segment_id")
     expected = [s.id for s in avery_segments(world) if world.segment_status(s) in ("FAILED", "ERROR")]
     assert sorted(segs["segment_id"]) == sorted(expected) and len(expected) >= 2
-    assert set(segs["readiness_text"]) == {"not targetable, not serving: LinkedIn reports FAILED",
-                                           "not targetable, not serving: LinkedIn reports ERROR"}
+    assert set(segs["readiness"]) == {"not targetable, not serving"}
+    assert set(segs["why"]) == {"LinkedIn reports FAILED: it cannot be used. Create it again or contact LinkedIn.",
+                                "LinkedIn reports ERROR: it cannot be used. Create it again or contact LinkedIn."}
     assert sum(sum(values(t["x"])) for t in charts(at)["Segments by status per account"]["data"]) == len(expected)
 
     at.multiselect(key="audiences_status").set_value([]).run()
@@ -136,7 +145,7 @@ def test_filters_narrow_the_table_and_the_charts(monkeypatch, env, world):
     at.text_input(key="audiences_search").input("").run()
     at.toggle(key="audiences_ours").set_value(True).run()
     ours = table(at, "segment_id")
-    assert (ours["source"] == "★ MATCHED_AUDIENCES_WORKBENCH").all()
+    assert (ours["source"] == "★ this app").all()
     assert len(ours) == sum(1 for s in avery_segments(world) if s.source_platform == "MATCHED_AUDIENCES_WORKBENCH")
 
 
@@ -148,8 +157,7 @@ def test_one_account_and_selecting_a_segment_opens_its_detail_with_history(monke
     brand = next(a for a in world.ad_accounts.values() if a.name == "Northwind - Brand US")
     assert list(segs["segment_id"]) == [s.id for s in world.segments.of_account(brand.id)]
     row = int(segs.index[segs["name"] == "Newsletter subscribers (US)"][0])
-    at.session_state["segments_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
-    at.run()
+    select_row(at, row)
     assert not at.exception
     real = world.segments.get(int(segs.loc[row, "segment_id"]))
     assert [s.value for s in at.subheader][0] == plain("Newsletter subscribers (US)")  # a name shown as text
@@ -192,8 +200,7 @@ def test_a_week_without_uploads_shows_no_recent_uploads_never_a_zero_rate(monkey
         f"No match rates to show ({built.sum()} with no recent uploads, {(~built).sum()} without counts yet): "
         "LinkedIn computes them over the uploads of the last 7 days.")
 
-    at.session_state["segments_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
-    at.run()
+    select_row(at, row)
     assert not at.exception
     assert metric(at, "Match rate") == "no recent uploads"
     assert metric(at, "Audience size") == f"{real.published.audience:,}"
@@ -202,13 +209,23 @@ def test_a_week_without_uploads_shows_no_recent_uploads_never_a_zero_rate(monkey
             "everything uploaded.") in texts(at)
 
 
-def test_an_account_without_segments_says_so(monkeypatch, env):
+def test_an_account_without_segments_says_so_and_leads_to_a_first_segment(monkeypatch, env, world):
     connect(monkeypatch, env)
     at = run()
     at.selectbox(key="audiences_account").set_value(account_label(at, "Northwind - Careers Employer Brand")).run()
     assert not at.exception
     assert "No audiences in this account yet." in texts(at)
     assert metric(at, "Segments") == "0"
+    # One click to a first segment, in this account, with the sandbox's sample files offered there.
+    assert "sample files are ready to use" in texts(at)
+    at.button(key="first_segment").click().run()
+    assert not at.exception
+    assert at.title[0].value == "People segments"
+    assert at.button(key="users_sample").label == "Use the sample file contacts_sample.csv"
+    at.button(key="users_sample").click().run()
+    assert "LinkedIn's contact template recognised: every column maps as is." in [s.value for s in at.success]
+    assert at.selectbox(key="users_account").value == next(
+        a.urn for a in world.ad_accounts.values() if a.name == "Northwind - Careers Employer Brand")
 
 
 def test_a_segment_deleted_after_the_list_gets_a_clear_message(monkeypatch, env, world):
@@ -217,8 +234,7 @@ def test_a_segment_deleted_after_the_list_gets_a_clear_message(monkeypatch, env,
     segs = table(at, "segment_id")
     gone = int(segs.loc[3, "segment_id"])
     world.segments.by_id.pop(gone)
-    at.session_state["segments_table"] = {"selection": {"rows": [3], "columns": [], "cells": []}}
-    at.run()
+    select_row(at, 3)
     assert not at.exception
     assert any("no longer exists on LinkedIn" in e.value for e in at.error)
     assert [s.value for s in at.subheader][0] == plain(segs.loc[3, "name"])  # the listed values still show
@@ -234,6 +250,9 @@ def test_an_account_the_member_lost_is_explained_and_the_rest_renders(monkeypatc
     assert plain(f"{lost.label}: LinkedIn refused to list its audiences (HTTP 403)") in texts(at)
     assert len(table(at, "segment_id")) == len(avery_segments(world))  # everything else is there
     assert any(a == lost.label for a in table(at, "Severity")["Account"])
+    at.selectbox(key="audiences_account").set_value(lost.label).run()  # no segment read: the reason still shows
+    assert not at.exception
+    assert list(table(at, "Severity")["Account"]) == [lost.label]
 
 
 def test_a_version_linkedin_no_longer_serves_is_explained_with_the_setting_and_the_version_to_set(monkeypatch, env):
@@ -328,8 +347,88 @@ def test_refresh_after_linkedin_moved_on_shows_the_new_status_and_its_history(mo
     at.button(key="audiences_refresh").click().run()
     segs = table(at, "segment_id")
     assert segs.loc[row, "status"] == "READY" and segs.loc[row, "match_rate_text"].endswith("% (last 7 days)")
-    at.session_state["segments_table"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
-    at.run()
+    select_row(at, row)
     history = next(s for t, s in charts(at).items() if t.startswith("History of Trade show leads"))
     assert "(2 snapshot(s))" in history["layout"]["title"]["text"]
     assert values(history["data"][2]["text"]) == ["BUILDING", "READY"]  # the status changes, marked
+
+
+def subheaders(at: AppTest) -> list[str]:
+    return [s.value for s in at.subheader if s.value != "Charts"]
+
+
+def test_the_open_segment_follows_its_id_through_filters_and_accounts(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    at = run()
+    segs = table(at, "segment_id")
+    row = int(segs.index[segs["name"] == "Target accounts - Fortune 500"][0])
+    chosen = int(segs.loc[row, "segment_id"])
+    select_row(at, row)
+    assert subheaders(at) == [plain("Target accounts - Fortune 500")]
+
+    # A filter moves its row: the same segment stays open, and the table is drawn with its new row selected.
+    at.multiselect(key="audiences_status").set_value(["READY"]).run()
+    ready = table(at, "segment_id")
+    moved = int(ready.index[ready["segment_id"] == chosen][0])
+    assert moved != row and int(ready.loc[row, "segment_id"]) != chosen
+    assert subheaders(at) == [plain("Target accounts - Fortune 500")]
+    drawn = next(d for d in at.dataframe if "segment_id" in d.value.columns)
+    assert json.loads(drawn.proto.selection_default)["selection"]["rows"] == [moved]  # its row, wherever it is
+
+    # A click in the filtered table opens the segment of the row clicked, not of that position before.
+    other = (moved + 1) % len(ready)
+    select_row(at, other)
+    assert subheaders(at) == [plain(ready.loc[other, "name"])]
+
+    # Another account: that segment is not there, and nothing else opens in its place.
+    at.multiselect(key="audiences_status").set_value([]).run()
+    at.selectbox(key="audiences_account").set_value(account_label(at, "Northwind - Recruiting")).run()
+    assert subheaders(at) == []
+    select_row(at, 0)
+    assert subheaders(at) == [plain(table(at, "segment_id").loc[0, "name"])]
+
+
+def test_the_attention_list_opens_the_segment_it_names_and_its_count_is_the_headers(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    at = run()
+    attention = table(at, "Severity")
+    assert metric(at, "Need attention") == str(len(attention))
+    assert f"Attention: {len(attention)} item(s) across all accounts" in [x.label for x in at.expander]
+    row = int(attention.index[attention["What"].str.startswith("Still building after")][0])
+    select_row(at, row, table="attention")
+    assert subheaders(at) == [plain(attention.loc[row, "Segment"])]
+    segs = table(at, "segment_id")
+    drawn = next(d for d in at.dataframe if "segment_id" in d.value.columns)
+    opened = int(segs.index[segs["segment_id"] == attention.loc[row, "Segment ID"]][0])
+    assert json.loads(drawn.proto.selection_default)["selection"]["rows"] == [opened]
+
+
+def test_missing_values_read_n_a_and_what_matters_comes_first(monkeypatch, env, world):
+    connect(monkeypatch, env)
+    at = run()
+    segs = next(d for d in at.dataframe if "segment_id" in d.value.columns)
+    attention = next(d for d in at.dataframe if "Severity" in d.value.columns)
+    assert (segs.proto.placeholder, attention.proto.placeholder) == ("n/a", "n/a")
+    assert list(segs.value.columns[:7]) == ["name", "status", "match_rate_text", "audience_size", "readiness",
+                                            "source", "why"]
+    assert segs.proto.row_height > 64 and attention.proto.row_height > 64  # Streamlit wraps text from 4rem
+
+
+def test_a_connection_with_no_segment_of_this_app_is_one_click_from_a_first_one(monkeypatch, env, world):
+    monkeypatch.setenv("LINKEDIN_SOURCE_PLATFORM", "ANOTHER_PARTNER")  # every listed segment is some other tool's
+    context.settings.cache_clear()
+    connect(monkeypatch, env)
+    at = run()
+    assert metric(at, "Created by this app") == "0"
+    assert "**None of these audiences was created with this app yet.**" in texts(at)
+    assert len(table(at, "segment_id")) == len(avery_segments(world))  # the table is still there below
+    at.button(key="first_segment").click().run()
+    assert at.title[0].value == "People segments"
+
+
+def test_a_viewer_everywhere_is_not_offered_a_first_segment(monkeypatch, env, world):
+    monkeypatch.setenv("LINKEDIN_SOURCE_PLATFORM", "ANOTHER_PARTNER")
+    context.settings.cache_clear()
+    connect(monkeypatch, env, member=VIC)
+    at = run()
+    assert not [b for b in at.button if b.key == "first_segment"]

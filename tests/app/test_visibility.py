@@ -32,6 +32,7 @@ from tests.app.test_sync_pages import (  # noqa: F401 - env and world are fixtur
     world,
 )
 from tests.integration.helpers import VIC
+from ui import segments_table
 from ui.format import plain
 
 SEGMENT = ("[click](http://evil.example) ![x](http://img.example/x.png) www.evil.example :red[z] $x^2$ "
@@ -149,8 +150,9 @@ def test_names_that_look_like_markdown_or_html_show_as_text(monkeypatch, env, wo
     ok(at)
     listed = frame_with(at, "segment_id")
     assert SEGMENT in listed["name"].tolist()  # a table cell: text as it is
-    at.session_state["segments_table"] = {"selection": {"rows": [int(listed.index[listed["segment_id"] == seg_id][0])],
-                                                        "columns": [], "cells": []}}
+    table_key = at.session_state[segments_table.KEYS]["segments"]  # the table as drawn: its rows' ids in its key
+    at.session_state[table_key] = {"selection": {"rows": [int(listed.index[listed["segment_id"] == seg_id][0])],
+                                                 "columns": [], "cells": []}}
     at.run()
     ok(at)
     as_text(at)

@@ -62,3 +62,19 @@ def create_segment(page: Page, name: str) -> int:
     note = main(page).get_by_text(re.compile(rf"Segment “{re.escape(inert(name))}” created \((\d+)\)"))
     expect(note).to_be_visible()
     return int(re.search(r"created \((\d+)\)", note.inner_text()).group(1))
+
+
+HEADER_PX = 35  # a dataframe's header row
+ROW_PX = 35  # glide-data-grid's default row height in st.dataframe
+
+
+def click_row(page: Page, container_key: str, row: int, *, row_px: int = ROW_PX) -> None:
+    """Select a row of the dataframe inside ``st.container(key=container_key)``: the grid is a canvas,
+    so click the row's selection cell (the first column)."""
+    grid = page.locator(f".st-key-{container_key}").get_by_test_id("stDataFrame")
+    expect(grid).to_have_count(1)  # a table drawn anew replaces the old one a moment after the run
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 12, box["y"] + HEADER_PX + row_px * (row + 0.5))
+    wait_for_app(page)

@@ -3,11 +3,10 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import connect, main, open_page, wait_for_app
+from tests.e2e.flows import click_row, connect, main, open_page, wait_for_app
+from ui.segments_table import WRAP_PX
 
 pytestmark = pytest.mark.e2e
-
-ROW_PX = 35  # glide-data-grid's default row height in st.dataframe (the header row too)
 
 
 def test_dashboard_table_chart_and_segment_detail(app_server, page: Page):
@@ -20,13 +19,7 @@ def test_dashboard_table_chart_and_segment_detail(app_server, page: Page):
     expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
     expect(main(page).get_by_text("Attention:")).to_be_visible()
 
-    # Select the first segment: the grid is a canvas, so click its first row's selection cell.
-    grid = table.get_by_test_id("stDataFrame")
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + 12, box["y"] + ROW_PX * 1.5)
-    wait_for_app(page)
+    click_row(page, "segments_table", 0, row_px=WRAP_PX)
     # Accounts are listed by name, segments by id: the first row is Brand US's newsletter list.
     expect(main(page).get_by_role("heading", name="Newsletter subscribers (US)")).to_be_visible()
     expect(main(page).get_by_text("Destination segment URN")).to_be_visible()

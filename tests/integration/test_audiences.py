@@ -8,6 +8,7 @@ resume, the typed errors, and the ways to connect.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import signal
 import subprocess
@@ -29,6 +30,7 @@ from linkedin.notebook import login as login_mod
 from linkedin.notebook.audiences import ACCOUNT_COLUMNS, UPLOAD_COLUMNS
 from linkedin.store import Store
 from linkedin.sync.upload import email_source, needs_file
+from linkedin.tables import exports
 from linkedin.tables.preparation import prepare
 from tests.integration.helpers import sandbox_settings, without_delays
 
@@ -203,6 +205,8 @@ def test_sync_then_mirror_results_per_row(aud, world, users_segment):
     assert frame.set_index("row").loc[21, "result"] == "rejected locally"
     assert frame["result"].value_counts().to_dict() == {"accepted by LinkedIn": 10, "not sent (no change needed)": 10,
                                                         "rejected locally": 1}
+    written = pd.read_csv(io.BytesIO(exports.to_csv(frame)), dtype=str, keep_default_na=False)
+    assert set(written["http_status"]) == {"201", ""}  # an integer, never 201.0, and empty where nothing was sent
     html = second._repr_html_()
     assert "Sync result" in html and "accepted by LinkedIn" in html and second.run_id in html
     no_raw_values(html + second.text() + repr(second), df)

@@ -1,12 +1,13 @@
 """The dashboard's figures stay readable with 1 segment and with 500."""
 
 import json
+import math
 
 import pytest
 
 from linkedin.api.accounts import Account
 from linkedin.api.segments import Segment
-from linkedin.insights import charts
+from linkedin.insights import charts, ticks
 from linkedin.insights.history import Snapshot
 from linkedin.insights.portfolio import frame
 
@@ -55,7 +56,7 @@ def test_five_hundred_segments_become_distributions_of_fixed_height():
     by_status = spec(charts.statuses_by_account(df))
     assert {t["name"] for t in by_status["data"]} == set(STATUSES)
     assert len(by_status["data"][0]["y"]) == 50
-    assert by_status["layout"]["height"] <= charts.MAX_PX + 40
+    assert by_status["layout"]["height"] <= charts.MAX_PX + 80
 
 
 def test_bars_are_capped_at_top_n_and_long_names_shortened():
@@ -120,7 +121,7 @@ def test_history_lines_and_status_changes():
 def test_heights_never_exceed_the_cap(n):
     df = make_frame(n, accounts=min(n, 50))
     for fig in (charts.match_rates(df), charts.audience_sizes(df), charts.statuses_by_account(df)):
-        assert 100 < fig.layout.height <= charts.MAX_PX + 40
+        assert 100 < fig.layout.height <= charts.MAX_PX + 80
 
 
 def test_names_from_linkedin_show_as_text_in_every_chart():
@@ -140,3 +141,100 @@ def test_names_from_linkedin_show_as_text_in_every_chart():
     history = spec(charts.history(snaps, title=f"History of {hostile}"))
     assert history["layout"]["title"]["text"] == f"History of {escaped}"
     assert history["data"][-1]["text"] == ["&lt;i&gt;s&lt;/i&gt;"]
+
+
+def sized_frame(sizes, accounts=1):
+    """Segments of these audience sizes (READY, fed this week), ``accounts`` accounts round robin."""
+    items = []
+    for i, size in enumerate(sizes):
+        acc = Account(i % accounts + 1, f"Account {i % accounts + 1}", "ACTIVE", "BUSINESS", "USD", False,
+                      "ACCOUNT_MANAGER")
+        dest = {"destination": "LINKEDIN", "status": "READY", "matchedCount": size + i % 7, "audienceSize": size}
+        items.append((acc, Segment.from_api({"id": 1000 + i, "name": f"S{i}", "account": acc.urn,
+                                             "inputCount": 2 * size + 10, "destinations": [dest]})))
+    return frame(items)
+
+
+def round_steps(values):
+    """Ticks from 0 in equal steps of 1, 2 or 5 x 10^k."""
+    steps = {round(b - a, 9) for a, b in zip(values, values[1:])}
+    assert values[0] == 0 and len(steps) == 1, values
+    (size,) = steps
+    mantissa = size / 10 ** math.floor(math.log10(size))
+    return round(mantissa, 9) in (1, 2, 5)
+
+
+# 1 segment, one account, all accounts (the demo's sizes: 0 to 120k), 500 segments
+VIEWS = {
+    "one segment": sized_frame([450]),
+    "one small segment": sized_frame([12]),
+    "one account": sized_frame([0, 2, 180, 350, 620, 9_000, 27_000, 120_000]),
+    "all accounts": sized_frame([(i * 7919) % 130_000 for i in range(29)], accounts=14),
+    "500 segments": sized_frame([(i * 7919) % 130_000 for i in range(500)], accounts=50),
+}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_the_300_line_and_its_label_sit_at_300_members_on_a_round_axis(view):
+    figure = charts.audience_sizes(VIEWS[view])
+    fig, bars = spec(figure), figure.data[0]  # numbers from the figure: its JSON packs arrays as binary
+    axis = fig["layout"]["xaxis"]
+    if bars.orientation != "h":  # many segments: size bands, counted on a round axis
+        assert round_steps(fig["layout"]["yaxis"]["tickvals"])
+        assert fig["layout"]["yaxis"]["range"][1] >= max(bars.y)
+        return
+    top = max(bars.x)
+    (line,) = fig["layout"]["shapes"]
+    assert (line["x0"], line["x1"]) == (300, 300)  # a shape is placed in data units, on a log axis too
+    (label,) = [a for a in fig["layout"]["annotations"] if a["text"] == "300: serves from here"]
+    if axis.get("type") == "log":  # ranges and annotations in log10 units: 300 is 2.48, not 10^300
+        assert label["x"] == pytest.approx(math.log10(300))
+        assert axis["range"][0] == 0 and math.log10(top) < axis["range"][1] <= math.log10(top) + 1
+        assert axis["tickvals"] == [10.0**k for k in range(int(axis["range"][1]) + 1)]
+        assert axis["ticktext"][:4] == ["1", "10", "100", "1k"]
+    else:
+        assert label["x"] == 300
+        assert round_steps(axis["tickvals"]) and axis["range"] == [0, axis["tickvals"][-1]]
+        assert max(top, 300) < axis["range"][1] <= 2 * max(top, 300)
+
+
+def test_the_demo_account_sizes_draw_on_a_log_axis_up_to_a_million():
+    fig = spec(charts.audience_sizes(VIEWS["one account"]))
+    axis = fig["layout"]["xaxis"]
+    assert (axis["type"], axis["range"]) == ("log", [0.0, 6.0])
+    assert axis["ticktext"] == ["1", "10", "100", "1k", "10k", "100k", "1M"]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_match_rates_read_every_20_percent_and_counts_are_whole(view):
+    fig = spec(charts.match_rates(VIEWS[view]))
+    axis = fig["layout"]["xaxis"]
+    assert (axis["range"], axis["tickvals"], axis["tickformat"]) == ([0, 1.02], [0.0, 0.2, 0.4, 0.6, 0.8, 1.0], ".0%")
+    if fig["data"][0]["type"] == "histogram":
+        counts = fig["layout"]["yaxis"]
+        assert round_steps(counts["tickvals"]) and all(v == int(v) for v in counts["tickvals"])
+    by_status = spec(charts.statuses_by_account(VIEWS[view]))["layout"]["xaxis"]
+    assert round_steps(by_status["tickvals"]) and all(v == int(v) for v in by_status["tickvals"])
+    assert by_status["range"][1] >= VIEWS[view].groupby("account").size().max()
+    legend = spec(charts.statuses_by_account(VIEWS[view]))["layout"]["legend"]
+    assert (legend["yref"], legend["y"], legend["yanchor"]) == ("container", 0, "bottom")  # never over the ticks
+
+
+@pytest.mark.parametrize("sizes", [[None, 450, 520], [10, 12, 12], [40_000, 48_000, 51_000]])
+def test_history_ticks_are_round_on_both_axes(sizes):
+    snaps = [Snapshot(1, "a", "S", "READY", 1000, 600, size, i, 1_700_000_000.0 + i * 3600, 1_700_000_000.0 + i * 3600)
+             for i, size in enumerate(sizes)]
+    layout = spec(charts.history(snaps))["layout"]
+    rate, size = layout["yaxis2"], layout["yaxis"]
+    assert (rate["tickvals"], rate["tickformat"], rate["range"]) == ([0.0, 0.2, 0.4, 0.6, 0.8, 1.0], ".0%", [0, 1.05])
+    assert round_steps(size["tickvals"]) and size["range"][1] > max([s or 0 for s in sizes] + [300])
+
+
+def test_ticks_step_by_one_two_or_five_and_powers_of_ten():
+    assert ticks.linear(535) == ([0.0, 600.0], [0.0, 100.0, 200.0, 300.0, 400.0, 500.0, 600.0])
+    assert ticks.linear(300) == ([0.0, 400.0], [0.0, 100.0, 200.0, 300.0, 400.0])
+    assert ticks.linear(1) == ([0.0, 2.0], [0.0, 1.0, 2.0])  # whole segments, never 0.5
+    assert ticks.linear(0) == ([0.0, 1.0], [0.0, 1.0])
+    assert ticks.log10_range(1, 120_000) == ([0.0, 6.0], [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6])
+    assert ticks.log10_range(1, 100_000) == ([0.0, 6.0], [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6])
+    assert [ticks.short(v) for v in (0, 300, 1_000, 1_500, 25_000, 1e6)] == ["0", "300", "1k", "1.5k", "25k", "1M"]
