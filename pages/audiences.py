@@ -9,7 +9,7 @@ from linkedin.api import segment_numbers
 from linkedin.api.errors import LinkedInError
 from linkedin.demo.controls import SandboxControl
 from linkedin.insights import attention, charts, portfolio
-from ui import first_run, reconnect, segment_detail, segments_table, session, since_last_visit
+from ui import campaign_use, first_run, reconnect, segment_detail, segments_table, session, since_last_visit
 from ui.format import code, plain, when
 
 ALL = "All accounts"
@@ -68,6 +68,11 @@ if pf.problems:
 
 since_last_visit.render(conn, pf)
 items = attention.collect(pf, now=linkedin_now())
+try:  # campaign use: live campaigns on segments that cannot serve, unused segments' archive countdown
+    items = attention.merge(items, campaign_use.attention(conn, pf.items(), pf.accounts.accounts, pf.loaded_at,
+                                                          now=linkedin_now()))
+except LinkedInError as err:
+    st.caption(f"Campaign use is not shown: the campaigns could not be read. {plain(err.explain())}")
 df = pf.frame()
 offered = (not len(df) or not df["ours"].any()) and first_run.offer(
     listing, account_urn=urns[0] if urns else None, empty=df.empty, sandbox=session.settings().sandbox)

@@ -18,7 +18,7 @@ from linkedin.insights import funnel, insight_charts, mix, overlap, portfolio, u
 from linkedin.insights.attention import Attention
 from linkedin.sync.ledger import Ledger
 from linkedin.sync.runs import Uploads
-from ui import session
+from ui import campaign_use, session
 from ui.format import plain, when
 
 SHARES = {"personal": "personal emails", "name_only": "name-only people", "ad_id": "mobile ad ids",
@@ -99,14 +99,11 @@ def _mix(conn: Connection, items: list) -> None:
 
 
 def _campaigns(conn: Connection, account: Account, items: list, loaded_at: float) -> None:
-    cache_key = ("insights_campaigns", account.urn, loaded_at)
-    if st.session_state.get("insights_campaigns", (None,))[0] != cache_key:
-        try:
-            st.session_state["insights_campaigns"] = (cache_key, usage.read(conn.client(), [account]))
-        except LinkedInError as err:
-            st.error(f"The campaigns could not be read. {plain(err.explain())}")
-            return
-    found: usage.CampaignMap = st.session_state["insights_campaigns"][1]
+    try:
+        found = campaign_use.read(conn, [account], loaded_at)
+    except LinkedInError as err:
+        st.error(f"The campaigns could not be read. {plain(err.explain())}")
+        return
     for problem in found.problems:
         st.warning(plain(problem))
     todo: list[Attention] = usage.attention(items, found, now=time.time())

@@ -7,18 +7,22 @@ for the confirmation: a checkbox for a small removal, the segment's name typed f
 
 from __future__ import annotations
 
+import time
+
 import pyarrow as pa
 import pyarrow.compute as pc
 import streamlit as st
 
 from linkedin.api.connection import Connection
+from linkedin.api.errors import AuthError, LinkedInError
+from linkedin.insights import usage
 from linkedin.insights.portfolio import member_key
 from linkedin.sync import removals
 from linkedin.sync.ledger import Plan
 from linkedin.sync.runs import Run
 from linkedin.sync.upload import Target
 from linkedin.tables.prepared import Prepared
-from linkedin.tables.reader import Table
+from linkedin.tables.table import Table
 from ui import sending, session
 from ui.format import plain
 from ui.job import Job
@@ -33,6 +37,27 @@ def _rows(table: Table, rows: tuple[int, ...]):
     return frame
 
 
+CAMPAIGNS_TTL = 120.0  # seconds an account's campaigns, read for the warning below, are trusted
+
+
+def _campaign_warning(target: Target, mode: str) -> str | None:
+    """The sentence about live campaigns that use the target (``insights.usage``), from the
+    account's campaigns read once per ``CAMPAIGNS_TTL`` (one finder call); None when none use it
+    or they could not be read (the removal is not held up for that)."""
+    conn = session.connection()
+    if not target.ad_segment_urn or target.account is None or conn is None:
+        return None
+    cache = st.session_state.setdefault("removal_campaigns", {})
+    read_at, found = cache.get(target.account_urn, (0.0, None))
+    if found is None or time.time() - read_at > CAMPAIGNS_TTL:
+        try:
+            found = usage.read(conn.client(), [target.account])
+        except (AuthError, LinkedInError):
+            return None
+        cache[target.account_urn] = (time.time(), found)
+    return usage.removal_warning(target.ad_segment_urn, found, mode=mode)
+
+
 def confirm(kind: str, plan: Plan, prepared: Prepared, target: Target, table: Table) -> bool:
     """The removal preview and its confirmation; True once the analyst confirmed it."""
     who = sending.KIND_WORDS[kind]
@@ -40,6 +65,9 @@ def confirm(kind: str, plan: Plan, prepared: Prepared, target: Target, table: Ta
                                linkedin=session.settings().api_base_url)
     name = plain(target.name)
     with st.container(border=True):
+        in_use = _campaign_warning(target, plan.mode)
+        if in_use:
+            st.warning(plain(in_use), icon=":material/campaign:")
         share = (f"{preview.sent_by_app:,} of the {preview.ledger_size:,} this app sent to it, "
                  f"**{preview.share:.0%}**" if preview.ledger_size else "this app sent it none")
         st.markdown(f"**This removes {preview.removing:,} {who} from “{name}”**: {share}.")

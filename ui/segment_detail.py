@@ -12,7 +12,7 @@ import streamlit as st
 from linkedin.api import segment_numbers, segments
 from linkedin.api.connection import Connection
 from linkedin.api.errors import LinkedInError, NotFound
-from linkedin.insights import charts, portfolio
+from linkedin.insights import charts, mix, portfolio
 from linkedin.insights.history import History
 from ui.format import code, plain, when
 
@@ -58,6 +58,9 @@ def show(conn: Connection, pf: portfolio.Portfolio, account_urns: list[str], seg
     c4.metric("Match rate", seg.match_rate_text)
     c5.metric("Audience size", _count(seg.audience_size))
     st.caption(segment_numbers.COUNTS_NOTE)
+    if seg.ours:  # why this match rate: what the app sent, against the account's other segments (issue 15.3)
+        mixes = mix.frame([s for a, s in pf.items() if a.urn == account.urn], conn.store)
+        st.markdown("**Why this match rate**\n" + "\n".join(f"- {plain(line)}" for line in mix.advice(segment_id, mixes)))
     urn = code(seg.destination_segment_urn) if seg.destination_segment_urn else "not assigned yet"
     st.markdown(f"**Destination segment URN** (use it in campaign targeting): {urn}")
     tz = st.context.timezone

@@ -35,6 +35,7 @@ class Choice:
     audience: int | None
     ready: bool
     label_extra: str = ""
+    ad_segment_urn: str | None = None  # what campaigns target (None until LinkedIn assigns it)
 
     def label(self) -> str:
         size = f" · {self.audience:,} members" if self.audience is not None else ""
@@ -131,7 +132,7 @@ def pick(kind: str, conn: Connection) -> Target | None:
     listed = [s for s in listed if not s.upload_refusal]
     closed = [s for s in listed if s.status in segment_numbers.UNUSABLE]
     choices = {s.id: Choice(s.id, s.name, s.status, s.audience_size, s.readiness.ready,
-                            " · created by this app" if s.ours else "")
+                            " · created by this app" if s.ours else "", s.destination_segment_urn)
                for s in listed if s.status not in segment_numbers.UNUSABLE}
     for c in created().values():  # just created: the list may not show it yet
         if c.account_urn == urn and c.id not in choices and c.type == wanted_type:
@@ -163,7 +164,8 @@ def pick(kind: str, conn: Connection) -> Target | None:
     picked = choices[choice]
     just = created().get(picked.id)
     return Target(picked.id, picked.name, urn, kind, created_at=just.created_at if just else None,
-                  audience_size=picked.audience, live=picked.ready, account=account)
+                  audience_size=picked.audience, live=picked.ready, account=account,
+                  ad_segment_urn=picked.ad_segment_urn)
 
 
 def _create(kind: str, conn: Connection, account: Account) -> None:

@@ -153,6 +153,14 @@ def collect(portfolio: "Portfolio", *, now: float, idle_days: int = IDLE_DAYS) -
     return sorted(out, key=_urgency)
 
 
+def merge(found: list[Attention], extra: list[Attention]) -> list[Attention]:
+    """``found`` and ``extra`` (campaign use, ``usage.attention``) in one list, most urgent first;
+    an extra countdown to archiving for a segment ``found`` already counts down is left out."""
+    counted = {item.segment_id for item in found if item.archive_in is not None and item.segment_id is not None}
+    kept = [item for item in extra if item.archive_in is None or item.segment_id not in counted]
+    return sorted([*found, *kept], key=_urgency)
+
+
 def _urgency(item: Attention) -> tuple:
     countdown = min((t for t in (item.archive_in, item.expire_in) if t is not None), default=float("inf"))
     return (SEVERITY_ORDER.get(item.severity, 9), countdown, item.account, item.segment or "")

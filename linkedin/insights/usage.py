@@ -105,8 +105,11 @@ class CampaignMap:
         return [p.error for p in self.parts if p.error] + [x for p in self.parts for x in p.problems]
 
     def usage(self, segment: Segment) -> Usage:
-        urn = segment.destination_segment_urn
-        return self._by_segment.get(urn, Usage()) if urn else Usage()
+        return self.usage_of(segment.destination_segment_urn)
+
+    def usage_of(self, ad_segment_urn: str | None) -> Usage:
+        """The campaigns that include or exclude the ad segment ``ad_segment_urn``."""
+        return self._by_segment.get(ad_segment_urn, Usage()) if ad_segment_urn else Usage()
 
 
 def read_account(client: Client, account: Account) -> AccountCampaigns:
@@ -157,9 +160,13 @@ def attention(items: Iterable[tuple[Account, Segment]], campaigns: CampaignMap, 
     return out
 
 
-def removal_warning(segment: Segment, campaigns: CampaignMap, *, mode: str) -> str | None:
-    """A sentence before a mirror or removal on a segment that live campaigns use; None otherwise."""
-    live = campaigns.usage(segment).live
+def removal_warning(segment: Segment | str | None, campaigns: CampaignMap, *, mode: str) -> str | None:
+    """A sentence before a mirror or removal on a segment that live campaigns use; None otherwise.
+
+    ``segment``: the segment, or its ad segment URN (what campaigns target) as a sync target has it."""
+    if segment is None:
+        return None
+    live = (campaigns.usage_of(segment) if isinstance(segment, str) else campaigns.usage(segment)).live
     if mode not in ("mirror", "remove") or not live:
         return None
     names = ", ".join(f"“{c.name}”" for c in live[:3]) + (f" and {len(live) - 3} more" if len(live) > 3 else "")

@@ -38,6 +38,7 @@ class Target:
     audience_size: int | None = None  # LinkedIn's current figure, for the under-300 warning
     live: bool = False  # READY and serving
     account: Account | None = None  # the ad account as the front door read it: a closed one is refused
+    ad_segment_urn: str | None = None  # LinkedIn's destination segment URN: what campaigns target
 
 
 def plan(store: Store, prepared: Prepared, target: Target, mode: str, *, linkedin: str) -> Plan:

@@ -169,6 +169,8 @@ def test_one_account_and_selecting_a_segment_opens_its_detail_with_history(monke
     fields = table(at, "Field").set_index("Field")["Value"]
     assert fields["id"] == str(real.id) and fields["destinations[].destinationSegmentId"] == real.destination_urn
     assert fields["sourcePlatform"] == "MATCHED_AUDIENCES_WORKBENCH"
+    assert "**Why this match rate**\n- " + plain(
+        "This app has not sent anything to this segment, so its identifier mix is unknown.") in texts(at)  # created by this app (seeded), never sent to: no mix to explain it by
     history = next(s for t, s in charts(at).items() if t.startswith("History of Newsletter subscribers (US)"))
     assert values(history["data"][0]["y"])[-1] == real.published.audience
     # Read by the list and again by the detail, with the same values: one snapshot, seen twice.
@@ -432,3 +434,21 @@ def test_a_viewer_everywhere_is_not_offered_a_first_segment(monkeypatch, env, wo
     connect(monkeypatch, env, member=VIC)
     at = run()
     assert not [b for b in at.button if b.key == "first_segment"]
+
+
+def test_the_attention_list_adds_campaign_use(monkeypatch, env, world):
+    """Issue 15.4: a live campaign on a segment that cannot serve, and an unused segment's archive countdown,
+    are in the Audiences page's attention list (one campaign finder call per account, per reading)."""
+    from linkedin.sandbox.campaigns import Campaign
+
+    failed = next(s for s in avery_segments(world) if s.fixed_status in ("FAILED", "EXPIRED"))
+    world.campaigns.add(Campaign(id=world.campaigns.new_id(), account_id=failed.account_id, name="Always on",
+                                 status="ACTIVE", includes=(failed.ad_segment_id,)))
+    connect(monkeypatch, env)
+    at = run()
+    attention = table(at, "Severity")
+    used = attention[attention["What"].str.startswith("Used by live campaign(s) “Always on”")]
+    assert list(used["Severity"]) == ["error"] and failed.name in set(used["Segment"])
+    assert metric(at, "Need attention") == str(len(attention))
+    at.run()  # a rerun reads no campaign again
+    assert table(at, "Severity").equals(attention)

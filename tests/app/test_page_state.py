@@ -126,3 +126,28 @@ def test_a_large_mirror_asks_for_the_name_and_can_be_undone(monkeypatch, env, wo
     assert "**Upload finished.** 30 accepted by LinkedIn, of 30 sent." in texts(at)
     assert stored_emails(env.url, seg_id) == {sha(m.email) for m in world.members[10:50]}
     assert not [b for b in at.button if (b.key or "").startswith("users_undo_")]  # an undo is not undone
+
+
+def test_a_removal_on_a_segment_live_campaigns_use_warns_before_sending(monkeypatch, env, world):
+    """Issue 15.4: a mirror or removal on a segment an ACTIVE campaign targets names the campaign first."""
+    from linkedin.insights import portfolio
+    from linkedin.sandbox.campaigns import Campaign
+
+    connect(monkeypatch, env)
+    at = upload(page(), "users", "all.csv", people_csv(world, 10, 20))
+    seg_id = create_segment(at, "users", "Used by a campaign")
+    send(at, "users")
+    made = world.segments.get(seg_id)
+    world.campaigns.add(Campaign(id=world.campaigns.new_id(), account_id=made.account_id, name="Spring webinar push",
+                                 status="ACTIVE", includes=(made.ad_segment_id,)))
+    portfolio.CACHE.clear()  # the segment list is read again, with the segment's ad segment URN
+
+    upload(at, "users", "few.csv", people_csv(world, 10, 15))
+    at.selectbox(key="users_segment").set_value(seg_id).run()
+    at.radio(key="users_mode").set_value("add").run()
+    ok(at)
+    assert "Spring webinar push" not in texts(at)  # adding takes no one out: nothing to warn about
+    at.radio(key="users_mode").set_value("mirror").run()
+    ok(at)
+    assert ("1 live campaign(s) use this segment (“Spring webinar push”): members removed now stop seeing their "
+            "ads") in texts(at)

@@ -130,3 +130,16 @@ def test_viewer_only_member_gets_one_clear_warning():
 def test_viewer_without_our_segments_is_not_flagged():
     pf = portfolio(AccountSegments(MANAGER, (), NOW), AccountSegments(VIEWER, (seg(4),), NOW))
     assert attention.collect(pf, now=NOW) == []
+
+
+def test_merge_keeps_one_archive_countdown_per_segment_and_orders_by_urgency():
+    from linkedin.insights.attention import Attention, merge
+
+    idle = Attention("warning", "idle", "Brand", "urn:li:sponsoredAccount:1", "archives in 3 days", 7, "Seven",
+                     archive_in=3 * 86_400)
+    unused = Attention("warning", "unused", "Brand", "urn:li:sponsoredAccount:1", "No campaign uses it", 7, "Seven",
+                       archive_in=3 * 86_400)
+    other = Attention("info", "unused", "Brand", "urn:li:sponsoredAccount:1", "No campaign uses it", 8, "Eight",
+                      archive_in=20 * 86_400)
+    live = Attention("error", "live_not_targetable", "Brand", "urn:li:sponsoredAccount:1", "Used by live", 7, "Seven")
+    assert merge([idle], [unused, other, live]) == [live, idle, other]
