@@ -19,7 +19,9 @@ tests. Nothing here exists at LinkedIn; nothing here ever shows a token string.
                                                  "segments_per_account": 100}: that many extra
                                                  ACTIVE accounts the member manages, with
                                                  segments (deterministic) -> {"accounts",
-                                                 "segments", "account_ids"}
+                                                 "segments", "account_ids"}; the member
+                                                 may then sign in on the consent screen
+                                                 (a load test's five analysts)
     GET    /_sandbox/segments/{id}/members      what a segment holds: live, published, the 7-day window
                                                  counts, and its stored keys (hashes, ad ids,
                                                  company keys; never a raw email);

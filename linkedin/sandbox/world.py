@@ -14,7 +14,8 @@ For tests and scripts (`app.state.sandbox` of `create_app()`):
     world.segment_status(segment)            its status now
     world.membership(segment)                its stored people or companies
     world.members_changed(segment)           after changing them: UPDATING, recount
-    world.add_portfolio(urn, accounts=, segments_per_account=)   benchmark data
+    world.add_portfolio(urn, accounts=, segments_per_account=)   benchmark data; the member
+                                             may then sign in on the consent screen
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class World:
         self.ad_accounts: dict[int, AdAccount] = {}
         self.account_users: dict[tuple[int, str], AccountUser] = {}
         self.segments = SegmentStore()
+        self.guests: list[Member] = []  # members given a portfolio: they may sign in too
         self.reset()
 
     def reset(self) -> None:
@@ -75,6 +77,7 @@ class World:
             self.population, seed=self.seed, now_ms=self.clock.now_ms()
         )
         self.rate_limits.clear()
+        self.guests = []
         seed_segments(self.segments, self.settings.partner_source_platform, self.ad_accounts, seed=self.seed,
                       now=self.clock.now_ms())
 
@@ -85,8 +88,9 @@ class World:
 
     @property
     def demo_members(self) -> tuple[Member, ...]:
-        """The people who can sign in on the consent screen, the default first."""
-        return self.population.demo
+        """The people who can sign in on the consent screen, the default first: the three demo
+        members, then any member ``add_portfolio`` gave accounts (a load test's analysts)."""
+        return (*self.population.demo, *self.guests)
 
     def member(self, member_id: str) -> Member | None:
         """A member by person id or URN."""
@@ -108,7 +112,11 @@ class World:
         return user.role if user else None
 
     def add_portfolio(self, member_urn: str, *, accounts: int, segments_per_account: int) -> list[int]:
-        """Benchmark data: N ACTIVE accounts the member manages, M segments in each."""
+        """Benchmark data: N ACTIVE accounts the member manages, M segments in each; the
+        member joins the people who may sign in on the consent screen."""
+        member = self.member(member_urn)
+        if member is not None and member not in self.demo_members:
+            self.guests.append(member)
         return add_portfolio(self.segments, self.settings.partner_source_platform, self.ad_accounts, self.account_users,
                              member_urn, seed=self.seed, now=self.clock.now_ms(), accounts=accounts,
                              segments_per_account=segments_per_account)
