@@ -7,6 +7,7 @@ live here: a member's tokens are found through the session id in their cookie.
 from __future__ import annotations
 
 import functools
+import threading
 
 from linkedin.api import settings as config
 from linkedin.api.settings import Settings
@@ -26,13 +27,21 @@ def settings(app_port: int | None = None) -> Settings:
 
 
 def store(settings: Settings) -> Store:
-    """The settings' store, its tokens encrypted with their token key (one per file per process)."""
-    return _store(settings.db_path, settings.token_key)
+    """The settings' store, its tokens encrypted with their token key: one per file per process.
+
+    Made under a lock: the first sign-ins of a team arrive together, each on its own server
+    thread, and two stores migrating one new file at once meet "database is locked" (found by
+    bench/team_load.py, five analysts connecting at once; ``functools.cache`` does not lock)."""
+    key = (settings.db_path, settings.token_key)
+    with _stores_lock:
+        found = _stores.get(key)
+        if found is None:
+            found = _stores[key] = Store(settings.db_path, token_key=settings.token_key)
+        return found
 
 
-@functools.cache
-def _store(path: str, token_key: str) -> Store:
-    return Store(path, token_key=token_key)
+_stores: dict[tuple[str, str], Store] = {}
+_stores_lock = threading.Lock()
 
 
 @functools.cache
