@@ -45,8 +45,10 @@ _stores_lock = threading.Lock()
 
 
 @functools.cache
-def sandbox_app():
-    """The sandbox mounted under /sandbox when the app runs without LinkedIn credentials."""
+def sandbox_app(hosts: tuple[str, ...] = ()):
+    """The sandbox mounted under /sandbox when the app runs without LinkedIn credentials; its
+    controls and consent screen answer on loopback names and on ``hosts`` (a demo shown on purpose)."""
     from linkedin.sandbox import create_app
+    from linkedin.sandbox.hosts import exposed
 
-    return create_app()
+    return create_app(exposed(hosts) if hosts else None)
