@@ -6,7 +6,9 @@ sandbox as a same-origin page: its requests carry ``Origin: http://evil.example:
 other site. The Host header gives it away: a browser that reached the sandbox on purpose
 used a loopback name (``localhost``, ``127.0.0.1``, ``[::1]``) or one the operator named
 when exposing a demo (``SandboxSettings.served_hosts``: ``LINKEDIN_SANDBOX_HOSTS`` in the
-app, ``--public-host`` alone). Anything else is refused before the request does anything.
+app, ``--public-host`` alone). Anything else is refused before the request does anything; the
+app's Sandbox controls page, which drives the sandbox from the server, asks ``answers_on`` of
+the browser's Host header too.
 Nothing here exists at LinkedIn, whose own servers answer only on their own names.
 """
 
@@ -28,6 +30,19 @@ def host_of(request: Request) -> str:
         return (request.url.hostname or "").lower().rstrip(".")
     except ValueError:
         return ""
+
+
+def answers_on(host_header: str | None, served: Iterable[str]) -> bool:
+    """True when a ``Host`` header ("localhost:8501", "[::1]:8501") names one of the ``served`` hosts.
+
+    For a front door that drives the sandbox on a browser's behalf (the app's Sandbox controls
+    page calls it over 127.0.0.1): the browser's Host must pass the same test as here."""
+    host = (host_header or "").strip().lower()
+    if host.startswith("["):
+        host = host[1:host.find("]")] if "]" in host else ""
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.rstrip(".") in {h.lower() for h in served}
 
 
 def foreign_host(request: Request, served: Iterable[str]) -> str | None:

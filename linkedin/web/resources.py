@@ -44,6 +44,18 @@ _stores: dict[tuple[str, str], Store] = {}
 _stores_lock = threading.Lock()
 
 
+def drives_sandbox(settings: Settings, host_header: str | None) -> bool:
+    """Whether a browser that reached the app as ``host_header`` may drive the sandbox's controls
+    through it (the Sandbox controls page): the same host names the sandbox itself answers on
+    (loopback ones and ``LINKEDIN_SANDBOX_HOSTS``), so DNS rebinding cannot go round its check.
+    No Host header at all is no browser (a browser always sends one): Streamlit's AppTest."""
+    from linkedin.sandbox.hosts import LOOPBACK_HOSTS, answers_on
+
+    if not settings.sandbox:
+        return False
+    return not host_header or answers_on(host_header, (*LOOPBACK_HOSTS, *settings.sandbox_hosts))
+
+
 @functools.cache
 def sandbox_app(hosts: tuple[str, ...] = ()):
     """The sandbox mounted under /sandbox when the app runs without LinkedIn credentials; its

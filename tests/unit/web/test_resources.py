@@ -2,6 +2,8 @@
 
 import threading
 
+import pytest
+
 from linkedin.api.settings import Settings
 from linkedin.web import resources
 
@@ -28,3 +30,16 @@ def test_the_first_sign_ins_arriving_together_share_one_store(tmp_path):
     assert errors == []
     assert len(got) == 8 and len({id(s) for s in got}) == 1
     assert resources.store(settings) is got[0]
+
+
+@pytest.mark.parametrize("host,drives", [
+    ("localhost:8501", True), ("127.0.0.1:8501", True), ("[::1]:8501", True), ("LOCALHOST", True),
+    ("demo.example:8501", True), ("evil.example:8501", False), ("localhost.evil.example", False),
+    ("127.0.0.1.nip.io:8501", False), (None, True),  # no Host at all is no browser (AppTest)
+])
+def test_the_sandbox_controls_page_answers_on_the_sandboxs_own_host_names(host, drives):
+    """The app's Sandbox controls page drives the sandbox from the server over 127.0.0.1: a page of a
+    DNS-rebound name must not get there through it."""
+    settings = Settings(client_id="", client_secret="", sandbox=True, sandbox_hosts=("demo.example",))
+    assert resources.drives_sandbox(settings, host) is drives
+    assert resources.drives_sandbox(Settings(client_id="id", client_secret="s"), "localhost:8501") is False
