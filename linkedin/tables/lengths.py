@@ -7,6 +7,10 @@ strings only because of the caps here: every cell longer than any valid value of
 is refused first (``capped``: one length per cell, no pattern), with a per-row reason that
 says so, and the content sniffers skip cells longer than ``SNIFFED`` (``sniffable``).
 
+The cap costs one byte length per cell (1-3 ms for a million emails, measured 2026-12-06 beside
+a 110-230 ms email check on a loaded 2-core machine); characters are counted only for the few
+cells with more bytes than the cap.
+
 The caps are generous on purpose (stray spaces, an exchange prefix, a URL's path and query):
 they bound the work, while the fields' own limits (35 characters for a first name...) stay
 with their checkers and their own messages.
