@@ -431,6 +431,7 @@ def read_excel(data: bytes, *, name: str = "upload.xlsx", sheet: str | None = No
     # openpyxl warns on stderr about what it drops (data validation and conditional formatting
     # extensions, unknown extensions, headers and footers, defined names it cannot place): none of
     # it is data, and a warning must not reach the terminal or the server's log for an odd file.
+    # (Python 3.11's filters are process-wide: another thread's warning during the read is dropped too.)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
