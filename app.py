@@ -21,7 +21,7 @@ def _routes():
         sys.exit(f"error: {err}")
     found = OAuthRoutes(lambda: settings, lambda: context.store(settings)).routes()
     if settings.sandbox and settings.api_base_url == settings.sandbox_base_url:
-        found.append(Mount("/sandbox", app=context.sandbox_app()))
+        found.append(Mount("/sandbox", app=context.sandbox_app(settings.sandbox_hosts)))
     return found
 
 

@@ -130,6 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--port", type=int, default=8765)
     sandbox.add_argument("--seed", type=int, default=7)
     sandbox.add_argument("--population", type=int, default=None, help="synthetic members (default 5000)")
+    sandbox.add_argument("--public-host", action="append", default=[], metavar="NAME",
+                         help="a host name other machines reach this demo by (repeatable), with --host 0.0.0.0")
     sandbox.add_argument("--log-level", default="info")
     return parser
 
@@ -146,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         from linkedin.sandbox.__main__ import main as serve
 
         extra = ["--population", str(args.population)] if args.population else []
+        extra += [arg for host in args.public_host for arg in ("--public-host", host)]
         serve(["--host", args.host, "--port", str(args.port), "--seed", str(args.seed), "--log-level", args.log_level,
                *extra])
         return EXIT_OK

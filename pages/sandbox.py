@@ -4,12 +4,16 @@ import streamlit as st
 
 from linkedin.api.errors import LinkedInError
 from linkedin.demo.controls import SandboxControl
+from linkedin.web import resources as context
 from ui import session
 from ui.format import plain
 
 AUDIENCES = "Matched Audiences"  # the Developer Portal product that brings rw_dmp_segments
 
 settings = session.settings()
+if not context.drives_sandbox(settings, st.context.headers.get("host")):  # the frame leaves it out too
+    st.error("The sandbox controls answer only on localhost, 127.0.0.1 or a host named in LINKEDIN_SANDBOX_HOSTS.")
+    st.stop()
 control = SandboxControl(settings.api_base_url)  # the sandbox serves every path at its root
 conn = session.connection()
 status = conn.status() if conn else None

@@ -7,6 +7,7 @@ import time
 import streamlit as st
 
 from linkedin.api.connection import Status, member_label
+from linkedin.web import resources as context
 from linkedin.web.routes import AUTH_ERRORS, refusal_advice
 from ui import reconnect, session
 from ui.format import plain, when
@@ -119,7 +120,7 @@ def run() -> None:
     connection = st.Page("pages/connection.py", title="Connection", icon=":material/link:", url_path="connection")
     signoff = st.Page("pages/signoff.py", title="Sign-off readiness", icon=":material/verified:", url_path="signoff")
     tools = []
-    if settings.sandbox:
+    if context.drives_sandbox(settings, st.context.headers.get("host")):  # not to a DNS-rebound name
         tools.append(st.Page("pages/sandbox.py", title="Sandbox controls", icon=":material/science:", url_path="sandbox-controls"))
     audiences = st.Page("pages/audiences.py", title="Audiences", icon=":material/groups:", url_path="audiences", default=True)
     ad_accounts = st.Page("pages/accounts.py", title="Ad accounts", icon=":material/account_balance:", url_path="accounts")

@@ -76,6 +76,7 @@ _ENV = {
     "scopes": "LINKEDIN_SCOPES",
     "heartbeat_seconds": "LINKEDIN_HEARTBEAT_SECONDS",
     "source_platform": "LINKEDIN_SOURCE_PLATFORM",
+    "sandbox_hosts": "LINKEDIN_SANDBOX_HOSTS",
 }
 
 
@@ -102,6 +103,9 @@ class Settings:
     public_oauth_base_url: str | None = None
     # The sourcePlatform LinkedIn assigned this app; None until configured (no invented default).
     source_platform: str | None = None
+    # Host names a sandbox demo shown on purpose is reached by, besides loopback ones: the mounted
+    # sandbox's controls and consent screen answer on no other (DNS rebinding; sandbox/hosts.py).
+    sandbox_hosts: tuple[str, ...] = ()
 
     @property
     def authorize_url(self) -> str:
@@ -235,6 +239,12 @@ def _secret(name: str, raw: Mapping[str, object], db_path: str) -> str:
         "then signs in again), or set the variable."))
 
 
+def _names(value: object) -> tuple[str, ...]:
+    """A list of names from "a, b c" (the environment) or ["a", "b"] (secrets.toml)."""
+    items = value.replace(",", " ").split() if isinstance(value, str) else value if isinstance(value, list) else []
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
 def load(
     *,
     environ: Mapping[str, str] | None = None,
@@ -277,6 +287,7 @@ def load(
         heartbeat_seconds=int(raw.get("heartbeat_seconds") or 300),
         sandbox=sandbox,
         source_platform=str(raw["source_platform"]) if raw.get("source_platform") else None,
+        sandbox_hosts=_names(raw.get("sandbox_hosts")),
     )
     if settings.token_key == settings.cookie_secret:
         raise SettingsError("LINKEDIN_TOKEN_KEY must differ from LINKEDIN_COOKIE_SECRET: one signs cookies, the "

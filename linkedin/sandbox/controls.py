@@ -19,7 +19,9 @@ tests. Nothing here exists at LinkedIn; nothing here ever shows a token string.
                                                  "segments_per_account": 100}: that many extra
                                                  ACTIVE accounts the member manages, with
                                                  segments (deterministic) -> {"accounts",
-                                                 "segments", "account_ids"}
+                                                 "segments", "account_ids"}; the member
+                                                 may then sign in on the consent screen
+                                                 (a load test's five analysts)
     GET    /_sandbox/segments/{id}/members      what a segment holds: live, published, the 7-day window
                                                  counts, and its stored keys (hashes, ad ids,
                                                  company keys; never a raw email);
@@ -29,9 +31,10 @@ Only scripts and the app's own server call these, never a web page, so a browser
 cross-site request is refused before it does anything (``refusal``): a POST or DELETE
 must say ``Content-Type: application/json`` (which no HTML form can send, and which a
 script on another site can send only after a CORS preflight this server never grants),
-and a request whose ``Origin`` (or ``Sec-Fetch-Site``) names another site gets 403. The
-demo registration's redirect hosts (``LOCKED_SETTINGS``) cannot be changed here at all:
-they decide where the consent screen may send a code.
+and a request whose ``Origin`` (or ``Sec-Fetch-Site``) names another site gets 403, as does
+one whose ``Host`` is not a name the sandbox answers on (``hosts``: DNS rebinding). The demo
+registration's redirect hosts and the served host names (``LOCKED_SETTINGS``) cannot be
+changed here at all: they decide where the consent screen may send a code, and who reaches it.
 """
 
 from __future__ import annotations
@@ -46,14 +49,16 @@ from starlette.routing import Route
 
 from .access import world_of
 from .faults import Fault
+from .hosts import foreign_host
 from .settings import SettingsError
 from .tokens import Grant, TokenStore
 from .world import World
 
 log = logging.getLogger(__name__)
 
-# Settings a control request may not change: where the consent screen may send codes.
-LOCKED_SETTINGS = ("redirect_hosts",)
+# Settings a control request may not change: where the consent screen may send codes, and
+# which host names the controls and the consent screen answer on.
+LOCKED_SETTINGS = ("redirect_hosts", "served_hosts")
 _WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
@@ -68,6 +73,10 @@ def _own_origin(request: Request) -> str:
 
 def refusal(request: Request) -> Response | None:
     """Why a control request is refused (a 403 or 415 answer), or None when it may go on."""
+    wrong_host = foreign_host(request, world_of(request).settings.served_hosts)
+    if wrong_host:
+        log.warning("control %s refused: reached through a host name it does not answer on", request.url.path)
+        return JSONResponse({"error": wrong_host}, status_code=403)
     origin = request.headers.get("origin")
     if origin is not None and origin.strip().lower().rstrip("/") != _own_origin(request):
         log.warning("control %s refused: cross-origin request", request.url.path)
@@ -149,7 +158,8 @@ async def post_settings(request: Request) -> Response:
         locked = [name for name in LOCKED_SETTINGS if isinstance(patch, dict) and name in patch]
         if locked:
             raise ValueError(f"{locked[0]} cannot be changed through the controls: it decides where the "
-                             "consent screen may send a code (start the sandbox with other settings instead)")
+                             "consent screen may send a code and who may reach it (start the sandbox with other "
+                             "settings instead)")
         world.settings = world.settings.patched(patch)
     except (SettingsError, ValueError) as exc:
         return _bad(str(exc))

@@ -15,6 +15,7 @@ from starlette.routing import Route
 from .access import world_of
 from .consent import consent_page, error_page
 from .errors import OAuthError
+from .hosts import foreign_host
 from .registration import DEMO_APP_NAME, client_authenticates, known_client, product_of, redirect_allowed
 from .world import World
 
@@ -77,6 +78,9 @@ def _error_redirect(params: Mapping[str, str], error: str, description: str) -> 
 async def authorization(request: Request) -> Response:
     """GET /oauth/v2/authorization: the consent screen."""
     world = world_of(request)
+    wrong_host = foreign_host(request, world.settings.served_hosts)
+    if wrong_host:
+        return HTMLResponse(error_page(wrong_host[0].upper() + wrong_host[1:] + "."), status_code=403)
     params = dict(request.query_params)
     try:
         scopes = _check_authorization(world, params)
@@ -100,6 +104,9 @@ async def authorization(request: Request) -> Response:
 async def decision(request: Request) -> Response:
     """POST from the consent screen: Allow issues a code, Cancel reports an error."""
     world = world_of(request)
+    wrong_host = foreign_host(request, world.settings.served_hosts)
+    if wrong_host:
+        return HTMLResponse(error_page(wrong_host[0].upper() + wrong_host[1:] + "."), status_code=403)
     form = await request.form()
     params = {k: v for k, v in form.items() if isinstance(v, str)}
     try:

@@ -73,6 +73,9 @@ class SandboxSettings:
     known_scopes: tuple[str, ...] = KNOWN_SCOPES
     # The demo registration accepts any http(s) redirect URI on a loopback host.
     redirect_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
+    # The host names the controls and the consent screen answer on (hosts.py: DNS rebinding).
+    # A demo exposed on purpose names its host here and in redirect_hosts, at start only.
+    served_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "::1")
     # [U] error codes LinkedIn uses on the redirect back from the consent screen.
     cancel_error: str = "user_cancelled_authorize"
     cancel_error_description: str = "The user cancelled the authorization"

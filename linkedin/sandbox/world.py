@@ -15,7 +15,8 @@ For tests and scripts (`app.state.sandbox` of `create_app()`):
     world.membership(segment)                its stored people or companies
     world.members_changed(segment)           after changing them: UPDATING, recount
     world.campaigns                          CampaignStore: .of_account(id), iter
-    world.add_portfolio(urn, accounts=, segments_per_account=)   benchmark data
+    world.add_portfolio(urn, accounts=, segments_per_account=)   benchmark data; the member
+                                             may then sign in on the consent screen
 
 A segment an ACTIVE campaign targets counts as used at every reading (`_mark_used`), so it
 is never archived while the campaign runs, as on LinkedIn.
@@ -71,6 +72,7 @@ class World:
         self.segments = SegmentStore()
         self.campaigns = CampaignStore()
         self._live: set[int] = set()
+        self.guests: list[Member] = []  # members given a portfolio: they may sign in too
         self.reset()
 
     def reset(self) -> None:
@@ -83,6 +85,7 @@ class World:
             self.population, seed=self.seed, now_ms=self.clock.now_ms()
         )
         self.rate_limits.clear()
+        self.guests = []
         seed_segments(self.segments, self.settings.partner_source_platform, self.ad_accounts, seed=self.seed,
                       now=self.clock.now_ms())
         self._live = set()
@@ -98,8 +101,9 @@ class World:
 
     @property
     def demo_members(self) -> tuple[Member, ...]:
-        """The people who can sign in on the consent screen, the default first."""
-        return self.population.demo
+        """The people who can sign in on the consent screen, the default first: the three demo
+        members, then any member ``add_portfolio`` gave accounts (a load test's analysts)."""
+        return (*self.population.demo, *self.guests)
 
     def member(self, member_id: str) -> Member | None:
         """A member by person id or URN."""
@@ -121,7 +125,11 @@ class World:
         return user.role if user else None
 
     def add_portfolio(self, member_urn: str, *, accounts: int, segments_per_account: int) -> list[int]:
-        """Benchmark data: N ACTIVE accounts the member manages, M segments and a few campaigns in each."""
+        """Benchmark data: N ACTIVE accounts the member manages, M segments and a few campaigns in
+        each; the member joins the people who may sign in on the consent screen."""
+        member = self.member(member_urn)
+        if member is not None and member not in self.demo_members:
+            self.guests.append(member)
         made = add_portfolio(self.segments, self.settings.partner_source_platform, self.ad_accounts,
                              self.account_users, member_urn, seed=self.seed, now=self.clock.now_ms(),
                              accounts=accounts, segments_per_account=segments_per_account)

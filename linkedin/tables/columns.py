@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from linkedin.tables.lengths import sniffable
 from linkedin.tables.table import Table, TableError, header_key
 
 USERS, COMPANIES = "users", "companies"
@@ -215,8 +216,8 @@ def _content_is(table: Table, column: str, pattern: str, sample: int = 200) -> b
     values = [v for v in table.data.column(column).slice(0, sample * 5).to_pylist() if v and v.strip()][:sample]
     if not values:
         return False
-    rx = re.compile(pattern)
-    return sum(bool(rx.search(v.lower())) for v in values) >= 0.8 * len(values)
+    rx = re.compile(pattern)  # Python's re backtracks: only on cells short enough to be such content
+    return sum(sniffable(v) and bool(rx.search(v.lower())) for v in values) >= 0.8 * len(values)
 
 
 def guess_kind(table: Table) -> str:

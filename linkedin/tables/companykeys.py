@@ -50,6 +50,7 @@ from linkedin.tables.checks import (
     trim,
     upper_case,
 )
+from linkedin.tables.lengths import DOMAIN_CHARS, ORGANIZATION_CHARS, TICKER_CHARS, URL_CHARS, capped
 
 DOMAIN_BODY = r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})"
 DOMAIN_PATTERN = f"^{DOMAIN_BODY}$"
@@ -155,6 +156,7 @@ def _explain_domain(v: str) -> tuple[str, str | None]:
     return "not a valid domain", None
 
 
+@capped(URL_CHARS, "website")
 def check_websites(values: Any) -> Checked:
     """Company websites -> bare domains (``https://www.Acme.com:443/about?x`` -> ``acme.com``)."""
     raw = strings(values)
@@ -184,6 +186,7 @@ def _explain_website(tagged: str) -> tuple[str, str | None]:
     return _explain_domain(v)
 
 
+@capped(DOMAIN_CHARS, "email domain")
 def check_email_domains(values: Any) -> Checked:
     """Company email domains (``@acme.com``, ``sales@Acme.com`` -> ``acme.com``); free-mail refused."""
     raw = strings(values)
@@ -222,6 +225,7 @@ def _pages(s: pa.Array) -> tuple[urls.Pages, np.ndarray]:
     return found, ok_slug
 
 
+@capped(ORGANIZATION_CHARS, "organization id")
 def check_organizations(values: Any) -> Checked:
     """Organization ids, URNs or numeric page URLs -> ``urn:li:organization:<id>``."""
     raw = strings(values)
@@ -238,6 +242,7 @@ def _explain_organization(v: str) -> tuple[str, str | None]:
     return "not an organization id (expected a number or urn:li:organization:<number>)", None
 
 
+@capped(URL_CHARS, "company page URL")
 def check_page_urls(values: Any) -> Checked:
     """LinkedIn company page URLs -> ``https://www.linkedin.com/company/<slug>``; ``derived``: the
     organization URN where the page (or the cell) holds a numeric id."""
@@ -271,6 +276,7 @@ def _explain_page_url(v: str) -> tuple[str, str | None]:
     return f"a LinkedIn /{section}/ page, not a company page (expected linkedin.com/company/<name or id>)", None
 
 
+@capped(TICKER_CHARS, "stock ticker")
 def check_tickers(values: Any) -> Checked:
     """Stock tickers: upper-cased, ``$`` and an exchange prefix dropped (``nasdaq:msft`` -> ``MSFT``)."""
     raw = strings(values)

@@ -32,6 +32,7 @@ from linkedin.tables.checks import (
     trim,
     upper_case,
 )
+from linkedin.tables.lengths import COUNTRY_CHARS, capped
 
 
 def _country_key(text: str) -> str:
@@ -66,6 +67,7 @@ def _explain_country(v: str) -> tuple[str, str | None]:
     return f"a country name; LinkedIn expects its ISO 3166 alpha-2 code ({code})", code
 
 
+@capped(COUNTRY_CHARS, "country")
 def check_countries(values: Any, *, apply_fixes: bool = True) -> Checked:
     """ISO 3166-1 alpha-2 codes; names and alpha-3 codes are fixed to their code (or only suggested).
 

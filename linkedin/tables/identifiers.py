@@ -80,6 +80,7 @@ from linkedin.tables.companykeys import (
     is_free_mail,
 )
 from linkedin.tables.countries import check_countries, countries
+from linkedin.tables.lengths import AD_ID_CHARS, EMAIL_CHARS, TEXT_CHARS, capped
 
 FIRST_NAME_MAX = 35  # LinkedIn's limits for the plain fields (linkedin-api.md §6)
 LAST_NAME_MAX = 35
@@ -164,6 +165,7 @@ def normalize_email(value: str) -> str:
     return _SPACE_RE.sub("", value).lower()
 
 
+@capped(EMAIL_CHARS, "email address or hash")
 def check_emails(values: Any) -> Checked:
     """Email addresses (or SHA-256/SHA-512 hashes of them); ``derived`` says which each cell is.
 
@@ -288,22 +290,26 @@ def _explain_uuid(v: str) -> tuple[str, str | None]:
     return "not a mobile ad id (expected a UUID: 8-4-4-4-12 hex digits)", None
 
 
+@capped(AD_ID_CHARS, "mobile ad id")
 def check_google_aids(values: Any) -> Checked:
     """Android advertising ids (GOOGLE_AID), sent as a lower-case UUID with hyphens."""
     return _uuids(values, "google_aid", upper=False)
 
 
+@capped(AD_ID_CHARS, "mobile ad id")
 def check_apple_idfas(values: Any) -> Checked:
     """Apple IDFAs (APPLE_IDFA), sent as an upper-case UUID with hyphens."""
     return _uuids(values, "apple_idfa", upper=True)
 
 
 # -- plain text ------------------------------------------------------------------------------
+@capped(TEXT_CHARS, "name, title, company or place")
 def check_texts(values: Any, *, limit: int | None = None, kind: str = "text") -> Checked:
     """Plain text (names, titles, cities...): trimmed, at most ``limit`` characters, and never an
     email address (a swapped column or a wrong mapping would send it as plain text: refused).
 
-    The email test is pyarrow's RE2, linear in the cell, and runs only on cells within ``limit``."""
+    The email test is pyarrow's RE2, linear in the cell, and runs only on cells within ``limit``
+    (and within ``lengths.TEXT_CHARS`` for text without a limit)."""
     raw = strings(values)
     s = blank_to_null(trim(raw))
     ok = None
@@ -313,6 +319,8 @@ def check_texts(values: Any, *, limit: int | None = None, kind: str = "text") ->
         if any_true(long_):
             ok = pc.replace_with_mask(ok, long_, pc.less_equal(pc.utf8_length(s.filter(long_)), limit))
     at = pc.match_substring(s, "@")
+    if ok is not None:  # a cell over the limit is refused by its length: no pattern runs on it
+        at = pc.and_(filled_mask(at), filled_mask(ok))
     email = pc.and_(filled_mask(at), pc.match_substring_regex(s, EMAIL_LIKE)) if any_true(filled_mask(at)) else None
     if email is not None and any_true(filled_mask(email)):
         not_email = pc.invert(filled_mask(email))

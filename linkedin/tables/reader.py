@@ -231,37 +231,53 @@ def _sniff(lines: list[str]) -> str:
 
 
 def _parse(data: bytes, name: str, delimiter: str, names: list[str], header: bool, skipped: int) -> pa.Table:
+    convert = pcsv.ConvertOptions(
+        column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+    )
+    read_options = pcsv.ReadOptions(column_names=names, skip_rows=1 if header else 0, block_size=1 << 22)
+
+    def read(multiline: bool, handler: Any = None) -> pa.Table:
+        parse = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline, invalid_row_handler=handler)
+        return pcsv.read_csv(pa.BufferReader(data), read_options=read_options, parse_options=parse,
+                             convert_options=convert)
+
+    for multiline in (False, True):
+        try:
+            return read(multiline)
+        except pa.ArrowInvalid as e:
+            if "invalid UTF8" in str(e):
+                raise _NotUtf8() from None
+            if not multiline and b'"' in data:
+                continue  # a quoted value may hold a line break: read again, slower but exact
+            error = e
+            break
+    # Which row is wrong: pyarrow decodes a row as UTF-8 *before* handing it to an invalid-row handler,
+    # and bytes that are not UTF-8 there print "Exception ignored in" on stderr. So the handler runs
+    # only on a failed read of valid UTF-8 (a file that is not goes to ``_not_utf8`` and comes back).
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _NotUtf8() from None
     bad: list[Any] = []
 
     def invalid(row: Any) -> str:
         bad.append(row)
         return "error"
 
-    convert = pcsv.ConvertOptions(
-        column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
-    )
-    read_options = pcsv.ReadOptions(column_names=names, skip_rows=1 if header else 0, block_size=1 << 22)
-    for multiline in (False, True):
-        bad.clear()
-        parse = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline, invalid_row_handler=invalid)
-        try:
-            return pcsv.read_csv(pa.BufferReader(data), read_options=read_options, parse_options=parse, convert_options=convert)
-        except pa.ArrowInvalid as e:
-            if "invalid UTF8" in str(e):
-                raise _NotUtf8() from None
-            if not multiline and b'"' in data:
-                continue  # a quoted value may hold a line break: read again, slower but exact
-            if bad:
-                row = bad[0]
-                at = data.find(row.text.encode("utf-8", errors="replace"))
-                line = skipped + (data.count(b"\n", 0, at) + 1 if at >= 0 else 0)
-                where = f"row {line}" if at >= 0 else "a row"
-                raise TableError(
-                    f"{where} of {name} has {row.actual_columns} values but the header has {row.expected_columns} "
-                    f"columns (is a value containing '{_show(delimiter)}' missing its quotes?)"
-                ) from None
-            raise TableError(f"{name} could not be read as CSV: {str(e).removeprefix('CSV parse error: ')}") from None
-    raise AssertionError("unreachable")
+    try:
+        read(multiline, invalid)
+    except pa.ArrowInvalid:
+        pass
+    if bad:
+        row = bad[0]
+        at = data.find(row.text.encode("utf-8", errors="replace"))
+        line = skipped + (data.count(b"\n", 0, at) + 1 if at >= 0 else 0)
+        where = f"row {line}" if at >= 0 else "a row"
+        raise TableError(
+            f"{where} of {name} has {row.actual_columns} values but the header has {row.expected_columns} "
+            f"columns (is a value containing '{_show(delimiter)}' missing its quotes?)"
+        ) from None
+    raise TableError(f"{name} could not be read as CSV: {str(error).removeprefix('CSV parse error: ')}") from None
 
 
 def _show(delimiter: str) -> str:

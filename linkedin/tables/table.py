@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import pandas as pd
 import pyarrow as pa
 
+from linkedin.tables.lengths import sniffable
+
 # Limits of one upload (README, "Limits"): a million-row contact list fits with room to spare.
 MAX_BYTES = 512 * 1024 * 1024  # the file as uploaded
 MAX_ROWS = 2_000_000
@@ -101,6 +103,7 @@ def looks_like_data(cells: list[str]) -> bool:
     """True when a first row holds values, not headers: any cell is an email, an ad id, a hash
     or a number, or every filled cell is a web address (a pasted list of domains)."""
     filled = [cell.strip().lower() for cell in cells if cell.strip()]
+    filled = [c for c in filled if sniffable(c)]  # a cell too long for any value is a header, unread
     if any(_VALUE.fullmatch(c) for c in filled):
         return True
     return bool(filled) and all(_WEB_ADDRESS.fullmatch(c) for c in filled)

@@ -10,6 +10,7 @@ columns), and rows and columns stop at the upload's limits. A damaged or odd wor
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from typing import Any
 
@@ -50,58 +51,64 @@ def read_excel(data: bytes, *, name: str = "upload.xlsx", sheet: str | None = No
         raise TableError(f"{name} unzips to {unzipped / 2**20:,.0f} MB, more than one upload takes "
                          f"({MAX_XLSX_UNZIPPED // 2**20:,} MB, text cells at most {MAX_SHARED_STRINGS // 2**20:,} MB): "
                          "save it as CSV, or split it")
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-        raise TableError(f"{name} could not be read as an Excel .xlsx file ({type(e).__name__})") from None
-    except Exception:  # a malformed part (XML, styles...): openpyxl's errors are many and unnamed
-        raise TableError(f"{name} could not be read as an Excel .xlsx file: it is damaged; save it again from "
-                         "Excel, or as CSV") from None
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise TableError(f"{name} has no sheet '{sheet}' (sheets: {', '.join(book.sheetnames)})")
-        ws = book[sheet] if sheet is not None else book.worksheets[0]
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()  # a sheet's declared size is not trusted (a tiny file may claim 16,384 columns)
-        header: list[str] | None = None
-        columns: list[list[str]] = []
-        rows: list[int] = []
-        for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-            if len(values) > MAX_COLUMNS:
-                if any(v not in (None, "") for v in values[MAX_COLUMNS:]):
-                    limit_columns(len(values), name)
-                values = values[:MAX_COLUMNS]
-            if len(rows) >= MAX_ROWS:
-                limit_rows(len(rows) + 1, name)
-            cells = [cell(v) for v in values]
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                if looks_like_data(cells):
-                    header = [f"column {i + 1}" for i in range(len(cells))]
-                else:
-                    while cells and not cells[-1].strip():  # formatting often stretches a sheet to the right
-                        cells.pop()
-                    header = column_names(cells, name)
+    # openpyxl warns on stderr about what it drops (data validation and conditional formatting
+    # extensions, unknown extensions, headers and footers, defined names it cannot place): none of
+    # it is data, and a warning must not reach the terminal or the server's log for an odd file.
+    # (Python 3.11's filters are process-wide: another thread's warning during the read is dropped too.)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+            raise TableError(f"{name} could not be read as an Excel .xlsx file ({type(e).__name__})") from None
+        except Exception:  # a malformed part (XML, styles...): openpyxl's errors are many and unnamed
+            raise TableError(f"{name} could not be read as an Excel .xlsx file: it is damaged; save it again from "
+                             "Excel, or as CSV") from None
+        try:
+            if sheet is not None and sheet not in book.sheetnames:
+                raise TableError(f"{name} has no sheet '{sheet}' (sheets: {', '.join(book.sheetnames)})")
+            ws = book[sheet] if sheet is not None else book.worksheets[0]
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()  # a sheet's declared size is not trusted (a tiny file may claim 16,384 columns)
+            header: list[str] | None = None
+            columns: list[list[str]] = []
+            rows: list[int] = []
+            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
+                if len(values) > MAX_COLUMNS:
+                    if any(v not in (None, "") for v in values[MAX_COLUMNS:]):
+                        limit_columns(len(values), name)
+                    values = values[:MAX_COLUMNS]
+                if len(rows) >= MAX_ROWS:
+                    limit_rows(len(rows) + 1, name)
+                cells = [cell(v) for v in values]
+                if not any(c.strip() for c in cells):
                     continue
-            if len(cells) > len(header):
-                extra = [c for c in cells[len(header):] if c.strip()]
-                if extra:
-                    raise TableError(
-                        f"row {number} of {name} has a value in column {len(header) + 1}, which has no header"
-                    )
-            while len(columns) < len(header):
-                columns.append([])
-            for i in range(len(header)):
-                columns[i].append(cells[i] if i < len(cells) else "")
-            rows.append(number)
-    except TableError:
-        raise
-    except Exception:  # malformed sheet XML, a cell openpyxl cannot parse
-        raise TableError(f"{name} could not be read as an Excel .xlsx file: it is damaged; save it again from "
-                         "Excel, or as CSV") from None
-    finally:
-        book.close()
+                if header is None:
+                    if looks_like_data(cells):
+                        header = [f"column {i + 1}" for i in range(len(cells))]
+                    else:
+                        while cells and not cells[-1].strip():  # formatting often stretches a sheet to the right
+                            cells.pop()
+                        header = column_names(cells, name)
+                        continue
+                if len(cells) > len(header):
+                    extra = [c for c in cells[len(header):] if c.strip()]
+                    if extra:
+                        raise TableError(
+                            f"row {number} of {name} has a value in column {len(header) + 1}, which has no header"
+                        )
+                while len(columns) < len(header):
+                    columns.append([])
+                for i in range(len(header)):
+                    columns[i].append(cells[i] if i < len(cells) else "")
+                rows.append(number)
+        except TableError:
+            raise
+        except Exception:  # malformed sheet XML, a cell openpyxl cannot parse
+            raise TableError(f"{name} could not be read as an Excel .xlsx file: it is damaged; save it again from "
+                             "Excel, or as CSV") from None
+        finally:
+            book.close()
     if header is None:
         raise TableError(f"{name} is empty")
     if not rows:

@@ -7,6 +7,7 @@ live here: a member's tokens are found through the session id in their cookie.
 from __future__ import annotations
 
 import functools
+import threading
 
 from linkedin.api import settings as config
 from linkedin.api.settings import Settings
@@ -26,18 +27,40 @@ def settings(app_port: int | None = None) -> Settings:
 
 
 def store(settings: Settings) -> Store:
-    """The settings' store, its tokens encrypted with their token key (one per file per process)."""
-    return _store(settings.db_path, settings.token_key)
+    """The settings' store, its tokens encrypted with their token key: one per file per process.
+
+    Made under a lock: the first sign-ins of a team arrive together, each on its own server
+    thread, and two stores migrating one new file at once meet "database is locked" (found by
+    bench/team_load.py, five analysts connecting at once; ``functools.cache`` does not lock)."""
+    key = (settings.db_path, settings.token_key)
+    with _stores_lock:
+        found = _stores.get(key)
+        if found is None:
+            found = _stores[key] = Store(settings.db_path, token_key=settings.token_key)
+        return found
+
+
+_stores: dict[tuple[str, str], Store] = {}
+_stores_lock = threading.Lock()
+
+
+def drives_sandbox(settings: Settings, host_header: str | None) -> bool:
+    """Whether a browser that reached the app as ``host_header`` may drive the sandbox's controls
+    through it (the Sandbox controls page): the same host names the sandbox itself answers on
+    (loopback ones and ``LINKEDIN_SANDBOX_HOSTS``), so DNS rebinding cannot go round its check.
+    No Host header at all is no browser (a browser always sends one): Streamlit's AppTest."""
+    from linkedin.sandbox.hosts import LOOPBACK_HOSTS, answers_on
+
+    if not settings.sandbox:
+        return False
+    return not host_header or answers_on(host_header, (*LOOPBACK_HOSTS, *settings.sandbox_hosts))
 
 
 @functools.cache
-def _store(path: str, token_key: str) -> Store:
-    return Store(path, token_key=token_key)
-
-
-@functools.cache
-def sandbox_app():
-    """The sandbox mounted under /sandbox when the app runs without LinkedIn credentials."""
+def sandbox_app(hosts: tuple[str, ...] = ()):
+    """The sandbox mounted under /sandbox when the app runs without LinkedIn credentials; its
+    controls and consent screen answer on loopback names and on ``hosts`` (a demo shown on purpose)."""
     from linkedin.sandbox import create_app
+    from linkedin.sandbox.hosts import exposed
 
-    return create_app()
+    return create_app(exposed(hosts) if hosts else None)

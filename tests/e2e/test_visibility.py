@@ -8,6 +8,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, expect
 
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 from tests.e2e.flows import connect, create_segment, main, open_page, wait_for_app
 from ui.format import inert
 
@@ -118,3 +119,40 @@ def test_another_sites_page_cannot_drive_the_sandbox_controls(app_server, page: 
     expect(page.locator("body")).to_contain_text("cross-site")
     after = requests.get(f"{app_server.sandbox_url}/_sandbox/state", timeout=10).json()["clock_offset"]
     assert after == before
+
+
+def test_a_dns_rebound_name_cannot_drive_the_sandbox(app_server, playwright):
+    """DNS rebinding, played by Chromium's resolver: evil.example now points at 127.0.0.1, so a page
+    of evil.example is same-origin with the app it reaches there (its Origin matches its Host). The
+    sandbox's controls and consent screen answer only on loopback names, and the app leaves its
+    Sandbox controls page (which drives the sandbox from the server) out of such a page's menu."""
+    rebound = playwright.chromium.launch(executable_path=CHROMIUM, timeout=30_000,
+                                         args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP evil.example 127.0.0.1"])
+    try:
+        page = rebound.new_page(viewport={"width": 1440, "height": 1000})
+        evil = f"http://evil.example:{app_server.port}"
+        before = requests.get(f"{app_server.sandbox_url}/_sandbox/state", timeout=10).json()["clock_offset"]
+        page.goto(app_server.url + "/")  # at localhost the menu offers the Sandbox controls...
+        wait_for_app(page)
+        expect(page.get_by_test_id("stSidebarNavLink").filter(has_text="Sandbox controls")).to_have_count(1)
+        page.goto(evil + "/")  # ...at the rebound name it does not
+        wait_for_app(page)
+        expect(page.get_by_role("link", name="Connect LinkedIn")).to_be_visible()  # the app itself loads
+        expect(page.get_by_test_id("stSidebarNavLink").filter(has_text="Sandbox controls")).to_have_count(0)
+        answers = page.evaluate("""async (base) => {
+            const advance = await fetch(base + "/sandbox/_sandbox/clock/advance", {method: "POST",
+                headers: {"Content-Type": "application/json"}, body: '{"seconds": 86400}'});
+            const consent = await fetch(base + "/sandbox/oauth/v2/authorization?response_type=code&client_id=" +
+                "sandbox-demo-client&scope=r_ads&redirect_uri=http%3A%2F%2Flocalhost%3A1%2Fcb");
+            return [advance.status, (await advance.json()).error, consent.status, await consent.text()];
+        }""", evil)
+        assert answers[0] == 403 and answers[1].startswith("the sandbox answers only on localhost, 127.0.0.1, ::1")
+        assert answers[2] == 403 and "Allow" not in answers[3]
+        page.goto(evil + "/oauth/linkedin/start")  # Connect LinkedIn, from the rebound name
+        expect(page.locator("body")).to_contain_text("The sandbox answers only on localhost")
+        after = requests.get(f"{app_server.sandbox_url}/_sandbox/state", timeout=10).json()["clock_offset"]
+        assert after == before
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "dns_rebinding_refused.png"))
+    finally:
+        rebound.close()

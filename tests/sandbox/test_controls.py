@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
-from .conftest import AVERY, VIC
+from linkedin.sandbox import DEMO_CLIENT_ID, create_app
+from linkedin.sandbox.hosts import exposed
+
+from .conftest import AVERY, REDIRECT_URI, VIC, parse_form, serve
 
 USERS = "/rest/adAccountUsers"
 FINDER = {"q": "authenticatedUser"}
@@ -179,6 +183,60 @@ def test_controls_take_requests_from_their_own_origin(sandbox):
     r = sandbox.http.post(sandbox.url("/_sandbox/clock/advance"), json={"seconds": 7},
                           headers={"origin": sandbox.base, "sec-fetch-site": "same-origin"}, timeout=10)
     assert r.status_code == 200 and r.json()["clock_offset"] == 7
+
+
+REBOUND = ["evil.example", "evil.example:8765", "127.0.0.1.evil.example", "localhost.evil.example", "[::2]:80"]
+
+
+@pytest.mark.parametrize("method,path", [*WRITES, ("GET", "/state"), ("GET", "/settings"), ("GET", "/faults")])
+@pytest.mark.parametrize("host", REBOUND)
+def test_controls_refuse_a_host_name_they_do_not_answer_on(sandbox, method, path, host):
+    """DNS rebinding: a page of evil.example whose name now points at 127.0.0.1 is same-origin to
+    itself (its Origin matches the Host it sent), so the Host header is what refuses it."""
+    tok = sandbox.token()
+    port = sandbox.base.rsplit(":", 1)[1]
+    r = sandbox.http.request(method, sandbox.url("/_sandbox" + path), json={"seconds": 86400}, timeout=10,
+                             headers={"host": host, "origin": f"http://{host}", "sec-fetch-site": "same-origin"})
+    assert r.status_code == 403
+    assert r.json()["error"] == (
+        f"the sandbox answers only on localhost, 127.0.0.1, ::1, not on the host name {host!r}: to show a demo on "
+        "purpose, name that host (LINKEDIN_SANDBOX_HOSTS for the app, --public-host for the sandbox alone)")
+    assert call(sandbox, tok["access_token"]).status_code == 200
+    assert sandbox.state()["clock_offset"] == 0
+    for own in (f"localhost:{port}", f"LOCALHOST:{port}", f"[::1]:{port}", f"127.0.0.1:{port}"):
+        r = sandbox.http.get(sandbox.url("/_sandbox/state"), headers={"host": own}, timeout=10)
+        assert r.status_code == 200, own
+
+
+@pytest.mark.parametrize("host", ["evil.example:8765", "attacker.test"])
+def test_the_consent_screen_refuses_a_host_name_it_does_not_answer_on(sandbox, host):
+    page = sandbox.consent_page(scope="r_ads")
+    assert page.status_code == 200  # on 127.0.0.1
+    params = {"response_type": "code", "client_id": DEMO_CLIENT_ID, "redirect_uri": REDIRECT_URI,
+              "scope": "r_ads", "state": "xyz"}
+    shown = sandbox.http.get(sandbox.url("/oauth/v2/authorization"), params=params, headers={"host": host},
+                             allow_redirects=False, timeout=10)
+    assert shown.status_code == 403 and "Allow" not in shown.text
+    assert "The sandbox answers only on localhost, 127.0.0.1, ::1, not on the host name" in shown.text
+    form = parse_form(page.text)
+    decided = sandbox.http.post(sandbox.url(form.action), data=dict(form.fields, decision="allow"),
+                                headers={"host": host}, allow_redirects=False, timeout=10)
+    assert decided.status_code == 403 and "location" not in decided.headers
+
+
+def test_a_demo_shown_on_purpose_answers_on_its_named_host(tmp_path):
+    """``exposed``: LINKEDIN_SANDBOX_HOSTS in the app, --public-host alone."""
+    app = create_app(exposed(["Demo.Example"]), population_size=10)
+    with serve(app) as base:
+        port = base.rsplit(":", 1)[1]
+        r = requests.get(base + "/_sandbox/state", headers={"host": f"demo.example:{port}"}, timeout=10)
+        assert r.status_code == 200
+        assert r.json()["settings"]["served_hosts"] == ["localhost", "127.0.0.1", "::1", "demo.example"]
+        assert r.json()["settings"]["redirect_hosts"] == ["localhost", "127.0.0.1", "::1", "demo.example"]
+        assert requests.get(base + "/_sandbox/state", headers={"host": "evil.example"}, timeout=10).status_code == 403
+        patch = requests.post(base + "/_sandbox/settings", json={"served_hosts": ["evil.example"]}, timeout=10)
+        assert patch.status_code == 400
+        assert patch.json()["error"].startswith("served_hosts cannot be changed through the controls")
 
 
 def test_redirect_hosts_cannot_be_patched(sandbox):

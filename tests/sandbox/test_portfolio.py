@@ -75,3 +75,22 @@ def test_seeded_segments_are_the_same_for_the_same_seed():
     assert len(a.segments) == 162
     c = World(seed=8, population_size=10)
     assert [s.id for s in c.segments] != [s.id for s in a.segments]
+
+
+def test_a_member_given_a_portfolio_may_sign_in_until_the_reset(sandbox, world):
+    """A load test's analysts are synthetic members: the portfolio control lets them consent."""
+    guest = world.members[10]
+    page = sandbox.consent_page(scope="r_ads rw_dmp_segments")
+    assert guest.id not in page.text
+    assert sandbox.decide(page, member=guest.id).status_code == 400  # not on the screen: refused
+
+    sandbox.control("POST", "/portfolio", {"member": guest.urn, "accounts": 2, "segments_per_account": 1})
+    sandbox.control("POST", "/portfolio", {"member": guest.urn, "accounts": 1, "segments_per_account": 1})
+    assert [m.name for m in world.demo_members] == ["Avery Analyst", "Vic Viewer", "Noa Newcomer", guest.name]
+    token = sandbox.token(member=guest.id)["access_token"]
+    roles = sandbox.rest("GET", "/rest/adAccountUsers", token, query="q=authenticatedUser").json()["elements"]
+    assert len(roles) == 3 and {r["user"] for r in roles} == {guest.urn}
+
+    sandbox.control("POST", "/reset")
+    assert [m.name for m in world.demo_members] == ["Avery Analyst", "Vic Viewer", "Noa Newcomer"]
+    assert sandbox.decide(sandbox.consent_page(scope="r_ads rw_dmp_segments"), member=guest.id).status_code == 400

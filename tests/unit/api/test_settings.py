@@ -190,3 +190,14 @@ def test_the_token_key_must_differ_from_the_cookie_secret(tmp_path):
     with pytest.raises(config.SettingsError, match="LINKEDIN_TOKEN_KEY must differ from LINKEDIN_COOKIE_SECRET"):
         config.load(environ={"LINKEDIN_COOKIE_SECRET": COOKIE, "LINKEDIN_TOKEN_KEY": COOKIE, **private(tmp_path)},
                     secrets_path=tmp_path / "x")
+
+
+def test_the_host_names_of_a_sandbox_demo_shown_on_purpose(tmp_path):
+    """LINKEDIN_SANDBOX_HOSTS (or sandbox_hosts in secrets.toml): the mounted sandbox's controls and
+    consent screen answer on these names too; by default on loopback names only (DNS rebinding)."""
+    assert config.load(environ=private(tmp_path), secrets_path=tmp_path / "x").sandbox_hosts == ()
+    env = {**private(tmp_path), "LINKEDIN_SANDBOX_HOSTS": "demo.example, 192.168.1.20  laptop.local"}
+    assert config.load(environ=env, secrets_path=tmp_path / "x").sandbox_hosts == (
+        "demo.example", "192.168.1.20", "laptop.local")
+    secrets = write_secrets(tmp_path, '[linkedin]\nsandbox_hosts = ["demo.example"]\n')
+    assert config.load(environ=private(tmp_path), secrets_path=secrets).sandbox_hosts == ("demo.example",)

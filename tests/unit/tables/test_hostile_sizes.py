@@ -127,3 +127,15 @@ def test_a_malformed_workbook_gets_a_clear_message():
     broken = _rewritten(_xlsx([["email"], ["a@b.com"]]), "xl/worksheets/sheet1.xml", lambda body: body[: len(body) // 2])
     with pytest.raises(TableError, match="^bad.xlsx could not be read as an Excel .xlsx file"):
         reader.read(broken, name="bad.xlsx")
+
+
+def test_an_xlsx_whose_text_cells_unzip_beyond_their_cap_is_refused(monkeypatch):
+    src, out = zipfile.ZipFile(io.BytesIO(_xlsx([["email"], ["a@b.com"]]))), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:  # plus a shared-strings part of 100,000 bytes
+        for info in src.infolist():
+            book.writestr(info, src.read(info))
+        book.writestr("xl/sharedStrings.xml", b"<sst>" + b" " * 99_989 + b"</sst>")
+    data = out.getvalue()
+    monkeypatch.setattr(workbooks, "MAX_SHARED_STRINGS", 99_999)  # the whole workbook stays under its own cap
+    with pytest.raises(TableError, match="^strings.xlsx unzips to .* MB, more than one upload takes .* text cells at most"):
+        reader.read(data, name="strings.xlsx")
