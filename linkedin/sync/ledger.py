@@ -25,6 +25,7 @@ runs that sent to their segment, else the first opener's (``Store.linkedin_of_ru
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
@@ -34,6 +35,8 @@ from linkedin.tables.identifiers import ad_id
 
 # One encoder for every identity kept: ``json.dumps`` with options builds a new one per call.
 _encode = json.JSONEncoder(sort_keys=True).encode
+# A value JSON writes as it is (hashes, ad ids, LinkedIn's idTypes): no escaping to think of.
+_BARE = re.compile(r"[A-Za-z0-9_-]+")
 MODES = ("add", "remove", "mirror")
 # The identifying fields of an element: what a REMOVE needs, and nothing personal in plain text.
 USER_IDENTITY = ("userIds",)
@@ -157,7 +160,16 @@ class Ledger:
         return _current(stored)
 
     def _kept(self, ids: Mapping[str, Any]) -> str:
-        """An identity as the ledger keeps it: names sealed, identifiers as they are."""
+        """An identity as the ledger keeps it: names sealed, identifiers as they are.
+
+        The common one, a person by one id, is written from a template (the encoder's own text,
+        a test says so) at a fraction of the encoder's cost per member of a million-row send."""
+        user_ids = ids.get("userIds")
+        if len(ids) == 1 and type(user_ids) is list and len(user_ids) == 1:
+            one = user_ids[0]
+            kind, value = one.get("idType"), one.get("idValue")
+            if len(one) == 2 and type(kind) is str and type(value) is str and _BARE.fullmatch(kind + value):
+                return f'{{"userIds": [{{"idType": "{kind}", "idValue": "{value}"}}]}}'
         text = _encode(ids)
         return _encode({SEALED: self.store.seal(text)}) if by_name(ids) else text
 

@@ -3,6 +3,8 @@ name only sealed with the store's key (never in the clear), deleted with the mem
 
 import json
 
+import pytest
+
 from linkedin.store import Store
 from linkedin.sync.ledger import Ledger, identity
 
@@ -41,3 +43,15 @@ def test_an_identity_that_cannot_say_whom_to_remove_reads_back_empty(tmp_path):
     other_key.store.db["ledger"].insert({"linkedin": API, "segment_id": "77", "key": "old", "ids": "{}",
                                          "sent_at": 0.0})  # sent by name before names were kept
     assert other_key.identities(77, ["n", "old"]) == {"n": {}, "old": {}}
+
+
+@pytest.mark.parametrize("ids", [
+    {"userIds": [{"idType": "SHA256_EMAIL", "idValue": "ab" * 32}]},
+    {"userIds": [{"idType": "GOOGLE_AID", "idValue": "38400000-8cf0-11bd-b23e-10b96e40000d"}]},
+    {"userIds": [{"idType": "SHA256_EMAIL", "idValue": 'quote"and\\slash'}]},  # not bare: the encoder writes it
+    {"userIds": [{"idType": "SHA256_EMAIL", "idValue": "a"}, {"idType": "GOOGLE_AID", "idValue": "b"}]},
+    {"companyName": "Acme", "companyWebsiteDomain": "acme.com"},
+])
+def test_an_identity_is_kept_as_the_json_encoder_writes_it(ids):
+    kept = Ledger(Store(), linkedin="https://api.linkedin.com")._kept(ids)
+    assert kept == json.dumps(ids, sort_keys=True) and json.loads(kept) == ids
