@@ -94,11 +94,17 @@ def source(kind: str) -> tuple[str, str, bytes | str] | None:
             "CSV (any delimiter and encoding) or Excel .xlsx", type=TYPES, key=f"{kind}_file",
             help="LinkedIn's own template is recognised as is; other headers are mapped where obvious.",
         )
+        # The sample files' offer has a place of its own, drawn empty when a file is in: the blocks
+        # below then keep their places from one rerun to the next, which ``sync_page._block`` needs
+        # to clear the last table's report at once (the uploader reruns once empty on a new file).
+        offer = st.container()
         if upload is not None:
             return f"file:{upload.file_id}", upload.name, upload.getvalue()
-        return samples.offer(kind, sandbox=session.settings().sandbox)
+        with offer:
+            return samples.offer(kind, sandbox=session.settings().sandbox)
     text = st.text_area("Paste rows (with or without a header; copied from a spreadsheet works too)",
                         key=f"{kind}_paste", height=150, placeholder=EXAMPLES[kind])
+    st.container()  # where the upload's sample offer is: the same places below
     if text.strip():
         return "paste:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24], "pasted text", text
     return None
