@@ -61,6 +61,8 @@ def test_a_large_mirror_shows_who_goes_asks_for_the_name_and_can_be_undone(app_s
     shot(page, "7-undo-offered")
 
     undo.click()
+    # The mirror's own result reads the same ("30 accepted ... of 30 sent"): wait for the undo's run first.
+    expect(main(page).get_by_text(re.compile(r"· undo · upload \w+"))).to_be_visible(timeout=60_000)
     expect(main(page).get_by_text("Upload finished. 30 accepted by LinkedIn, of 30 sent.")).to_be_visible(
         timeout=60_000)
     wait_for_app(page)
