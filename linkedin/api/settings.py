@@ -1,8 +1,9 @@
 """Settings: where LinkedIn is, who we are to it, and where we keep our state.
 
 Read from the environment first, then ``[linkedin]`` in ``.streamlit/secrets.toml``.
-With no client id the app runs on the built-in sandbox, which is mounted under
-``/sandbox`` in the app's own server, so nothing else needs configuring.
+With no client id the app runs on the built-in sandbox, served under ``/sandbox`` by the
+app's own server (from a process of its own, behind a small proxy: ``linkedin/web``), so
+nothing else needs configuring.
 
 Two secrets guard what the server keeps: the cookie secret signs the browser's cookies,
 the token key encrypts the tokens in the database. Each comes from its setting or, when
@@ -76,6 +77,7 @@ _ENV = {
     "scopes": "LINKEDIN_SCOPES",
     "heartbeat_seconds": "LINKEDIN_HEARTBEAT_SECONDS",
     "source_platform": "LINKEDIN_SOURCE_PLATFORM",
+    "sandbox_in_process": "LINKEDIN_SANDBOX_IN_PROCESS",
 }
 
 
@@ -102,6 +104,9 @@ class Settings:
     public_oauth_base_url: str | None = None
     # The sourcePlatform LinkedIn assigned this app; None until configured (no invented default).
     source_platform: str | None = None
+    # The built-in sandbox runs in the app's own process (the old mount) instead of its own: its work
+    # then stalls every page (bench/sandbox_process.py); for comparisons and debugging only.
+    sandbox_in_process: bool = False
 
     @property
     def authorize_url(self) -> str:
@@ -235,6 +240,11 @@ def _secret(name: str, raw: Mapping[str, object], db_path: str) -> str:
         "then signs in again), or set the variable."))
 
 
+def _yes(value: object) -> bool:
+    """A switch from the environment ("1", "true", "yes", "on") or secrets.toml (a boolean)."""
+    return value is True or str(value or "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def load(
     *,
     environ: Mapping[str, str] | None = None,
@@ -277,6 +287,7 @@ def load(
         heartbeat_seconds=int(raw.get("heartbeat_seconds") or 300),
         sandbox=sandbox,
         source_platform=str(raw["source_platform"]) if raw.get("source_platform") else None,
+        sandbox_in_process=_yes(raw.get("sandbox_in_process")),
     )
     if settings.token_key == settings.cookie_secret:
         raise SettingsError("LINKEDIN_TOKEN_KEY must differ from LINKEDIN_COOKIE_SECRET: one signs cookies, the "
