@@ -145,11 +145,11 @@ class SandboxProxy:
                     await send({"type": "http.response.body", "body": b"", "more_body": False})
                     return
         except TimeoutError:
-            log.warning("sandbox proxy: %s %s: no answer within %.0f s", scope["method"], scope["path"],
+            log.warning("sandbox proxy: %s %s: no answer within %g s", scope["method"], scope["path"],
                         self.read_timeout)
             if not started:
                 await _answer(send, 504, f"the built-in LinkedIn sandbox did not answer within "
-                                         f"{self.read_timeout:.0f} s")
+                                         f"{self.read_timeout:g} s")
                 return
             raise
         except (h11.RemoteProtocolError, OSError):
