@@ -43,13 +43,16 @@ class SandboxProcess:
     """``python -m linkedin.sandbox`` on a free loopback port: ``start()``, ``url``, ``problem()``, ``stop()``."""
 
     def __init__(self, *, mount: str = "/sandbox", seed: int = 7, population: int | None = None,
-                 python: str = sys.executable, log_level: str = "warning",
+                 public_hosts: tuple[str, ...] = (), python: str = sys.executable, log_level: str = "warning",
                  start_timeout: float = START_TIMEOUT) -> None:
+        """``public_hosts``: host names a demo shown on purpose is reached by, passed on as ``--public-host``
+        (the proxy forwards the browser's Host, so the sandbox's own host checks see what the browser used)."""
         self.mount = mount
         self.host = "127.0.0.1"
         self.port = 0
         self._command_tail = ["--mount", mount, "--seed", str(seed), "--log-level", log_level,
-                              "--until-stdin-closes", *(["--population", str(population)] if population else [])]
+                              "--until-stdin-closes", *(["--population", str(population)] if population else []),
+                              *[arg for name in public_hosts for arg in ("--public-host", name)]]
         self._python = python
         self._start_timeout = start_timeout
         self._tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
