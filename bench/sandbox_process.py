@@ -4,13 +4,16 @@ process of its own (the default), in one run (issue 16, goal 5).
 
 For each mode the script starts ``streamlit run app.py`` on the sandbox (fresh database),
 connects an analyst in Chromium (the consent screen under ``/sandbox``, as a person does),
-and times loads of the Audiences page (``page.goto`` until the page's script has finished
-and its heading is shown): a few while idle, then again and again while a send of the
-prepared 1M-contact file runs. The send is the library's own (``linkedin.sync.upload``, as
-the CLI does) from this script's process through the app's ``/sandbox``: the sandbox parses
-and matches every element, in the app's process or in its own. The file is generated and
+and sends the prepared 1M-contact file twice, to two new segments: once alone, asking
+Streamlit's health check every 0.1 s meanwhile (how long the app's server takes to answer
+its smallest request: the sandbox's stalls, undiluted), and once while the analyst loads
+the Audiences page again and again (``page.goto`` until the page's script has finished and
+its heading is shown; a few loads while idle first, for comparison). The send is the
+library's own (``linkedin.sync.upload``, as the CLI does) from this script's process through
+the app's ``/sandbox``: the sandbox parses and matches every element, in the app's process
+or in its own. The file is generated and
 prepared once, for both modes. Also reported: the CPU seconds the app's process and the
-sandbox's process spent during the send.
+sandbox's process spent during each send.
 
     flock /tmp/bench.lock .venv/bin/python bench/sandbox_process.py [--rows 1000000] [--json]
 """
@@ -49,6 +52,7 @@ CHROMIUM = "/usr/bin/chromium"
 MODES = {"in the app's process": {"LINKEDIN_SANDBOX_IN_PROCESS": "1"}, "in its own process": {}}
 IDLE_LOADS = 5
 LOAD_TIMEOUT_MS = 300_000
+PROBE_EVERY = 0.1
 
 
 def start_app(tmp: Path, extra_env: dict[str, str]) -> tuple[subprocess.Popen, int]:
@@ -89,6 +93,23 @@ def load_audiences(page, url: str) -> float:
     return time.perf_counter() - t
 
 
+def probe(port: int, sender: threading.Thread, found: list[float]) -> None:
+    """Time Streamlit's health check every PROBE_EVERY seconds while ``sender`` runs: how long the
+    app's server takes to answer the smallest request it has, i.e. how long it stalls."""
+    http = requests.Session()
+    http.trust_env = False
+    while sender.is_alive():
+        t = time.perf_counter()
+        http.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=300)
+        found.append(time.perf_counter() - t)
+        time.sleep(PROBE_EVERY)
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
 def run_mode(mode: str, prepared, browser, rows: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -120,29 +141,18 @@ def run_mode(mode: str, prepared, browser, rows: int) -> dict:
             conn.connect(sign_in(settings), member_urn=None, member_name="bench")
             client = conn.client(retry=RetryPolicy(tries=5, base=0.5))
             account = next(a.urn for a in accounts.load(client).accounts if a.can_manage and a.status == "ACTIVE")
-            created = segment_creation.create(client, account_urn=account, name=f"Bench {rows:,}", kind="users")
-            target = Target(created.id, created.name, account, "users", created_at=created.created_at)
+            syncs = []
+            for name in ("alone", "with page loads"):
+                created = segment_creation.create(client, account_urn=account, name=f"Bench {rows:,} {name}",
+                                                  kind="users")
+                target = Target(created.id, created.name, account, "users", created_at=created.created_at)
+                syncs.append(Sync(client, store, prepared, target))
             time.sleep(5)  # LinkedIn's 5 s between creating a segment and adding to it
-            sync = Sync(client, store, prepared, target)
-            run_id = sync.start(sync.plan("add"), owner="bench")
-
-            done: dict = {}
             app_proc = psutil.Process(app.pid)
-            app_cpu, child_cpu = cpu_seconds(app_proc), cpu_seconds(child)
-
-            def send() -> None:
-                t = time.perf_counter()
-                done["run"] = sync.run(run_id)
-                done["seconds"] = time.perf_counter() - t
-
-            sender = threading.Thread(target=send, name="send")
-            started = time.perf_counter()
-            sender.start()
-            during = []
-            while sender.is_alive():
-                during.append(load_audiences(page, f"http://localhost:{port}"))
-            sender.join()
-            app_cpu, child_cpu = cpu_seconds(app_proc) - app_cpu, cpu_seconds(child) - child_cpu
+            # Send 1: nothing else asks the app, so the health check shows the sandbox's own stalls.
+            alone = watched_send(syncs[0], port, app_proc, child, None)
+            # Send 2: the analyst loads the Audiences page again and again until the send is done.
+            busy = watched_send(syncs[1], port, app_proc, child, lambda: load_audiences(page, f"http://localhost:{port}"))
             context.close()
         finally:
             app.terminate()
@@ -150,17 +160,53 @@ def run_mode(mode: str, prepared, browser, rows: int) -> dict:
                 app.wait(20)
             except subprocess.TimeoutExpired:
                 app.kill()
-    run = done["run"]
+    during = busy["loads"]
     return {
-        "mode": mode, "rows": rows, "elements": len(prepared), "accepted": run.accepted, "state": run.state,
-        "send_s": round(done["seconds"], 1), "idle_load_s": [round(x, 2) for x in idle],
+        "mode": mode, "rows": rows, "elements": len(prepared), "accepted": busy["run"].accepted,
+        "state": busy["run"].state, "idle_load_s": [round(x, 2) for x in idle],
         "idle_median_s": round(statistics.median(idle), 2),
+        "send_alone": summary(alone), "send_with_page_loads": summary(busy),
         "loads_during_send": len(during),
         "during_median_s": round(statistics.median(during), 2) if during else None,
+        "during_p90_s": round(quantile(during, 0.9), 2) if during else None,
         "during_max_s": round(max(during), 2) if during else None,
         "during_load_s": [round(x, 2) for x in during],
-        "app_cpu_s": round(app_cpu, 1), "sandbox_process_cpu_s": round(child_cpu, 1) if child else None,
-        "send_started_s": round(started, 1),
+    }
+
+
+def watched_send(sync: Sync, port: int, app_proc: psutil.Process, child: psutil.Process | None, load) -> dict:
+    """One send of the prepared file, Streamlit's health checked every PROBE_EVERY seconds meanwhile,
+    and ``load()`` (a page load) called again and again until it is done when given."""
+    run_id = sync.start(sync.plan("add"), owner="bench")
+    done: dict = {"loads": [], "checks": []}
+    app_cpu, child_cpu = cpu_seconds(app_proc), cpu_seconds(child)
+
+    def send() -> None:
+        t = time.perf_counter()
+        done["run"] = sync.run(run_id)
+        done["seconds"] = time.perf_counter() - t
+
+    sender = threading.Thread(target=send, name="send")
+    prober = threading.Thread(target=probe, args=(port, sender, done["checks"]), name="probe")
+    sender.start()
+    prober.start()
+    while load is not None and sender.is_alive():
+        done["loads"].append(load())
+    sender.join()
+    prober.join()
+    done["app_cpu_s"] = cpu_seconds(app_proc) - app_cpu
+    done["sandbox_cpu_s"] = cpu_seconds(child) - child_cpu if child else None
+    return done
+
+
+def summary(done: dict) -> dict:
+    checks = done["checks"]
+    return {
+        "send_s": round(done["seconds"], 1), "accepted": done["run"].accepted,
+        "health_checks": len(checks), "health_median_ms": round(statistics.median(checks) * 1000, 1),
+        "health_p99_ms": round(quantile(checks, 0.99) * 1000, 1), "health_max_ms": round(max(checks) * 1000, 1),
+        "app_cpu_s": round(done["app_cpu_s"], 1),
+        "sandbox_process_cpu_s": round(done["sandbox_cpu_s"], 1) if done["sandbox_cpu_s"] is not None else None,
     }
 
 
@@ -185,16 +231,17 @@ def main() -> None:
         browser.close()
     for r in results:
         if args.json:
-            print(json.dumps({k: v for k, v in r.items() if k != "send_started_s"}))
+            print(json.dumps(r))
             continue
-        print(f"sandbox {r['mode']}: {r['elements']:,} elements sent in {r['send_s']} s ({r['state']}, "
-              f"{r['accepted']:,} accepted)")
-        print(f"  Audiences page load idle:        median {r['idle_median_s']} s  {r['idle_load_s']}")
-        print(f"  during the send ({r['loads_during_send']} loads):  median {r['during_median_s']} s, "
-              f"max {r['during_max_s']} s")
-        print(f"  CPU during the send: app process {r['app_cpu_s']} s"
-              + (f", sandbox process {r['sandbox_process_cpu_s']} s" if r["sandbox_process_cpu_s"] is not None
-                 else ""))
+        print(f"sandbox {r['mode']}: {r['elements']:,} elements per send")
+        for label, key in (("send alone", "send_alone"), ("send + page loads", "send_with_page_loads")):
+            x = r[key]
+            cpu = f"app {x['app_cpu_s']} s" + (f", sandbox process {x['sandbox_process_cpu_s']} s"
+                                               if x["sandbox_process_cpu_s"] is not None else "")
+            print(f"  {label:18} {x['send_s']:>6} s; /_stcore/health ({x['health_checks']} checks) median "
+                  f"{x['health_median_ms']} ms, p99 {x['health_p99_ms']} ms, max {x['health_max_ms']} ms; CPU {cpu}")
+        print(f"  Audiences page load: idle median {r['idle_median_s']} s; during the send ({r['loads_during_send']} "
+              f"loads) median {r['during_median_s']} s, p90 {r['during_p90_s']} s, max {r['during_max_s']} s")
 
 
 if __name__ == "__main__":
