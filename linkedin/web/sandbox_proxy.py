@@ -37,9 +37,10 @@ MAX_REQUEST_BYTES = 16 * 1024 * 1024  # a batch of 5,000 elements with every fie
 CONNECT_TIMEOUT = 5.0
 READ_TIMEOUT = 120.0  # the client waits 60 s for an answer; the sandbox's "slow" fault may take longer
 READ_CHUNK = 256 * 1024
-# Headers that describe one connection, not the message (RFC 9110 7.6.1), and the length we set ourselves.
+# Headers that describe one connection, not the message (RFC 9110 7.6.1), the length we set ourselves,
+# and Expect (the body was read whole before the request is forwarded: nothing to wait for).
 HOP_BY_HOP = frozenset({b"connection", b"keep-alive", b"proxy-authenticate", b"proxy-authorization", b"te",
-                        b"trailer", b"trailers", b"transfer-encoding", b"upgrade", b"content-length"})
+                        b"trailer", b"trailers", b"transfer-encoding", b"upgrade", b"content-length", b"expect"})
 
 
 class Upstream(Protocol):
