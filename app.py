@@ -1,5 +1,8 @@
 """Entry point: the ASGI app (OAuth routes, the sandbox under /sandbox) and the page frame.
 
+In sandbox mode the sandbox runs in a process of its own (started once, stopped at exit) and
+/sandbox forwards to it (``linkedin/web/sandbox_proxy.py``): its work never stalls the pages.
+
 ``streamlit run app.py`` serves ``app`` (Streamlit's Starlette app with our routes)
 and runs the script part below for every page view.
 """
@@ -12,6 +15,7 @@ from starlette.routing import Mount
 from linkedin.api.settings import SettingsError
 from linkedin.web import resources as context
 from linkedin.web.routes import OAuthRoutes
+from linkedin.web.sandbox_process import SandboxFailed
 
 
 def _routes():
@@ -21,7 +25,10 @@ def _routes():
         sys.exit(f"error: {err}")
     found = OAuthRoutes(lambda: settings, lambda: context.store(settings)).routes()
     if settings.sandbox and settings.api_base_url == settings.sandbox_base_url:
-        found.append(Mount("/sandbox", app=context.sandbox_app(settings.sandbox_hosts)))
+        try:
+            found.append(Mount("/sandbox", app=context.sandbox_mount(settings)))
+        except SandboxFailed as err:  # the demo cannot work without it: say why and stop
+            sys.exit(f"error: {err}")
     return found
 
 

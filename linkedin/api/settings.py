@@ -1,8 +1,9 @@
 """Settings: where LinkedIn is, who we are to it, and where we keep our state.
 
 Read from the environment first, then ``[linkedin]`` in ``.streamlit/secrets.toml``.
-With no client id the app runs on the built-in sandbox, which is mounted under
-``/sandbox`` in the app's own server, so nothing else needs configuring.
+With no client id the app runs on the built-in sandbox, served under ``/sandbox`` by the
+app's own server (from a process of its own, behind a small proxy: ``linkedin/web``), so
+nothing else needs configuring.
 
 Two secrets guard what the server keeps: the cookie secret signs the browser's cookies,
 the token key encrypts the tokens in the database. Each comes from its setting or, when
@@ -77,6 +78,7 @@ _ENV = {
     "heartbeat_seconds": "LINKEDIN_HEARTBEAT_SECONDS",
     "source_platform": "LINKEDIN_SOURCE_PLATFORM",
     "sandbox_hosts": "LINKEDIN_SANDBOX_HOSTS",
+    "sandbox_in_process": "LINKEDIN_SANDBOX_IN_PROCESS",
 }
 
 
@@ -106,6 +108,9 @@ class Settings:
     # Host names a sandbox demo shown on purpose is reached by, besides loopback ones: the mounted
     # sandbox's controls and consent screen answer on no other (DNS rebinding; sandbox/hosts.py).
     sandbox_hosts: tuple[str, ...] = ()
+    # The built-in sandbox runs in the app's own process (the old mount) instead of its own: its work
+    # then stalls every page (bench/sandbox_process.py); for comparisons and debugging only.
+    sandbox_in_process: bool = False
 
     @property
     def authorize_url(self) -> str:
@@ -243,6 +248,9 @@ def _names(value: object) -> tuple[str, ...]:
     """A list of names from "a, b c" (the environment) or ["a", "b"] (secrets.toml)."""
     items = value.replace(",", " ").split() if isinstance(value, str) else value if isinstance(value, list) else []
     return tuple(str(item).strip() for item in items if str(item).strip())
+def _yes(value: object) -> bool:
+    """A switch from the environment ("1", "true", "yes", "on") or secrets.toml (a boolean)."""
+    return value is True or str(value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def load(
@@ -288,6 +296,7 @@ def load(
         sandbox=sandbox,
         source_platform=str(raw["source_platform"]) if raw.get("source_platform") else None,
         sandbox_hosts=_names(raw.get("sandbox_hosts")),
+        sandbox_in_process=_yes(raw.get("sandbox_in_process")),
     )
     if settings.token_key == settings.cookie_secret:
         raise SettingsError("LINKEDIN_TOKEN_KEY must differ from LINKEDIN_COOKIE_SECRET: one signs cookies, the "

@@ -6,6 +6,7 @@ live here: a member's tokens are found through the session id in their cookie.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import threading
 
@@ -56,11 +57,50 @@ def drives_sandbox(settings: Settings, host_header: str | None) -> bool:
     return not host_header or answers_on(host_header, (*LOOPBACK_HOSTS, *settings.sandbox_hosts))
 
 
+def sandbox_mount(settings: Settings):
+    """What the app serves under /sandbox without LinkedIn credentials: by default a proxy to the
+    sandbox in its own process, so its work (a million-element send) never stalls the pages;
+    with ``sandbox_in_process`` (LINKEDIN_SANDBOX_IN_PROCESS) the sandbox itself, in this process.
+    Either way its controls and consent screen answer on loopback names and on
+    ``settings.sandbox_hosts`` (a demo shown on purpose).
+
+    Raises SandboxFailed, saying why, when the sandbox process does not start."""
+    if settings.sandbox_in_process:
+        return sandbox_app(settings.sandbox_hosts)
+    return _proxy(settings.sandbox_hosts)
+
+
 @functools.cache
 def sandbox_app(hosts: tuple[str, ...] = ()):
-    """The sandbox mounted under /sandbox when the app runs without LinkedIn credentials; its
-    controls and consent screen answer on loopback names and on ``hosts`` (a demo shown on purpose)."""
+    """The sandbox served in the app's own process (``LINKEDIN_SANDBOX_IN_PROCESS``)."""
     from linkedin.sandbox import create_app
     from linkedin.sandbox.hosts import exposed
 
     return create_app(exposed(hosts) if hosts else None)
+
+
+@functools.cache
+def _proxy(hosts: tuple[str, ...] = ()):
+    from linkedin.web.sandbox_proxy import SandboxProxy
+
+    return SandboxProxy(sandbox_process(hosts))
+
+
+_process_lock = threading.Lock()
+_process = None
+
+
+def sandbox_process(hosts: tuple[str, ...] = ()):
+    """The sandbox's own process: started on first use, once per server process, stopped at exit;
+    ``hosts`` go to it as ``--public-host``.
+
+    Raises SandboxFailed, saying why, when it does not start (the next call tries again)."""
+    global _process
+    from linkedin.web.sandbox_process import SandboxProcess
+
+    with _process_lock:  # the first page views may ask at once, each on its own thread
+        if _process is None:
+            process = SandboxProcess(public_hosts=hosts)
+            atexit.register(process.stop)
+            _process = process.start()
+        return _process

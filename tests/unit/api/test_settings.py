@@ -35,6 +35,19 @@ def test_no_client_id_means_the_sandbox_mounted_in_the_app(tmp_path):
     assert s.cookie_secret == again.cookie_secret and len(s.cookie_secret) >= 48
 
 
+@pytest.mark.parametrize(("environ", "toml", "in_process"), [
+    ({}, "", False),  # the default: the sandbox in a process of its own
+    ({"LINKEDIN_SANDBOX_IN_PROCESS": "1"}, "", True),
+    ({"LINKEDIN_SANDBOX_IN_PROCESS": "true"}, "", True),
+    ({"LINKEDIN_SANDBOX_IN_PROCESS": "0"}, "", False),
+    ({}, "[linkedin]\nsandbox_in_process = true\n", True),
+    ({}, "[linkedin]\nsandbox_in_process = false\n", False),
+])
+def test_the_sandbox_runs_apart_unless_asked_to_run_in_the_apps_process(tmp_path, environ, toml, in_process):
+    found = config.load(environ={**private(tmp_path), **environ}, secrets_path=write_secrets(tmp_path, toml))
+    assert found.sandbox_in_process is in_process
+
+
 def test_environment_wins_over_secrets_toml(tmp_path):
     secrets = write_secrets(tmp_path, '[linkedin]\nclient_id = "file-id"\nclient_secret = "file-secret"\nversion = "202604"\n'
                                                                             'redirect_uri = "https://app.example/oauth/linkedin/callback"\nscopes = ["r_ads", "rw_dmp_segments"]\n'
