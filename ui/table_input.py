@@ -11,7 +11,7 @@ import hashlib
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 import streamlit as st
 
@@ -85,14 +85,17 @@ def _read(source_id: str, name: str, data: bytes | str, kind: str) -> Loaded | N
     return Loaded(source_id, table, guessed)
 
 
-def source(kind: str) -> tuple[str, str, bytes | str] | None:
-    """(id, name, content) of what the analyst gave now, or None."""
+def source(kind: str, *, on_clear: Callable[[str], None] | None = None) -> tuple[str, str, bytes | str] | None:
+    """(id, name, content) of what the analyst gave now, or None. ``on_clear(kind)`` runs when
+    the analyst removes the file from the uploader (not when the page is opened again: that
+    makes a new uploader, without a change)."""
     how = st.radio("How do you bring the table?", [UPLOAD, PASTE], horizontal=True, key=f"{kind}_how",
                    label_visibility="collapsed")
     if how == UPLOAD:
         upload = st.file_uploader(
             "CSV (any delimiter and encoding) or Excel .xlsx", type=TYPES, key=f"{kind}_file",
             help="LinkedIn's own template is recognised as is; other headers are mapped where obvious.",
+            on_change=_cleared, args=(kind, on_clear),
         )
         if upload is not None:
             return f"file:{upload.file_id}", upload.name, upload.getvalue()
@@ -102,6 +105,16 @@ def source(kind: str) -> tuple[str, str, bytes | str] | None:
     if text.strip():
         return "paste:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:24], "pasted text", text
     return None
+
+
+def _cleared(kind: str, on_clear: Callable[[str], None] | None) -> None:
+    if st.session_state.get(f"{kind}_file") is None and on_clear is not None:
+        on_clear(kind)
+
+
+def forget(kind: str) -> Loaded | None:
+    """Drop the table loaded for this kind (and its preparation); returns what was dropped."""
+    return st.session_state.pop(_key(kind), None)
 
 
 def is_new(kind: str, given: tuple[str, str, bytes | str] | None) -> bool:
@@ -126,7 +139,7 @@ def bring(kind: str, given: tuple[str, str, bytes | str] | None) -> Loaded | Non
         left.caption(f"Using **{plain(held.table.source)}** ({held.table.num_rows:,} rows), loaded earlier in "
                      "this session.")
         if right.button("Clear", key=f"{kind}_clear", icon=":material/close:"):
-            st.session_state.pop(_key(kind), None)
+            forget(kind)
             st.rerun()
     return held
 
