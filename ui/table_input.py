@@ -127,6 +127,10 @@ def bring(kind: str, given: tuple[str, str, bytes | str] | None) -> Loaded | Non
     """The table for this kind: new from ``source``, else the one loaded earlier in this session."""
     held: Loaded | None = st.session_state.get(_key(kind))
     if is_new(kind, given):
+        # Dropped first: an assignment alone leaves the last table in Streamlit's copy of the
+        # previous run's state until the next rerun; a deletion removes it from both.
+        held = forget(kind)
+        del held
         with _working(f"Reading {plain(given[1])}…"):
             held = _read(*given, kind=kind)
         st.session_state[_key(kind)] = held
