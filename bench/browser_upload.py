@@ -347,9 +347,9 @@ async def _drive(run: Run, base: str, rss: RssSampler, pid: int, marks: dict) ->
                 await page.screenshot(path=str(ROOT / "test-artifacts" / f"browser_upload_{s.index}_failed.png"),
                                       full_page=True)
 
-        async def probe_while_checking() -> None:
+        async def probe_while_checking() -> None:  # from the end of the first file's transfer
             first = run.sessions[0]
-            while "checking" not in first.t and "report" not in first.t and not first.failures:
+            while first.upload_done is None and "report" not in first.t and not first.failures:
                 await asyncio.sleep(0.05)
             if "report" not in first.t:
                 run.probe_busy = await _probe(browser, base)
@@ -364,6 +364,8 @@ async def _drive(run: Run, base: str, rss: RssSampler, pid: int, marks: dict) ->
             try:
                 if run.after == "clear":
                     await page.get_by_test_id("stFileChipDeleteBtn").first.click()
+                    # the rerun has removed the report (the script state alone may not have changed yet)
+                    await expect(_main(page).get_by_text("2. Check the data")).to_have_count(0)
                     await _settled(page)
                 elif run.after == "another":
                     await _choose(page, s, s.other_csv, 1000)

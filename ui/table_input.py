@@ -108,8 +108,12 @@ def source(kind: str, *, on_clear: Callable[[str], None] | None = None) -> tuple
 
 
 def _cleared(kind: str, on_clear: Callable[[str], None] | None) -> None:
-    if st.session_state.get(f"{kind}_file") is None and on_clear is not None:
-        on_clear(kind)
+    if st.session_state.get(f"{kind}_file") is None:
+        # Streamlit keeps the widget's last value (the file, its bytes) in its copy of the
+        # previous run's state until the next rerun; deleting the key lets it go now.
+        del st.session_state[f"{kind}_file"]
+        if on_clear is not None:
+            on_clear(kind)
 
 
 def forget(kind: str) -> Loaded | None:
