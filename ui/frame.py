@@ -9,7 +9,7 @@ import streamlit as st
 from linkedin.api.connection import Status, member_label
 from linkedin.web import resources as context
 from linkedin.web.routes import AUTH_ERRORS, refusal_advice
-from ui import reconnect, session
+from ui import closed_tabs, reconnect, session
 from ui.format import plain, when
 
 
@@ -109,6 +109,7 @@ def _heartbeat() -> None:
 def run() -> None:
     st.set_page_config(page_title="Matched Audiences Workbench", page_icon=":material/groups:", layout="wide")
     _flash_from_query()
+    closed_tabs.watch()  # this session's memory goes soon after its tab does
     if session.replaced():
         _follow_the_browser()
     conn = session.connection()

@@ -10,6 +10,10 @@ from linkedin.tables.quality import Quality
 from linkedin.tables.templates import export_template
 from ui.format import plain
 
+# Cells with a problem listed on the page: a million-row file can have hundreds of thousands, which
+# would cross the websocket as one table (seconds, and the browser's memory); the download has all.
+ISSUES_SHOWN = 1_000
+
 
 def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.0f}%" if whole else "0%"
@@ -45,9 +49,17 @@ def render(kind: str, prepared: Prepared | None, quality: Quality | None = None)
     if len(q.issues):
         with st.expander(f"Issues: {len(q.issues):,} cell(s) with a problem, each with its fix where there is one",
                          icon=":material/rule:"):
-            st.dataframe(q.issues, hide_index=True, width="stretch", key=f"{kind}_issues", placeholder="n/a",
+            shown = q.issues if len(q.issues) <= ISSUES_SHOWN else q.issues.head(ISSUES_SHOWN)
+            if len(shown) < len(q.issues):
+                st.caption(f"The first {ISSUES_SHOWN:,} of {len(q.issues):,}; the file below has them all.")
+            st.dataframe(shown, hide_index=True, width="stretch", key=f"{kind}_issues", placeholder="n/a",
                          column_config={"row": st.column_config.NumberColumn("Row", format="%d"),
                                         "fixed": st.column_config.CheckboxColumn("Fixed")})
+            if len(shown) < len(q.issues):
+                issues = q.issues
+                st.download_button(f"Download the {len(issues):,} issues (CSV)", lambda: exports.to_csv(issues),
+                                   file_name="issues.csv", mime="text/csv", key=f"{kind}_issues_csv",
+                                   icon=":material/download:", on_click="ignore")
     left, right = st.columns(2)
     rejected = q.rejected
     left.download_button(

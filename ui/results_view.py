@@ -11,6 +11,8 @@ from linkedin.api.errors import LinkedInError, NotFound
 from linkedin.api.segment_numbers import COUNTS_NOTE, WINDOW
 from linkedin.api.segments import Segment
 from linkedin.insights import portfolio
+from linkedin.sync import outcomes
+from linkedin.sync.outcomes import RowCounts
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.upload import results
 from linkedin.tables import exports
@@ -30,56 +32,57 @@ def refresh_segment(conn: Connection, job: Job) -> None:
     portfolio.CACHE.forget(portfolio.member_key(conn))  # the Audiences page reads the new counts
 
 
-def outcome(job: Job, run: Run) -> tuple[dict[tuple[str, str], int], pd.DataFrame | None]:
-    """Members by (action, status) for the run, and one row per input row (``sync.results``)
-    when the table is here; recomputed only when the run moved."""
+def outcome(job: Job, run: Run) -> tuple[dict[tuple[str, str], int], RowCounts | None, pd.DataFrame | None]:
+    """Members by (action, status) for the run and, when the table is here, its rows by what
+    happened to them and the rows LinkedIn rejected (``sync.outcomes``: counts, never a frame
+    of every row); recomputed only when the run moved."""
     if job.result_cache is None or job.result_cache[0] != run.updated_at:
         store = session.store()
-        by: dict[tuple[str, str], int] = {}
-        for action, status, _, _ in Uploads(store).results(run.id).values():
-            by[(action, status)] = by.get((action, status), 0) + 1
-        frame = results(job.prepared, store, run.id) if job.prepared is not None else None
-        job.result_cache = (run.updated_at, (by, frame))
+        by = Uploads(store).counts_by_action(run.id)
+        rows = refused = None
+        if job.prepared is not None:
+            rows = outcomes.row_counts(job.prepared, store, run.id)
+            refused = outcomes.refused(job.prepared, store, run.id) if rows.rejected else None
+        job.result_cache = (run.updated_at, (by, rows, refused))
     return job.result_cache[1]
 
 
 def render(conn: Connection, job: Job, run: Run) -> None:
     """Accepted, rejected by LinkedIn, rejected locally, the results file, the segment now."""
-    by, frame = outcome(job, run)
+    by, rows, refused = outcome(job, run)
     st.markdown("**Members sent**")
     a, b, c, d = st.columns(4)
     a.metric("Added", f"{by.get(('ADD', 'accepted'), 0):,}", help="ADDs LinkedIn accepted")
     b.metric("Removed", f"{by.get(('REMOVE', 'accepted'), 0):,}", help="REMOVEs LinkedIn accepted")
     c.metric("Rejected by LinkedIn", f"{run.rejected:,}")
     d.metric("Still to send", f"{run.pending:,}")
-    if frame is None:
+    if rows is None:
         st.caption("Per-row results need the table this upload was sent from; the counts above are per member.")
     else:
-        counts = frame["result"].value_counts()
         st.markdown("**Rows of your table**")
         a, b, c, d = st.columns(4)
-        a.metric("Rows accepted", f"{int(counts.get('accepted by LinkedIn', 0)):,}",
+        a.metric("Rows accepted", f"{rows.accepted:,}",
                  help="Rows LinkedIn accepted, duplicates of an accepted row included")
-        b.metric("Rows rejected by LinkedIn", f"{int(counts.get('rejected by LinkedIn', 0)):,}")
-        c.metric("Rows rejected locally", f"{int(counts.get('rejected locally', 0)):,}",
+        b.metric("Rows rejected by LinkedIn", f"{rows.rejected:,}")
+        c.metric("Rows rejected locally", f"{rows.rejected_locally:,}",
                  help="Rows with nothing LinkedIn can match on: never sent (see the quality report)")
-        d.metric("Not sent: no change", f"{int(counts.get('not sent (no change needed)', 0)):,}",
+        d.metric("Not sent: no change", f"{rows.unchanged:,}",
                  help="Already sent to the segment (add, mirror): left alone")
-        duplicates = int(frame["message"].str.startswith("duplicate of row").sum())
-        if duplicates:
-            st.caption(f"{duplicates:,} row(s) repeat an earlier row: they share its result and were not sent twice.")
-        outside = by.get(("REMOVE", "accepted"), 0) - int(((frame["action"] == "REMOVE")
-                                                           & (frame["result"] == "accepted by LinkedIn")).sum())
+        if rows.duplicates:
+            st.caption(f"{rows.duplicates:,} row(s) repeat an earlier row: they share its result and were not sent "
+                       "twice.")
+        outside = by.get(("REMOVE", "accepted"), 0) - rows.removed_in_table
         if run.mode == "mirror" and outside > 0:
             st.caption(f"{outside:,} member(s) removed are not in this table: the app had sent them earlier.")
-        refused = frame[frame["result"] == "rejected by LinkedIn"]
-        if len(refused):
-            st.markdown("**Rows LinkedIn rejected**, with its reason:")
+        if refused is not None and len(refused):
+            shown = f" (the first {len(refused):,}; the results file has all)" if rows.rejected > len(refused) else ""
+            st.markdown(f"**Rows LinkedIn rejected**, with its reason{shown}:")
             st.dataframe(refused, hide_index=True, width="stretch", placeholder="n/a", key=f"{job.kind}_refused",
                          column_config={"row": st.column_config.NumberColumn("Row", format="%d"),
                                         "http_status": st.column_config.NumberColumn("HTTP", format="%d")})
+        prepared, store = job.prepared, session.store()
         st.download_button(
-            "Download the results (CSV)", lambda: exports.to_csv(frame),
+            "Download the results (CSV)", lambda: exports.to_csv(results(prepared, store, run.id)),
             file_name=f"results-{run.id}.csv", mime="text/csv", key=f"{job.kind}_results_csv",
             icon=":material/download:", on_click="ignore",
             help="One line per row of your table: what happened to it (row numbers as your spreadsheet shows them)",

@@ -69,6 +69,13 @@ def remember(run_id: str, prepared: Prepared | None) -> None:
             del held[rid]
 
 
+def forget_table(prepared: Prepared | None) -> None:
+    """Let go of ``prepared`` for every run it was kept for (the analyst dropped the table)."""
+    held = tables()
+    for rid in [r for r, p in held.items() if p is prepared]:
+        del held[rid]
+
+
 def is_active(run_id: str) -> bool:
     with _ACTIVE_LOCK:
         return run_id in _ACTIVE
@@ -273,6 +280,8 @@ def render_job(conn: Connection, kind: str, *, after_state: Callable[[Connection
         with st.expander(waits.summary(job.pauses), icon=":material/hourglass_top:"):
             for wait in job.pauses:
                 st.caption(f"{wait.seconds:.0f} s: {wait.because}")
+    if run.state == "done":
+        tables().pop(run.id, None)  # nothing left to resume: the table is kept only while shown
     render_run_state(conn, job, run)
     if after_state is not None and not job.active:
         after_state(conn, job, run)

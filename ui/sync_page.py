@@ -17,7 +17,7 @@ from linkedin.sync.runs import Uploads
 from linkedin.sync.upload import Sync, Target
 from linkedin.tables.prepared import Prepared
 from linkedin.tables.reader import Table
-from ui import quality_report, removal_view, segment_picker, sending, session, table_input
+from ui import memory, quality_report, removal_view, segment_picker, sending, session, table_input
 from ui.format import plain, when
 from ui.job import Job
 
@@ -48,7 +48,7 @@ def render(kind: str) -> None:
         st.stop()
 
     st.subheader("1. Bring a table")
-    given = table_input.source(kind)
+    given = table_input.source(kind, on_clear=drop_table)
     fresh = table_input.is_new(kind, given)
     with _block(kind, "table", renew=fresh):  # a new table: the last one's mapping, report and results go at once
         loaded = table_input.bring(kind, given)
@@ -89,12 +89,28 @@ def _block(kind: str, name: str, *, renew: bool):
     return (st.empty(), st.empty())[place].container()
 
 
+def drop_table(kind: str) -> None:
+    """The analyst removed the file: the table, its preparation and the per-row results built
+    from it go (memory returns to the system). A finished upload's counts stay on the page; an
+    upload still being sent keeps its table until it ends."""
+    loaded = table_input.forget(kind)
+    job: Job | None = st.session_state.get(sending.job_key(kind))
+    if job is not None and not job.active:
+        sending.forget_table(job.prepared)
+        job.prepared, job.result_cache = None, None
+    if loaded is not None:
+        sending.forget_table(loaded.prepared)
+    memory.give_back_soon()
+
+
 def start_clean(kind: str) -> None:
     """A new table starts clean: the last table's results, mode and segment are not kept
     (an upload still being sent stays: it can be watched and stopped)."""
     job: Job | None = st.session_state.get(sending.job_key(kind))
     if job is not None and not job.active:
         st.session_state.pop(sending.job_key(kind), None)
+        sending.forget_table(job.prepared)
+    memory.give_back_soon()  # the last table, replaced
     last = st.session_state.setdefault(f"sync.{kind}.last", {})
     last.pop("mode", None)
     last.pop("segment", None)

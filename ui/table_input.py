@@ -11,7 +11,7 @@ import hashlib
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 import streamlit as st
 
@@ -85,14 +85,17 @@ def _read(source_id: str, name: str, data: bytes | str, kind: str) -> Loaded | N
     return Loaded(source_id, table, guessed)
 
 
-def source(kind: str) -> tuple[str, str, bytes | str] | None:
-    """(id, name, content) of what the analyst gave now, or None."""
+def source(kind: str, *, on_clear: Callable[[str], None] | None = None) -> tuple[str, str, bytes | str] | None:
+    """(id, name, content) of what the analyst gave now, or None. ``on_clear(kind)`` runs when
+    the analyst removes the file from the uploader (not when the page is opened again: that
+    makes a new uploader, without a change)."""
     how = st.radio("How do you bring the table?", [UPLOAD, PASTE], horizontal=True, key=f"{kind}_how",
                    label_visibility="collapsed")
     if how == UPLOAD:
         upload = st.file_uploader(
             "CSV (any delimiter and encoding) or Excel .xlsx", type=TYPES, key=f"{kind}_file",
             help="LinkedIn's own template is recognised as is; other headers are mapped where obvious.",
+            on_change=_cleared, args=(kind, on_clear),
         )
         # The sample files' offer has a place of its own, drawn empty when a file is in: the blocks
         # below then keep their places from one rerun to the next, which ``sync_page._block`` needs
@@ -110,6 +113,20 @@ def source(kind: str) -> tuple[str, str, bytes | str] | None:
     return None
 
 
+def _cleared(kind: str, on_clear: Callable[[str], None] | None) -> None:
+    if st.session_state.get(f"{kind}_file") is None:
+        # Streamlit keeps the widget's last value (the file, its bytes) in its copy of the
+        # previous run's state until the next rerun; deleting the key lets it go now.
+        del st.session_state[f"{kind}_file"]
+        if on_clear is not None:
+            on_clear(kind)
+
+
+def forget(kind: str) -> Loaded | None:
+    """Drop the table loaded for this kind (and its preparation); returns what was dropped."""
+    return st.session_state.pop(_key(kind), None)
+
+
 def is_new(kind: str, given: tuple[str, str, bytes | str] | None) -> bool:
     """True when ``given`` is a table this page has not read yet (everything below it starts over)."""
     held: Loaded | None = st.session_state.get(_key(kind))
@@ -120,6 +137,10 @@ def bring(kind: str, given: tuple[str, str, bytes | str] | None) -> Loaded | Non
     """The table for this kind: new from ``source``, else the one loaded earlier in this session."""
     held: Loaded | None = st.session_state.get(_key(kind))
     if is_new(kind, given):
+        # Dropped first: an assignment alone leaves the last table in Streamlit's copy of the
+        # previous run's state until the next rerun; a deletion removes it from both.
+        held = forget(kind)
+        del held
         with _working(f"Reading {plain(given[1])}…"):
             held = _read(*given, kind=kind)
         st.session_state[_key(kind)] = held
@@ -132,7 +153,7 @@ def bring(kind: str, given: tuple[str, str, bytes | str] | None) -> Loaded | Non
         left.caption(f"Using **{plain(held.table.source)}** ({held.table.num_rows:,} rows), loaded earlier in "
                      "this session.")
         if right.button("Clear", key=f"{kind}_clear", icon=":material/close:"):
-            st.session_state.pop(_key(kind), None)
+            forget(kind)
             st.rerun()
     return held
 

@@ -12,7 +12,8 @@ removing each needs; ``Plan``), ``runs``
 (``Run`` and ``Uploads``: every key of a run and its answer, where it stopped),
 ``sender`` (``Sender``: BATCH_CREATE calls, LinkedIn's per-element answers, pauses,
 ``Progress``), ``upload`` (``Sync`` and ``Target``: one table into one segment, the
-per-row results, resuming without the file), ``profiles`` (``Profile``: a run's counts
+per-row results, resuming without the file), ``outcomes`` (a run's rows counted from the
+store, for a page, without a frame of every row), ``profiles`` (``Profile``: a run's counts
 only, rows, valid, unique and the identifier mix, written when it starts), ``removals`` (what a
 removal takes away: its preview, the identities it removed, and the run that adds them back).
 

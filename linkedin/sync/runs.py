@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from linkedin.store import Store
 
@@ -193,3 +193,29 @@ class Uploads:
                 "select key, action, status, http_status, message from run_items where run_id = ?", [run_id]
             ).fetchall()
         return {k: (a, s, h, m) for k, a, s, h, m in rows}
+
+    def keys_by_status(self, run_id: str, *, chunk: int) -> Iterator[tuple[str, str, list[str]]]:
+        """The run's keys as (status, action, up to ``chunk`` keys), a chunk at a time: a page
+        counts a million rows' results without holding a million answers (``outcomes``)."""
+        with self.store.lock:
+            statuses = self.store.db.execute(
+                "select distinct status, action from run_items where run_id = ?", [run_id]).fetchall()
+        for status, action in statuses:
+            after = -1
+            while True:
+                with self.store.lock:
+                    rows = self.store.db.execute(
+                        "select seq, key from run_items where run_id = ? and status = ? and action = ? and seq > ? "
+                        "order by seq limit ?", [run_id, status, action, after, chunk]).fetchall()
+                if not rows:
+                    break
+                after = rows[-1][0]
+                yield status, action, [k for _, k in rows]
+
+    def rejected(self, run_id: str, *, limit: int) -> list[tuple[str, str, int | None, str | None]]:
+        """(key, action, HTTP status, message) of items LinkedIn rejected, at most ``limit``."""
+        with self.store.lock:
+            rows = self.store.db.execute(
+                "select key, action, http_status, message from run_items where run_id = ? and status = 'rejected' "
+                "order by seq limit ?", [run_id, limit]).fetchall()
+        return [tuple(r) for r in rows]
