@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.async_api import Page, async_playwright, expect  # noqa: E402
 
+from bench.app_server import RssSampler, status_kib  # noqa: E402
 from bench.make_data import contacts  # noqa: E402
 from linkedin.demo.server import free_port  # noqa: E402
 from linkedin.sandbox.companies import Companies  # noqa: E402
@@ -65,35 +66,6 @@ SEED = 7  # the mounted sandbox's seed: its members are these
 STEP_TIMEOUT = 120_000  # ms for one step on a loaded server (Playwright's 5 s is for an idle machine)
 SEND_TIMEOUT = 600_000  # ms for sending 100,000 rows while four others do the same
 expect.set_options(timeout=STEP_TIMEOUT)
-
-
-def _status_kib(pid: int, field_name: str) -> int:
-    with open(f"/proc/{pid}/status") as fh:
-        for line in fh:
-            if line.startswith(field_name + ":"):
-                return int(line.split()[1])
-    return 0
-
-
-class RssSampler(threading.Thread):
-    """VmRSS of one process every ``period`` seconds, until stopped."""
-
-    def __init__(self, pid: int, period: float = 0.2) -> None:
-        super().__init__(daemon=True)
-        self.pid, self.period, self.samples = pid, period, []  # (seconds since start, KiB)
-        self._halt, self._t0 = threading.Event(), time.monotonic()
-
-    def run(self) -> None:
-        while not self._halt.is_set():
-            try:
-                self.samples.append((time.monotonic() - self._t0, _status_kib(self.pid, "VmRSS")))
-            except OSError:
-                return
-            self._halt.wait(self.period)
-
-    def stop(self) -> None:
-        self._halt.set()
-        self.join()
 
 
 @dataclass
@@ -336,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     proc, port, log_path = _start_server(tmp)
     base = f"http://localhost:{port}"
     try:
-        idle_kib = _status_kib(proc.pid, "VmRSS")
+        idle_kib = status_kib(proc.pid, "VmRSS")
         analysts = []
         for i, member in enumerate(_members(args.analysts), start=1):
             made = _control(base, "/portfolio", {"member": member.urn, "accounts": 2, "segments_per_account": 20})
@@ -355,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_drive(analysts, base))
         wall = time.monotonic() - started
         sampler.stop()
-        peak_kib = _status_kib(proc.pid, "VmHWM")
+        peak_kib = status_kib(proc.pid, "VmHWM")
         log = log_path.read_text(errors="replace")
     finally:
         proc.terminate()
