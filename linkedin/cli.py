@@ -370,34 +370,9 @@ def cmd_insights(args, settings) -> int:
     if args.json:
         _print_json(data)
         return EXIT_OK
-    print(f"{data['account']['name']} ({data['account']['id']})")
-    print("\nFunnel of recent uploads" + ("" if data["funnels"] else ": none of yours in this account"))
-    for f in data["funnels"]:
-        steps = " -> ".join(f"{s['step'].lower()} {'?' if s['count'] is None else format(s['count'], ',')}"
-                            for s in f["steps"])
-        print(f"  {f['segment']} (run {f['run_id']}): {steps}")
-        if f["biggest_loss"]:
-            print(f"    biggest loss: {f['biggest_loss']}")
-        if f["steps"][-1]["count"] is None and len(f["steps"]) > 1:
-            print(f"    matched, audience: {f['steps'][-1]['note']}")
-    print("\nIdentifier mix and match rate" + ("" if data["mix"] else ": this app has sent nothing here yet"))
-    for m in data["mix"]:
-        rate = "n/a" if m["match_rate"] is None else f"{100 * m['match_rate']:.0f}%"
-        shares = {k: m[k] for k in ("personal", "hashed", "ad_id", "name_only", "page", "domain_only",
-                                    "company_name_only") if m[k] is not None}
-        mix = ", ".join(f"{k.replace('_', ' ')} {100 * v:.0f}%" for k, v in shares.items())
-        print(f"  {m['segment']} ({m['segment_id']}): match rate {rate} (last 7 days); {mix}")
-        for line in m["advice"]:
-            print(f"    {line}")
-    print("\nCampaign usage")
-    for u in data["campaign_usage"]:
-        print(f"  {u['segment']} ({u['segment_id']}): {u['used']}")
-    for a in data["attention"]:
-        print(f"  ! {a['Segment']}: {a['What']}")
-    print("\nOverlap of what this app sent" + ("" if data["overlap"] else ": fewer than two segments to compare"))
-    for p in data["overlap"]:
-        print(f"  {p['segment_a']} & {p['segment_b']}: {p['shared']:,} shared "
-              f"({100 * p['share_of_a']:.0f}% / {100 * p['share_of_b']:.0f}%)")
+    from linkedin.notebook.insight_frames import report_text
+
+    print(report_text(data))
     for problem in data["problems"]:
         print(f"note: {problem}", file=sys.stderr)
     return EXIT_OK

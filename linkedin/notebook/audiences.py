@@ -47,7 +47,6 @@ from linkedin.tables.prepared import Prepared
 
 __all__ = ["Audiences"]
 
-TOKEN_ENV = "LINKEDIN_ACCESS_TOKEN"
 ACCOUNT_COLUMNS = ["id", "name", "status", "role", "can_manage", "type", "currency", "test", "urn"]
 UPLOAD_COLUMNS = ["id", "segment_id", "segment_name", "account", "kind", "mode", "state", "total", "accepted",
                   "rejected", "pending", "needs_file", "resumable", "created", "updated", "message"]
@@ -104,14 +103,8 @@ class Audiences:
 
         What the CLI uses: a login that needs a person surfaces as SignInAgain on the
         first call, and ``status()`` reports it."""
-        env = os.environ if environ is None else environ
-        settings = settings or config.load(environ=env)
-        store = store or Store(settings.db_path, token_key=settings.token_key)
-        given = (env.get(TOKEN_ENV) or "").strip()
-        if given:
-            return cls(settings, store, StaticToken(given), source=TOKEN_ENV)
-        conn = Connection(settings, store, login.CLI_SID)
-        return cls(settings, store, conn, connection=conn)
+        settings, store, tokens, source = login.stored(settings=settings, store=store, environ=environ)
+        return cls(settings, store, tokens, source=source, connection=tokens if source == "store" else None)
 
     @classmethod
     def sandbox(cls, url: str | None = None, *, member: str | None = None, store: Store | None = None,
@@ -263,7 +256,7 @@ class Audiences:
         if self._token_owner is None:
             urn, _ = identify(self.client(), ("r_ads",))
             if urn is None:
-                raise BadInput(f"LinkedIn did not say whose {TOKEN_ENV} this is (the member has no ad account "
+                raise BadInput(f"LinkedIn did not say whose {login.TOKEN_ENV} this is (the member has no ad account "
                                "role, or LinkedIn did not answer), so its upload runs cannot be told apart "
                                "from other members'")
             self._token_owner = key_of(self.settings.api_base_url, urn)
@@ -390,16 +383,8 @@ class Audiences:
             raise BadInput(f"run {run.id} sent fields that are never stored (names, titles, company details): "
                            "give the same file again")
         tgt = self._target(run.segment_id, run.kind)
-        label = f"resume {run.mode} → {tgt.name}"
-        if prepared is not None:
-            sync = Sync(self.client(), self.store, prepared, tgt)
-            ended = self._run(run.id, lambda bar: sync.run(run.id, on_progress=bar), progress, label)
-        else:
-            sender = Sender(self.client(), self.store, kind=run.kind)
-            ended = self._run(run.id, lambda bar: sender.run(run.id, source_without_table(run, self.store, linkedin=self.settings.api_base_url),
-                                                             segment_created_at=tgt.created_at, on_progress=bar),
-                              progress, label)
-        return self._result(ended, prepared, None)
+        go = upload_job.resumer(self.client(), self.store, run, prepared, tgt, linkedin=self.settings.api_base_url)
+        return self._result(self._run(run.id, go, progress, f"resume {run.mode} → {tgt.name}"), prepared, None)
 
     # steps ---------------------------------------------------------------------------
 

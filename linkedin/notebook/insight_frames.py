@@ -113,3 +113,38 @@ def _now() -> float:
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def report_text(data: dict[str, Any]) -> str:
+    """``report``'s answer as the CLI prints it without ``--json``: funnels, identifier mix with advice,
+    campaign usage and its attention items, overlap (its ``problems`` are for stderr, not here)."""
+    out: list[str] = []
+    out.append(f"{data['account']['name']} ({data['account']['id']})")
+    out.append("\nFunnel of recent uploads" + ("" if data["funnels"] else ": none of yours in this account"))
+    for f in data["funnels"]:
+        steps = " -> ".join(f"{s['step'].lower()} {'?' if s['count'] is None else format(s['count'], ',')}"
+                            for s in f["steps"])
+        out.append(f"  {f['segment']} (run {f['run_id']}): {steps}")
+        if f["biggest_loss"]:
+            out.append(f"    biggest loss: {f['biggest_loss']}")
+        if f["steps"][-1]["count"] is None and len(f["steps"]) > 1:
+            out.append(f"    matched, audience: {f['steps'][-1]['note']}")
+    out.append("\nIdentifier mix and match rate" + ("" if data["mix"] else ": this app has sent nothing here yet"))
+    for m in data["mix"]:
+        rate = "n/a" if m["match_rate"] is None else f"{100 * m['match_rate']:.0f}%"
+        shares = {k: m[k] for k in ("personal", "hashed", "ad_id", "name_only", "page", "domain_only",
+                                    "company_name_only") if m[k] is not None}
+        mix = ", ".join(f"{k.replace('_', ' ')} {100 * v:.0f}%" for k, v in shares.items())
+        out.append(f"  {m['segment']} ({m['segment_id']}): match rate {rate} (last 7 days); {mix}")
+        for line in m["advice"]:
+            out.append(f"    {line}")
+    out.append("\nCampaign usage")
+    for u in data["campaign_usage"]:
+        out.append(f"  {u['segment']} ({u['segment_id']}): {u['used']}")
+    for a in data["attention"]:
+        out.append(f"  ! {a['Segment']}: {a['What']}")
+    out.append("\nOverlap of what this app sent" + ("" if data["overlap"] else ": fewer than two segments to compare"))
+    for p in data["overlap"]:
+        out.append(f"  {p['segment_a']} & {p['segment_b']}: {p['shared']:,} shared "
+                   f"({100 * p['share_of_a']:.0f}% / {100 * p['share_of_b']:.0f}%)")
+    return "\n".join(out)

@@ -16,6 +16,7 @@ from typing import Any, Callable
 import pandas as pd
 
 from linkedin.api.accounts import Account
+from linkedin.api.client import Client
 from linkedin.api.segments import Segment
 from linkedin.notebook.inputs import BadInput, kind_of
 from linkedin.notebook.progressbar import ProgressBar
@@ -23,8 +24,8 @@ from linkedin.notebook.reports import Check, SyncPlan, SyncResult
 from linkedin.store import Store
 from linkedin.sync.ledger import MODES
 from linkedin.sync.runs import Run, Uploads
-from linkedin.sync.sender import VISIBILITY_TIMEOUT, Progress
-from linkedin.sync.upload import Sync, Target, email_source, results, warnings as plan_warnings
+from linkedin.sync.sender import VISIBILITY_TIMEOUT, Progress, Sender
+from linkedin.sync.upload import Sync, Target, email_source, results, source_without_table, warnings as plan_warnings
 from linkedin.tables.prepared import Prepared
 
 SEGMENT_KINDS = {"USER": "users", "COMPANY": "companies"}
@@ -85,6 +86,18 @@ def plan(sync: Sync, mode: str) -> SyncPlan:
 def start(sync: Sync, planned: SyncPlan, *, owner: str) -> str:
     """Write the run down for ``owner`` before anything is sent (with its profile); returns its id."""
     return sync.start(planned.plan, owner=owner)
+
+
+def resumer(client: Client, store: Store, run: Run, prepared: Prepared | None, tgt: Target, *,
+            linkedin: str) -> Callable[[Callable[[Progress], None] | None], Run]:
+    """What resuming ``run`` sends, for ``run(go=...)``: with its table given again, or without
+    it what the store can rebuild (``source_without_table``: hashed emails, an undo's identities)."""
+    if prepared is not None:
+        sync = Sync(client, store, prepared, tgt)
+        return lambda bar: sync.run(run.id, on_progress=bar)
+    sender = Sender(client, store, kind=run.kind)
+    source = source_without_table(run, store, linkedin=linkedin)
+    return lambda bar: sender.run(run.id, source, segment_created_at=tgt.created_at, on_progress=bar)
 
 
 def run(store: Store, run_id: str, go: Callable[[Callable[[Progress], None] | None], Run], *, progress: Any,

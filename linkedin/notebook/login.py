@@ -31,6 +31,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Callable, Mapping
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
+from linkedin.api import settings as config
 from linkedin.api.client import Client, StaticToken
 from linkedin.api.connection import Connection, identify
 from linkedin.api.errors import OAuthError
@@ -42,6 +43,7 @@ from linkedin.store import Store
 
 log = logging.getLogger(__name__)
 
+TOKEN_ENV = "LINKEDIN_ACCESS_TOKEN"  # a token to use as is, bypassing the token store
 CLI_SID = "cli"  # the store's session id of the command line's (and notebooks') login
 REDIRECT_ENV = "LINKEDIN_CLI_REDIRECT_URI"
 DEFAULT_REDIRECT_URI = "http://localhost:8485/linkedin/callback"
@@ -213,3 +215,18 @@ def sandbox_sign_in(url: str | None = None, *, member: str | None = None, store:
         if server is not None:
             server.stop()
         raise
+
+
+def stored(*, settings: Settings | None = None, store: Store | None = None,
+           environ: Mapping[str, str] | None = None) -> tuple[Settings, Store, Connection | StaticToken, str]:
+    """The stored login as it is, without a call or a prompt: (settings, store, tokens, source).
+
+    ``LINKEDIN_ACCESS_TOKEN`` in the environment wins (source ``TOKEN_ENV``, a ``StaticToken``);
+    otherwise the CLI's ``Connection`` in the store (source "store"), connected or not."""
+    env = os.environ if environ is None else environ
+    settings = settings or config.load(environ=env)
+    store = store or Store(settings.db_path, token_key=settings.token_key)
+    given = (env.get(TOKEN_ENV) or "").strip()
+    if given:
+        return settings, store, StaticToken(given), TOKEN_ENV
+    return settings, store, Connection(settings, store, CLI_SID), "store"
