@@ -68,9 +68,11 @@ if pf.problems:
 
 since_last_visit.render(conn, pf)
 items = attention.collect(pf, now=linkedin_now())
-try:  # campaign use: live campaigns on segments that cannot serve, unused segments' archive countdown
-    items = attention.merge(items, campaign_use.attention(conn, pf.items(), pf.accounts.accounts, pf.loaded_at,
-                                                          now=linkedin_now()))
+try:  # campaign use: live campaigns on segments that cannot serve, unused segments archived within a week
+    # (the later countdowns, "info", are on the Match insights page: here they would bury what needs action)
+    items = attention.merge(items, [a for a in campaign_use.attention(conn, pf.items(), pf.accounts.accounts,
+                                                                      pf.loaded_at, now=linkedin_now())
+                                    if a.severity != "info"])
 except LinkedInError as err:
     st.caption(f"Campaign use is not shown: the campaigns could not be read. {plain(err.explain())}")
 df = pf.frame()

@@ -450,5 +450,7 @@ def test_the_attention_list_adds_campaign_use(monkeypatch, env, world):
     used = attention[attention["What"].str.startswith("Used by live campaign(s) “Always on”")]
     assert list(used["Severity"]) == ["error"] and failed.name in set(used["Segment"])
     assert metric(at, "Need attention") == str(len(attention))
+    unused = attention[attention["What"].str.startswith("No campaign uses it")]
+    assert "info" not in set(unused["Severity"])  # archiving more than a week away: on the Match insights page
     at.run()  # a rerun reads no campaign again
     assert table(at, "Severity").equals(attention)
