@@ -69,7 +69,8 @@ class RssSampler(threading.Thread):
         self.join()
 
 
-def _wait_http(url: str, proc: subprocess.Popen, log: Path) -> None:
+def wait_http(url: str, proc: subprocess.Popen, log: Path) -> None:
+    """Until ``url`` answers 200; exits with the log's tail when ``proc`` ends or two minutes pass."""
     deadline = time.monotonic() + 120
     while True:
         try:
@@ -117,7 +118,7 @@ def start(tmp: Path, mounted: bool) -> Servers:
                                         "--log-level", "warning"], cwd=ROOT, stdin=subprocess.DEVNULL,
                                        stdout=out, stderr=subprocess.STDOUT)
         control = f"http://127.0.0.1:{sport}"
-        _wait_http(control + "/_sandbox/state", sandbox, slog)
+        wait_http(control + "/_sandbox/state", sandbox, slog)
         env.update(LINKEDIN_API_BASE_URL=control, LINKEDIN_OAUTH_BASE_URL=control)
     port = free_port()
     log = tmp / "streamlit.log"
@@ -126,7 +127,7 @@ def start(tmp: Path, mounted: bool) -> Servers:
                                 "--server.address", "127.0.0.1", "--server.headless", "true",
                                 "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
                                cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT)
-    _wait_http(f"http://127.0.0.1:{port}/_stcore/health", app, log)
+    wait_http(f"http://127.0.0.1:{port}/_stcore/health", app, log)
     base = f"http://localhost:{port}"
     return Servers(app, base, control if sandbox else base + "/sandbox", log, sandbox)
 

@@ -51,7 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.async_api import Page, async_playwright, expect  # noqa: E402
 
-from bench.app_server import RssSampler, status_kib  # noqa: E402
+from bench.app_server import RssSampler, status_kib, wait_http  # noqa: E402
 from bench.make_data import contacts  # noqa: E402
 from linkedin.demo.server import free_port  # noqa: E402
 from linkedin.sandbox.companies import Companies  # noqa: E402
@@ -97,18 +97,8 @@ def _start_server(tmp: Path) -> tuple[subprocess.Popen, int, Path]:
     log_path = tmp / "streamlit.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return proc, port, log_path
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            sys.exit(f"the app did not start; log:\n{log_path.read_text(errors='replace')[-3000:]}")
-        time.sleep(0.25)
+    wait_http(f"http://127.0.0.1:{port}/_stcore/health", proc, log_path)
+    return proc, port, log_path
 
 
 def _control(base: str, path: str, body: dict) -> dict:

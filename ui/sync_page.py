@@ -16,7 +16,7 @@ from linkedin.sync import upload as sync_mod
 from linkedin.sync.runs import Uploads
 from linkedin.sync.upload import Sync, Target
 from linkedin.tables.prepared import Prepared
-from linkedin.tables.reader import Table
+from linkedin.tables.table import Table
 from ui import memory, quality_report, removal_view, segment_picker, sending, session, table_input
 from ui.format import plain, when
 from ui.job import Job

@@ -94,6 +94,22 @@ class Plan:
                 "in_ledger": self.ledger_size, "after": self.size_after}
 
 
+def stored_ids(store: Store, table: str, linkedin: str, segment_id: str | int,
+               keys: Iterable[str]) -> list[tuple[str, str]]:
+    """(key, ids JSON) of ``keys`` in a per-LinkedIn, per-segment table of identities (the ledger,
+    ``removals``' removed table), read in chunks under sqlite's limit of bound variables."""
+    wanted = list(keys)
+    found: list[tuple[str, str]] = []
+    with store.lock:
+        for start in range(0, len(wanted), 900):
+            chunk = wanted[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            found.extend(store.db.execute(
+                f"select key, ids from {table} where linkedin = ? and segment_id = ? and key in ({marks})",
+                [linkedin, str(segment_id), *chunk]).fetchall())
+    return found
+
+
 class Ledger:
     """The ``ledger`` table: (linkedin, segment_id, key) -> identity JSON, time sent; one
     ``Ledger`` reads and writes the rows of one LinkedIn (``linkedin``: its API address)."""
@@ -139,18 +155,8 @@ class Ledger:
 
     def identities(self, segment_id: str | int, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The stored identity of each key (to build REMOVE elements for absent members)."""
-        wanted = list(keys)
-        found: dict[str, dict[str, Any]] = {}
-        with self.store.lock:
-            for start in range(0, len(wanted), 900):  # sqlite's variable limit
-                chunk = wanted[start:start + 900]
-                marks = ",".join("?" * len(chunk))
-                rows = self.store.db.execute(
-                    f"select key, ids from ledger where linkedin = ? and segment_id = ? and key in ({marks})",
-                    [self.linkedin, str(segment_id), *chunk]
-                )
-                found.update({k: self._opened(json.loads(ids)) for k, ids in rows.fetchall()})
-        return found
+        rows = stored_ids(self.store, "ledger", self.linkedin, segment_id, keys)
+        return {k: self._opened(json.loads(ids)) for k, ids in rows}
 
     def _opened(self, stored: dict[str, Any]) -> dict[str, Any]:
         """A stored identity as sent; {} when it cannot say whom to remove (see the module)."""

@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkedin.store import Store
-from linkedin.sync.ledger import Ledger, Plan, by_name
+from linkedin.sync.ledger import Ledger, Plan, by_name, stored_ids
 from linkedin.sync.runs import Run, Uploads
 from linkedin.tables.prepared import Prepared
 
@@ -125,17 +125,7 @@ class Removed:
                 self.store.db["removed"].upsert_all(rows, pk=("linkedin", "segment_id", "key"), batch_size=1000)
 
     def identities(self, segment_id: str | int, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
-        wanted = list(keys)
-        found: dict[str, dict[str, Any]] = {}
-        with self.store.lock:
-            for start in range(0, len(wanted), 900):  # sqlite's variable limit
-                chunk = wanted[start:start + 900]
-                marks = ",".join("?" * len(chunk))
-                rows = self.store.db.execute(
-                    f"select key, ids from removed where linkedin = ? and segment_id = ? and key in ({marks})",
-                    [self.linkedin, str(segment_id), *chunk])
-                found.update({k: json.loads(ids) for k, ids in rows.fetchall()})
-        return found
+        return {k: json.loads(ids) for k, ids in stored_ids(self.store, "removed", self.linkedin, segment_id, keys)}
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ import pytest
 from linkedin.tables import lengths
 from linkedin.tables.identifiers import check
 from linkedin.tables.preparation import prepare
-from linkedin.tables.reader import TableError, read_csv
+from linkedin.tables.reader import read_csv
+from linkedin.tables.table import TableError
+from tests.unit.tables.timing import best_seconds
 
 DOTS = "a@" + "." * 20_000 + "@b"  # nested or overlapping quantifiers backtrack on these
 LABELS = "a." * 10_000
@@ -58,16 +60,6 @@ def _normal(kind: str, size: int) -> bytes:
     return (header + "\n").encode() + line * (size // len(line))
 
 
-def _seconds(fn) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        try:
-            fn()
-        except TableError:
-            pass
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 @pytest.mark.parametrize("field,kind,column,cap,what,cell", CASES, ids=IDS)
@@ -85,8 +77,8 @@ def test_a_file_of_hostile_cells_costs_no_more_than_a_normal_file_of_its_size(fi
     problems = prepared.quality.issues
     refused = problems[problems["problem"].str.startswith(f"longer than {cap:,} characters")]
     assert refused["row"].tolist() == list(range(2, 22))
-    _seconds(lambda: prepare(normal, kind))  # warm up (imports, compiled kernels)
-    ratio = _seconds(lambda: prepare(hostile, kind)) / max(_seconds(lambda: prepare(normal, kind)), 1e-3)
+    best_seconds(lambda: prepare(normal, kind))  # warm up (imports, compiled kernels)
+    ratio = best_seconds(lambda: prepare(hostile, kind)) / max(best_seconds(lambda: prepare(normal, kind)), 1e-3)
     assert ratio < 20, f"{ratio:.1f}x a normal file of the same size"
 
 
@@ -107,9 +99,9 @@ def test_no_content_pattern_runs_on_a_long_cell_of_an_unnamed_column():
     use Python patterns, which backtrack: they skip cells longer than any email, hash or id."""
     unnamed = ("contact,other\n" + f"{'a@' + '.' * 5_000 + '@b'},x\n" * 20).encode()
     normal = ("contact,other\n" + "ann.lee@acme.com,x\n" * (len(unnamed) // 19)).encode()
-    _seconds(lambda: prepare(normal, "users"))
-    assert _seconds(lambda: prepare(unnamed, "users")) < 20 * max(_seconds(lambda: prepare(normal, "users")), 1e-3)
+    best_seconds(lambda: prepare(normal, "users"))
+    assert best_seconds(lambda: prepare(unnamed, "users")) < 20 * max(best_seconds(lambda: prepare(normal, "users")), 1e-3)
     first_row = (f"x,{DOTS}\n" + "1,2\n" * 2_000).encode()
     plain = ("x,y\n" + "1,2\n" * (len(first_row) // 4)).encode()
-    _seconds(lambda: read_csv(plain))
-    assert _seconds(lambda: read_csv(first_row)) < 20 * max(_seconds(lambda: read_csv(plain)), 1e-3)
+    best_seconds(lambda: read_csv(plain))
+    assert best_seconds(lambda: read_csv(first_row)) < 20 * max(best_seconds(lambda: read_csv(plain)), 1e-3)

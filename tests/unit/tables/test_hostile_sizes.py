@@ -14,18 +14,7 @@ import pytest
 from linkedin.tables import reader, table, workbooks
 from linkedin.tables.preparation import prepare
 from linkedin.tables.table import TableError
-
-
-def _seconds(fn) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        try:
-            fn()
-        except TableError:
-            pass
-        best = min(best, time.perf_counter() - start)
-    return best
+from tests.unit.tables.timing import best_seconds
 
 
 def _normal_emails(size: int) -> bytes:
@@ -35,8 +24,8 @@ def _normal_emails(size: int) -> bytes:
 
 def _ratio(hostile: bytes, kind: str = "users") -> float:
     normal = _normal_emails(len(hostile))
-    _seconds(lambda: prepare(normal, kind))  # warm up (imports, compiled kernels)
-    return _seconds(lambda: prepare(hostile, kind)) / max(_seconds(lambda: prepare(normal, "users")), 1e-3)
+    best_seconds(lambda: prepare(normal, kind))  # warm up (imports, compiled kernels)
+    return best_seconds(lambda: prepare(hostile, kind)) / max(best_seconds(lambda: prepare(normal, "users")), 1e-3)
 
 
 @pytest.mark.parametrize("cell", [
@@ -64,7 +53,7 @@ def test_thousands_of_repeated_header_names_are_refused_at_once():
     below_the_cap = (",".join(["email"] * 450) + "\n" + ",".join(["a@b.com"] * 450) + "\n").encode()
     with pytest.raises(TableError, match="has two columns with the same name: 'email' \\(column 1\\) and 'email' \\(column 2\\)"):
         reader.read_csv(below_the_cap)
-    assert _seconds(lambda: reader.read_csv(hostile)) < 20 * max(_seconds(lambda: reader.read_csv(normal)), 1e-3)
+    assert best_seconds(lambda: reader.read_csv(hostile)) < 20 * max(best_seconds(lambda: reader.read_csv(normal)), 1e-3)
 
 
 def test_more_columns_than_an_upload_takes_are_refused():
@@ -114,7 +103,7 @@ def test_a_sheet_claiming_16384_columns_is_read_at_its_real_size():
     assert b"XFD1048576" in zipfile.ZipFile(io.BytesIO(hostile)).read("xl/worksheets/sheet1.xml")
     t = reader.read(hostile, name="claims.xlsx")
     assert t.columns == ("email", "name") and t.num_rows == 200
-    assert _seconds(lambda: reader.read(hostile)) < 20 * _seconds(lambda: reader.read(normal))
+    assert best_seconds(lambda: reader.read(hostile)) < 20 * best_seconds(lambda: reader.read(normal))
 
 
 def test_an_xlsx_unzipping_beyond_the_cap_is_refused(monkeypatch):
