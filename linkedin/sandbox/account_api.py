@@ -32,7 +32,7 @@ import linkedin.sandbox.errors as errors
 from .access import Caller, require, world_of
 from .accounts import STATUSES, AdAccount
 from .paging import Cursor, Page
-from .params import Query, bad_param, project
+from .params import Query, bad_param, project, search_values
 from .restli_query import DecodeError, decode
 
 ADS_READ = ("r_ads", "rw_ads")
@@ -100,17 +100,6 @@ async def ad_account_user(request: Request) -> Response:
 
 # -- adAccounts -------------------------------------------------------------------------
 
-def _values(search: dict[str, Any], key: str) -> list[str] | None:
-    if key not in search:
-        return None
-    field = search[key]
-    if not isinstance(field, dict) or set(field) != {"values"} or not isinstance(field["values"], list):
-        raise bad_param("search", f"{key} must be ({key}:(values:List(...)))")
-    if not all(isinstance(v, str) for v in field["values"]):
-        raise bad_param("search", f"{key} values must be plain values")
-    return field["values"]
-
-
 def search_filter(search: Any) -> Callable[[AdAccount], bool]:
     """The predicate a `search=` criteria record stands for; 400 on anything unknown."""
     if search is None:
@@ -120,7 +109,7 @@ def search_filter(search: Any) -> Callable[[AdAccount], bool]:
     unknown = set(search) - {"status", "type", "test", "id", "name", "reference"}
     if unknown:
         raise bad_param("search", f"unknown search field {sorted(unknown)[0]!r}")
-    statuses, types = _values(search, "status"), _values(search, "type")
+    statuses, types = search_values(search, "status"), search_values(search, "type")
     for value in statuses or ():
         if value not in STATUSES:
             raise bad_param("search", f"unknown status {value!r}")
@@ -128,13 +117,13 @@ def search_filter(search: Any) -> Callable[[AdAccount], bool]:
         if value not in TYPES:
             raise bad_param("search", f"unknown type {value!r}")
     ids: set[int] | None = None
-    if (raw_ids := _values(search, "id")) is not None:
+    if (raw_ids := search_values(search, "id")) is not None:
         try:
             ids = {int(ACCOUNT_URN.sub(r"\1", v)) for v in raw_ids}
         except ValueError:
             raise bad_param("search", "id values must be account ids") from None
-    names = [n.casefold() for n in _values(search, "name") or ()]
-    references = _values(search, "reference")
+    names = [n.casefold() for n in search_values(search, "name") or ()]
+    references = search_values(search, "reference")
     test = search.get("test")
     if test is not None and test not in ("true", "false"):
         raise bad_param("search", "test must be true or false")

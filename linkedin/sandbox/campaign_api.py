@@ -28,22 +28,11 @@ import linkedin.sandbox.errors as errors
 from .access import Caller, require, world_of
 from .campaigns import STATUSES, TYPES, Campaign
 from .paging import Cursor
-from .params import Query, bad_param, project
+from .params import Query, bad_param, project, search_values
 
 ADS_READ = ("r_ads", "rw_ads")
 _SEARCH_FIELDS = {"status", "type", "campaignGroup", "id", "name", "test"}
 _SORT = ("ASCENDING", "DESCENDING")
-
-
-def _values(search: dict[str, Any], name: str) -> list[str] | None:
-    if name not in search:
-        return None
-    part = search[name]
-    if not isinstance(part, dict) or set(part) != {"values"} or not isinstance(part["values"], list):
-        raise bad_param("search", f"{name} must be (values:List(...))")
-    if not all(isinstance(v, str) for v in part["values"]):
-        raise bad_param("search", f"{name} values must be plain values")
-    return part["values"]
 
 
 def _urn_ids(values: list[str] | None, kind: str) -> set[int] | None:
@@ -67,16 +56,16 @@ def search_filter(search: Any) -> Callable[[Campaign], bool]:
     unknown = set(search) - _SEARCH_FIELDS
     if unknown:
         raise bad_param("search", f"unknown search field {sorted(unknown)[0]!r}")
-    statuses, types = _values(search, "status"), _values(search, "type")
+    statuses, types = search_values(search, "status"), search_values(search, "type")
     for value in statuses or ():
         if value not in STATUSES:
             raise bad_param("search", f"unknown status {value!r}")
     for value in types or ():
         if value not in TYPES:
             raise bad_param("search", f"unknown type {value!r}")
-    groups = _urn_ids(_values(search, "campaignGroup"), "sponsoredCampaignGroup")
-    ids = _urn_ids(_values(search, "id"), "sponsoredCampaign")
-    names = [n.casefold() for n in _values(search, "name") or ()]
+    groups = _urn_ids(search_values(search, "campaignGroup"), "sponsoredCampaignGroup")
+    ids = _urn_ids(search_values(search, "id"), "sponsoredCampaign")
+    names = [n.casefold() for n in search_values(search, "name") or ()]
     test = search.get("test")
     if test is not None and test not in ("true", "false"):
         raise bad_param("search", "test must be true or false")

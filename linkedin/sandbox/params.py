@@ -94,3 +94,16 @@ def project(elements: Iterable[dict[str, Any]], fields: tuple[str, ...] | None) 
     if fields is None:
         return list(elements)
     return [{k: v for k, v in e.items() if k in fields} for e in elements]
+
+
+def search_values(search: dict[str, Any], name: str) -> list[str] | None:
+    """The plain values of one field of a finder's ``search=`` record (``name:(values:List(a,b))``),
+    None when the field is absent; 400 for any other shape (LinkedIn's finders take no other)."""
+    if name not in search:
+        return None
+    field = search[name]
+    if not isinstance(field, dict) or set(field) != {"values"} or not isinstance(field["values"], list):
+        raise bad_param("search", f"{name} must be ({name}:(values:List(...)))")
+    if not all(isinstance(v, str) for v in field["values"]):
+        raise bad_param("search", f"{name} values must be plain values")
+    return field["values"]
