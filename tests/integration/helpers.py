@@ -98,6 +98,11 @@ class SandboxTime:
         self.slept += seconds
         self.clock.advance(seconds)
 
+    def to_second(self, second: float) -> None:
+        """Move the clock (not counted as slept) to ``second`` past the start of a minute, so a
+        429's wait into the next minute window is the same whenever the test runs."""
+        self.clock.advance((second - self.clock.now()) % 60.0)
+
 
 def without_delays(server):
     """The sandbox ``server`` with LinkedIn's delays (a new segment's visibility, its build and its

@@ -184,6 +184,7 @@ def test_rate_limits_and_server_errors_are_waited_out_and_shown(world, conn):
     control.inject_fault("429", count=2, path_prefix=f"/rest/dmpSegments/{target.segment_id}/users")
     control.inject_fault("503", count=1, path_prefix=f"/rest/dmpSegments/{target.segment_id}/users")
     time_ = SandboxTime(world.app.state.sandbox)  # a minute's wait moves the sandbox clock, nobody waits
+    time_.to_second(10.0)  # the first 429's wait ends with the minute, inside the call's patience
     client = conn.client(retry=RetryPolicy(tries=6, base=0.05, cap=0.2), sleep=time_.sleep, clock=time_.now)
     sender = Sender(client, store, kind="users", batch_size=20, sleep=lambda s: None)
     sync = Sync(client, store, prepare(people(world, 200, 260), "users"), target, sender=sender)
