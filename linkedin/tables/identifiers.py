@@ -266,12 +266,36 @@ def _explain_email(v: str) -> tuple[str, str | None]:
 
 # -- mobile ad ids -------------------------------------------------------------------------
 def _uuids(values: Any, kind: str, *, upper: bool) -> Checked:
+    """Ad ids: only the filled cells go through the pattern (the column is often sparse: a tenth
+    filled in a typical contact file, where matching every cell cost 25 ms a million), and the
+    valid ones get their hyphens from ``hyphenated``, not from a capturing pattern (45 ms)."""
     raw = strings(values)
     s = blank_to_null(lower_case(trim(raw)))
-    bare = pc.replace_substring(s, "-", "")
-    ok = pc.and_(pc.match_substring_regex(s, _UUID), pc.not_equal(bare, "0" * 32))
-    shaped = pc.replace_substring_regex(bare, "^(.{8})(.{4})(.{4})(.{4})(.{12})$", r"\1-\2-\3-\4-\5")
-    return checked_result(kind, raw, s, ok, _explain_uuid, value=upper_case(shaped) if upper else shaped)
+    filled = pc.is_valid(s)
+    given = s.filter(filled)
+    bare = pc.replace_substring(given, "-", "")
+    good = filled_mask(pc.and_(pc.match_substring_regex(given, _UUID), pc.not_equal(bare, "0" * 32)))
+    ok = pc.replace_with_mask(pa.array(np.zeros(len(s), dtype=bool)), filled, good)
+    shaped = hyphenated(bare.filter(good))
+    value = pc.replace_with_mask(pa.nulls(len(s), pa.string()), ok, upper_case(shaped) if upper else shaped)
+    return checked_result(kind, raw, s, ok, _explain_uuid, value=value)
+
+
+def hyphenated(bare: pa.Array) -> pa.Array:
+    """UUIDs given as 32 hex digits each, spelled 8-4-4-4-12: the bytes moved into place in one
+    numpy copy (a million ids: ~5 ms)."""
+    n = len(bare)
+    if not n:
+        return pa.array([], pa.string())
+    offsets = np.frombuffer(bare.buffers()[1], dtype=np.int32, count=n + 1, offset=bare.offset * 4)
+    if bare.null_count or not (np.diff(offsets) == 32).all():
+        raise ValueError("hyphenated takes 32 hex digits a value")
+    digits = np.frombuffer(bare.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]].reshape(n, 32)
+    out = np.full((n, 36), ord("-"), dtype=np.uint8)
+    for (start, stop), to in zip(((0, 8), (8, 12), (12, 16), (16, 20), (20, 32)), (0, 9, 14, 19, 24)):
+        out[:, to:to + stop - start] = digits[:, start:stop]
+    return pa.StringArray.from_buffers(n, pa.py_buffer(np.arange(0, 36 * (n + 1), 36, dtype=np.int32)),
+                                       pa.py_buffer(out))
 
 
 def ad_id(value: str, id_type: str) -> str:

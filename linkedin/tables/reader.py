@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import mmap
 import os
 import re
 from typing import Any
@@ -48,11 +49,13 @@ _DELIMITERS = (",", ";", "\t", "|")
 _SAMPLE_BYTES = 1 << 16
 _NOT_BLANK = re.compile(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]")
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_QUOTE = re.compile(rb'"')
+_MAPPED = 1 << 20  # files at least this large are mapped, not copied into memory
 
 
 def read(source: Any, *, name: str | None = None, **options: Any) -> Table:
-    """A table from bytes, a path, a file object (e.g. Streamlit's upload), a DataFrame, a Table,
-    or text with line breaks (pasted).
+    """A table from bytes (or any bytes-like buffer: a ``memoryview``), a path, a file object
+    (e.g. Streamlit's upload), a DataFrame, a Table, or text with line breaks (pasted).
 
     Excel is recognised by its content (an .xlsx is a zip file); anything else is read as CSV.
     ``options`` go to ``read_csv`` (encoding, delimiter) or ``read_excel`` (sheet)."""
@@ -64,27 +67,25 @@ def read(source: Any, *, name: str | None = None, **options: Any) -> Table:
         return read_text(source, name=name or "pasted text")
     if isinstance(source, (str, os.PathLike)):
         path = os.fspath(source)
-        try:
-            with open(path, "rb") as f:
-                data = f.read()
-        except OSError as e:
-            raise TableError(f"cannot open {path}: {e.strerror or e}") from None
+        data = _file_bytes(path)
         name = name or os.path.basename(path)
     elif hasattr(source, "read"):
         data = source.read()
         name = name or os.path.basename(getattr(source, "name", "") or "upload")
     elif isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
+        data = source
     else:
         raise TypeError(f"cannot read a table from {type(source).__name__}")
     name = name or "upload"
-    limit_bytes(len(data), name)
     if isinstance(data, str):
+        limit_bytes(len(data), name)
         return read_text(data, name=name)
+    data = memoryview(data).cast("B")
+    limit_bytes(len(data), name)
     if (kind := _foreign_format(data)) is not None:
         raise not_a_table(name, kind)
     if data[:4] == b"PK\x03\x04":
-        return read_excel(data, name=name, **options)
+        return read_excel(bytes(data), name=name, **options)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise TableError(f"{name} is an old Excel .xls file: save it as .xlsx or CSV and upload that")
     return read_csv(data, name=name, **options)
@@ -105,17 +106,37 @@ _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0c\r")
 _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
 
 
-def _foreign_format(data: bytes) -> str | None:
+def _file_bytes(path: str) -> bytes | memoryview:
+    """A file's bytes: a large one mapped into memory rather than copied (a 66 MB file: 45 ms to
+    copy, against a few ms of page mapping as the parser goes), read-only."""
+    try:
+        with open(path, "rb") as f:
+            if os.fstat(f.fileno()).st_size < _MAPPED:
+                return f.read()
+            return memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))  # open after the file closes
+    except (OSError, ValueError) as e:
+        raise TableError(f"cannot open {path}: {getattr(e, 'strerror', None) or e}") from None
+
+
+def _count(data: memoryview, byte: int, stop: int | None = None) -> int:
+    """How many times ``byte`` occurs in ``data[:stop]`` (numpy: half the time of ``bytes.count``,
+    and no copy of a mapped file)."""
+    view = np.frombuffer(data, dtype=np.uint8, count=len(data) if stop is None else stop)
+    return int(np.count_nonzero(view == byte))
+
+
+def _foreign_format(data: memoryview) -> str | None:
     """What a file that is surely not a table looks like, from its first bytes; None otherwise."""
+    head = bytes(data[:16])
     for magic, kind in _MAGIC:
-        if data.startswith(magic):
+        if head.startswith(magic):
             return kind
     return None
 
 
-def _binary(data: bytes) -> bool:
+def _binary(data: memoryview) -> bool:
     """True when the start of (UTF-8) text holds control bytes no table has: a binary file."""
-    sample = data[:_SAMPLE_BYTES]
+    sample = bytes(data[:_SAMPLE_BYTES])
     controls = len(sample.translate(None, _NOT_CONTROL))
     return controls > 0 and (b"\x00" in sample or controls * 100 > len(sample))
 
@@ -126,8 +147,11 @@ def read_text(text: str, *, name: str = "pasted text") -> Table:
     return Table(table.data, table.rows, name, "text", None, table.delimiter)
 
 
-def read_csv(data: bytes, *, name: str = "upload.csv", encoding: str | None = None, delimiter: str | None = None) -> Table:
-    """A CSV file's bytes as a Table (see the module docstring for delimiters and encodings)."""
+def read_csv(data: bytes | memoryview, *, name: str = "upload.csv", encoding: str | None = None,
+             delimiter: str | None = None) -> Table:
+    """A CSV file's bytes (or a buffer of them) as a Table (see the module docstring for
+    delimiters and encodings)."""
+    data = memoryview(data).cast("B")
     if not _NOT_BLANK.search(data):
         raise TableError(f"{name} is empty")
     data, encoding = _as_utf8(data, name, encoding)
@@ -136,11 +160,11 @@ def read_csv(data: bytes, *, name: str = "upload.csv", encoding: str | None = No
     start = 0
     while start < len(data) and data[start] in b"\r\n":  # blank lines before the header
         start += 1
-    skipped = data.count(b"\n", 0, start)
+    skipped = _count(data, ord("\n"), start)
     data = data[start:] if start else data
-    if not _NOT_BLANK.search(data, 0, _SAMPLE_BYTES) and not _NOT_BLANK.search(data):
+    if not _NOT_BLANK.search(data[:_SAMPLE_BYTES]) and not _NOT_BLANK.search(data):
         raise TableError(f"{name} is empty")
-    sample = data[:_SAMPLE_BYTES].decode("utf-8", errors="ignore")
+    sample = bytes(data[:_SAMPLE_BYTES]).decode("utf-8", errors="ignore")
     lines = sample.splitlines()
     if len(data) > _SAMPLE_BYTES and len(lines) > 1:
         lines = lines[:-1]  # the last one may be cut
@@ -167,53 +191,53 @@ class _NotUtf8(Exception):
     """pyarrow found bytes that are not UTF-8 (it checks every cell as it parses)."""
 
 
-def _as_utf8(data: bytes, name: str, encoding: str | None) -> tuple[bytes, str]:
+def _as_utf8(data: memoryview, name: str, encoding: str | None) -> tuple[memoryview, str]:
     """The bytes re-encoded as UTF-8 when they are known not to be, and the encoding they had.
 
     Without a BOM the file is taken as UTF-8; the parser checks that, and ``_not_utf8`` decides."""
     if encoding:
         try:
-            text = data.decode(encoding)
+            text = str(data, encoding)
         except UnicodeDecodeError as e:
-            line = data.count(b"\n", 0, e.start) + 1
+            line = _count(data, ord("\n"), e.start) + 1
             raise TableError(f"row {line} of {name} is not valid {encoding} (byte 0x{data[e.start]:02x})") from None
         except LookupError:
             raise TableError(f"unknown encoding {encoding!r}") from None
-        return text.lstrip("\ufeff").encode("utf-8"), encoding
-    if data.startswith(codecs.BOM_UTF8):
+        return memoryview(text.lstrip("\ufeff").encode("utf-8")), encoding
+    head = bytes(data[:1000])
+    if head.startswith(codecs.BOM_UTF8):
         return data[3:], "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16").encode("utf-8"), "utf-16"
+            return memoryview(str(data, "utf-16").encode("utf-8")), "utf-16"
         except UnicodeDecodeError:
             raise not_a_table(name, "binary data: it starts like UTF-16 text but is not") from None
-    head = data[:1000]
     if head.count(b"\x00") > len(head) // 4:  # UTF-16 without a BOM
         codec = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
         try:
-            return data.decode(codec).encode("utf-8"), codec
+            return memoryview(str(data, codec).encode("utf-8")), codec
         except UnicodeDecodeError:
             raise not_a_table(name, "binary data") from None
     return data, "utf-8"
 
 
-def _not_utf8(data: bytes, name: str) -> tuple[bytes, str]:
+def _not_utf8(data: memoryview, name: str) -> tuple[memoryview, str]:
     """A file that is not UTF-8: cp1252 (latin-1 for its undefined bytes), unless most of it is
     UTF-8, in which case guessing would garble the rest, so the first bad row is named."""
     try:
-        data.decode("utf-8")
+        str(data, "utf-8")
         return data, "utf-8"
     except UnicodeDecodeError as e:
         if _UTF8_MULTIBYTE.search(data):
-            line = data.count(b"\n", 0, e.start) + 1
+            line = _count(data, ord("\n"), e.start) + 1
             raise TableError(
                 f"row {line} of {name} is not valid UTF-8 (byte 0x{data[e.start]:02x}) although the rest of the "
                 "file is UTF-8: fix that row, or save the whole file again as UTF-8"
             ) from None
     try:
-        return data.decode("cp1252").encode("utf-8"), "cp1252"
+        return memoryview(str(data, "cp1252").encode("utf-8")), "cp1252"
     except UnicodeDecodeError:
-        return data.decode("latin-1").encode("utf-8"), "latin-1"
+        return memoryview(str(data, "latin-1").encode("utf-8")), "latin-1"
 
 
 def _sniff(lines: list[str]) -> str:
@@ -230,7 +254,7 @@ def _sniff(lines: list[str]) -> str:
     return best
 
 
-def _parse(data: bytes, name: str, delimiter: str, names: list[str], header: bool, skipped: int) -> pa.Table:
+def _parse(data: memoryview, name: str, delimiter: str, names: list[str], header: bool, skipped: int) -> pa.Table:
     convert = pcsv.ConvertOptions(
         column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
     )
@@ -247,7 +271,7 @@ def _parse(data: bytes, name: str, delimiter: str, names: list[str], header: boo
         except pa.ArrowInvalid as e:
             if "invalid UTF8" in str(e):
                 raise _NotUtf8() from None
-            if not multiline and b'"' in data:
+            if not multiline and _QUOTE.search(data):
                 continue  # a quoted value may hold a line break: read again, slower but exact
             error = e
             break
@@ -255,7 +279,7 @@ def _parse(data: bytes, name: str, delimiter: str, names: list[str], header: boo
     # and bytes that are not UTF-8 there print "Exception ignored in" on stderr. So the handler runs
     # only on a failed read of valid UTF-8 (a file that is not goes to ``_not_utf8`` and comes back).
     try:
-        data.decode("utf-8")
+        str(data, "utf-8")
     except UnicodeDecodeError:
         raise _NotUtf8() from None
     bad: list[Any] = []
@@ -270,8 +294,8 @@ def _parse(data: bytes, name: str, delimiter: str, names: list[str], header: boo
         pass
     if bad:
         row = bad[0]
-        at = data.find(row.text.encode("utf-8", errors="replace"))
-        line = skipped + (data.count(b"\n", 0, at) + 1 if at >= 0 else 0)
+        at = bytes(data).find(row.text.encode("utf-8", errors="replace"))
+        line = skipped + (_count(data, ord("\n"), at) + 1 if at >= 0 else 0)
         where = f"row {line}" if at >= 0 else "a row"
         raise TableError(
             f"{where} of {name} has {row.actual_columns} values but the header has {row.expected_columns} "
@@ -284,11 +308,12 @@ def _show(delimiter: str) -> str:
     return {"\t": "tab"}.get(delimiter, delimiter)
 
 
-def _row_numbers(data: bytes, n: int, first_row: int, header: bool) -> pa.Array:
+def _row_numbers(data: memoryview, n: int, first_row: int, header: bool) -> pa.Array:
     """Row numbers, skipping blank lines inside the file as a spreadsheet would count them."""
-    lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    lines = _count(data, ord("\n")) + (0 if data[-1:] == b"\n" else 1)
     if lines - (1 if header else 0) == n:  # one record a line: the common case, decided in one pass
         return pa.array(np.arange(first_row, first_row + n, dtype=np.int64))
+    data = bytes(data)  # the rare file with blank lines or line breaks in values: bytes' own methods
     end = len(data)
     while end and data[end - 1] in b"\r\n":
         end -= 1

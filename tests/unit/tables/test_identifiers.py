@@ -159,6 +159,27 @@ def test_mobile_ad_ids(kind, given, value):
     assert ids.check(kind, given).value == value
 
 
+def test_a_sparse_ad_id_column_keeps_every_cell_in_its_place():
+    given = ["", "A7E1C2D40B5F4E6A9C3D1F2E3A4B5C6D", None, "bad", " ", "ea7583cd-a667-48bc-b806-42ecb2b48606", ""] * 3
+    column = pa.array(["skipped"] + given)[1:]  # a slice: its buffers start one cell in
+    checked = ids.check_google_aids(column)
+    expected = [None, "a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d", None, None, None, "ea7583cd-a667-48bc-b806-42ecb2b48606",
+                None] * 3
+    assert checked.value.to_pylist() == expected
+    assert checked.given == 9 and checked.invalid == 3
+    assert checked.problems["index"].to_pylist() == [3, 10, 17]
+    assert ids.check_apple_idfas(column).value.to_pylist()[1] == "A7E1C2D4-0B5F-4E6A-9C3D-1F2E3A4B5C6D"
+    assert ids.check_google_aids(pa.array(["", None])).value.to_pylist() == [None, None]
+
+
+def test_hyphenated_takes_exactly_32_digits_a_value():
+    bare = pa.array(["x", "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"])[1:]
+    assert ids.hyphenated(bare).to_pylist() == ["01234567-89ab-cdef-0123-456789abcdef",
+                                                "fedcba98-7654-3210-fedc-ba9876543210"]
+    with pytest.raises(ValueError):
+        ids.hyphenated(pa.array(["0123"]))
+
+
 def test_zero_ad_id_says_why():
     assert "limits ad tracking" in ids.check("google_aid", "00000000-0000-0000-0000-000000000000").problem
 

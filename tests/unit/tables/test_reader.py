@@ -262,6 +262,30 @@ def test_read_takes_paths_and_named_file_objects(tmp_path):
     assert (t.source, cells(t)) == ("list.csv", {"email": ["c@d.com"]})
 
 
+@pytest.mark.parametrize("newline, blank", [(b"\n", False), (b"\n", True), (b"\r\n", True)])
+def test_a_large_file_is_mapped_and_reads_as_its_bytes_do(tmp_path, newline, blank):
+    rows = [f"person.{i}@example.org,J\u00fcrgen {i}".encode() for i in range(60_000)]
+    lines = [b"email,name", *rows[:30_000], *([b""] if blank else []), *rows[30_000:]]
+    data = b"\xef\xbb\xbf" + newline.join(lines) + newline
+    path = tmp_path / "big.csv"
+    path.write_bytes(data)
+    assert path.stat().st_size > table._MAPPED
+    mapped, copied, viewed = table.read(path), table.read(data, name="big.csv"), table.read(memoryview(data))
+    assert mapped.data.equals(copied.data) and mapped.data.equals(viewed.data) and mapped.encoding == "utf-8-sig"
+    assert mapped.rows.equals(copied.rows) and mapped.data.num_rows == 60_000
+    numbers = mapped.rows.to_pylist()
+    assert numbers[:2] == [2, 3] and numbers[-1] == 60_001 + blank
+    assert numbers[30_000] == 30_002 + blank  # the row after the blank line, as a spreadsheet numbers it
+
+
+def test_a_large_file_that_is_not_utf8_is_read_from_its_mapping_too(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(("email,name\n" + "".join(f"p{i}@example.org,J\u00fcrgen\n" for i in range(60_000)))
+                     .encode("cp1252"))
+    t = table.read(path)
+    assert t.encoding == "cp1252" and t.data.column("name")[59_999].as_py() == "J\u00fcrgen"
+
+
 def test_text_with_line_breaks_is_pasted_text_not_a_path():
     t = table.read("email\na@b.com\n")
     assert (t.format, cells(t)) == ("text", {"email": ["a@b.com"]})
