@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from linkedin.store import Store
-from linkedin.tables.identifiers import ad_id
+from linkedin.tables.adids import ad_id
 
 # One encoder for every identity kept: ``json.dumps`` with options builds a new one per call.
 _encode = json.JSONEncoder(sort_keys=True).encode

@@ -59,7 +59,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkedin.tables import identifiers as ids, quality as quality_mod, rejections
+from linkedin.tables import adids, identifiers as ids, quality as quality_mod, rejections
 from linkedin.tables.columns import COMPANIES, KINDS, USERS, ColumnMap, guess_columns, other_kind_template
 from linkedin.tables.identifiers import Checked
 from linkedin.tables.identity import Level, dedupe, hash_keys, identify, identities_of, prefixed, prefixed_level, valid
@@ -180,8 +180,8 @@ def _dedupe_beside(table: Table, columns: ColumnMap, found: Any,
 def _user_checks(table: Table, columns: ColumnMap, apply_fixes: bool) -> dict[str, Checked]:
     return _checks(table, columns, {
         "email": ids.check_emails,
-        "googleaid": ids.check_google_aids,
-        "appleidfa": ids.check_apple_idfas,
+        "googleaid": adids.check_google_aids,
+        "appleidfa": adids.check_apple_idfas,
         "firstname": ids.CHECKERS["first_name"],
         "lastname": ids.CHECKERS["last_name"],
         "jobtitle": ids.CHECKERS["title"],

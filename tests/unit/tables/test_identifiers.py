@@ -7,7 +7,7 @@ import hashlib
 import pyarrow as pa
 import pytest
 
-from linkedin.tables import identifiers as ids
+from linkedin.tables import adids, identifiers as ids
 
 # -- hashing: the vectors of linkedin-api.md §6 ---------------------------------------------------
 SHA256_VECTORS = [
@@ -162,22 +162,22 @@ def test_mobile_ad_ids(kind, given, value):
 def test_a_sparse_ad_id_column_keeps_every_cell_in_its_place():
     given = ["", "A7E1C2D40B5F4E6A9C3D1F2E3A4B5C6D", None, "bad", " ", "ea7583cd-a667-48bc-b806-42ecb2b48606", ""] * 3
     column = pa.array(["skipped"] + given)[1:]  # a slice: its buffers start one cell in
-    checked = ids.check_google_aids(column)
+    checked = adids.check_google_aids(column)
     expected = [None, "a7e1c2d4-0b5f-4e6a-9c3d-1f2e3a4b5c6d", None, None, None, "ea7583cd-a667-48bc-b806-42ecb2b48606",
                 None] * 3
     assert checked.value.to_pylist() == expected
     assert checked.given == 9 and checked.invalid == 3
     assert checked.problems["index"].to_pylist() == [3, 10, 17]
-    assert ids.check_apple_idfas(column).value.to_pylist()[1] == "A7E1C2D4-0B5F-4E6A-9C3D-1F2E3A4B5C6D"
-    assert ids.check_google_aids(pa.array(["", None])).value.to_pylist() == [None, None]
+    assert adids.check_apple_idfas(column).value.to_pylist()[1] == "A7E1C2D4-0B5F-4E6A-9C3D-1F2E3A4B5C6D"
+    assert adids.check_google_aids(pa.array(["", None])).value.to_pylist() == [None, None]
 
 
 def test_hyphenated_takes_exactly_32_digits_a_value():
     bare = pa.array(["x", "0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210"])[1:]
-    assert ids.hyphenated(bare).to_pylist() == ["01234567-89ab-cdef-0123-456789abcdef",
+    assert adids.hyphenated(bare).to_pylist() == ["01234567-89ab-cdef-0123-456789abcdef",
                                                 "fedcba98-7654-3210-fedc-ba9876543210"]
     with pytest.raises(ValueError):
-        ids.hyphenated(pa.array(["0123"]))
+        adids.hyphenated(pa.array(["0123"]))
 
 
 def test_zero_ad_id_says_why():
@@ -470,5 +470,5 @@ def test_free_mail_lookup_gives_the_anchored_regex_verdict():
     ("abc", "GOOGLE_AID", "abc"),  # not an ad id: left as it is
 ])
 def test_ad_id_gives_the_form_linkedin_matches(value, id_type, shaped):
-    assert ids.ad_id(value, id_type) == shaped
+    assert adids.ad_id(value, id_type) == shaped
 
