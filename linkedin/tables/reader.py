@@ -108,14 +108,19 @@ _NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL)
 
 def _file_bytes(path: str) -> bytes | memoryview:
     """A file's bytes: a large one mapped into memory rather than copied (a 66 MB file: 45 ms to
-    copy, against a few ms of page mapping as the parser goes), read-only."""
+    copy, against a few ms of page mapping as the parser goes), read-only. Paths come from the
+    command line and notebooks, the analyst's own files; a file cut short by another program
+    while it is read would stop the process (the app reads uploads from memory, never a path)."""
     try:
         with open(path, "rb") as f:
-            if os.fstat(f.fileno()).st_size < _MAPPED:
-                return f.read()
-            return memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))  # open after the file closes
-    except (OSError, ValueError) as e:
-        raise TableError(f"cannot open {path}: {getattr(e, 'strerror', None) or e}") from None
+            if os.fstat(f.fileno()).st_size >= _MAPPED:
+                try:
+                    return memoryview(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))  # stays open after close
+                except (OSError, ValueError):
+                    pass  # a file system without mapping: read it
+            return f.read()
+    except OSError as e:
+        raise TableError(f"cannot open {path}: {e.strerror or e}") from None
 
 
 def _count(data: memoryview, byte: int, stop: int | None = None) -> int:
