@@ -28,9 +28,13 @@ import json
 import re
 import time
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
+
+import numpy as np
+import pyarrow as pa
 
 from linkedin.store import Store
+from linkedin.tables import keyarrays
 from linkedin.tables.identifiers import ad_id
 
 # One encoder for every identity kept: ``json.dumps`` with options builds a new one per call.
@@ -73,16 +77,74 @@ def _current(stored: dict[str, Any]) -> dict[str, Any]:
     return {**stored, "userIds": shaped}
 
 
+class Keys:
+    """A set of ledger keys, held sorted in one ``S64`` array (``tables.keyarrays``): a plan of a
+    million keys holds a few arrays, not a million Python strings in frozensets. Sized, iterable
+    (strings, in order) and comparable with a set; ``hexes`` and ``arrow()`` for columnar code."""
+
+    __slots__ = ("hexes",)
+
+    def __init__(self, keys: "Keys | pa.Array | Iterable[str]" = ()) -> None:
+        if isinstance(keys, Keys):
+            self.hexes = keys.hexes
+        else:
+            self.hexes = keyarrays.sorted_unique(keyarrays.as_bytes(keys))
+
+    @classmethod
+    def of_sorted(cls, hexes: np.ndarray) -> "Keys":
+        """Keys already sorted and distinct (a part of another ``Keys``): no sort again."""
+        made = cls.__new__(cls)
+        made.hexes = hexes
+        return made
+
+    def __len__(self) -> int:
+        return len(self.hexes)
+
+    def __iter__(self) -> Iterator[str]:
+        return keyarrays.strings(self.hexes)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and len(key) <= keyarrays.WIDTH and \
+            bool(keyarrays.isin(keyarrays.as_bytes([key]), self.hexes)[0])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Keys):
+            return bool(np.array_equal(self.hexes, other.hexes))
+        if isinstance(other, (set, frozenset)):
+            return len(other) == len(self) and frozenset(self) == other
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Keys({len(self)} keys)"
+
+    def arrow(self) -> pa.Array:
+        """The keys as an Arrow string array (no copy for 64-character keys)."""
+        return keyarrays.as_strings(self.hexes)
+
+    def chunks(self, size: int) -> Iterator[list[str]]:
+        """The keys in order as lists of at most ``size`` strings."""
+        for start in range(0, len(self), size):
+            yield list(keyarrays.strings(self.hexes[start:start + size]))
+
+
 @dataclass(frozen=True)
 class Plan:
-    """What a sync would do, computed from the ledger before anything is sent."""
+    """What a sync would do, computed from the ledger before anything is sent. ``add``,
+    ``remove`` and ``unchanged`` are ``Keys`` (any iterable of keys given is made one)."""
 
     mode: str
-    add: frozenset[str]
-    remove: frozenset[str]
-    unchanged: frozenset[str]
+    add: Keys
+    remove: Keys
+    unchanged: Keys
     ledger_size: int
     removed_from_ledger: int  # how many of the removes the app had sent itself
+
+    def __post_init__(self) -> None:
+        for name in ("add", "remove", "unchanged"):
+            if not isinstance(getattr(self, name), Keys):
+                object.__setattr__(self, name, Keys(getattr(self, name)))
 
     @property
     def size_after(self) -> int:
@@ -148,6 +210,26 @@ class Ledger:
                                          [self.linkedin, str(segment_id)])
             return {r[0] for r in rows.fetchall()}
 
+    def key_bytes(self, segment_id: str | int, *, chunk: int = 50_000) -> np.ndarray:
+        """The segment's keys as one sorted ``S64`` array, read a chunk at a time: the strings
+        sqlite hands out live only while their chunk is copied."""
+        parts = []
+        with self.store.lock:
+            cursor = self.store.db.execute("select key from ledger where linkedin = ? and segment_id = ?",
+                                           [self.linkedin, str(segment_id)])
+            while rows := cursor.fetchmany(chunk):
+                parts.append(keyarrays.as_bytes([r[0] for r in rows]))
+        return keyarrays.sorted_unique(np.concatenate(parts)) if parts else np.zeros(0, keyarrays.DTYPE)
+
+    def version(self, segment_id: str | int) -> tuple[int, int]:
+        """(keys, highest rowid): changes whenever a key is added or forgotten, so a front door
+        may keep a plan until it does (an upsert of a kept key keeps both, and the plan too)."""
+        with self.store.lock:
+            row = self.store.db.execute("select count(*), coalesce(max(rowid), 0) from ledger "
+                                        "where linkedin = ? and segment_id = ?",
+                                        [self.linkedin, str(segment_id)]).fetchone()
+        return int(row[0]), int(row[1])
+
     def count(self, segment_id: str | int) -> int:
         with self.store.lock:
             return self.store.db["ledger"].count_where("linkedin = ? and segment_id = ?",
@@ -203,12 +285,15 @@ class Ledger:
         key of the table), mirror (make what the app sent equal to the table)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        table = frozenset(keys)
-        sent = frozenset(self.keys(segment_id))
+        table = Keys(keys).hexes
+        sent = self.key_bytes(segment_id)
+        in_sent = keyarrays.isin(table, sent)
+        both, size = Keys.of_sorted(table[in_sent]), len(sent)
         if mode == "add":
-            return Plan(mode, table - sent, frozenset(), table & sent, len(sent), 0)
+            return Plan(mode, Keys.of_sorted(table[~in_sent]), Keys(), both, size, 0)
         if mode == "remove":
             # Removing a member LinkedIn does not have is harmless (201 "by design"), and the
             # segment may hold members another tool sent: remove every key of the table.
-            return Plan(mode, frozenset(), table, frozenset(), len(sent), len(table & sent))
-        return Plan(mode, table - sent, sent - table, table & sent, len(sent), len(sent - table))
+            return Plan(mode, Keys(), Keys.of_sorted(table), Keys(), size, len(both))
+        gone = Keys.of_sorted(sent[~keyarrays.isin(sent, table)])
+        return Plan(mode, Keys.of_sorted(table[~in_sent]), gone, both, size, len(gone))

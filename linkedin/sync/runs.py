@@ -127,13 +127,22 @@ class Uploads:
         with self.store.lock:
             return [tuple(r) for r in self.store.db.execute(sql, [*args, limit]).fetchall()]
 
-    def mark(self, run_id: str, results: Iterable[tuple[int, str, int | None, str | None]]) -> None:
-        """Record LinkedIn's answer per item: (seq, accepted|rejected, HTTP status, message)."""
+    def mark(self, run_id: str, results: Iterable[tuple[int, str, int | None, str | None]], *,
+             pending_between: tuple[int, int, str, int | None] | None = None) -> None:
+        """Record LinkedIn's answer per item: (seq, accepted|rejected, HTTP status, message); then,
+        with ``pending_between`` (first seq, last seq, status, HTTP status), the same answer for
+        every item between them still pending, in one statement."""
         with self.store.lock, self.store.db.atomic():
             self.store.db.conn.executemany(
                 "update run_items set status = ?, http_status = ?, message = ? where run_id = ? and seq = ?",
                 [(status, http, msg, run_id, seq) for seq, status, http, msg in results],
             )
+            if pending_between is not None:
+                first, last, status, http = pending_between
+                self.store.db.conn.execute(
+                    "update run_items set status = ?, http_status = ?, message = null "
+                    "where run_id = ? and status = 'pending' and seq between ? and ?",
+                    [status, http, run_id, first, last])
             self.store.db.conn.execute("update runs set updated_at = ? where id = ?", [time.time(), run_id])
 
     def set_state(self, run_id: str, state: str, message: str | None = None) -> None:

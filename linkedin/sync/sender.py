@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from linkedin.api.client import Client, backoff_delay
 from linkedin.api.errors import LinkedInError, MalformedResponse, NotFound
@@ -37,7 +37,9 @@ UNREMOVABLE = ("Not sent: the app kept nothing LinkedIn could identify this memb
                "the app kept names, or LINKEDIN_TOKEN_KEY changed since), so it cannot be removed from here. "
                "The app no longer counts it as sent; remove it in Campaign Manager if it must go.")
 
-# (keys) -> {key: element without "action"} for the keys the caller can still build
+# (keys) -> {key: element} for the keys the caller can still build. An element comes without
+# "action" (the sender adds it), or with the action it is sent with: an ADD element built with
+# "action": "ADD" first is sent as it is, with no copy.
 ElementSource = Callable[[list[str]], Mapping[str, Mapping[str, Any]]]
 
 
@@ -78,13 +80,22 @@ class Progress:
         return self.wait.text if self.wait else None
 
 
-def items_for(plan: Plan) -> list[tuple[str, str]]:
-    """The run's (key, action) items: removes first.
+def items_of(plan: Plan, *, chunk: int = 10_000) -> Iterator[tuple[str, str]]:
+    """The run's (key, action) items, removes first, each in key order; made a chunk at a time
+    from the plan's arrays, so a million items never exist as Python objects at once.
 
     The same person or company can come back under another key (a company now keyed by
     its page URL instead of its domain): LinkedIn matches both to one member, so removing
     after adding would remove it for good. Removing first ends with exactly the table."""
-    return [(k, "REMOVE") for k in sorted(plan.remove)] + [(k, "ADD") for k in sorted(plan.add)]
+    for action, keys in (("REMOVE", plan.remove), ("ADD", plan.add)):
+        for part in keys.chunks(chunk):
+            for key in part:
+                yield key, action
+
+
+def items_for(plan: Plan) -> list[tuple[str, str]]:
+    """``items_of`` as a list."""
+    return list(items_of(plan))
 
 
 class Sender:
@@ -120,7 +131,7 @@ class Sender:
         """Write the run down for ``owner`` (every key, hashed, pending) before anything is sent."""
         return self.uploads.create(
             owner=owner, segment_id=segment_id, segment_name=segment_name, account=account, kind=self.kind,
-            mode=plan.mode, items=items_for(plan), needs_file=needs_file,
+            mode=plan.mode, items=items_of(plan), needs_file=needs_file,
         )
 
     def run(
@@ -140,15 +151,18 @@ class Sender:
         started, sent_here = self.clock(), 0
         batches_total = -(-run.total // self.batch_size)
         batches_done = -(-run.done // self.batch_size)
+        # Counted here as answers come, not from the store at every batch (a group-by of the
+        # whole run each time: quadratic in a million-item run).
+        counts = {"accepted": run.accepted, "rejected": run.rejected}
 
         def report(wait: Wait | None = None) -> None:
             if on_progress is None:
                 return
-            current = self.uploads.get(run_id)
             elapsed = max(self.clock() - started, 1e-6)
             rate = sent_here / elapsed
-            left = current.pending
-            on_progress(Progress(run_id, current.total, current.done, current.accepted, current.rejected,
+            done = counts["accepted"] + counts["rejected"]
+            left = run.total - done
+            on_progress(Progress(run_id, run.total, done, counts["accepted"], counts["rejected"],
                                  batches_done, batches_total, rate, left / rate if rate and left else None, wait))
 
         previous_hook = self.client.on_wait
@@ -165,9 +179,12 @@ class Sender:
                 items, elements, unremovable = self._elements(run.segment_id, items, source)
                 if unremovable:
                     self._drop(run_id, run.segment_id, unremovable)
+                    counts["rejected"] += len(unremovable)
                 if items:
                     answer = self._send(run.segment_id, elements, segment_created_at, report)
-                    self._apply(run_id, run.segment_id, items, elements, answer)
+                    accepted = self._apply(run_id, run.segment_id, items, elements, answer)
+                    counts["accepted"] += accepted
+                    counts["rejected"] += len(items) - accepted
                 sent_here += len(items)
                 batches_done += 1
                 report()
@@ -217,7 +234,7 @@ class Sender:
             if element is None:
                 raise NeedsFile("The rest of this upload needs the original table")
             sendable.append(item)
-            elements.append({"action": action, **element})
+            elements.append(element if element.get("action") == action else {"action": action, **element})
         return sendable, elements, unremovable
 
     def _drop(self, run_id: str, segment_id: str, items: list[tuple[int, str, str]]) -> None:
@@ -240,16 +257,29 @@ class Sender:
                 delay = backoff_delay(attempt, base=2.0, cap=30.0)
                 self._wait(Wait(delay, delay, "LinkedIn does not show the new segment yet", 404), report)
 
-    def _apply(self, run_id: str, segment_id: str, items, elements, answer: Any) -> None:
+    def _apply(self, run_id: str, segment_id: str, items, elements, answer: Any) -> int:
+        """Record a batch's answers in the ledger and the run; returns how many were accepted.
+
+        The run's items are marked in one statement for the batch's most common answer (every
+        item of the batch is pending and between its first and last seq) and one a row for the
+        others: a million rows are 200 statements, not a million."""
         results = answer.get("elements") if isinstance(answer, dict) else None
         if not isinstance(results, list) or len(results) != len(items):
             raise MalformedResponse("LinkedIn's answer to a batch did not have one result per element")
         marks, accepted = [], {"ADD": [], "REMOVE": []}
-        for (seq, key, action), element, result in zip(items, elements, results):
-            status = result.get("status") if isinstance(result, dict) else None
+        statuses = [result.get("status") if isinstance(result, dict) else None for result in results]
+        common = max(set(statuses), key=statuses.count) if statuses else None
+        bulk = isinstance(common, int) and 200 <= common < 300
+        kind = self.kind
+        for (seq, key, action), element, result, status in zip(items, elements, results, statuses):
             if isinstance(status, int) and 200 <= status < 300:
-                marks.append((seq, "accepted", status, None))
-                accepted[action].append((key, identity(element, self.kind)))
+                if not (bulk and status == common):
+                    marks.append((seq, "accepted", status, None))
+                ids = element.get("userIds") if kind == "users" else None
+                if ids:  # a person by ids: the identity is the ids alone (``identity``), no copy
+                    accepted[action].append((key, {"userIds": ids}))
+                else:
+                    accepted[action].append((key, identity(element, kind)))
             else:
                 marks.append((seq, "rejected", status if isinstance(status, int) else None, _message(result)))
         if accepted["REMOVE"]:  # what the ledger forgets next, kept for an undo
@@ -257,7 +287,8 @@ class Sender:
         for action, entries in accepted.items():
             if entries:
                 self.ledger.record(segment_id, action, entries)
-        self.uploads.mark(run_id, marks)
+        self.uploads.mark(run_id, marks, pending_between=(items[0][0], items[-1][0], "accepted", common) if bulk else None)
+        return len(accepted["ADD"]) + len(accepted["REMOVE"])
 
     def _pause(self, run_id: str, message: str) -> Run:
         self.uploads.set_state(run_id, "paused", message)

@@ -44,7 +44,7 @@ class Target:
 def plan(store: Store, prepared: Prepared, target: Target, mode: str, *, linkedin: str) -> Plan:
     """What ``mode`` would add, remove and leave alone, from ``linkedin``'s ledger (its API
     address): nothing is sent."""
-    return Ledger(store, linkedin=linkedin).plan(target.segment_id, prepared.keys.to_pylist(), mode)
+    return Ledger(store, linkedin=linkedin).plan(target.segment_id, prepared.keys, mode)
 
 
 def warnings(plan_: Plan, target: Target) -> list[str]:
@@ -66,16 +66,11 @@ def warnings(plan_: Plan, target: Target) -> list[str]:
 
 
 def source(prepared: Prepared, *, industries: str = "string", stock_symbol: bool = True) -> ElementSource:
-    """Build elements (without ``action``) for ledger keys, from the prepared table in memory."""
-    row_of = dict(zip(prepared.keys.to_pylist(), prepared.rows.tolist()))
-
+    """Build elements for ledger keys, from the prepared table in memory: found through the
+    table's ``key_index`` (sorted arrays), not a dict of a million keys."""
     def build(keys: list[str]) -> dict[str, dict]:
-        present = [k for k in keys if k in row_of]
-        if not present:
-            return {}
-        built = prepared.elements("ADD", [row_of[k] for k in present], industries=industries,
-                                  stock_symbol=stock_symbol)
-        return {k: {f: v for f, v in e.items() if f != "action"} for k, e in zip(present, built)}
+        present, built = prepared.elements_for_keys(keys, "ADD", industries=industries, stock_symbol=stock_symbol)
+        return dict(zip(present, built))  # each with "action": "ADD", which the sender keeps for an ADD
 
     return build
 

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from linkedin.tables import identifiers as ids
+from linkedin.tables import keyarrays
 from linkedin.tables.columns import COMPANIES, USERS, ColumnMap
 from linkedin.tables.elements import COMPANY_COLUMNS, USER_COLUMNS, build_elements
 from linkedin.tables.quality import Quality
@@ -99,6 +100,28 @@ class Prepared:
             missing = wanted[~ok][:5].tolist()
             raise ValueError(f"rows {missing} are not sent (rejected, duplicates, or not in the table)")
         return at
+
+    @cached_property
+    def key_index(self) -> keyarrays.Index:
+        """Each key's index into ``rows``/``keys``, found with no Python object per row."""
+        return keyarrays.Index(keyarrays.as_bytes(self.keys))
+
+    def elements_for_keys(
+        self, keys: Sequence[str], action: str = "ADD", *, industries: str = "string", stock_symbol: bool = True,
+    ) -> tuple[list[str], list[dict]]:
+        """(the keys of ``keys`` this table has, their elements in LinkedIn's exact shape), in
+        the order given; the keys it does not have are left out."""
+        names = self._element_fields(action, industries, stock_symbol)
+        at = self.key_index.find(keyarrays.as_bytes(keys))
+        found = np.flatnonzero(at >= 0)
+        if not len(found):
+            return [], []
+        present = keys if len(found) == len(keys) else [keys[i] for i in found.tolist()]
+        index = at[found]
+        out: list[dict] = []
+        for part in _chunks(index, BATCH_MAX):
+            out.extend(build_elements(self.kind, self._fields_at(part, names), action, industries_list=industries == "list"))
+        return list(present), out
 
     def elements(
         self, action: str = "ADD", rows: Sequence[int] | None = None, *, industries: str = "string",
