@@ -261,6 +261,26 @@ class Ledger:
         text = _encode(ids)
         return _encode({SEALED: self.store.seal(text)}) if by_name(ids) else text
 
+    def _kept_all(self, entries: list[tuple[str, Mapping[str, Any]]]) -> list[str]:
+        """``_kept`` of every entry, with the template's test made once for the batch: every id
+        type and value joined is bare exactly when each is (profiled: the call and the regex per
+        member were ~3 µs of a contact's send)."""
+        texts: list[str | None] = []
+        bare: list[str] = []
+        for _, ids in entries:
+            user_ids = ids.get("userIds")
+            if len(ids) == 1 and type(user_ids) is list and len(user_ids) == 1 and len(user_ids[0]) == 2:
+                kind, value = user_ids[0].get("idType"), user_ids[0].get("idValue")
+                if type(kind) is str and type(value) is str:
+                    bare.append(kind)
+                    bare.append(value)
+                    texts.append(f'{{"userIds": [{{"idType": "{kind}", "idValue": "{value}"}}]}}')
+                    continue
+            texts.append(None)
+        if bare and not _BARE.fullmatch("".join(bare)):  # something to escape: each on its own
+            return [self._kept(ids) for _, ids in entries]
+        return [self._kept(ids) if text is None else text for text, (_, ids) in zip(texts, entries)]
+
     def record(self, segment_id: str | int, action: str, entries: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
         """Apply accepted elements: ADD stores the key and identity, REMOVE forgets the key (and
         so the sealed names of a person by name: the store overwrites deleted rows)."""
@@ -272,7 +292,7 @@ class Ledger:
                 self.store.db.conn.executemany(
                     "insert into ledger (linkedin, segment_id, key, ids, sent_at) values (?, ?, ?, ?, ?) "
                     "on conflict (linkedin, segment_id, key) do update set ids = excluded.ids, sent_at = excluded.sent_at",
-                    [(self.linkedin, seg, k, self._kept(ids), now) for k, ids in entries],
+                    [(self.linkedin, seg, k, text, now) for (k, _), text in zip(entries, self._kept_all(entries))],
                 )
             else:
                 self.store.db.conn.executemany(
