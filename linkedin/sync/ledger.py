@@ -300,6 +300,18 @@ class Ledger:
                     [(self.linkedin, seg, k) for k, _ in entries]
                 )
 
+    def record_kept(self, segment_id: str | int, entries: list[tuple[str, "str | Mapping[str, Any]"]]) -> None:
+        """``record`` of additions whose identities are mostly written already as the ledger keeps
+        them (``_kept``'s text); an identity given as a mapping (a person by name) is kept here."""
+        seg, now = str(segment_id), time.time()
+        with self.store.lock, self.store.db.atomic():
+            self.store.db.conn.executemany(
+                "insert into ledger (linkedin, segment_id, key, ids, sent_at) values (?, ?, ?, ?, ?) "
+                "on conflict (linkedin, segment_id, key) do update set ids = excluded.ids, sent_at = excluded.sent_at",
+                [(self.linkedin, seg, k, text if type(text) is str else self._kept(text), now)
+                 for k, text in entries],
+            )
+
     def plan(self, segment_id: str | int, keys: Iterable[str], mode: str) -> Plan:
         """Adds, removes and unchanged for ``mode``: add (keys not sent yet), remove (every
         key of the table), mirror (make what the app sent equal to the table)."""

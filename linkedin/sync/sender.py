@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator, Mapping
 
-from linkedin.api.client import Client, backoff_delay
+from linkedin.api.client import Client, RawJSON, backoff_delay
 from linkedin.api.errors import LinkedInError, MalformedResponse, NotFound
 from linkedin.api.waits import Wait, countdown
 from linkedin.store import Store
@@ -41,6 +41,16 @@ UNREMOVABLE = ("Not sent: the app kept nothing LinkedIn could identify this memb
 # "action" (the sender adds it), or with the action it is sent with: an ADD element built with
 # "action": "ADD" first is sent as it is, with no copy.
 ElementSource = Callable[[list[str]], Mapping[str, Mapping[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A batch of additions already written as JSON, from a source that can (``ElementSource``
+    with an ``encoded(keys)`` method, returning one or None): the request body, and each
+    element's identity as the ledger keeps it, in the order of the keys."""
+
+    body: bytes
+    kept: list[str | dict]  # the ledger's text, or the identity of a person by name, which it seals
 
 
 class NeedsFile(LinkedInError):
@@ -176,12 +186,22 @@ class Sender:
                 items = self.uploads.pending(run_id, limit=self.batch_size)
                 if not items:
                     break
+                encoded = self._encoded(items, source)
+                if encoded is not None:
+                    answer = self._send(run.segment_id, RawJSON(encoded.body), segment_created_at, report)
+                    accepted = self._apply_encoded(run_id, run.segment_id, items, encoded.kept, answer)
+                    counts["accepted"] += accepted
+                    counts["rejected"] += len(items) - accepted
+                    sent_here += len(items)
+                    batches_done += 1
+                    report()
+                    continue
                 items, elements, unremovable = self._elements(run.segment_id, items, source)
                 if unremovable:
                     self._drop(run_id, run.segment_id, unremovable)
                     counts["rejected"] += len(unremovable)
                 if items:
-                    answer = self._send(run.segment_id, elements, segment_created_at, report)
+                    answer = self._send(run.segment_id, {"elements": elements}, segment_created_at, report)
                     accepted = self._apply(run_id, run.segment_id, items, elements, answer)
                     counts["accepted"] += accepted
                     counts["rejected"] += len(items) - accepted
@@ -237,18 +257,25 @@ class Sender:
             elements.append(element if element.get("action") == action else {"action": action, **element})
         return sendable, elements, unremovable
 
+    def _encoded(self, items: list[tuple[int, str, str]], source: ElementSource) -> Encoded | None:
+        """The batch in JSON when it is all additions and the source can write it (else None)."""
+        encode = getattr(source, "encoded", None)
+        if encode is None or self.kind != "users" or any(action != "ADD" for _, _, action in items):
+            return None
+        return encode([key for _, key, _ in items])
+
     def _drop(self, run_id: str, segment_id: str, items: list[tuple[int, str, str]]) -> None:
         """Removals that cannot be sent: rejected with the reason, and no longer counted as sent."""
         self.ledger.record(segment_id, "REMOVE", [(key, {}) for _, key, _ in items])
         self.uploads.mark(run_id, [(seq, "rejected", None, UNREMOVABLE) for seq, _, _ in items])
 
-    def _send(self, segment_id: str, elements: list[dict], created_at: float | None, report) -> Any:
+    def _send(self, segment_id: str, body: dict | RawJSON, created_at: float | None, report) -> Any:
         """One batch; a segment created moments ago may answer 404 for a while: wait, then retry."""
         path = f"/rest/dmpSegments/{segment_id}/{PATHS[self.kind]}"
         attempt = 0
         while True:
             try:
-                return self.client.post(path, json={"elements": elements}, restli_method="BATCH_CREATE").data
+                return self.client.post(path, json=body, restli_method="BATCH_CREATE").data
             except NotFound:
                 young = created_at is not None and self.clock() - created_at < self.visibility_timeout
                 if not young:
@@ -289,6 +316,28 @@ class Sender:
                 self.ledger.record(segment_id, action, entries)
         self.uploads.mark(run_id, marks, pending_between=(items[0][0], items[-1][0], "accepted", common) if bulk else None)
         return len(accepted["ADD"]) + len(accepted["REMOVE"])
+
+    def _apply_encoded(self, run_id: str, segment_id: str, items, kept: list[str | dict], answer: Any) -> int:
+        """``_apply`` for a batch of additions sent as JSON: ``kept`` is each element's identity
+        as the ledger keeps it."""
+        results = answer.get("elements") if isinstance(answer, dict) else None
+        if not isinstance(results, list) or len(results) != len(items):
+            raise MalformedResponse("LinkedIn's answer to a batch did not have one result per element")
+        statuses = [result.get("status") if isinstance(result, dict) else None for result in results]
+        common = max(set(statuses), key=statuses.count)
+        bulk = isinstance(common, int) and 200 <= common < 300
+        marks, entries = [], []
+        for (seq, key, _), text, result, status in zip(items, kept, results, statuses):
+            if isinstance(status, int) and 200 <= status < 300:
+                if not (bulk and status == common):
+                    marks.append((seq, "accepted", status, None))
+                entries.append((key, text))
+            else:
+                marks.append((seq, "rejected", status if isinstance(status, int) else None, _message(result)))
+        if entries:
+            self.ledger.record_kept(segment_id, entries)
+        self.uploads.mark(run_id, marks, pending_between=(items[0][0], items[-1][0], "accepted", common) if bulk else None)
+        return len(entries)
 
     def _pause(self, run_id: str, message: str) -> Run:
         self.uploads.set_state(run_id, "paused", message)

@@ -20,7 +20,7 @@ import pyarrow as pa
 from linkedin.tables import identifiers as ids
 from linkedin.tables import keyarrays
 from linkedin.tables.columns import COMPANIES, USERS, ColumnMap
-from linkedin.tables.elements import COMPANY_COLUMNS, USER_COLUMNS, build_elements
+from linkedin.tables.elements import COMPANY_COLUMNS, USER_COLUMNS, build_elements, element_texts
 from linkedin.tables.quality import Quality
 
 BATCH_MAX = 5000  # elements per BATCH_CREATE call (linkedin-api.md §11)
@@ -122,6 +122,14 @@ class Prepared:
         for part in _chunks(index, BATCH_MAX):
             out.extend(build_elements(self.kind, self._fields_at(part, names), action, industries_list=industries == "list"))
         return list(present), out
+
+    def texts_for_keys(self, keys: Sequence[str], action: str = "ADD") -> tuple[pa.Array, pa.Array] | None:
+        """Contacts' elements for ``keys`` as JSON texts, in the order given, and their ids as the
+        ledger keeps them (``elements.element_texts``); None unless the table has every key."""
+        at = self.key_index.find(keyarrays.as_bytes(keys))
+        if not len(at) or bool((at < 0).any()):
+            return None
+        return element_texts(self._fields_at(at, self._element_fields(action, "string", True)), action)
 
     def elements(
         self, action: str = "ADD", rows: Sequence[int] | None = None, *, industries: str = "string",
