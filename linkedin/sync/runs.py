@@ -116,10 +116,15 @@ class Uploads:
             })
         return run_id
 
-    def pending(self, run_id: str, *, limit: int, action: str | None = None) -> list[tuple[int, str, str]]:
-        """The next pending (seq, key, action) items in order, REMOVEs and ADDs alike unless ``action``."""
+    def pending(self, run_id: str, *, limit: int, action: str | None = None,
+                after: int | None = None) -> list[tuple[int, str, str]]:
+        """The next pending (seq, key, action) items in order, REMOVEs and ADDs alike unless ``action``;
+        only those past seq ``after`` when given."""
         sql = "select seq, key, action from run_items where run_id = ? and status = 'pending'"
         args: list[Any] = [run_id]
+        if after is not None:
+            sql += " and seq > ?"
+            args.append(after)
         if action:
             sql += " and action = ?"
             args.append(action)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator, Mapping
 
@@ -175,19 +176,29 @@ class Sender:
             on_progress(Progress(run_id, run.total, done, counts["accepted"], counts["rejected"],
                                  batches_done, batches_total, rate, left / rate if rate and left else None, wait))
 
+        def next_batch(after: int | None) -> tuple[list[tuple[int, str, str]], Encoded | None]:
+            items = self.uploads.pending(run_id, limit=self.batch_size, after=after)
+            return items, self._encoded(items, source) if items else None
+
         previous_hook = self.client.on_wait
         self.client.on_wait = report
+        # One worker writes the next batch of additions while the current one is in flight (the
+        # items after its last seq are pending whatever LinkedIn answers); what it made is
+        # dropped unread when the run stops.
+        ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="next-batch")
+        following: Future | None = None
         try:
             self._wait_until_usable(segment_created_at, report)
             report()
             while True:
                 if should_stop and should_stop():
                     return self._pause(run_id, "Stopped. Resume to send the rest.")
-                items = self.uploads.pending(run_id, limit=self.batch_size)
+                items, encoded = following.result() if following is not None else next_batch(None)
+                following = None
                 if not items:
                     break
-                encoded = self._encoded(items, source)
                 if encoded is not None:
+                    following = ahead.submit(next_batch, items[-1][0])
                     answer = self._send(run.segment_id, RawJSON(encoded.body), segment_created_at, report)
                     accepted = self._apply_encoded(run_id, run.segment_id, items, encoded.kept, answer)
                     counts["accepted"] += accepted
@@ -219,6 +230,7 @@ class Sender:
             raise
         finally:
             self.client.on_wait = previous_hook
+            ahead.shutdown(wait=True, cancel_futures=True)
         self.uploads.set_state(run_id, "done")
         return self.uploads.get(run_id)
 

@@ -11,7 +11,7 @@ from linkedin.api.client import Client, StaticToken
 from linkedin.api.settings import Settings
 from linkedin.store import Store
 from linkedin.sync.ledger import Ledger
-from linkedin.sync.runs import Uploads
+from linkedin.sync.sender import Sender
 from linkedin.sync.upload import Sync, Target, TableSource
 from linkedin.tables.elements import build_elements, element_texts, joined
 from linkedin.tables.preparation import prepare
@@ -62,9 +62,11 @@ def test_a_person_by_name_is_handed_to_the_ledger_as_a_dict_for_it_to_seal():
 
 
 def sent(prepared, encoded: bool, rejected_first=False):
-    """(bodies sent, ledger rows, run items) of a sync of ``prepared``, its source encoding or not."""
+    """(accepted, rejected, bodies sent, ledger identities, run items) of a sync of ``prepared``, its source encoding or not."""
     store = Store()
-    sync = Sync(Client(SETTINGS, StaticToken("T")), store, prepared, Target(77, "S", "urn:li:sponsoredAccount:1", "users"))
+    client = Client(SETTINGS, StaticToken("T"))
+    sync = Sync(client, store, prepared, Target(77, "S", "urn:li:sponsoredAccount:1", "users"),
+                sender=Sender(client, store, kind="users", batch_size=2))  # the next batch is made while one is out
     if not encoded:
         sync.source = lambda keys, table=sync.source: table(keys)  # a plain callable: no ``encoded``
     with responses.RequestsMock() as mocked:
@@ -82,5 +84,5 @@ def test_a_sync_sends_and_records_the_same_with_the_table_encoding_as_with_dicts
     prepared = prepare(PEOPLE, "users")
     for rejected_first in (False, True):
         fast, slow = sent(prepared, True, rejected_first), sent(prepared, False, rejected_first)
-        assert fast == slow and fast[:2] == ((4, 1) if rejected_first else (5, 0)) and len(fast[3]) == fast[0]
-        assert [len(b["elements"]) for b in fast[2]] == [5]
+        assert fast == slow and fast[:2] == ((2, 3) if rejected_first else (5, 0)) and len(fast[3]) == fast[0]
+        assert [len(b["elements"]) for b in fast[2]] == [2, 2, 1]
