@@ -321,12 +321,15 @@ class Sender:
                     accepted[action].append((key, identity(element, kind)))
             else:
                 marks.append((seq, "rejected", status if isinstance(status, int) else None, _message(result)))
-        if accepted["REMOVE"]:  # what the ledger forgets next, kept for an undo
-            self.removed.record(segment_id, accepted["REMOVE"])
-        for action, entries in accepted.items():
-            if entries:
-                self.ledger.record(segment_id, action, entries)
-        self.uploads.mark(run_id, marks, pending_between=(items[0][0], items[-1][0], "accepted", common) if bulk else None)
+        store = self.uploads.store
+        with store.lock, store.db.atomic():  # the ledger, the removals kept and the run in one commit
+            if accepted["REMOVE"]:  # what the ledger forgets next, kept for an undo
+                self.removed.record(segment_id, accepted["REMOVE"])
+            for action, entries in accepted.items():
+                if entries:
+                    self.ledger.record(segment_id, action, entries)
+            self.uploads.mark(run_id, marks,
+                              pending_between=(items[0][0], items[-1][0], "accepted", common) if bulk else None)
         return len(accepted["ADD"]) + len(accepted["REMOVE"])
 
     def _apply_encoded(self, run_id: str, segment_id: str, items, kept: list[str | dict], answer: Any) -> int:
@@ -346,9 +349,12 @@ class Sender:
                 entries.append((key, text))
             else:
                 marks.append((seq, "rejected", status if isinstance(status, int) else None, _message(result)))
-        if entries:
-            self.ledger.record_kept(segment_id, entries)
-        self.uploads.mark(run_id, marks, pending_between=(items[0][0], items[-1][0], "accepted", common) if bulk else None)
+        store = self.uploads.store
+        with store.lock, store.db.atomic():  # the ledger and the run in one commit
+            if entries:
+                self.ledger.record_kept(segment_id, entries)
+            self.uploads.mark(run_id, marks,
+                              pending_between=(items[0][0], items[-1][0], "accepted", common) if bulk else None)
         return len(entries)
 
     def _pause(self, run_id: str, message: str) -> Run:
