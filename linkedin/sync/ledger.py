@@ -211,10 +211,19 @@ class Ledger:
             return {r[0] for r in rows.fetchall()}
 
     def key_bytes(self, segment_id: str | int, *, chunk: int = 50_000) -> np.ndarray:
-        """The segment's keys as one sorted ``S64`` array, read a chunk at a time: the strings
-        sqlite hands out live only while their chunk is copied."""
+        """The segment's keys as one sorted ``S64`` array. Keys of 64 characters (SHA-256 hex: all
+        of them but tests') come as one blob of them end to end (``group_concat``: a million in
+        ~0.4 s against ~1.0 s as a million strings); others a chunk at a time."""
         parts = []
         with self.store.lock:
+            n, shortest, longest, blob = self.store.db.execute(
+                "select count(*), min(length(key)), max(length(key)), cast(group_concat(key, '') as blob) "
+                "from ledger where linkedin = ? and segment_id = ?", [self.linkedin, str(segment_id)]).fetchone()
+            if not n:
+                return np.zeros(0, keyarrays.DTYPE)
+            if shortest == longest == keyarrays.WIDTH and len(blob) == n * keyarrays.WIDTH:
+                return keyarrays.sorted_unique(np.frombuffer(blob, keyarrays.DTYPE))
+            del blob
             cursor = self.store.db.execute("select key from ledger where linkedin = ? and segment_id = ?",
                                            [self.linkedin, str(segment_id)])
             while rows := cursor.fetchmany(chunk):

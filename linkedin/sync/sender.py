@@ -142,7 +142,7 @@ class Sender:
         """Write the run down for ``owner`` (every key, hashed, pending) before anything is sent."""
         return self.uploads.create(
             owner=owner, segment_id=segment_id, segment_name=segment_name, account=account, kind=self.kind,
-            mode=plan.mode, items=items_of(plan), needs_file=needs_file,
+            mode=plan.mode, columns=[("REMOVE", plan.remove.hexes), ("ADD", plan.add.hexes)], needs_file=needs_file,
         )
 
     def run(

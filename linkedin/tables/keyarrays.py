@@ -67,6 +67,25 @@ def as_strings(hexes: np.ndarray) -> pa.Array:
     return pa.array(list(strings(hexes)), pa.string())
 
 
+_JSON_SAFE = np.zeros(256, bool)
+_JSON_SAFE[[0x20, 0x21, *range(0x23, 0x5C), *range(0x5D, 0x7F)]] = True  # printable ASCII but " and \
+
+
+def json_array(hexes: np.ndarray) -> str | None:
+    """The keys as one JSON array of strings, ``["ab…", "cd…"]`` without spaces, written from
+    their bytes (sqlite's ``json_each`` reads it back a row each, with no Python object per key);
+    None unless every key is 64 characters of printable ASCII other than a quote or backslash."""
+    n = len(hexes)
+    rows = np.ascontiguousarray(hexes, DTYPE).view(np.uint8).reshape(n, WIDTH)
+    if not n or not bool(_JSON_SAFE[rows].all()):
+        return None
+    out = np.empty((n, WIDTH + 3), np.uint8)
+    out[:, 0] = out[:, WIDTH + 1] = ord('"')
+    out[:, 1:WIDTH + 1] = rows
+    out[:, WIDTH + 2] = ord(",")
+    return "[" + out.tobytes()[:-1].decode("ascii") + "]"
+
+
 def strings(hexes: np.ndarray, *, chunk: int = 10_000) -> Iterator[str]:
     """The keys as Python strings, made a chunk at a time (for the few callers that iterate)."""
     for start in range(0, len(hexes), chunk):

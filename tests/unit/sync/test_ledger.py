@@ -7,6 +7,7 @@ import pytest
 
 from linkedin.store import Store
 from linkedin.sync.ledger import Keys, Ledger, Plan, identity
+from linkedin.tables import keyarrays
 
 API = "https://api.linkedin.com"  # the LinkedIn these ledgers and histories belong to
 
@@ -70,3 +71,13 @@ def test_a_batch_of_identities_is_kept_as_the_json_encoder_writes_each(values):
     entries.append(("c", {"companyName": "Acme"}))
     kept = Ledger(Store(), linkedin="https://api.linkedin.com")._kept_all(entries)
     assert kept == [json.dumps(ids, sort_keys=True) for _, ids in entries]
+
+
+def test_a_plan_reads_64_character_keys_from_the_ledger_as_one_blob_and_others_one_by_one():
+    ledger = Ledger(Store(), linkedin=API)
+    hexed = sorted(f"{i:064x}" for i in range(5))
+    ledger.record(7, "ADD", [(k, {"userIds": [{"idType": "SHA256_EMAIL", "idValue": k}]}) for k in hexed])
+    plan = ledger.plan(7, hexed[3:] + [f"{9:064x}"], "mirror")
+    assert (list(plan.add), list(plan.remove), list(plan.unchanged)) == ([f"{9:064x}"], hexed[:3], hexed[3:])
+    ledger.record(7, "ADD", [("short", {})])
+    assert list(keyarrays.strings(ledger.key_bytes(7))) == sorted([*hexed, "short"])

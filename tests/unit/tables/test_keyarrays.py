@@ -1,4 +1,5 @@
 import hashlib
+import json
 
 import numpy as np
 import pyarrow as pa
@@ -51,3 +52,11 @@ def test_isin_says_which_keys_a_sorted_table_holds():
     table = keyarrays.sorted_unique(keyarrays.as_bytes(["b", "d"]))
     assert keyarrays.isin(keyarrays.as_bytes(["a", "b", "c", "d", "e"]), table).tolist() == [
         False, True, False, True, False]
+
+
+def test_a_json_array_is_written_only_of_64_character_keys_with_nothing_to_escape():
+    keys = hexes("a", "b")
+    assert json.loads(keyarrays.json_array(keyarrays.as_bytes(keys))) == keys
+    assert keyarrays.json_array(keyarrays.as_bytes(["k1"])) is None
+    assert keyarrays.json_array(keyarrays.as_bytes(['"' * 64])) is None
+    assert keyarrays.json_array(keyarrays.as_bytes([])) is None
