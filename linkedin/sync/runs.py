@@ -248,6 +248,20 @@ class Uploads:
                 after = rows[-1][0]
                 yield status, action, [k for _, k in rows]
 
+    def key_columns(self, run_id: str) -> list[tuple[str, str, np.ndarray]] | None:
+        """The run's keys as (status, action, keys as ``S64``), each group read as one blob of its
+        keys end to end (``group_concat``: no Python object per key); None when a key is not 64
+        characters (then ``keys_by_status``)."""
+        with self.store.lock:
+            groups = self.store.db.execute(
+                "select status, action, count(*), min(length(key)), max(length(key)), "
+                "cast(group_concat(key, '') as blob) from run_items where run_id = ? group by status, action",
+                [run_id]).fetchall()
+        width = keyarrays.WIDTH
+        if any(not (low == high == width and len(blob) == n * width) for _, _, n, low, high, blob in groups):
+            return None
+        return [(status, action, np.frombuffer(blob, keyarrays.DTYPE)) for status, action, _, _, _, blob in groups]
+
     def rejected(self, run_id: str, *, limit: int) -> list[tuple[str, str, int | None, str | None]]:
         """(key, action, HTTP status, message) of items LinkedIn rejected, at most ``limit``."""
         with self.store.lock:
