@@ -116,8 +116,7 @@ def needs_file(prepared: Prepared) -> bool:
     if prepared.kind != "users" or prepared.email_keyed is None or not bool(prepared.email_keyed.all()):
         return True
     others = ("SHA512_EMAIL", "GOOGLE_AID", "APPLE_IDFA", "firstName", "lastName", "title", "company", "country")
-    columns = prepared.data.column_names
-    return any(prepared.data.column(c).null_count < len(prepared) for c in others if c in columns)
+    return bool(prepared.having(others).any())
 
 
 def email_source(keys: list[str]) -> dict[str, dict]:

@@ -176,6 +176,13 @@ class Prepared:
             return tuple(n for n in COMPANY_COLUMNS if n != "stockSymbol")
         return USER_COLUMNS if self.kind == USERS else COMPANY_COLUMNS
 
+    def having(self, names: Sequence[str]) -> np.ndarray:
+        """Per row to send, True where it has any of the element fields ``names``: from a bit per
+        field, without ``data`` (which spells every field of every row and is kept)."""
+        everything = USER_COLUMNS if self.kind == USERS else COMPANY_COLUMNS
+        bits = sum(1 << everything.index(name) for name in names if name in everything)
+        return (self._patterns & bits) != 0
+
     @cached_property
     def _patterns(self) -> np.ndarray:
         """Per row to send, a bit per element column it has (in USER_COLUMNS / COMPANY_COLUMNS order)."""
