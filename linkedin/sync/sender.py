@@ -7,6 +7,13 @@ the first call, the ledger and the items are updated after each answer, and any 
 (rate limit exhausted, LinkedIn down, consent needed, the analyst pressing stop)
 leaves a paused run that resumes with only what is still pending.
 
+A source that can (``upload.TableSource.encoded``) hands a batch of additions over already
+written as JSON, with each element's identity as the ledger keeps it: no dict per element,
+and the answers are recorded a batch at a time (one statement for the batch's common answer,
+one transaction for the ledger and the run). One worker thread makes the next such batch while
+the current one is in flight; other batches (removals, companies, sources without ``encoded``)
+are built as element dicts.
+
 A removal is never sent without something to identify the member: one whose stored
 identity is empty (see ``ledger``) is marked rejected here with ``UNREMOVABLE`` as its
 reason and dropped from the ledger, so the next preview does not propose it again.
