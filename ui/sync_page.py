@@ -8,11 +8,15 @@ report, 3. the segment, 4. add / remove / mirror with the preview (who a removal
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 import streamlit as st
 
 from linkedin.api.connection import Connection
 from linkedin.insights.portfolio import member_key
 from linkedin.sync import upload as sync_mod
+from linkedin.sync.ledger import Ledger, Plan
 from linkedin.sync.runs import Uploads
 from linkedin.sync.upload import Sync, Target
 from linkedin.tables.prepared import Prepared
@@ -138,6 +142,25 @@ def _unfinished(kind: str, conn: Connection, prepared: Prepared, source: str, ta
                 st.rerun()
 
 
+# The last plan of each prepared table, dropped with the table: a rerun (every click, every
+# progress tick) asks only the ledger's version, not a plan of a million keys again.
+_PLANS: "weakref.WeakKeyDictionary[Prepared, tuple[tuple, Plan]]" = weakref.WeakKeyDictionary()
+_PLANS_LOCK = threading.Lock()
+
+
+def _plan(store, prepared: Prepared, target: Target, mode: str, linkedin: str) -> Plan:
+    """``sync.upload.plan``, computed again only when the segment, the mode or the ledger changed."""
+    key = (linkedin, str(target.segment_id), mode, Ledger(store, linkedin=linkedin).version(target.segment_id))
+    with _PLANS_LOCK:
+        held = _PLANS.get(prepared)
+    if held is not None and held[0] == key:
+        return held[1]
+    plan = sync_mod.plan(store, prepared, target, mode, linkedin=linkedin)
+    with _PLANS_LOCK:
+        _PLANS[prepared] = (key, plan)
+    return plan
+
+
 def _preview_and_send(kind: str, conn: Connection, prepared: Prepared, table: Table, target: Target) -> None:
     source = table.source
     last = st.session_state.setdefault(f"sync.{kind}.last", {})
@@ -147,7 +170,7 @@ def _preview_and_send(kind: str, conn: Connection, prepared: Prepared, table: Ta
                     format_func=_mode_label(kind))
     last["mode"] = mode
     store = session.store()
-    plan = sync_mod.plan(store, prepared, target, mode, linkedin=conn.settings.api_base_url)
+    plan = _plan(store, prepared, target, mode, conn.settings.api_base_url)
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("To add", f"{len(plan.add):,}")
     m2.metric("To remove", f"{len(plan.remove):,}")

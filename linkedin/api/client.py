@@ -145,6 +145,14 @@ class Response:
 WaitHook = Callable[[Wait], None]
 
 
+@dataclass(frozen=True)
+class RawJSON:
+    """A request body already written as JSON (UTF-8 bytes), sent as it is: a batch of elements
+    built from arrays (``sync.sender``) skips the dicts and the encoder."""
+
+    text: bytes
+
+
 class Client:
     """Calls LinkedIn's API for one member, through one pooled HTTP session."""
 
@@ -171,7 +179,7 @@ class Client:
     def get(self, path: str, *, params: Mapping[str, Any] | None = None) -> Response:
         return self.request("GET", path, params=params)
 
-    def post(self, path: str, *, json: Any = None, restli_method: str | None = None) -> Response:
+    def post(self, path: str, *, json: "Any | RawJSON" = None, restli_method: str | None = None) -> Response:
         return self.request("POST", path, json=json, restli_method=restli_method)
 
     def request(
@@ -249,8 +257,9 @@ class Client:
         elif json is not None:
             hdrs["Content-Type"] = "application/json"
         self.calls += 1
+        body = {"data": json.text} if isinstance(json, RawJSON) else {"json": json}
         try:
-            resp = self.session.request(method, url, json=json, headers=hdrs, timeout=TIMEOUT)
+            resp = self.session.request(method, url, headers=hdrs, timeout=TIMEOUT, **body)
         except requests.RequestException as exc:
             log.warning("%s %s: %s", method, path, type(exc).__name__)
             raise ConnectionFailed(f"Could not reach LinkedIn ({type(exc).__name__})") from None

@@ -3,9 +3,10 @@
 ``upload.results`` spells one row per input row (a million rows: a Python dict entry and a
 pandas row each, hundreds of MB held as long as they are shown). A page needs the counts and
 the few rows LinkedIn rejected; the full table is built only when the analyst downloads it.
-Here the run's keys are read from the store a chunk at a time and matched to the table's keys
-with pyarrow (``pc.is_in``), each row weighted by itself plus its duplicates: a few bytes a
-row, and nothing kept after the counts.
+Here the run's keys are read from the store as one blob per status (``Uploads.key_columns``)
+and found in the table's ``key_index`` (keys of another width: a chunk at a time, matched with
+``pc.is_in``), each row weighted by itself plus its duplicates: a few bytes a row, and nothing
+kept after the counts.
 """
 
 from __future__ import annotations
@@ -46,6 +47,15 @@ def _states(prepared: Prepared, store: Store, run_id: str) -> tuple[np.ndarray, 
     """Per row to send: its state code, and whether its action was REMOVE."""
     state = np.zeros(len(prepared), dtype=np.int8)
     removed = np.zeros(len(prepared), dtype=bool)
+    columns = Uploads(store).key_columns(run_id)
+    if columns is not None:  # SHA-256 keys, found through the table's index (no string per key)
+        for status, action, hexes in columns:
+            at = prepared.key_index.find(hexes)
+            at = at[at >= 0]
+            state[at] = _CODES.get(status, _PENDING)
+            if action == "REMOVE":
+                removed[at] = True
+        return state, removed
     for status, action, keys in Uploads(store).keys_by_status(run_id, chunk=CHUNK):
         hit = pc.is_in(prepared.keys, value_set=pa.array(keys, pa.string())).to_numpy(zero_copy_only=False)
         state[hit] = _CODES.get(status, _PENDING)

@@ -14,8 +14,6 @@ import time
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Iterable
 
-import pyarrow.compute as pc
-
 from linkedin.store import Store
 from linkedin.sync.ledger import Plan
 from linkedin.tables.prepared import Prepared
@@ -49,19 +47,6 @@ class Profile:
         return asdict(self)
 
 
-def _present(table, names: Iterable[str]):
-    mask = None
-    for name in names:
-        if name in table.column_names:
-            col = pc.is_valid(table.column(name))
-            mask = col if mask is None else pc.or_(mask, col)
-    return mask
-
-
-def _count(mask) -> int:
-    return 0 if mask is None else int(pc.sum(pc.cast(mask, "int64")).as_py() or 0)
-
-
 def profile_of(prepared: Prepared, plan: Plan | None = None) -> Profile:
     """The counts of a prepared table (and of the plan that will send it)."""
     q = prepared.quality
@@ -73,17 +58,14 @@ def profile_of(prepared: Prepared, plan: Plan | None = None) -> Profile:
         cov = q.coverage
         return Profile(**base, page=cov.page if cov else 0, domain=cov.domain if cov else 0,
                        company_name_only=cov.name_only if cov else 0)
-    data = prepared.data
-    email = _present(data, ("SHA256_EMAIL", "SHA512_EMAIL"))
-    ad_id = _present(data, ("GOOGLE_AID", "APPLE_IDFA"))
-    either = email if ad_id is None else (ad_id if email is None else pc.or_(email, ad_id))
+    email = prepared.having(("SHA256_EMAIL", "SHA512_EMAIL"))
+    ad_id = prepared.having(("GOOGLE_AID", "APPLE_IDFA"))
     mix = q.emails
     return Profile(
         **base,
         emails_plain=mix.raw if mix else 0, emails_hashed=(mix.sha256 + mix.sha512) if mix else 0,
         emails_personal=mix.free_mail if mix else 0, emails_business=mix.business if mix else 0,
-        with_email=_count(email), with_ad_id=_count(ad_id),
-        name_only=len(data) - _count(either) if either is not None else len(data),
+        with_email=int(email.sum()), with_ad_id=int(ad_id.sum()), name_only=int((~(email | ad_id)).sum()),
     )
 
 

@@ -29,12 +29,12 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 import numpy as np
-import pyarrow as pa
 import pyarrow.compute as pc
 
 from linkedin.store import Store
-from linkedin.sync.ledger import Ledger, Plan, by_name, stored_ids
+from linkedin.sync.ledger import Keys, Ledger, Plan, by_name, stored_ids
 from linkedin.sync.runs import Run, Uploads
+from linkedin.tables import keyarrays
 from linkedin.tables.prepared import Prepared
 
 CONFIRM_SHARE = 0.25  # above this share of the segment (as the app sent it), a click is not enough
@@ -81,14 +81,14 @@ def preview(store: Store, prepared: Prepared, plan: Plan, segment_id: str | int,
     rows: tuple[int, ...] = ()
     in_table = 0
     if removing and len(prepared):
-        mask = pc.is_in(prepared.keys, value_set=pa.array(list(removing), pa.string()))
+        mask = pc.is_in(prepared.keys, value_set=removing.arrow())
         picked = np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
         in_table = int(picked.sum())
         rows = tuple(int(r) for r in np.sort(np.asarray(prepared.rows)[picked])[:n])
     sample: tuple[tuple[str, str], ...] = ()
     if len(removing) > in_table:
-        table_keys = set(prepared.keys.to_pylist()) if in_table else set()
-        others = sorted(k for k in removing if k not in table_keys)[:n]
+        table_keys = Keys(prepared.keys).hexes if in_table else Keys().hexes
+        others = list(keyarrays.strings(removing.hexes[~keyarrays.isin(removing.hexes, table_keys)][:n]))
         found = Ledger(store, linkedin=linkedin).identities(segment_id, others)
         sample = tuple((k, describe(found[k]) if k in found else "not sent by this app") for k in others)
     return Preview(len(removing), plan.removed_from_ledger, plan.ledger_size, rows, sample)

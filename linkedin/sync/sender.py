@@ -7,6 +7,13 @@ the first call, the ledger and the items are updated after each answer, and any 
 (rate limit exhausted, LinkedIn down, consent needed, the analyst pressing stop)
 leaves a paused run that resumes with only what is still pending.
 
+A source that can (``upload.TableSource.encoded``) hands a batch of additions over already
+written as JSON, with each element's identity as the ledger keeps it: no dict per element,
+and the answers are recorded a batch at a time (one statement for the batch's common answer,
+one transaction for the ledger and the run). One worker thread makes the next such batch while
+the current one is in flight; other batches (removals, companies, sources without ``encoded``)
+are built as element dicts.
+
 A removal is never sent without something to identify the member: one whose stored
 identity is empty (see ``ledger``) is marked rejected here with ``UNREMOVABLE`` as its
 reason and dropped from the ledger, so the next preview does not propose it again.
@@ -16,10 +23,11 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
-from linkedin.api.client import Client, backoff_delay
+from linkedin.api.client import Client, RawJSON, backoff_delay
 from linkedin.api.errors import LinkedInError, MalformedResponse, NotFound
 from linkedin.api.waits import Wait, countdown
 from linkedin.store import Store
@@ -37,8 +45,20 @@ UNREMOVABLE = ("Not sent: the app kept nothing LinkedIn could identify this memb
                "the app kept names, or LINKEDIN_TOKEN_KEY changed since), so it cannot be removed from here. "
                "The app no longer counts it as sent; remove it in Campaign Manager if it must go.")
 
-# (keys) -> {key: element without "action"} for the keys the caller can still build
+# (keys) -> {key: element} for the keys the caller can still build. An element comes without
+# "action" (the sender adds it), or with the action it is sent with: an ADD element built with
+# "action": "ADD" first is sent as it is, with no copy.
 ElementSource = Callable[[list[str]], Mapping[str, Mapping[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A batch of additions already written as JSON, from a source that can (``ElementSource``
+    with an ``encoded(keys)`` method, returning one or None): the request body, and each
+    element's identity as the ledger keeps it, in the order of the keys."""
+
+    body: bytes
+    kept: list[str | dict]  # the ledger's text, or the identity of a person by name, which it seals
 
 
 class NeedsFile(LinkedInError):
@@ -78,13 +98,22 @@ class Progress:
         return self.wait.text if self.wait else None
 
 
-def items_for(plan: Plan) -> list[tuple[str, str]]:
-    """The run's (key, action) items: removes first.
+def items_of(plan: Plan, *, chunk: int = 10_000) -> Iterator[tuple[str, str]]:
+    """The run's (key, action) items, removes first, each in key order; made a chunk at a time
+    from the plan's arrays, so a million items never exist as Python objects at once.
 
     The same person or company can come back under another key (a company now keyed by
     its page URL instead of its domain): LinkedIn matches both to one member, so removing
     after adding would remove it for good. Removing first ends with exactly the table."""
-    return [(k, "REMOVE") for k in sorted(plan.remove)] + [(k, "ADD") for k in sorted(plan.add)]
+    for action, keys in (("REMOVE", plan.remove), ("ADD", plan.add)):
+        for part in keys.chunks(chunk):
+            for key in part:
+                yield key, action
+
+
+def items_for(plan: Plan) -> list[tuple[str, str]]:
+    """``items_of`` as a list."""
+    return list(items_of(plan))
 
 
 class Sender:
@@ -120,7 +149,7 @@ class Sender:
         """Write the run down for ``owner`` (every key, hashed, pending) before anything is sent."""
         return self.uploads.create(
             owner=owner, segment_id=segment_id, segment_name=segment_name, account=account, kind=self.kind,
-            mode=plan.mode, items=items_for(plan), needs_file=needs_file,
+            mode=plan.mode, columns=[("REMOVE", plan.remove.hexes), ("ADD", plan.add.hexes)], needs_file=needs_file,
         )
 
     def run(
@@ -140,34 +169,60 @@ class Sender:
         started, sent_here = self.clock(), 0
         batches_total = -(-run.total // self.batch_size)
         batches_done = -(-run.done // self.batch_size)
+        # Counted here as answers come, not from the store at every batch (a group-by of the
+        # whole run each time: quadratic in a million-item run).
+        counts = {"accepted": run.accepted, "rejected": run.rejected}
 
         def report(wait: Wait | None = None) -> None:
             if on_progress is None:
                 return
-            current = self.uploads.get(run_id)
             elapsed = max(self.clock() - started, 1e-6)
             rate = sent_here / elapsed
-            left = current.pending
-            on_progress(Progress(run_id, current.total, current.done, current.accepted, current.rejected,
+            done = counts["accepted"] + counts["rejected"]
+            left = run.total - done
+            on_progress(Progress(run_id, run.total, done, counts["accepted"], counts["rejected"],
                                  batches_done, batches_total, rate, left / rate if rate and left else None, wait))
+
+        def next_batch(after: int | None) -> tuple[list[tuple[int, str, str]], Encoded | None]:
+            items = self.uploads.pending(run_id, limit=self.batch_size, after=after)
+            return items, self._encoded(items, source) if items else None
 
         previous_hook = self.client.on_wait
         self.client.on_wait = report
+        # One worker writes the next batch of additions while the current one is in flight (the
+        # items after its last seq are pending whatever LinkedIn answers); what it made is
+        # dropped unread when the run stops.
+        ahead = ThreadPoolExecutor(max_workers=1, thread_name_prefix="next-batch")
+        following: Future | None = None
         try:
             self._wait_until_usable(segment_created_at, report)
             report()
             while True:
                 if should_stop and should_stop():
                     return self._pause(run_id, "Stopped. Resume to send the rest.")
-                items = self.uploads.pending(run_id, limit=self.batch_size)
+                items, encoded = following.result() if following is not None else next_batch(None)
+                following = None
                 if not items:
                     break
+                if encoded is not None:
+                    following = ahead.submit(next_batch, items[-1][0])
+                    answer = self._send(run.segment_id, RawJSON(encoded.body), segment_created_at, report)
+                    accepted = self._apply_encoded(run_id, run.segment_id, items, encoded.kept, answer)
+                    counts["accepted"] += accepted
+                    counts["rejected"] += len(items) - accepted
+                    sent_here += len(items)
+                    batches_done += 1
+                    report()
+                    continue
                 items, elements, unremovable = self._elements(run.segment_id, items, source)
                 if unremovable:
                     self._drop(run_id, run.segment_id, unremovable)
+                    counts["rejected"] += len(unremovable)
                 if items:
-                    answer = self._send(run.segment_id, elements, segment_created_at, report)
-                    self._apply(run_id, run.segment_id, items, elements, answer)
+                    answer = self._send(run.segment_id, {"elements": elements}, segment_created_at, report)
+                    accepted = self._apply(run_id, run.segment_id, items, elements, answer)
+                    counts["accepted"] += accepted
+                    counts["rejected"] += len(items) - accepted
                 sent_here += len(items)
                 batches_done += 1
                 report()
@@ -182,6 +237,7 @@ class Sender:
             raise
         finally:
             self.client.on_wait = previous_hook
+            ahead.shutdown(wait=True, cancel_futures=True)
         self.uploads.set_state(run_id, "done")
         return self.uploads.get(run_id)
 
@@ -217,21 +273,28 @@ class Sender:
             if element is None:
                 raise NeedsFile("The rest of this upload needs the original table")
             sendable.append(item)
-            elements.append({"action": action, **element})
+            elements.append(element if element.get("action") == action else {"action": action, **element})
         return sendable, elements, unremovable
+
+    def _encoded(self, items: list[tuple[int, str, str]], source: ElementSource) -> Encoded | None:
+        """The batch in JSON when it is all additions and the source can write it (else None)."""
+        encode = getattr(source, "encoded", None)
+        if encode is None or self.kind != "users" or any(action != "ADD" for _, _, action in items):
+            return None
+        return encode([key for _, key, _ in items])
 
     def _drop(self, run_id: str, segment_id: str, items: list[tuple[int, str, str]]) -> None:
         """Removals that cannot be sent: rejected with the reason, and no longer counted as sent."""
         self.ledger.record(segment_id, "REMOVE", [(key, {}) for _, key, _ in items])
         self.uploads.mark(run_id, [(seq, "rejected", None, UNREMOVABLE) for seq, _, _ in items])
 
-    def _send(self, segment_id: str, elements: list[dict], created_at: float | None, report) -> Any:
+    def _send(self, segment_id: str, body: dict | RawJSON, created_at: float | None, report) -> Any:
         """One batch; a segment created moments ago may answer 404 for a while: wait, then retry."""
         path = f"/rest/dmpSegments/{segment_id}/{PATHS[self.kind]}"
         attempt = 0
         while True:
             try:
-                return self.client.post(path, json={"elements": elements}, restli_method="BATCH_CREATE").data
+                return self.client.post(path, json=body, restli_method="BATCH_CREATE").data
             except NotFound:
                 young = created_at is not None and self.clock() - created_at < self.visibility_timeout
                 if not young:
@@ -240,24 +303,66 @@ class Sender:
                 delay = backoff_delay(attempt, base=2.0, cap=30.0)
                 self._wait(Wait(delay, delay, "LinkedIn does not show the new segment yet", 404), report)
 
-    def _apply(self, run_id: str, segment_id: str, items, elements, answer: Any) -> None:
+    def _apply(self, run_id: str, segment_id: str, items, elements, answer: Any) -> int:
+        """Record a batch's answers in the ledger and the run; returns how many were accepted.
+
+        The run's items are marked in one statement for the batch's most common answer (every
+        item of the batch is pending and between its first and last seq) and one a row for the
+        others: a million rows are 200 statements, not a million."""
         results = answer.get("elements") if isinstance(answer, dict) else None
         if not isinstance(results, list) or len(results) != len(items):
             raise MalformedResponse("LinkedIn's answer to a batch did not have one result per element")
         marks, accepted = [], {"ADD": [], "REMOVE": []}
-        for (seq, key, action), element, result in zip(items, elements, results):
-            status = result.get("status") if isinstance(result, dict) else None
+        statuses = [result.get("status") if isinstance(result, dict) else None for result in results]
+        common = max(set(statuses), key=statuses.count) if statuses else None
+        bulk = isinstance(common, int) and 200 <= common < 300
+        kind = self.kind
+        for (seq, key, action), element, result, status in zip(items, elements, results, statuses):
             if isinstance(status, int) and 200 <= status < 300:
-                marks.append((seq, "accepted", status, None))
-                accepted[action].append((key, identity(element, self.kind)))
+                if not (bulk and status == common):
+                    marks.append((seq, "accepted", status, None))
+                ids = element.get("userIds") if kind == "users" else None
+                if ids:  # a person by ids: the identity is the ids alone (``identity``), no copy
+                    accepted[action].append((key, {"userIds": ids}))
+                else:
+                    accepted[action].append((key, identity(element, kind)))
             else:
                 marks.append((seq, "rejected", status if isinstance(status, int) else None, _message(result)))
-        if accepted["REMOVE"]:  # what the ledger forgets next, kept for an undo
-            self.removed.record(segment_id, accepted["REMOVE"])
-        for action, entries in accepted.items():
+        store = self.uploads.store
+        with store.lock, store.db.atomic():  # the ledger, the removals kept and the run in one commit
+            if accepted["REMOVE"]:  # what the ledger forgets next, kept for an undo
+                self.removed.record(segment_id, accepted["REMOVE"])
+            for action, entries in accepted.items():
+                if entries:
+                    self.ledger.record(segment_id, action, entries)
+            self.uploads.mark(run_id, marks,
+                              pending_between=(items[0][0], items[-1][0], "accepted", common) if bulk else None)
+        return len(accepted["ADD"]) + len(accepted["REMOVE"])
+
+    def _apply_encoded(self, run_id: str, segment_id: str, items, kept: list[str | dict], answer: Any) -> int:
+        """``_apply`` for a batch of additions sent as JSON: ``kept`` is each element's identity
+        as the ledger keeps it."""
+        results = answer.get("elements") if isinstance(answer, dict) else None
+        if not isinstance(results, list) or len(results) != len(items):
+            raise MalformedResponse("LinkedIn's answer to a batch did not have one result per element")
+        statuses = [result.get("status") if isinstance(result, dict) else None for result in results]
+        common = max(set(statuses), key=statuses.count)
+        bulk = isinstance(common, int) and 200 <= common < 300
+        marks, entries = [], []
+        for (seq, key, _), text, result, status in zip(items, kept, results, statuses):
+            if isinstance(status, int) and 200 <= status < 300:
+                if not (bulk and status == common):
+                    marks.append((seq, "accepted", status, None))
+                entries.append((key, text))
+            else:
+                marks.append((seq, "rejected", status if isinstance(status, int) else None, _message(result)))
+        store = self.uploads.store
+        with store.lock, store.db.atomic():  # the ledger and the run in one commit
             if entries:
-                self.ledger.record(segment_id, action, entries)
-        self.uploads.mark(run_id, marks)
+                self.ledger.record_kept(segment_id, entries)
+            self.uploads.mark(run_id, marks,
+                              pending_between=(items[0][0], items[-1][0], "accepted", common) if bulk else None)
+        return len(entries)
 
     def _pause(self, run_id: str, message: str) -> Run:
         self.uploads.set_state(run_id, "paused", message)

@@ -12,15 +12,18 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pandas as pd
+import numpy as np
+import pyarrow.compute as pc
 
 from linkedin.api.accounts import Account, require_manageable
 from linkedin.api.client import Client
 from linkedin.store import Store
 from linkedin.sync import removals
-from linkedin.sync.ledger import Ledger, Plan
+from linkedin.sync.ledger import Ledger, Plan, identity
 from linkedin.sync.profiles import Profiles, profile_of
 from linkedin.sync.runs import Run, Uploads
-from linkedin.sync.sender import ElementSource, Progress, Sender
+from linkedin.sync.sender import ElementSource, Encoded, Progress, Sender
+from linkedin.tables.elements import joined
 from linkedin.tables.prepared import Prepared
 
 MIN_AUDIENCE = 300
@@ -44,7 +47,7 @@ class Target:
 def plan(store: Store, prepared: Prepared, target: Target, mode: str, *, linkedin: str) -> Plan:
     """What ``mode`` would add, remove and leave alone, from ``linkedin``'s ledger (its API
     address): nothing is sent."""
-    return Ledger(store, linkedin=linkedin).plan(target.segment_id, prepared.keys.to_pylist(), mode)
+    return Ledger(store, linkedin=linkedin).plan(target.segment_id, prepared.keys, mode)
 
 
 def warnings(plan_: Plan, target: Target) -> list[str]:
@@ -65,19 +68,43 @@ def warnings(plan_: Plan, target: Target) -> list[str]:
     return found
 
 
-def source(prepared: Prepared, *, industries: str = "string", stock_symbol: bool = True) -> ElementSource:
-    """Build elements (without ``action``) for ledger keys, from the prepared table in memory."""
-    row_of = dict(zip(prepared.keys.to_pylist(), prepared.rows.tolist()))
+class TableSource:
+    """Elements for ledger keys, from the prepared table in memory (an ``ElementSource``): found
+    through the table's ``key_index`` (sorted arrays), not a dict of a million keys.
 
-    def build(keys: list[str]) -> dict[str, dict]:
-        present = [k for k in keys if k in row_of]
-        if not present:
-            return {}
-        built = prepared.elements("ADD", [row_of[k] for k in present], industries=industries,
-                                  stock_symbol=stock_symbol)
-        return {k: {f: v for f, v in e.items() if f != "action"} for k, e in zip(present, built)}
+    ``encoded`` hands a batch of contacts' additions to the sender already in JSON, built from
+    the table's columns (``tables.elements.element_texts``), when every key is in the table; the
+    identity of a person by name (no ids) is handed over as a dict, which the ledger seals."""
 
-    return build
+    def __init__(self, prepared: Prepared, *, industries: str = "string", stock_symbol: bool = True) -> None:
+        self.prepared = prepared
+        self.industries = industries
+        self.stock_symbol = stock_symbol
+
+    def __call__(self, keys: list[str]) -> dict[str, dict]:
+        present, built = self.prepared.elements_for_keys(keys, "ADD", industries=self.industries,
+                                                         stock_symbol=self.stock_symbol)
+        return dict(zip(present, built))  # each with "action": "ADD", which the sender keeps for an ADD
+
+    def encoded(self, keys: list[str]) -> Encoded | None:
+        if self.prepared.kind != "users":
+            return None
+        texts = self.prepared.texts_for_keys(keys)
+        if texts is None:
+            return None
+        elements, kept = texts
+        identities: list[str | dict] = kept.to_pylist()
+        named = np.flatnonzero(pc.equal(kept, "").to_numpy(zero_copy_only=False))
+        if len(named):
+            present, built = self.prepared.elements_for_keys([keys[i] for i in named.tolist()], "ADD")
+            for i, element in zip(named.tolist(), built):
+                identities[i] = identity(element, "users")
+        return Encoded(b'{"elements": [' + joined(elements) + b"]}", identities)
+
+
+def source(prepared: Prepared, *, industries: str = "string", stock_symbol: bool = True) -> TableSource:
+    """Build elements for ledger keys from the prepared table in memory (see ``TableSource``)."""
+    return TableSource(prepared, industries=industries, stock_symbol=stock_symbol)
 
 
 def needs_file(prepared: Prepared) -> bool:
@@ -89,8 +116,7 @@ def needs_file(prepared: Prepared) -> bool:
     if prepared.kind != "users" or prepared.email_keyed is None or not bool(prepared.email_keyed.all()):
         return True
     others = ("SHA512_EMAIL", "GOOGLE_AID", "APPLE_IDFA", "firstName", "lastName", "title", "company", "country")
-    columns = prepared.data.column_names
-    return any(prepared.data.column(c).null_count < len(prepared) for c in others if c in columns)
+    return bool(prepared.having(others).any())
 
 
 def email_source(keys: list[str]) -> dict[str, dict]:

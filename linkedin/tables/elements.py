@@ -41,7 +41,11 @@ process-wide decision, a front door's to make, never this module's.
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from linkedin.tables.columns import USERS
 
@@ -93,3 +97,62 @@ def _set(elements: list[dict], name: str, values: list, nulls: int) -> None:
     else:
         for element, value in zip(elements, values):
             element[name] = value
+
+
+# A value written between quotes as it is: printable ASCII but the quote and the backslash.
+# Any other (an escape, a control character, anything past ASCII) is written by ``json.dumps``.
+_NEEDS_ENCODER = r"[^\x20\x21\x23-\x5b\x5d-\x7e]"
+
+
+def quoted(values: pa.Array) -> pa.Array:
+    """Each value as a JSON string literal exactly as ``json.dumps`` writes it (``ensure_ascii``);
+    null stays null. Values of printable ASCII without a quote or backslash (hashes, ad ids,
+    nearly every name) are quoted by Arrow; the others, one by one, by the encoder.
+    """
+    values = values.cast(pa.string())
+    plain = pc.binary_join_element_wise('"', values, '"', "")
+    odd = pc.fill_null(pc.match_substring_regex(values, _NEEDS_ENCODER), False)
+    if not pc.any(odd).as_py():
+        return plain
+    encoded = pa.array([json.dumps(v) for v in values.filter(odd).to_pylist()], pa.string())
+    return pc.replace_with_mask(plain, odd, encoded)
+
+
+def element_texts(fields: pa.Table, action: str) -> tuple[pa.Array, pa.Array]:
+    """Contacts' elements as JSON, built column by column with no dict per element: (each element
+    exactly as ``json.dumps(build_elements("users", fields, action)[i])`` writes it, its
+    ``userIds`` as the ledger keeps them, ``{"userIds": [...]}``, or "" where it has none).
+
+    Measured on a million-contact send (``bench/upload.py --profile``): building the dicts and
+    encoding them took ~5 µs an element, these kernels ~0.3."""
+    n = fields.num_rows
+    names = [name for name in fields.column_names if fields.column(name).null_count < n]
+    # Each id "{...}, " (or "" where absent), then the last ", " trimmed: Arrow 26's join with
+    # null_handling="skip" drops rows that are null throughout.
+    id_parts = [pc.fill_null(pc.binary_join_element_wise(f'{{"idType": "{name}", "idValue": ',
+                                                          quoted(fields.column(name).combine_chunks()), "}, ", ""), "")
+                for name in names if name in ID_TYPES]
+    if id_parts:
+        joined = pc.binary_join_element_wise(*id_parts, "") if len(id_parts) > 1 else id_parts[0]
+        ids = pc.utf8_rtrim(joined, characters=", ")
+    else:
+        ids = pa.array([""] * n, pa.string())
+    parts = [pa.scalar(f'{{"action": "{action}", "userIds": ['), ids, pa.scalar("]")]
+    for name in names:
+        if name not in ID_TYPES:
+            parts.append(pc.fill_null(pc.binary_join_element_wise(
+                f', "{name}": ', quoted(fields.column(name).combine_chunks()), ""), ""))
+    parts.append(pa.scalar("}"))
+    elements = pc.binary_join_element_wise(*parts, "")
+    kept = pc.if_else(pc.equal(ids, ""), "", pc.binary_join_element_wise('{"userIds": [', ids, "]}", ""))
+    return elements, kept
+
+
+def joined(texts: pa.Array, separator: bytes = b", ") -> bytes:
+    """The texts of a string array (no nulls) joined by ``separator``, from its buffers."""
+    if not len(texts):
+        return b""
+    with_sep = pc.binary_join_element_wise(texts, separator.decode(), "")
+    offsets = np.frombuffer(with_sep.buffers()[1], np.int32)[with_sep.offset:with_sep.offset + len(with_sep) + 1]
+    data = with_sep.buffers()[2].to_pybytes()[offsets[0]:offsets[-1]]
+    return data[:-len(separator)] if separator else data

@@ -18,8 +18,9 @@ import pandas as pd
 import pyarrow as pa
 
 from linkedin.tables import identifiers as ids
+from linkedin.tables import keyarrays
 from linkedin.tables.columns import COMPANIES, USERS, ColumnMap
-from linkedin.tables.elements import COMPANY_COLUMNS, USER_COLUMNS, build_elements
+from linkedin.tables.elements import COMPANY_COLUMNS, USER_COLUMNS, build_elements, element_texts
 from linkedin.tables.quality import Quality
 
 BATCH_MAX = 5000  # elements per BATCH_CREATE call (linkedin-api.md §11)
@@ -100,6 +101,36 @@ class Prepared:
             raise ValueError(f"rows {missing} are not sent (rejected, duplicates, or not in the table)")
         return at
 
+    @cached_property
+    def key_index(self) -> keyarrays.Index:
+        """Each key's index into ``rows``/``keys``, found with no Python object per row."""
+        return keyarrays.Index(keyarrays.as_bytes(self.keys))
+
+    def elements_for_keys(
+        self, keys: Sequence[str], action: str = "ADD", *, industries: str = "string", stock_symbol: bool = True,
+    ) -> tuple[list[str], list[dict]]:
+        """(the keys of ``keys`` this table has, their elements in LinkedIn's exact shape), in
+        the order given; the keys it does not have are left out."""
+        names = self._element_fields(action, industries, stock_symbol)
+        at = self.key_index.find(keyarrays.as_bytes(keys))
+        found = np.flatnonzero(at >= 0)
+        if not len(found):
+            return [], []
+        present = keys if len(found) == len(keys) else [keys[i] for i in found.tolist()]
+        index = at[found]
+        out: list[dict] = []
+        for part in _chunks(index, BATCH_MAX):
+            out.extend(build_elements(self.kind, self._fields_at(part, names), action, industries_list=industries == "list"))
+        return list(present), out
+
+    def texts_for_keys(self, keys: Sequence[str], action: str = "ADD") -> tuple[pa.Array, pa.Array] | None:
+        """Contacts' elements for ``keys`` as JSON texts, in the order given, and their ids as the
+        ledger keeps them (``elements.element_texts``); None unless the table has every key."""
+        at = self.key_index.find(keyarrays.as_bytes(keys))
+        if not len(at) or bool((at < 0).any()):
+            return None
+        return element_texts(self._fields_at(at, self._element_fields(action, "string", True)), action)
+
     def elements(
         self, action: str = "ADD", rows: Sequence[int] | None = None, *, industries: str = "string",
         stock_symbol: bool = True,
@@ -144,6 +175,13 @@ class Prepared:
         if self.kind == COMPANIES and not stock_symbol:
             return tuple(n for n in COMPANY_COLUMNS if n != "stockSymbol")
         return USER_COLUMNS if self.kind == USERS else COMPANY_COLUMNS
+
+    def having(self, names: Sequence[str]) -> np.ndarray:
+        """Per row to send, True where it has any of the element fields ``names``: from a bit per
+        field, without ``data`` (which spells every field of every row and is kept)."""
+        everything = USER_COLUMNS if self.kind == USERS else COMPANY_COLUMNS
+        bits = sum(1 << everything.index(name) for name in names if name in everything)
+        return (self._patterns & bits) != 0
 
     @cached_property
     def _patterns(self) -> np.ndarray:

@@ -6,7 +6,8 @@ import json
 import pytest
 
 from linkedin.store import Store
-from linkedin.sync.ledger import Ledger, identity
+from linkedin.sync.ledger import Keys, Ledger, Plan, identity
+from linkedin.tables import keyarrays
 
 API = "https://api.linkedin.com"  # the LinkedIn these ledgers and histories belong to
 
@@ -55,3 +56,28 @@ def test_an_identity_that_cannot_say_whom_to_remove_reads_back_empty(tmp_path):
 def test_an_identity_is_kept_as_the_json_encoder_writes_it(ids):
     kept = Ledger(Store(), linkedin="https://api.linkedin.com")._kept(ids)
     assert kept == json.dumps(ids, sort_keys=True) and json.loads(kept) == ids
+
+
+def test_plan_keys_are_sorted_arrays_that_read_and_compare_as_sets_of_strings():
+    plan = Plan("mirror", {"k2", "k1"}, ["k3", "k3"], frozenset(), 1, 1)
+    assert (list(plan.add), len(plan.remove), bool(plan.unchanged)) == (["k1", "k2"], 1, False)
+    assert plan.add == {"k1", "k2"} and plan.add != {"k1"} and "k2" in plan.add and "k9" not in plan.add
+    assert plan.add.arrow().to_pylist() == ["k1", "k2"] and Keys(plan.add.arrow()) == plan.add
+
+
+@pytest.mark.parametrize("values", [["ab" * 32, "cd" * 32], ["ab" * 32, 'quote"and\\slash'], ["", "ab"]])
+def test_a_batch_of_identities_is_kept_as_the_json_encoder_writes_each(values):
+    entries = [(f"k{i}", {"userIds": [{"idType": "SHA256_EMAIL", "idValue": v}]}) for i, v in enumerate(values)]
+    entries.append(("c", {"companyName": "Acme"}))
+    kept = Ledger(Store(), linkedin="https://api.linkedin.com")._kept_all(entries)
+    assert kept == [json.dumps(ids, sort_keys=True) for _, ids in entries]
+
+
+def test_a_plan_reads_64_character_keys_from_the_ledger_as_one_blob_and_others_one_by_one():
+    ledger = Ledger(Store(), linkedin=API)
+    hexed = sorted(f"{i:064x}" for i in range(5))
+    ledger.record(7, "ADD", [(k, {"userIds": [{"idType": "SHA256_EMAIL", "idValue": k}]}) for k in hexed])
+    plan = ledger.plan(7, hexed[3:] + [f"{9:064x}"], "mirror")
+    assert (list(plan.add), list(plan.remove), list(plan.unchanged)) == ([f"{9:064x}"], hexed[:3], hexed[3:])
+    ledger.record(7, "ADD", [("short", {})])
+    assert list(keyarrays.strings(ledger.key_bytes(7))) == sorted([*hexed, "short"])

@@ -6,6 +6,7 @@ import pytest
 
 from linkedin.store import Store
 from linkedin.sync.runs import Uploads
+from linkedin.tables import keyarrays
 
 AVERY = "http://sandbox|urn:li:person:Av3ryAn4ly"
 VIC = "http://sandbox|urn:li:person:V1cV1ewer0"
@@ -51,3 +52,16 @@ def test_runs_from_before_owners_belong_to_nobody(tmp_db):
     new = start(uploads, AVERY)
     assert [r.id for r in uploads.latest(AVERY)] == [new]
     assert [r.id for r in Uploads(Store(tmp_db)).latest(AVERY)] == [new]  # a second open migrates nothing
+
+
+def test_items_given_as_key_columns_are_written_in_order_after_the_pairs():
+    uploads = Uploads(Store())
+    hexed = [f"{i:064x}" for i in range(3)]
+    run_id = uploads.create(owner=AVERY, segment_id=1, segment_name="S", account="a", kind="users", mode="mirror",
+                            items=[("k0", "REMOVE")], needs_file=False,
+                            columns=[("REMOVE", keyarrays.as_bytes(["k1"])), ("ADD", keyarrays.as_bytes(hexed))])
+    rows = uploads.store.db.execute("select seq, key, action, status from run_items where run_id = ? order by seq",
+                                    [run_id]).fetchall()
+    assert rows == [(0, "k0", "REMOVE", "pending"), (1, "k1", "REMOVE", "pending"),
+                    *[(2 + i, k, "ADD", "pending") for i, k in enumerate(hexed)]]
+    assert uploads.get(run_id).total == 5

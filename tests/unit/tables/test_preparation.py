@@ -435,3 +435,14 @@ def test_an_email_as_a_company_name_is_not_sent():
     p = prepare(b"company name,website\nsales@acme.com,acme.com\n", "companies")
     assert p.elements() == [{"action": "ADD", "companyWebsiteDomain": "acme.com"}]
     assert any("Column 'company name' (Company name) holds email addresses" in a for a in p.quality.advice)
+
+
+@pytest.mark.parametrize("kind, sample, names", [
+    ("users", "contacts_sample.csv", ("SHA256_EMAIL", "SHA512_EMAIL")),
+    ("users", "contacts_sample.csv", ("GOOGLE_AID", "APPLE_IDFA", "firstName")),
+    ("companies", "companies_sample.csv", ("companyPageUrl", "organizationUrn")),
+])
+def test_having_says_which_rows_to_send_have_any_of_the_fields_as_data_spells_them(kind, sample, names):
+    prepared = prepare(ROOT / "data" / sample, kind)
+    spelled = [any(row[n] is not None for n in names if n in row) for row in prepared.data.to_pylist()]
+    assert prepared.having(names).tolist() == spelled and 0 < sum(spelled) < len(prepared)
