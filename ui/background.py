@@ -5,9 +5,12 @@ script thread, nothing else of the page happens meanwhile: a click, or a visit t
 of the app, waits for the call to end (Streamlit stops a run only between two of its
 commands), and the result is lost when the run is stopped. A ``Work`` runs one call on a
 thread of its own. The script keeps the ``Work`` in the session's state, shows what is under
-way, and ``wait`` returns the call's result, redrawing the note every ``SLICE`` seconds: each
-redraw is a point where Streamlit may stop the run (a click, another page). The call carries on
-meanwhile, and the next run finds the ``Work`` in the session's state and waits for the rest.
+way, and ``wait`` returns the call's result, looking at the session's state every ``SLICE``
+seconds: each look is a point where Streamlit may stop the run (a click, another page), and
+sends nothing to the browser (the note is drawn again only when the work's status changes:
+redrawing it ten times a second made the browser lay the page out as often, CPU the work
+needs on a small server). The call carries on meanwhile, and the next run finds the ``Work``
+in the session's state and waits for the rest.
 
 What it never does: share a thread, a result or a queue between sessions (a ``Work`` lives in
 one session's state, never in a cache); call Streamlit from the thread; cancel a call (an
@@ -20,9 +23,12 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable
 
+import streamlit as st
+
 from ui import memory
 
-SLICE = 0.1  # seconds between two redraws of the note: how long a click waits at most
+SLICE = 0.1  # seconds between two looks at the session's state: how long a click waits at most
+_LOOK = "ui.background.look"  # a key never set: reading it is the look
 
 
 class Work:
@@ -78,14 +84,22 @@ class Work:
             raise self._error
         return self._result
 
-    def wait(self, show: Callable[[str], None], slice: float = SLICE) -> Any:
-        """Show the status now and every ``slice`` seconds until the call ends; its result.
+    def wait(self, show: Callable[[str], None], slice: float = SLICE,
+             checkpoint: Callable[[], object] = lambda: st.session_state.get(_LOOK)) -> Any:
+        """Show the status, and again each time it changes, until the call ends (nothing when it
+        has ended); its result.
 
-        ``show`` is a Streamlit command (a note's ``info``): each call of it is where Streamlit
-        may stop this run, leaving the work to go on."""
-        show(self.status)
-        while not self._done.wait(slice):
-            show(self.status)
+        Every ``slice`` seconds ``checkpoint`` runs: a read of the session's state, where
+        Streamlit stops this run if asked to (each access to it checks for a stop or rerun
+        request), leaving the work to go on."""
+        if not self._done.is_set():
+            shown = self.status
+            show(shown)
+            while not self._done.wait(slice):
+                if self.status != shown:
+                    shown = self.status
+                    show(shown)
+                checkpoint()
         return self.result()
 
     def abandon(self) -> None:
