@@ -7,10 +7,10 @@ commands), and the result is lost when the run is stopped. A ``Work`` runs one c
 thread of its own. The script keeps the ``Work`` in the session's state, shows what is under
 way, and ``wait`` returns the call's result, looking at the session's state every ``SLICE``
 seconds: each look is a point where Streamlit may stop the run (a click, another page), and
-sends nothing to the browser (the note is drawn again only when the work's status changes:
-redrawing it ten times a second made the browser lay the page out as often, CPU the work
-needs on a small server). The call carries on meanwhile, and the next run finds the ``Work``
-in the session's state and waits for the rest.
+sends nothing to the browser (the note is drawn again only when the work's status changes,
+so the browser is not handed the same note ten times a second while the work needs the
+CPU). The call carries on meanwhile, and the next run finds the ``Work`` in the session's
+state and waits for the rest.
 
 What it never does: share a thread, a result or a queue between sessions (a ``Work`` lives in
 one session's state, never in a cache); call Streamlit from the thread; cancel a call (an
