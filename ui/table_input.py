@@ -161,8 +161,9 @@ def source(kind: str, *, on_clear: Callable[[str], None] | None = None) -> tuple
 def _cleared(kind: str, on_clear: Callable[[str], None] | None) -> None:
     if st.session_state.get(f"{kind}_file") is None:
         # Streamlit keeps the widget's last value (the file, its bytes) in its copy of the
-        # previous run's state until the next rerun; deleting the key lets it go now.
-        del st.session_state[f"{kind}_file"]
+        # previous run's state until the next rerun; deleting the key lets it go now. A rerun
+        # asked for before a run has drawn the uploader again calls this once more, the key gone.
+        st.session_state.pop(f"{kind}_file", None)
         if on_clear is not None:
             on_clear(kind)
 
