@@ -14,8 +14,10 @@ follows the reading with no script run in between.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator
@@ -46,7 +48,11 @@ EXAMPLES = {
 
 @dataclass
 class Loaded:
-    """A table read in this session (None while it is being read), and the mapping last used with it."""
+    """A table read in this session (None while it is being read), and the mapping last used with it.
+
+    Two script runs of one session may overlap for a moment (Streamlit's fast reruns start the
+    next run before the last one has stopped): each takes a work under ``lock`` and only the
+    run that still finds it there hands its result over."""
 
     id: str
     table: Table | None
@@ -54,9 +60,19 @@ class Loaded:
     prepared_key: tuple | None = None
     prepared: Prepared | None = None
     attempted_key: tuple | None = None  # the mapping and options of the last preparation tried
-    work: Work | None = None  # reading or preparing, off the script thread; None when nothing runs
-    work_key: tuple | None = None  # the preparation ``work`` makes (None: reading the table)
+    reading: Work | None = None  # reading the table (and its first preparation), until handed over
+    work: Work | None = None  # a preparation, under way or done, until handed over
+    work_key: tuple | None = None  # the mapping and options ``work`` prepares with
     name: str = ""  # the file's name, shown while it is read
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def drop_work(self) -> None:
+        """Abandon what runs or waits for this table: nobody will show it."""
+        with self.lock:
+            for work in (self.reading, self.work):
+                if work is not None:
+                    work.abandon()
+            self.reading = self.work = self.work_key = None
 
 
 @contextmanager
@@ -112,9 +128,12 @@ def _open(given: tuple[str, str, bytes | str], kind: str, opts: dict,
 def _read(held: Loaded, kind: str) -> Loaded | None:
     """Wait for a new table's reading (and first preparation); a problem becomes one specific
     message (which row, what was expected)."""
+    reading = held.reading
+    if reading is None:  # handed over meanwhile, by an overlapping run of this session
+        return held
     try:
         with _working() as show:
-            table, guessed, key, outcome = held.work.wait(show)
+            table, guessed, key, outcome = reading.wait(show)
     except _Unreadable as unreadable:
         err, name = unreadable.err, held.name
         if isinstance(err, TableError):
@@ -124,9 +143,13 @@ def _read(held: Loaded, kind: str) -> Loaded | None:
             st.error(f"**{plain(name)} could not be read** as a CSV or Excel .xlsx file ({type(err).__name__}). "
                      "Save it as CSV (UTF-8) or .xlsx and upload that.", icon=":material/error:")
         return None
-    held.table, held.mapping, held.work, held.work_key = table, guessed, outcome, key
-    for field in columns_mod.FIELDS[kind]:  # the mapping widgets start from the guess for a new table
-        st.session_state[map_key(kind, field)] = guessed.get(field) or NONE
+    with held.lock:
+        if held.reading is not reading:
+            return held
+        held.table, held.mapping, held.work, held.work_key = table, guessed, outcome, key
+        held.reading = None  # last: a run that sees no reading finds the table
+    for name in columns_mod.FIELDS[kind]:  # the mapping widgets start from the guess for a new table
+        st.session_state[map_key(kind, name)] = guessed.get(name) or NONE
     return held
 
 
@@ -171,9 +194,8 @@ def _cleared(kind: str, on_clear: Callable[[str], None] | None) -> None:
 def forget(kind: str) -> Loaded | None:
     """Drop the table loaded for this kind (and its preparation, running or done); returns what was dropped."""
     held: Loaded | None = st.session_state.pop(_key(kind), None)
-    if held is not None and held.work is not None:
-        held.work.abandon()
-        held.work = None
+    if held is not None:
+        held.drop_work()
     return held
 
 
@@ -194,8 +216,8 @@ def bring(kind: str, given: tuple[str, str, bytes | str] | None) -> Loaded | Non
         source_id, name, data = given
         held = Loaded(source_id, None, None, name=name)
         opts = chosen_options(kind)
-        held.work = Work(lambda say: _open(given, kind, opts, say), _checking(reader.rows_in(data), name),
-                         name=f"read {kind}")
+        held.reading = Work(lambda say: _open(given, kind, opts, say), _checking(reader.rows_in(data), name),
+                            name=f"read {kind}")
         st.session_state[_key(kind)] = held  # a run stopped while it is read finds it here
     if held is not None and held.table is None:  # being read: this run's file or an earlier run's
         held = _read(held, kind)
@@ -311,29 +333,40 @@ def is_new_preparation(loaded: Loaded, columns: ColumnMap, opts: dict) -> bool:
 def prepare(kind: str, loaded: Loaded, columns: ColumnMap, opts: dict) -> Prepared | None:
     """The prepared table for this mapping and these options (prepared once, kept in memory)."""
     key = _prepared_key(loaded, columns, opts)
-    if is_prepared(loaded, columns, opts):
-        return loaded.prepared
+    with loaded.lock:
+        if is_prepared(loaded, columns, opts):
+            return loaded.prepared
+        work = loaded.work if loaded.work_key == key else None
+        if work is None:  # not under way (or done) for this table with this mapping and options
+            if loaded.work is not None:
+                loaded.work.abandon()
+            table = loaded.table
+            work = loaded.work = Work(lambda say: preparation.prepare(table, kind, mapping=columns, **opts),
+                                      _checking(table.num_rows, table.source), name=f"prepare {kind}")
+            loaded.work_key = key
     loaded.attempted_key = key
-    if loaded.work is None or loaded.work_key != key:  # not the one under way (or done) for this table
-        if loaded.work is not None:
-            loaded.work.abandon()
-        table = loaded.table
-        loaded.work_key = key
-        loaded.work = Work(lambda say: preparation.prepare(table, kind, mapping=columns, **opts),
-                           _checking(table.num_rows, table.source), name=f"prepare {kind}")
     try:
         with _working() as show:
-            prepared = loaded.work.wait(show)
+            prepared = work.wait(show)
     except NothingToSend as err:  # a refusal: the report says why, and no later step is offered
-        loaded.work = loaded.work_key = None
+        _handed_over(loaded, work)
         st.error(f"**Nothing can be sent:** {err}. Fix the file or the mapping above.", icon=":material/block:")
         quality_report.render(kind, None, err.quality)
         return None
     except TableError as err:
-        loaded.work = loaded.work_key = None
+        _handed_over(loaded, work)
         st.error(f"**Nothing can be sent yet:** {plain(err)}. Map a column to one of these fields above.",
                  icon=":material/error:")
         return None
-    loaded.work = loaded.work_key = None  # handed over: the work keeps nothing
-    loaded.prepared_key, loaded.prepared = key, prepared
+    with loaded.lock:
+        if loaded.work is work:
+            loaded.prepared_key, loaded.prepared = key, prepared
+    _handed_over(loaded, work)
     return prepared
+
+
+def _handed_over(loaded: Loaded, work: Work) -> None:
+    """The work's result is shown: the table keeps it (when prepared), the work nothing."""
+    with loaded.lock:
+        if loaded.work is work:
+            loaded.work = loaded.work_key = None

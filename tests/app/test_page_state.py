@@ -167,7 +167,8 @@ def test_a_new_file_is_read_and_prepared_once_with_the_guessed_mapping(monkeypat
     monkeypatch.setattr(preparation, "prepare", lambda *a, **k: calls.append(k["mapping"]) or real(*a, **k))
     at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())
     assert metrics(at)["Rows read"] == "416"
-    assert at.session_state["sync.users.loaded"].work is None  # handed over: nothing kept twice
+    loaded = at.session_state["sync.users.loaded"]
+    assert (loaded.reading, loaded.work) == (None, None)  # handed over: nothing kept twice
     at.selectbox(key="users_map_country").set_value("").run()  # another mapping: prepared again
     assert [m.get("country") for m in calls] == ["country", None]
 
@@ -187,7 +188,7 @@ def test_coming_back_while_the_file_is_still_read_waits_for_it_and_shows_the_rep
         return table_input._open(given, "users", opts, say)
 
     at.session_state["sync.users.loaded"] = table_input.Loaded(
-        "file:slow", None, None, name="slow.csv", work=Work(slow, "Checking 416 rows of slow.csv…"))
+        "file:slow", None, None, name="slow.csv", reading=Work(slow, "Checking 416 rows of slow.csv…"))
     threading.Timer(0.3, go.set).start()
     at.switch_page("pages/people.py").run()
     ok(at)
