@@ -4,6 +4,7 @@
     .venv/bin/python bench/browser_upload.py --rows 1000000 --json   # one object per run
     .venv/bin/python bench/browser_upload.py --rows 1000000 --sessions 3
     .venv/bin/python bench/browser_upload.py --rows 1000000 --after close   # or: clear (default), another
+    .venv/bin/python bench/browser_upload.py --rows 1000000 --probe none    # no other tab during the check
 
 Each run starts its own app server as ``bin/run`` does on the sandbox (``streamlit run app.py`` on
 127.0.0.1, a free port, its own sqlite file and secrets). LinkedIn is by default the standalone
@@ -16,7 +17,8 @@ signed in as its own demo member (Avery, Vic, Noa; two more ad accounts each, ``
 2. the generated file (``make_data.contacts``, a seed per session) is chosen; ``checking_s`` is
    from the end of its transfer (the upload request to Streamlit finished) to "Checking N rows"
    on screen, ``report_s`` to the quality report's "Unique to send"; meanwhile another browser
-   context loads the app's first page (``probe_during_prepare_s``, against ``probe_idle_s`` before);
+   context loads the app's first page (``probe_during_prepare_s``, against ``probe_idle_s`` before;
+   ``--probe none`` leaves it out, so ``report_s`` is the report's alone on the machine's cores);
 3. a segment is created, Add, "Send to LinkedIn", until "Upload finished." (``send_s``); the app
    server's CPU over the send (utime + stime of /proc/PID/stat) per element accepted is
    ``client_cpu_us_per_element`` (with LinkedIn in its own process, that is all the client's);
@@ -196,6 +198,7 @@ class Run:
     rows: int
     sessions: list[Session]
     after: str
+    probe: bool = True  # another tab loads the first page during the first file's check
     probe_idle: float = 0.0
     probe_busy: float | None = None
 
@@ -234,7 +237,7 @@ async def _drive(run: Run, base: str, rss: RssSampler, pid: int, marks: dict) ->
             first = run.sessions[0]
             while first.upload_done is None and "report" not in first.t and not first.failures:
                 await asyncio.sleep(0.05)
-            if "report" not in first.t:
+            if "report" not in first.t and run.probe:
                 run.probe_busy = await _probe(browser, base)
 
         marks["start"] = time.monotonic()
@@ -288,7 +291,7 @@ def _crossed(sessions: list[Session]) -> list[str]:
     return found
 
 
-def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path) -> dict:
+def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path, probe: bool = True) -> dict:
     servers = start(tmp, mounted)
     try:
         _control(servers.control, "/settings", {"segment_visibility_delay_seconds": 0})
@@ -301,7 +304,7 @@ def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path) -> d
             other.write_bytes(contacts(1000, seed=900 + i))
             people.append(Session(i, member.id, member.name, csv, other, f"Bench {rows:,} of session {i}"))
         times = library_prepare(people[0].csv)
-        run = Run(rows, people, after)
+        run = Run(rows, people, after, probe)
         rss = RssSampler(servers.app.pid)
         rss.start()
         marks: dict = {}
@@ -330,6 +333,7 @@ def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path) -> d
     ok = [s for s in people if "sent" in s.t]
     return {
         "rows": rows, "sessions": sessions, "after": after, "sandbox": "mounted" if mounted else "own process",
+        "probe": "during the check" if probe else "none",
         "file_mib": round(people[0].csv.stat().st_size / 2**20, 1),
         "idle_rss_mib": round(idle / MIB),
         "peak_rss_over_idle_mib": round((rss.peak(marks["start"]) - idle) / MIB),
@@ -376,13 +380,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="what the analysts do once sent: clear the file, close the tab, choose another file")
     parser.add_argument("--sandbox", choices=("own", "mounted"), default="own",
                         help="LinkedIn in its own process (default) or the app's built-in sandbox")
+    parser.add_argument("--probe", choices=("during", "none"), default="during",
+                        help="another tab loads the first page during the first file's check (default), or none")
     parser.add_argument("--json", action="store_true", help="one JSON object per run")
     args = parser.parse_args(argv)
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     bad = 0
     for rows in args.rows:
         with tempfile.TemporaryDirectory(prefix="browser_upload_") as tmp:
-            fig = measure(rows, args.sessions, args.after, args.sandbox == "mounted", Path(tmp))
+            fig = measure(rows, args.sessions, args.after, args.sandbox == "mounted", Path(tmp), args.probe == "during")
         print(json.dumps(fig)) if args.json else _print(fig)
         sys.stdout.flush()
         bad += bool(fig["failed"] or fig["crossed"])

@@ -3,12 +3,23 @@
 The table read, the table prepared, the mapping and the options stay in ``st.session_state``
 (memory only, under this page's own keys: Streamlit drops a widget's state when another page
 is opened) so that reruns, and coming back to the page, cost nothing and lose nothing.
+
+A new file is read, and prepared with the mapping guessed and the options chosen (what the
+page would ask for next), off the script thread (``ui.background.Work``, kept in the
+session's ``Loaded``): the page says "Checking N rows" at once (N from a count of line
+breaks, before the file is read), the report follows the reading with no script run in
+between, and a click or another page stops the run, not the work: the next run picks the
+result up. A preparation after a change of mapping or options runs in the script, as before
+(off the thread, one e2e test lost an option clicked during it now and then under load:
+two in nine runs, against none of nine in the script; not understood yet).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Iterator
@@ -21,6 +32,7 @@ from linkedin.tables.preparation import NothingToSend
 from linkedin.tables.prepared import Prepared
 from linkedin.tables.table import Table, TableError
 from ui import quality_report, samples, session
+from ui.background import Work
 from ui.format import plain
 
 log = logging.getLogger(__name__)
@@ -38,23 +50,39 @@ EXAMPLES = {
 
 @dataclass
 class Loaded:
-    """A table read in this session, and the mapping last used with it."""
+    """A table read in this session (None while it is being read), and the mapping last used with it.
+
+    Two script runs of one session may overlap for a moment (Streamlit's fast reruns start the
+    next run before the last one has stopped): each takes the reading under ``lock`` and only
+    the run that still finds it there hands its result over."""
 
     id: str
-    table: Table
-    mapping: ColumnMap
+    table: Table | None
+    mapping: ColumnMap | None
     prepared_key: tuple | None = None
     prepared: Prepared | None = None
     attempted_key: tuple | None = None  # the mapping and options of the last preparation tried
+    reading: Work | None = None  # reading the table (and its first preparation), until handed over
+    work: Work | None = None  # the first preparation, done, until ``prepare`` takes it
+    work_key: tuple | None = None  # the mapping and options ``work`` prepared with
+    name: str = ""  # the file's name, shown while it is read
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def drop_work(self) -> None:
+        """Abandon what runs or waits for this table: nobody will show it."""
+        with self.lock:
+            for work in (self.reading, self.work):
+                if work is not None:
+                    work.abandon()
+            self.reading = self.work = self.work_key = None
 
 
 @contextmanager
-def _working(text: str) -> Iterator[None]:
+def _working() -> Iterator[Callable[[str], None]]:
     """Say what is under way, at once and in words (a spinner shows only after half a second)."""
     note = st.empty()
-    note.info(text, icon=":material/hourglass_top:")
     try:
-        yield
+        yield lambda text: note.info(text, icon=":material/hourglass_top:")
     finally:
         note.empty()
 
@@ -67,22 +95,64 @@ def map_key(kind: str, field: str) -> str:
     return f"{kind}_map_{field}"
 
 
-def _read(source_id: str, name: str, data: bytes | str, kind: str) -> Loaded | None:
-    """Read a new table; a problem becomes one specific message (which row, what was expected)."""
+def _checking(rows: int | None, name: str) -> str:
+    return f"Checking {rows:,} rows of {plain(name)}…" if rows is not None else f"Reading {plain(name)}…"
+
+
+class _Unreadable(Exception):
+    """The reader's own failure, apart from the preparation's (which ``prepare`` shows)."""
+
+    def __init__(self, err: Exception) -> None:
+        self.err = err
+
+
+def _open(given: tuple[str, str, bytes | str], kind: str, opts: dict,
+          say: Callable[[str], None]) -> tuple[Table, ColumnMap, tuple | None, Work | None]:
+    """Off the script thread: read the table, guess its mapping and, unless the guess is refused
+    on the page (the other kind's template), prepare it with that mapping and ``opts``.
+    Returns the table, the guess, and the preparation's key and outcome (a finished ``Work``)."""
+    source_id, name, data = given
     try:
         table = reader.read_text(data, name=name) if isinstance(data, str) else reader.read(data, name=name)
-    except TableError as err:
-        st.error(f"**{plain(name)} could not be read.** {plain(err)}", icon=":material/error:")
-        return None
-    except Exception as err:  # a file no reader expected (a broken .xlsx, ...): say so, never a traceback
-        log.warning("could not read an uploaded table: %s", type(err).__name__)
-        st.error(f"**{plain(name)} could not be read** as a CSV or Excel .xlsx file ({type(err).__name__}). "
-                 "Save it as CSV (UTF-8) or .xlsx and upload that.", icon=":material/error:")
-        return None
+    except Exception as err:
+        raise _Unreadable(err) from None
+    say(_checking(table.num_rows, name))
     guessed = columns_mod.guess_columns(table, kind)
-    for field in columns_mod.FIELDS[kind]:  # the mapping widgets start from the guess for a new table
-        st.session_state[map_key(kind, field)] = guessed.get(field) or NONE
-    return Loaded(source_id, table, guessed)
+    if columns_mod.other_kind_template(table, kind):
+        return table, guessed, None, None
+    try:
+        outcome = Work.finished(preparation.prepare(table, kind, mapping=guessed, **opts))
+    except Exception as err:  # shown, or raised, where ``prepare`` would have met it
+        outcome = Work.finished(error=err)
+    return table, guessed, (source_id, guessed.pairs, *sorted(opts.items())), outcome
+
+
+def _read(held: Loaded, kind: str) -> Loaded | None:
+    """Wait for a new table's reading (and first preparation); a problem becomes one specific
+    message (which row, what was expected)."""
+    reading = held.reading
+    if reading is None:  # handed over meanwhile, by an overlapping run of this session
+        return held
+    try:
+        with _working() as show:
+            table, guessed, key, outcome = reading.wait(show)
+    except _Unreadable as unreadable:
+        err, name = unreadable.err, held.name
+        if isinstance(err, TableError):
+            st.error(f"**{plain(name)} could not be read.** {plain(err)}", icon=":material/error:")
+        else:  # a file no reader expected (a broken .xlsx, ...): say so, never a traceback
+            log.warning("could not read an uploaded table: %s", type(err).__name__)
+            st.error(f"**{plain(name)} could not be read** as a CSV or Excel .xlsx file ({type(err).__name__}). "
+                     "Save it as CSV (UTF-8) or .xlsx and upload that.", icon=":material/error:")
+        return None
+    with held.lock:
+        if held.reading is not reading:
+            return held
+        held.table, held.mapping, held.work, held.work_key = table, guessed, outcome, key
+        held.reading = None  # last: a run that sees no reading finds the table
+    for name in columns_mod.FIELDS[kind]:  # the mapping widgets start from the guess for a new table
+        st.session_state[map_key(kind, name)] = guessed.get(name) or NONE
+    return held
 
 
 def source(kind: str, *, on_clear: Callable[[str], None] | None = None) -> tuple[str, str, bytes | str] | None:
@@ -116,15 +186,19 @@ def source(kind: str, *, on_clear: Callable[[str], None] | None = None) -> tuple
 def _cleared(kind: str, on_clear: Callable[[str], None] | None) -> None:
     if st.session_state.get(f"{kind}_file") is None:
         # Streamlit keeps the widget's last value (the file, its bytes) in its copy of the
-        # previous run's state until the next rerun; deleting the key lets it go now.
-        del st.session_state[f"{kind}_file"]
+        # previous run's state until the next rerun; deleting the key lets it go now. A rerun
+        # asked for before a run has drawn the uploader again calls this once more, the key gone.
+        st.session_state.pop(f"{kind}_file", None)
         if on_clear is not None:
             on_clear(kind)
 
 
 def forget(kind: str) -> Loaded | None:
-    """Drop the table loaded for this kind (and its preparation); returns what was dropped."""
-    return st.session_state.pop(_key(kind), None)
+    """Drop the table loaded for this kind (and its preparation, running or done); returns what was dropped."""
+    held: Loaded | None = st.session_state.pop(_key(kind), None)
+    if held is not None:
+        held.drop_work()
+    return held
 
 
 def is_new(kind: str, given: tuple[str, str, bytes | str] | None) -> bool:
@@ -141,10 +215,16 @@ def bring(kind: str, given: tuple[str, str, bytes | str] | None) -> Loaded | Non
         # previous run's state until the next rerun; a deletion removes it from both.
         held = forget(kind)
         del held
-        with _working(f"Reading {plain(given[1])}…"):
-            held = _read(*given, kind=kind)
-        st.session_state[_key(kind)] = held
+        source_id, name, data = given
+        held = Loaded(source_id, None, None, name=name)
+        opts = chosen_options(kind)
+        held.reading = Work(lambda say: _open(given, kind, opts, say), _checking(reader.rows_in(data), name),
+                            name=f"read {kind}")
+        st.session_state[_key(kind)] = held  # a run stopped while it is read finds it here
+    if held is not None and held.table is None:  # being read: this run's file or an earlier run's
+        held = _read(held, kind)
         if held is None:
+            st.session_state[_key(kind)] = None
             return None
     if held is None:
         return None
@@ -206,6 +286,16 @@ def _options_key(kind: str) -> str:
     return f"sync.{kind}.options"
 
 
+def chosen_options(kind: str) -> dict:
+    """The options ``options`` will return on this run, read before its widgets are drawn."""
+    kept = st.session_state.get(_options_key(kind), OPTIONS)
+    value = {name: bool(st.session_state.get(f"{kind}_{name}", kept.get(name, default)))
+             for name, default in OPTIONS.items()}
+    users = kind == columns_mod.USERS
+    return {"allow_idfa": users and value["idfa"], "apply_fixes": value["fixes"],
+            "also_sha512": users and value["sha512"]}
+
+
 def options(kind: str) -> dict:
     """Preparation options (IDFAs are sent only when asked: LinkedIn's support is uncertain).
 
@@ -243,14 +333,26 @@ def is_new_preparation(loaded: Loaded, columns: ColumnMap, opts: dict) -> bool:
 
 
 def prepare(kind: str, loaded: Loaded, columns: ColumnMap, opts: dict) -> Prepared | None:
-    """The prepared table for this mapping and these options (prepared once, kept in memory)."""
+    """The prepared table for this mapping and these options (prepared once, kept in memory).
+
+    A new file's first preparation comes from its reading (``bring``), done off the script
+    thread; a preparation after a change of mapping or options runs here, as before."""
     key = _prepared_key(loaded, columns, opts)
-    if is_prepared(loaded, columns, opts):
-        return loaded.prepared
+    with loaded.lock:
+        if is_prepared(loaded, columns, opts):
+            return loaded.prepared
+        work = loaded.work if loaded.work_key == key else None
+        if work is None and loaded.work is not None:  # the first preparation, for another mapping
+            loaded.work.abandon()
+        loaded.work = loaded.work_key = None  # handed over: the work keeps nothing
     loaded.attempted_key = key
     try:
-        with _working(f"Checking {loaded.table.num_rows:,} rows of {plain(loaded.table.source)}…"):
-            prepared = preparation.prepare(loaded.table, kind, mapping=columns, **opts)
+        if work is not None:
+            prepared = work.result()
+        else:
+            with _working() as show:
+                show(_checking(loaded.table.num_rows, loaded.table.source))
+                prepared = preparation.prepare(loaded.table, kind, mapping=columns, **opts)
     except NothingToSend as err:  # a refusal: the report says why, and no later step is offered
         st.error(f"**Nothing can be sent:** {err}. Fix the file or the mapping above.", icon=":material/block:")
         quality_report.render(kind, None, err.quality)

@@ -91,6 +91,34 @@ def read(source: Any, *, name: str | None = None, **options: Any) -> Table:
     return read_csv(data, name=name, **options)
 
 
+def rows_in(data: bytes | str) -> int | None:
+    """How many rows a CSV's bytes (or pasted text) hold if each is one line: its line breaks,
+    less the header row when the first line is one. Nothing is parsed: one count of line breaks
+    (~25 ms for a million rows, 60 MB), so a front door can say "Checking N rows" before the
+    table is read. ``read`` gives the exact number (a quoted value may hold a line break, blank
+    lines inside the file are not rows). None for a workbook, a file that is surely not a table
+    or text that is not UTF-8 or a single-byte code page (UTF-16)."""
+    text = isinstance(data, str)
+    if not text and (data[:4] == b"PK\x03\x04" or _foreign_format(data) is not None
+                     or data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in data[:1000]):
+        return None
+    newline, blank = ("\n", "\r\n\t ") if text else (b"\n", b"\r\n\t ")
+    start, end = 0, len(data)
+    while start < end and data[start:start + 1] in blank:  # blank lines before the header and at the end
+        start += 1
+    while end > start and data[end - 1:end] in blank:
+        end -= 1
+    if start == end:
+        return 0
+    head = data[start:start + _SAMPLE_BYTES]
+    sample = head if text else head.decode("utf-8", errors="ignore")
+    lines = [line for line in sample.lstrip("\ufeff").splitlines()[:50] if line.strip()]
+    if not lines:
+        return None
+    first = next(csv.reader([lines[0]], delimiter=_sniff(lines)), [])
+    return data.count(newline, start, end) + 1 - (0 if looks_like_data(first) else 1)
+
+
 # Signatures of files that are surely not a table; what the analyst is told it looks like.
 _MAGIC = (
     (b"\x1f\x8b", "a gzip-compressed file"), (b"BZh", "a bzip2-compressed file"),

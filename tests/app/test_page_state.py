@@ -2,12 +2,17 @@
 
 A new table starts clean (no results, mode or segment of the last one); the options and
 mapping of the table in hand survive a visit to another page; a pasted list with no header
-maps by itself. On a real sandbox, as in ``test_sync_pages``.
+maps by itself; a new file is read and prepared once, off the script thread, and a page shown
+again while it is read waits for that work. On a real sandbox, as in ``test_sync_pages``.
 """
 
 from __future__ import annotations
 
+import threading
+
+from linkedin.tables import preparation
 from tests.app.test_sync_pages import (  # noqa: F401  (env and world are fixtures)
+    CONTACTS,
     connect,
     create_segment,
     env,
@@ -23,6 +28,8 @@ from tests.app.test_sync_pages import (  # noqa: F401  (env and world are fixtur
     upload,
     world,
 )
+from ui import table_input
+from ui.background import Work
 
 
 def test_a_new_table_starts_clean_without_the_last_results_mode_or_segment(monkeypatch, env, world):
@@ -151,3 +158,39 @@ def test_a_removal_on_a_segment_live_campaigns_use_warns_before_sending(monkeypa
     ok(at)
     assert ("1 live campaign(s) use this segment (“Spring webinar push”): members removed now stop seeing their "
             "ads") in texts(at)
+
+
+def test_a_new_file_is_read_and_prepared_once_with_the_guessed_mapping(monkeypatch, env):
+    connect(monkeypatch, env)
+    calls = []
+    real = preparation.prepare
+    monkeypatch.setattr(preparation, "prepare", lambda *a, **k: calls.append(k["mapping"]) or real(*a, **k))
+    at = upload(page(), "users", "contacts_sample.csv", CONTACTS.read_bytes())
+    assert metrics(at)["Rows read"] == "416"
+    loaded = at.session_state["sync.users.loaded"]
+    assert (loaded.reading, loaded.work) == (None, None)  # handed over: nothing kept twice
+    at.selectbox(key="users_map_country").set_value("").run()  # another mapping: prepared again
+    assert [m.get("country") for m in calls] == ["country", None]
+
+
+def test_coming_back_while_the_file_is_still_read_waits_for_it_and_shows_the_report(monkeypatch, env):
+    """A run stopped while a file is read (the analyst opened another page) leaves the work
+    going; the page, shown again, waits for that work instead of reading the file again."""
+    connect(monkeypatch, env)
+    at = page()
+    at.switch_page("pages/uploads.py").run()
+    go = threading.Event()
+    opts = {"allow_idfa": False, "apply_fixes": True, "also_sha512": False}
+    given = ("file:slow", "slow.csv", CONTACTS.read_bytes())
+
+    def slow(say):
+        go.wait(10)
+        return table_input._open(given, "users", opts, say)
+
+    at.session_state["sync.users.loaded"] = table_input.Loaded(
+        "file:slow", None, None, name="slow.csv", reading=Work(slow, "Checking 416 rows of slow.csv…"))
+    threading.Timer(0.3, go.set).start()
+    at.switch_page("pages/people.py").run()
+    ok(at)
+    assert "Using **slow.csv** (416 rows), loaded earlier in this session." in texts(at)
+    assert metrics(at)["Rows read"] == "416"

@@ -380,3 +380,26 @@ def test_names_and_company_can_match_and_idfa_only_when_allowed():
     with pytest.raises(TableError):
         only_idfa.validate(t)
     only_idfa.validate(t, allow_idfa=True)
+
+
+# -- counting rows before reading ------------------------------------------------------------------
+@pytest.mark.parametrize("data", [
+    b"email\na@b.com\nc@d.com\n",  # a header
+    b"a@b.com\nc@d.com",  # none, and no line break at the end
+    b"\r\n\r\nemail;name\r\na@b.com;Ann\r\n\r\n",  # blank lines around, CRLF
+    b"\xef\xbb\xbfemail,name\na@b.com,Ann\nc@d.com,Cy\n",  # a BOM
+    "email\tname\na@b.com\tAnn\n",  # pasted text
+    b"email\n",  # a header alone
+])
+def test_rows_in_counts_what_read_finds_when_each_row_is_one_line(data):
+    try:
+        expected = (table.read_text(data) if isinstance(data, str) else table.read(data)).num_rows
+    except TableError:
+        expected = 0
+    assert table.rows_in(data) == expected
+
+
+def test_rows_in_does_not_guess_for_a_workbook_or_utf16():
+    book = io.BytesIO()
+    openpyxl.Workbook().save(book)
+    assert [table.rows_in(book.getvalue()), table.rows_in("email\na@b.com\n".encode("utf-16"))] == [None, None]
