@@ -52,15 +52,30 @@ def _duplicate_column(data: bytes, at: int, _: int) -> bytes:
 MUTATIONS = (_flip, _quote, _delimiter, _lengthen, _duplicate_column)
 
 
+@pytest.fixture(scope="module")
+def traced():
+    """Python's allocations traced for the whole module, started and stopped once: stopping
+    tracemalloc while the preparation's pool threads (pyarrow, DuckDB, numpy) may still free
+    memory crashes CPython 3.11 now and then (with a start and stop per example, one seed segfaulted
+    in 3 of 7 runs; none in 8 runs with this fixture)."""
+    started = not tracemalloc.is_tracing()
+    if started:
+        tracemalloc.start()
+    yield
+    if started:
+        tracemalloc.stop()
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(MUTATIONS), st.integers(0, 10_000), st.integers(0, 255)),
                 min_size=1, max_size=4),
        st.sampled_from(["users", "companies"]))
-def test_a_mutated_csv_is_read_and_prepared_or_refused_as_table_error(mutations, kind):
+def test_a_mutated_csv_is_read_and_prepared_or_refused_as_table_error(traced, mutations, kind):
     data = VALID
     for mutate, at, byte in mutations:
         data = mutate(data, at, byte)
-    tracemalloc.start()
+    tracemalloc.reset_peak()
+    before = tracemalloc.get_traced_memory()[0]
     start = time.perf_counter()
     try:
         prepare(read(data, name="m.csv"), kind)
@@ -68,7 +83,6 @@ def test_a_mutated_csv_is_read_and_prepared_or_refused_as_table_error(mutations,
         pass
     finally:
         elapsed = time.perf_counter() - start
-        peak = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
+        peak = tracemalloc.get_traced_memory()[1] - before
     assert elapsed < 5, elapsed  # a few KB: anything slower is a pattern gone quadratic
     assert peak < 200 * 2**20, peak
