@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-import pandas as pd
 import numpy as np
+import pandas as pd
 import pyarrow.compute as pc
 
 from linkedin.api.accounts import Account, require_manageable

@@ -17,8 +17,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from linkedin.tables import identifiers as ids
-from linkedin.tables import keyarrays
+from linkedin.tables import identifiers as ids, keyarrays
 from linkedin.tables.columns import COMPANIES, USERS, ColumnMap
 from linkedin.tables.elements import COMPANY_COLUMNS, USER_COLUMNS, build_elements, element_texts
 from linkedin.tables.quality import Quality

@@ -12,7 +12,7 @@ from linkedin.api.settings import Settings
 from linkedin.store import Store
 from linkedin.sync.ledger import Ledger
 from linkedin.sync.sender import Sender
-from linkedin.sync.upload import Sync, Target, TableSource
+from linkedin.sync.upload import Sync, TableSource, Target
 from linkedin.tables.elements import build_elements, element_texts, joined
 from linkedin.tables.preparation import prepare
 
