@@ -93,6 +93,11 @@ class Servers:
     log: Path
     sandbox: subprocess.Popen | None = None
 
+    @property
+    def port(self) -> int:
+        """The app's port."""
+        return int(self.base.rsplit(":", 1)[1])
+
     def stop(self) -> None:
         for proc in (self.app, self.sandbox):
             if proc is None:
@@ -104,11 +109,12 @@ class Servers:
                 proc.kill()
 
 
-def start(tmp: Path, mounted: bool) -> Servers:
-    """The app (and, unless ``mounted``, the sandbox in its own process) on free ports."""
+def start(tmp: Path, mounted: bool, extra_env: dict[str, str] | None = None) -> Servers:
+    """The app (and, unless ``mounted``, the sandbox in its own process) on free ports; ``extra_env``
+    is added to the app's environment (``LINKEDIN_SANDBOX_IN_PROCESS``, say)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LINKEDIN_")}  # no client id: the sandbox
     env.update(LINKEDIN_DB_PATH=str(tmp / "app.db"), LINKEDIN_COOKIE_SECRET=COOKIE_SECRET,
-               LINKEDIN_TOKEN_KEY=TOKEN_KEY, PYTHONUNBUFFERED="1")
+               LINKEDIN_TOKEN_KEY=TOKEN_KEY, PYTHONUNBUFFERED="1", **(extra_env or {}))
     sandbox = None
     if not mounted:
         sport = free_port()

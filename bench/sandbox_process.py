@@ -37,11 +37,11 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import app_server  # noqa: E402
 from linkedin.api import accounts, segment_creation  # noqa: E402
 from linkedin.api.client import RetryPolicy  # noqa: E402
 from linkedin.api.connection import Connection  # noqa: E402
 from linkedin.api.settings import Settings  # noqa: E402
-from linkedin.demo.server import free_port  # noqa: E402
 from linkedin.demo.signin import sign_in  # noqa: E402
 from linkedin.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_SOURCE_PLATFORM  # noqa: E402
 from linkedin.store import Store  # noqa: E402
@@ -55,32 +55,8 @@ LOAD_TIMEOUT_MS = 300_000
 PROBE_EVERY = 0.1
 
 
-def start_app(tmp: Path, extra_env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LINKEDIN_")}
-    env.update(LINKEDIN_DB_PATH=str(tmp / "app.db"), **extra_env)
-    app = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-         "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=2).status_code == 200:
-                return app, port
-        except requests.ConnectionError:
-            pass
-        if app.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit("the app did not start")
-        time.sleep(0.2)
-
-
 def cpu_seconds(proc: psutil.Process | None) -> float:
-    if proc is None:
-        return 0.0
-    times = proc.cpu_times()
-    return times.user + times.system
+    return app_server.cpu_seconds(proc.pid) if proc is not None else 0.0
 
 
 def load_audiences(page, url: str) -> float:
@@ -113,7 +89,8 @@ def quantile(values: list[float], q: float) -> float:
 def run_mode(mode: str, prepared, browser, rows: int) -> dict:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        app, port = start_app(tmp, MODES[mode])
+        servers = app_server.start(tmp, mounted=True, extra_env=MODES[mode])
+        app, port = servers.app, servers.port
         try:
             sandbox_url = f"http://127.0.0.1:{port}/sandbox"
             requests.post(f"{sandbox_url}/_sandbox/settings", json={"segment_visibility_delay_seconds": 0},
@@ -155,11 +132,7 @@ def run_mode(mode: str, prepared, browser, rows: int) -> dict:
             busy = watched_send(syncs[1], port, app_proc, child, lambda: load_audiences(page, f"http://localhost:{port}"))
             context.close()
         finally:
-            app.terminate()
-            try:
-                app.wait(20)
-            except subprocess.TimeoutExpired:
-                app.kill()
+            servers.stop()
     during = busy["loads"]
     return {
         "mode": mode, "rows": rows, "elements": len(prepared), "accepted": busy["run"].accepted,
