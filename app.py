@@ -35,7 +35,8 @@ def _routes():
 app = st.App(__file__, routes=_routes())
 
 if st.runtime.exists():
-    from ui import frame, startup
+    from ui import frame, memory, startup
 
     startup.freeze_imports()  # once per server process: see ui/startup.py
+    memory.arrow_on_malloc()  # freed tables go back to the system, whichever thread used them (ui/memory.py)
     frame.run()
