@@ -5,6 +5,7 @@
     .venv/bin/python bench/browser_upload.py --rows 1000000 --sessions 3
     .venv/bin/python bench/browser_upload.py --rows 1000000 --after close   # or: clear (default), another
     .venv/bin/python bench/browser_upload.py --rows 1000000 --probe none    # no other tab during the check
+    .venv/bin/python bench/browser_upload.py --rows 1000000 --again         # and the same file a second time
 
 Each run starts its own app server as ``bin/run`` does on the sandbox (``streamlit run app.py`` on
 127.0.0.1, a free port, its own sqlite file and secrets). LinkedIn is by default the standalone
@@ -19,6 +20,9 @@ signed in as its own demo member (Avery, Vic, Noa; two more ad accounts each, ``
    on screen, ``report_s`` to the quality report's "Unique to send"; meanwhile another browser
    context loads the app's first page (``probe_during_prepare_s``, against ``probe_idle_s`` before;
    ``--probe none`` leaves it out, so ``report_s`` is the report's alone on the machine's cores);
+   with ``--again`` the file is then cleared and chosen once more: ``report_again_s`` is the
+   analyst's second upload in the running server, against ``prepare_s`` like for like (the first
+   upload into a fresh server is the counterpart of ``prepare_first_s``);
 3. a segment is created, Add, "Send to LinkedIn", until "Upload finished." (``send_s``); the app
    server's CPU over the send (utime + stime of /proc/PID/stat) per element accepted is
    ``client_cpu_us_per_element`` (with LinkedIn in its own process, that is all the client's);
@@ -147,11 +151,19 @@ def _on_upload(s: Session):
     return seen
 
 
-async def _choose(page: Page, s: Session, path: Path, rows: int) -> None:
-    """Choose the file; mark when its transfer ended, "Checking N rows" showed and the report showed."""
+async def _choose(page: Page, s: Session, path: Path, rows: int, dialog: bool = False) -> None:
+    """Choose the file; mark when its transfer ended, "Checking N rows" showed and the report showed.
+
+    ``dialog``: through the uploader's button and the browser's file dialog, as an analyst does;
+    needed for the same file a second time (the input still holds it: setting it again changes nothing)."""
     s.upload_done = None
     await page.evaluate(WATCH_JS, f"Checking {rows:,} rows")
-    await page.locator("input[type=file]").set_input_files(str(path))
+    if dialog:
+        async with page.expect_file_chooser() as chosen:
+            await _main(page).get_by_test_id("stFileUploaderDropzone").get_by_test_id("stBaseButton-secondary").click()
+        await (await chosen.value).set_files(str(path))
+    else:
+        await page.locator("input[type=file]").set_input_files(str(path))
     await expect(_main(page).get_by_test_id("stMetricLabel").filter(has_text="Unique to send")).to_be_visible()
     seen = await page.evaluate("() => window.__seen")
     now_wall, now = time.time(), time.monotonic()  # the browser's marks are wall-clock ms
@@ -159,6 +171,14 @@ async def _choose(page: Page, s: Session, path: Path, rows: int) -> None:
     if seen.get("checking"):
         s.t["checking"] = now - (now_wall - seen["checking"] / 1000)
     s.t["transfer"] = s.upload_done or s.t.get("checking", s.t["report"])
+
+
+async def _clear(page: Page) -> None:
+    """The uploader's x, until the rerun has removed the report (the script state alone may not
+    have changed yet)."""
+    await page.get_by_test_id("stFileChipDeleteBtn").first.click()
+    await expect(_main(page).get_by_text("2. Check the data")).to_have_count(0)
+    await _settled(page)
 
 
 async def _send(page: Page, s: Session) -> None:
@@ -199,6 +219,7 @@ class Run:
     sessions: list[Session]
     after: str
     probe: bool = True  # another tab loads the first page during the first file's check
+    again: bool = False  # the file cleared and chosen a second time before the send
     probe_idle: float = 0.0
     probe_busy: float | None = None
 
@@ -224,6 +245,11 @@ async def _drive(run: Run, base: str, rss: RssSampler, pid: int, marks: dict) ->
         async def one(page: Page, s: Session) -> None:
             try:
                 await _choose(page, s, s.csv, run.rows)
+                if run.again:  # the analyst's second upload into the running server
+                    first = dict(s.t)
+                    await _clear(page)
+                    await _choose(page, s, s.csv, run.rows, dialog=True)
+                    s.t = {**first, "again_transfer": s.t["transfer"], "again_report": s.t["report"]}
                 await page.screenshot(path=str(ROOT / "test-artifacts" / f"browser_upload_{s.index}_report.png"))
                 await _send(page, s)
                 await page.screenshot(path=str(ROOT / "test-artifacts" / f"browser_upload_{s.index}_sent.png"),
@@ -249,10 +275,7 @@ async def _drive(run: Run, base: str, rss: RssSampler, pid: int, marks: dict) ->
         for page, s, context in zip(pages, run.sessions, contexts):
             try:
                 if run.after == "clear":
-                    await page.get_by_test_id("stFileChipDeleteBtn").first.click()
-                    # the rerun has removed the report (the script state alone may not have changed yet)
-                    await expect(_main(page).get_by_text("2. Check the data")).to_have_count(0)
-                    await _settled(page)
+                    await _clear(page)
                 elif run.after == "another":
                     kept = dict(s.t)  # the figures are the first file's
                     await _choose(page, s, s.other_csv, 1000)
@@ -291,7 +314,8 @@ def _crossed(sessions: list[Session]) -> list[str]:
     return found
 
 
-def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path, probe: bool = True) -> dict:
+def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path, probe: bool = True,
+            again: bool = False) -> dict:
     servers = start(tmp, mounted)
     try:
         _control(servers.control, "/settings", {"segment_visibility_delay_seconds": 0})
@@ -304,7 +328,7 @@ def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path, prob
             other.write_bytes(contacts(1000, seed=900 + i))
             people.append(Session(i, member.id, member.name, csv, other, f"Bench {rows:,} of session {i}"))
         times = library_prepare(people[0].csv)
-        run = Run(rows, people, after, probe)
+        run = Run(rows, people, after, probe, again)
         rss = RssSampler(servers.app.pid)
         rss.start()
         marks: dict = {}
@@ -346,6 +370,12 @@ def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path, prob
         "report_s": round(first["report"] - first["transfer"], 2) if "report" in first else None,
         "report_over_prepare": round((first["report"] - first["transfer"]) / min(times), 2) if "report" in first
         else None,
+        "report_again_s": round(first["again_report"] - first["again_transfer"], 2) if "again_report" in first
+        else None,
+        "report_again_over_prepare": round((first["again_report"] - first["again_transfer"]) / min(times), 2)
+        if "again_report" in first else None,
+        "report_over_prepare_first": round((first["report"] - first["transfer"]) / times[0], 2) if "report" in first
+        else None,
         "probe_idle_s": round(run.probe_idle, 2),
         "probe_during_prepare_s": round(run.probe_busy, 2) if run.probe_busy is not None else None,
         "send_s": round(max(s.t["sent"] for s in ok) - min(s.t["send"] for s in ok), 1) if ok else None,
@@ -362,7 +392,10 @@ def _print(fig: dict) -> None:
           f"(+{fig['peak_rss_report_over_idle_mib']} until the report); after {fig['after']} "
           f"+{fig['rss_after_clear_over_idle_mib']} MiB (within {BACK_MIB} MB after {fig['back_s']} s)")
     print(f"  prepare() {fig['prepare_s']} s (first {fig['prepare_first_s']} s); 'Checking' after "
-          f"{fig['checking_s']} s, report after {fig['report_s']} s ({fig['report_over_prepare']}x prepare)")
+          f"{fig['checking_s']} s, report after {fig['report_s']} s ({fig['report_over_prepare']}x prepare, "
+          f"{fig['report_over_prepare_first']}x its first)")
+    if fig["report_again_s"] is not None:
+        print(f"  the same file again: report after {fig['report_again_s']} s ({fig['report_again_over_prepare']}x prepare)")
     print(f"  another tab's first page: {fig['probe_idle_s']} s idle, {fig['probe_during_prepare_s']} s during the "
           "preparation")
     print(f"  send {fig['send_s']} s, {fig['elements']:,} elements, server CPU {fig['client_cpu_us_per_element']} "
@@ -382,13 +415,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="LinkedIn in its own process (default) or the app's built-in sandbox")
     parser.add_argument("--probe", choices=("during", "none"), default="during",
                         help="another tab loads the first page during the first file's check (default), or none")
+    parser.add_argument("--again", action="store_true",
+                        help="clear the file after its report and choose it again (the second upload is timed too)")
     parser.add_argument("--json", action="store_true", help="one JSON object per run")
     args = parser.parse_args(argv)
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
     bad = 0
     for rows in args.rows:
         with tempfile.TemporaryDirectory(prefix="browser_upload_") as tmp:
-            fig = measure(rows, args.sessions, args.after, args.sandbox == "mounted", Path(tmp), args.probe == "during")
+            fig = measure(rows, args.sessions, args.after, args.sandbox == "mounted", Path(tmp), args.probe == "during",
+                          args.again)
         print(json.dumps(fig)) if args.json else _print(fig)
         sys.stdout.flush()
         bad += bool(fig["failed"] or fig["crossed"])
