@@ -38,5 +38,5 @@ if st.runtime.exists():
     from ui import frame, memory, startup
 
     startup.freeze_imports()  # once per server process: see ui/startup.py
-    memory.arrow_on_malloc()  # freed tables go back to the system, whichever thread used them (ui/memory.py)
+    memory.server_allocators()  # freed tables go back to the system, whichever thread used them (ui/memory.py)
     frame.run()

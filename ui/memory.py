@@ -9,16 +9,24 @@ closed tab is shut down) ``give_back`` asks both, explicitly, once: a collection
 cycle still holds, ``release_unused`` for pyarrow's pool, ``malloc_trim`` for glibc's free
 pages. It takes a few ms to tens of ms, so it runs when work is dropped, never per script run.
 
-One choice is made for the server's whole process, once, at start-up (``arrow_on_malloc``):
-pyarrow's buffers come from glibc's malloc (pyarrow's "system" pool) instead of its bundled
-mimalloc. mimalloc keeps freed pages in the heap of the thread that used them; a table is read
-and prepared by Arrow's pool threads and a session's work thread, and ``release_unused`` from
-another thread does not reach those heaps: a minute after a 1M-row file was cleared, 289 MiB
-stayed resident in mimalloc's arena (404 MiB over the idle server in all; 147 MiB with the
-system pool, whose free pages ``malloc_trim`` returns from every thread's arena). The same run
-showed the report sooner, since a fresh process's first large table no longer pays mimalloc's
-first commits (bench/README.md, issue 16). No allocator is tuned: no environment variable,
-threshold or arena setting changes; only which of pyarrow's own pools is the default.
+Both only give back what is free where they can reach it, and a table is read and prepared by
+threads (Arrow's pool, a session's work thread). So the server's process makes two choices once,
+at start-up (``server_allocators``), each measured on the analyst's path
+(``bench/browser_upload.py``, figures in bench/README.md, issue 16):
+
+- pyarrow's buffers come from glibc's malloc (pyarrow's "system" pool) instead of its bundled
+  mimalloc, which keeps freed pages in the heap of the thread that used them, where
+  ``release_unused`` from another thread does not reach: a minute after a 1M-row file was
+  cleared, 289 MiB stayed resident in mimalloc's arena (404 MiB over the idle server in all);
+- glibc trims a thread's heap top once 8 MiB of it are free (``M_TRIM_THRESHOLD``).
+  ``malloc_trim`` returns free pages inside every heap but never a thread heap's top, and
+  glibc's own threshold for that rises with its dynamic mmap threshold up to 64 MiB, a whole
+  thread heap: 159-198 MiB stayed over idle with the system pool alone, 80 with both.
+  Fixing one threshold ends glibc's dynamic adjustment, so the mmap threshold is fixed too, at
+  32 MiB, the ceiling glibc's own rule reaches after the first large free: big buffers stay in
+  the heap (left at 128 KiB, each was a fresh mapping and a first large table took 0.3 s longer).
+
+The arena count and every other setting stay glibc's defaults.
 """
 
 from __future__ import annotations
@@ -60,17 +68,29 @@ def give_back() -> None:
             _LIBC.malloc_trim(0)
 
 
-def arrow_on_malloc() -> bool:
-    """From now on, pyarrow's new buffers come from glibc's malloc (its "system" pool), so that
-    ``give_back`` can return them whichever thread used them (see the module's docstring).
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+TRIM_FROM = 8 << 20  # free bytes at a heap's top that glibc returns at once
+MMAP_FROM = 32 << 20  # buffers this large or larger get a mapping of their own
+_chosen = False
 
-    For the app's server process only (its script calls it at every run; the first sets it):
-    buffers already made keep the pool they came from. Returns False, changing nothing, where the C library is not glibc (no
-    ``malloc_trim`` to give the pages back: pyarrow's default stays)."""
+
+def server_allocators() -> bool:
+    """From now on, pyarrow's buffers come from glibc's malloc and glibc trims a thread's heap
+    top past ``TRIM_FROM``, so that ``give_back`` returns a dropped table's memory whichever
+    thread used it (the why and the figures: the module's docstring).
+
+    For the app's server process only: its script calls this at every run, the first call
+    chooses. Buffers already made keep the pool they came from. Returns False, changing nothing,
+    where the C library is not glibc (no ``malloc_trim``: the defaults stay)."""
+    global _chosen
     if _LIBC is None:
         return False
-    if pa.default_memory_pool().backend_name != "system":  # the app's script calls it at every run
-        pa.set_memory_pool(pa.system_memory_pool())
+    with _lock:
+        if not _chosen:
+            pa.set_memory_pool(pa.system_memory_pool())
+            _LIBC.mallopt(M_MMAP_THRESHOLD, MMAP_FROM)
+            _LIBC.mallopt(M_TRIM_THRESHOLD, TRIM_FROM)
+            _chosen = True
     return True
 
 
