@@ -13,9 +13,17 @@ So every script run names its session here (``watch``), and one daemon thread lo
 seconds through Streamlit's own thread-safe path for a session that must not resume
 (``Runtime.clear_user_info_for_session``, the logout path: it marks the session
 non-resumable, then shuts it down on the event loop, which drops its state and its uploaded
-files), and the freed memory is given back (``ui.memory``). A connection that returns within
+files), what the session held is let go (below), and the freed memory is given back
+(``ui.memory``). A connection that returns within
 the grace period resumes its session as before; after it, the tab starts a new session (the
 same as a reload). The grace period is below Streamlit's TTL, which stays as the fallback.
+
+Closing is not enough to free a session's memory. Streamlit's runtime loop iterates over the
+connected sessions and keeps its loop variable bound to the last one it visited until it visits
+another. So the last analyst to leave a server stays referenced, with the 1M-row table and the
+uploaded file still in that session's state, until someone else connects: 503-519 MiB over idle
+a minute after the tab closed. So ``watch`` also keeps a weak reference to each session's state,
+and a closed session's values are deleted from it, with the uploader's file among them.
 """
 
 from __future__ import annotations
@@ -23,7 +31,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Callable, Protocol
+import weakref
+from typing import Any, Callable, Protocol
 
 from ui import memory
 
@@ -34,6 +43,7 @@ PERIOD = 5.0  # seconds between two looks
 
 _lock = threading.Lock()
 _sessions: dict[str, float | None] = {}  # session id -> when first seen disconnected (None: connected)
+_states: dict[str, weakref.ref] = {}  # session id -> its session state (Streamlit's ``SafeSessionState``)
 _thread: threading.Thread | None = None
 
 
@@ -57,25 +67,48 @@ def sweep(runtime: Sessions, now: float, *, grace: float = GRACE,
                 _sessions[sid] = now
             elif now - since >= grace:
                 del _sessions[sid]
-                closed.append(sid)
-    for sid in closed:
+                closed.append((sid, _states.pop(sid, None)))
+    for sid, state in closed:
         runtime.clear_user_info_for_session(sid)
+        if state is not None:
+            _let_go(state())
     if closed:
         log.info("closed %d session(s) whose tab was gone for %.0f s", len(closed), grace)
         on_closed()
-    return closed
+    return [sid for sid, _ in closed]
 
 
-def remember(session_id: str) -> None:
-    """Name a session whose memory should go soon after its tab does."""
+def _let_go(state: Any) -> None:
+    """Delete every value of a closed session's ``state`` (its own and its keyed widgets'): the
+    session object may stay referenced for a while, what it held does not."""
+    if state is None:
+        return
+    try:
+        keys = list(state.filtered_state)
+    except Exception as err:  # a changed Streamlit: the session goes when nothing references it
+        log.debug("closed session's state unreadable: %s", err)
+        return
+    for key in keys:
+        try:
+            del state[key]
+        except Exception as err:  # already gone, or a value Streamlit will not delete
+            log.debug("closed session's %r kept: %s", key, err)
+
+
+def remember(session_id: str, state: Any = None) -> None:
+    """Name a session whose memory should go soon after its tab does; ``state`` is its session
+    state (held weakly), whose values are deleted when the session is closed."""
     with _lock:
         _sessions.setdefault(session_id, None)
+        if state is not None and session_id not in _states:
+            _states[session_id] = weakref.ref(state)
 
 
 def forget_all() -> None:
     """Forget every named session (tests)."""
     with _lock:
         _sessions.clear()
+        _states.clear()
 
 
 def watch() -> None:
@@ -87,7 +120,7 @@ def watch() -> None:
     ctx = get_script_run_ctx()
     if ctx is None or not Runtime.exists() or type(Runtime.instance()) is not Runtime:
         return  # a bare import, or AppTest (its runtime is a stand-in): no server, no tabs
-    remember(ctx.session_id)
+    remember(ctx.session_id, ctx.session_state)
     with _lock:
         if _thread is not None:
             return

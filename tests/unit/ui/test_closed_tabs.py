@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import weakref
+
 import pytest
 
 from ui import closed_tabs
@@ -57,3 +59,30 @@ def test_a_session_that_comes_back_within_the_grace_period_is_kept():
 def test_outside_a_server_nothing_is_watched():
     closed_tabs.watch()  # no script run context here (as in AppTest's bare imports): a no-op
     assert closed_tabs._sessions == {} and closed_tabs._thread is None
+
+
+def test_a_closed_sessions_values_are_let_go_even_while_the_session_is_still_referenced():
+    """Issue 16, goal 1: Streamlit's runtime loop keeps the last session it served referenced (its
+    loop variable) until another connects, so closing alone left a closed tab's table and file in
+    memory; the values of a closed session's state go, a connected session's stay."""
+    from streamlit.runtime.state.safe_session_state import SafeSessionState
+    from streamlit.runtime.state.session_state import SessionState
+
+    class Table:  # something a session holds, whose end can be seen
+        pass
+
+    states = {sid: SafeSessionState(SessionState(), lambda: None) for sid in ("gone", "here")}
+    held = {}
+    for sid, state in states.items():
+        held[sid] = Table()
+        state["sync.users.loaded"], state["users_how"] = held[sid], "Upload a file"
+        closed_tabs.remember(sid, state)
+    ends = {sid: weakref.ref(table) for sid, table in held.items()}
+    del held
+    runtime = Runtime({"here"})
+    closed_tabs.sweep(runtime, 0.0, grace=30, on_closed=lambda: None)
+    assert closed_tabs.sweep(runtime, 30.0, grace=30, on_closed=lambda: None) == ["gone"]
+    assert states["gone"].filtered_state == {}  # the session object itself is still referenced here
+    assert ends["gone"]() is None
+    assert set(states["here"].filtered_state) == {"sync.users.loaded", "users_how"}
+    assert ends["here"]() is not None
