@@ -22,8 +22,9 @@ Closing is not enough to free a session's memory. Streamlit's runtime loop itera
 connected sessions and keeps its loop variable bound to the last one it visited until it visits
 another. So the last analyst to leave a server stays referenced, with the 1M-row table and the
 uploaded file still in that session's state, until someone else connects: 503-519 MiB over idle
-a minute after the tab closed. So ``watch`` also keeps a weak reference to each session's state,
-and a closed session's values are deleted from it, with the uploader's file among them.
+a minute after the tab closed. So ``watch`` also keeps a weak reference to each session's state
+(as its latest script run wraps it), and a closed session's values are deleted from it, the
+uploader's file among them, before it is shut down.
 """
 
 from __future__ import annotations
@@ -69,9 +70,9 @@ def sweep(runtime: Sessions, now: float, *, grace: float = GRACE,
                 del _sessions[sid]
                 closed.append((sid, _states.pop(sid, None)))
     for sid, state in closed:
-        runtime.clear_user_info_for_session(sid)
-        if state is not None:
+        if state is not None:  # first: the shutdown drops the last script run, and its state's wrapper
             _let_go(state())
+        runtime.clear_user_info_for_session(sid)
     if closed:
         log.info("closed %d session(s) whose tab was gone for %.0f s", len(closed), grace)
         on_closed()
@@ -97,10 +98,11 @@ def _let_go(state: Any) -> None:
 
 def remember(session_id: str, state: Any = None) -> None:
     """Name a session whose memory should go soon after its tab does; ``state`` is its session
-    state (held weakly), whose values are deleted when the session is closed."""
+    state as this script run has it (held weakly; Streamlit wraps the session's state anew for
+    each run, so the latest is kept), whose values are deleted when the session is closed."""
     with _lock:
         _sessions.setdefault(session_id, None)
-        if state is not None and session_id not in _states:
+        if state is not None:
             _states[session_id] = weakref.ref(state)
 
 

@@ -71,12 +71,16 @@ def test_a_closed_sessions_values_are_let_go_even_while_the_session_is_still_ref
     class Table:  # something a session holds, whose end can be seen
         pass
 
-    states = {sid: SafeSessionState(SessionState(), lambda: None) for sid in ("gone", "here")}
-    held = {}
-    for sid, state in states.items():
+    states, held = {}, {}
+    for sid in ("gone", "here"):
+        inner = SessionState()
+        first = SafeSessionState(inner, lambda: None)  # Streamlit wraps a session's state anew each run
         held[sid] = Table()
-        state["sync.users.loaded"], state["users_how"] = held[sid], "Upload a file"
-        closed_tabs.remember(sid, state)
+        first["sync.users.loaded"], first["users_how"] = held[sid], "Upload a file"
+        closed_tabs.remember(sid, first)
+        states[sid] = SafeSessionState(inner, lambda: None)  # the latest run's
+        closed_tabs.remember(sid, states[sid])
+        del first
     ends = {sid: weakref.ref(table) for sid, table in held.items()}
     del held
     runtime = Runtime({"here"})
