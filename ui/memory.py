@@ -24,7 +24,7 @@ at start-up (``server_allocators``), each measured on the analyst's path
   thread heap: 159-198 MiB stayed over idle with the system pool alone, 80 with both.
   Fixing one threshold ends glibc's dynamic adjustment, so the mmap threshold is fixed too, at
   32 MiB, the ceiling glibc's own rule reaches after the first large free: big buffers stay in
-  the heap (left at 128 KiB, each was a fresh mapping and a first large table took 0.3 s longer).
+  the heap (left at 128 KiB, each was a fresh mapping, and the report took 2.13 s, not 1.3-1.5).
 
 The arena count and every other setting stay glibc's defaults.
 """
