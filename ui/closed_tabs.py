@@ -34,7 +34,7 @@ import time
 import weakref
 from typing import Any, Callable, Protocol
 
-from ui import memory
+from ui import memory, startup
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def watch() -> None:
     from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
 
     ctx = get_script_run_ctx()
-    if ctx is None or not Runtime.exists() or type(Runtime.instance()) is not Runtime:
+    if ctx is None or not startup.serving():
         return  # a bare import, or AppTest (its runtime is a stand-in): no server, no tabs
     remember(ctx.session_id, ctx.session_state)
     with _lock:

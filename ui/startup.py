@@ -49,3 +49,12 @@ def freeze_imports() -> bool:
         gc.freeze()
         _frozen = True
         return True
+
+
+def serving() -> bool:
+    """True in a Streamlit server's process; False in a bare import and under AppTest, whose
+    runtime is a stand-in inside the test's own process (where a process-wide choice made for
+    the server would follow every later test)."""
+    from streamlit.runtime import Runtime
+
+    return Runtime.exists() and type(Runtime.instance()) is Runtime
