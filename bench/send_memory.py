@@ -14,14 +14,10 @@ the tree it is started from, so the same file measures an older checkout (whose 
 
 from __future__ import annotations
 
-import ctypes
-import gc
 import json
 import os
 import sys
 import tempfile
-
-import pyarrow as pa
 
 sys.path.insert(0, os.getcwd())
 
@@ -30,17 +26,11 @@ from linkedin.sync import upload  # noqa: E402
 from linkedin.sync.runs import Uploads  # noqa: E402
 from linkedin.sync.sender import Sender  # noqa: E402
 from linkedin.tables.preparation import prepare  # noqa: E402
+from ui import memory  # noqa: E402  (what the app does when a session drops a table)
 
 
 def rss() -> int:
-    with open("/proc/self/status") as status:
-        return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmRSS"))
-
-
-def give_back() -> None:
-    gc.collect()
-    pa.default_memory_pool().release_unused()
-    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    return int(memory.rss_mib())
 
 
 class OfflineClient:
@@ -53,7 +43,7 @@ class OfflineClient:
 
 
 def main() -> None:
-    give_back()
+    memory.give_back()
     idle = rss()
     print(f"idle RSS {idle} MiB; over idle:")
     with tempfile.TemporaryDirectory() as tmp:
@@ -84,7 +74,7 @@ def main() -> None:
             peak = max(peak, rss() - idle)
         print(f"  every batch built and recorded {peak:>5} MiB at most")
         del keys, source, plan, prepared, sender
-        give_back()
+        memory.give_back()
         print(f"  all dropped, given back        {rss() - idle:>5} MiB")
 
 

@@ -65,16 +65,17 @@ def test_a_table_read_by_arrows_threads_goes_back_once_the_server_chose_its_allo
 
 def test_a_threads_heap_top_goes_back_once_the_server_chose_its_allocators():
     """Issue 16, goal 1: glibc keeps a thread heap's free top (``malloc_trim`` does not return it)
-    until it passes a threshold that rises with use up to a whole 64 MiB heap: 30 MiB made and
-    freed in a thread stayed resident after ``give_back`` here; with the server's choice, none."""
+    until it passes a threshold that rises with use up to a whole 64 MiB heap (here to 60 MiB,
+    after a 30 MiB buffer freed): 20 MiB made and freed in a thread stayed resident after
+    ``give_back``; with the server's choice, none."""
     code = (
         "import sys, threading\n"
         "from ui import memory\n"
         "if sys.argv[1] == 'chosen': memory.server_allocators()\n"
-        "big = bytearray(16 << 20); del big  # a large buffer freed, as a table's are: glibc raises its thresholds\n"
+        "big = bytearray(30 << 20); del big  # a large buffer freed, as a table's are: glibc raises its thresholds\n"
         "memory.give_back(); before = memory.rss_mib(); held = []\n"
         "def work():\n"
-        "    parts = [b'x' * (1 << 20) for _ in range(30)]\n"
+        "    parts = [b'x' * (1 << 20) for _ in range(20)]\n"
         "    held.append(memory.rss_mib() - before); del parts\n"
         "w = threading.Thread(target=work); w.start(); w.join()\n"
         "memory.give_back()\n"
@@ -85,6 +86,6 @@ def test_a_threads_heap_top_goes_back_once_the_server_chose_its_allocators():
         out = subprocess.run([sys.executable, "-c", code, how], cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr
         figures[how] = tuple(map(int, out.stdout.split()))
-    assert figures["default"][0] >= 25 and figures["chosen"][0] >= 25, figures  # the work held its 30 MiB
-    assert figures["default"][1] >= 20, figures  # glibc's own rule keeps the top: what the choice is for
+    assert figures["default"][0] >= 18 and figures["chosen"][0] >= 18, figures  # the work held its 20 MiB
+    assert figures["default"][1] >= 15, figures  # glibc's own rule keeps the top: what the choice is for
     assert figures["chosen"][1] <= 5, figures
