@@ -67,7 +67,12 @@ def test_a_threads_heap_top_goes_back_once_the_server_chose_its_allocators():
     """Issue 16, goal 1: glibc keeps a thread heap's free top (``malloc_trim`` does not return it)
     until it passes a threshold that rises with use up to a whole 64 MiB heap (here to 60 MiB,
     after a 30 MiB buffer freed): 20 MiB made and freed in a thread stayed resident after
-    ``give_back``; with the server's choice, none."""
+    ``give_back``; with the server's choice, none.
+
+    With glibc's defaults the outcome varies between processes: the threads pyarrow starts on
+    import sometimes leave a small block above the freed 20 MiB, which then sits in a free list
+    that ``malloc_trim`` does return (2 to 9 runs in 30 here). So the default case gets up to
+    eight fresh processes to show the kept top; the chosen case must return it in every one of three."""
     code = (
         "import sys, threading\n"
         "from ui import memory\n"
@@ -81,11 +86,17 @@ def test_a_threads_heap_top_goes_back_once_the_server_chose_its_allocators():
         "memory.give_back()\n"
         "print(round(held[0]), round(memory.rss_mib() - before))\n"
     )
-    figures = {}
-    for how in ("default", "chosen"):
+
+    def run(how: str) -> tuple[int, int]:
         out = subprocess.run([sys.executable, "-c", code, how], cwd=ROOT, capture_output=True, text=True, timeout=60)
         assert out.returncode == 0, out.stderr
-        figures[how] = tuple(map(int, out.stdout.split()))
-    assert figures["default"][0] >= 18 and figures["chosen"][0] >= 18, figures  # the work held its 20 MiB
-    assert figures["default"][1] >= 15, figures  # glibc's own rule keeps the top: what the choice is for
-    assert figures["chosen"][1] <= 5, figures
+        held, left = map(int, out.stdout.split())
+        assert held >= 18, (how, held)  # the work held its 20 MiB
+        return held, left
+
+    chosen = [run("chosen") for _ in range(3)]
+    assert all(left <= 5 for _, left in chosen), chosen
+    default = []
+    while len(default) < 8 and not any(left >= 15 for _, left in default):
+        default.append(run("default"))
+    assert any(left >= 15 for _, left in default), default  # glibc's own rule keeps the top: what the choice is for
