@@ -3,8 +3,8 @@
 ``start`` runs the app as ``bin/run`` does on the sandbox (``streamlit run app.py`` on 127.0.0.1,
 a free port, its own sqlite file and secrets) and, unless the built-in sandbox is asked for,
 LinkedIn's sandbox in its own process with LINKEDIN_API_BASE_URL and LINKEDIN_OAUTH_BASE_URL
-pointing at it. ``RssSampler`` samples VmRSS in a thread; ``cpu_seconds`` reads utime + stime
-from /proc/PID/stat. Used by ``bench/browser_upload.py``; written so other browser benchmarks
+pointing at it. ``RssSampler`` samples VmRSS, and the process's and the whole machine's CPU, in a
+thread; ``cpu_seconds`` reads utime + stime from /proc/PID/stat. Used by ``bench/browser_upload.py``; written so other browser benchmarks
 can share it.
 """
 
@@ -42,24 +42,47 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine spent not idle since boot (/proc/stat's first line)."""
+    with open("/proc/stat") as fh:
+        fields = [int(x) for x in fh.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 class RssSampler(threading.Thread):
-    """VmRSS of one process every ``period`` seconds, until stopped; ``peak(since)`` in KiB."""
+    """VmRSS of one process every ``period`` seconds, until stopped; ``peak(since)`` in KiB.
+
+    Each sample also reads the process's CPU seconds and the machine's, so that ``cpu(since,
+    until)`` tells what the process and everything else (the browser, the sandbox) spent in a
+    window: the way to see whether a slow step waited for its own work or for the cores."""
 
     def __init__(self, pid: int, period: float = 0.1) -> None:
         super().__init__(daemon=True)
-        self.pid, self.period, self.samples = pid, period, []  # (monotonic, KiB)
+        self.pid, self.period, self.samples = pid, period, []  # (monotonic, KiB, CPU s, machine CPU s)
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
             try:
-                self.samples.append((time.monotonic(), status_kib(self.pid, "VmRSS")))
+                self.samples.append((time.monotonic(), status_kib(self.pid, "VmRSS"), cpu_seconds(self.pid),
+                                     machine_busy_seconds()))
             except OSError:
                 return
             self._halt.wait(self.period)
 
     def peak(self, since: float = 0.0, until: float = float("inf")) -> int:
-        return max((kib for t, kib in self.samples if since <= t <= until), default=0)
+        return max((kib for t, kib, _, _ in self.samples if since <= t <= until), default=0)
+
+    def cpu(self, since: float, until: float) -> tuple[float, float]:
+        """(this process's, everything else's) CPU seconds between the samples nearest ``since``
+        and ``until`` (within a period)."""
+        inside = [s for s in self.samples if since - self.period <= s[0] <= until + self.period]
+        if len(inside) < 2:
+            return 0.0, 0.0
+        first, last = min(inside, key=lambda s: abs(s[0] - since)), min(inside, key=lambda s: abs(s[0] - until))
+        own = last[2] - first[2]
+        return round(own, 2), round(last[3] - first[3] - own, 2)
 
     def now(self) -> int:
         return status_kib(self.pid, "VmRSS")

@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     ours = [t for t in tracebacks if "WebSocketDisconnected" not in t]
     failures += [f"a traceback in the server's log: {t.strip().splitlines()[-1]}" for t in ours]
     leaks, missing = _leaks(analysts), [m for a in analysts for m in _own_work_shown(a)]
-    sampled_peak = max((kib for _, kib in sampler.samples), default=0)
+    sampled_peak = sampler.peak()
     figures = {
         "analysts": len(analysts), "rows_per_file": args.rows,
         "file_mib": round(analysts[0].csv_path.stat().st_size / 2**20, 1),
