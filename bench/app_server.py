@@ -37,9 +37,14 @@ def status_kib(pid: int, name: str) -> int:
 
 def cpu_seconds(pid: int) -> float:
     """utime + stime of a process (/proc/PID/stat fields 14 and 15), in seconds."""
+    return _stat(pid)[0]
+
+
+def _stat(pid: int) -> tuple[float, int]:
+    """(utime + stime in seconds, minor page faults) of a process (/proc/PID/stat fields 14, 15, 10)."""
     with open(f"/proc/{pid}/stat") as fh:
         fields = fh.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), int(fields[7])
 
 
 def machine_busy_seconds() -> float:
@@ -53,36 +58,39 @@ def machine_busy_seconds() -> float:
 class RssSampler(threading.Thread):
     """VmRSS of one process every ``period`` seconds, until stopped; ``peak(since)`` in KiB.
 
-    Each sample also reads the process's CPU seconds and the machine's, so that ``cpu(since,
-    until)`` tells what the process and everything else (the browser, the sandbox) spent in a
-    window: the way to see whether a slow step waited for its own work or for the cores."""
+    Each sample also reads the process's CPU seconds and page faults and the machine's CPU
+    seconds, so that ``cpu(since, until)`` tells what the process and everything else (the
+    browser, the sandbox) spent in a window, and the process's faults (memory it touched for the
+    first time since it was mapped or given back): the way to see whether a slow step waited
+    for its own work, for the kernel or for the cores."""
 
     def __init__(self, pid: int, period: float = 0.1) -> None:
         super().__init__(daemon=True)
-        self.pid, self.period, self.samples = pid, period, []  # (monotonic, KiB, CPU s, machine CPU s)
+        self.pid, self.period, self.samples = pid, period, []  # (monotonic, KiB, CPU s, machine CPU s, faults)
         self._halt = threading.Event()
 
     def run(self) -> None:
         while not self._halt.is_set():
             try:
-                self.samples.append((time.monotonic(), status_kib(self.pid, "VmRSS"), cpu_seconds(self.pid),
-                                     machine_busy_seconds()))
+                cpu, faults = _stat(self.pid)
+                self.samples.append((time.monotonic(), status_kib(self.pid, "VmRSS"), cpu, machine_busy_seconds(),
+                                     faults))
             except OSError:
                 return
             self._halt.wait(self.period)
 
     def peak(self, since: float = 0.0, until: float = float("inf")) -> int:
-        return max((kib for t, kib, _, _ in self.samples if since <= t <= until), default=0)
+        return max((s[1] for s in self.samples if since <= s[0] <= until), default=0)
 
-    def cpu(self, since: float, until: float) -> tuple[float, float]:
-        """(this process's, everything else's) CPU seconds between the samples nearest ``since``
-        and ``until`` (within a period)."""
+    def cpu(self, since: float, until: float) -> tuple[float, float, int]:
+        """(this process's, everything else's) CPU seconds and this process's page faults between
+        the samples nearest ``since`` and ``until`` (within a period)."""
         inside = [s for s in self.samples if since - self.period <= s[0] <= until + self.period]
         if len(inside) < 2:
-            return 0.0, 0.0
+            return 0.0, 0.0, 0
         first, last = min(inside, key=lambda s: abs(s[0] - since)), min(inside, key=lambda s: abs(s[0] - until))
         own = last[2] - first[2]
-        return round(own, 2), round(last[3] - first[3] - own, 2)
+        return round(own, 2), round(last[3] - first[3] - own, 2), last[4] - first[4]
 
     def now(self) -> int:
         return status_kib(self.pid, "VmRSS")

@@ -404,10 +404,10 @@ def _print(fig: dict) -> None:
           f"+{fig['rss_after_clear_over_idle_mib']} MiB (within {BACK_MIB} MB after {fig['back_s']} s)")
     print(f"  prepare() {fig['prepare_s']} s (first {fig['prepare_first_s']} s); 'Checking' after "
           f"{fig['checking_s']} s, report after {fig['report_s']} s ({fig['report_over_prepare']}x prepare, "
-          f"{fig['report_over_prepare_first']}x its first); CPU s (server, the rest) {fig['report_cpu_s']}")
+          f"{fig['report_over_prepare_first']}x its first); (CPU s of the server, of the rest; the server's page faults) {fig['report_cpu_s']}")
     if fig["report_again_s"] is not None:
         print(f"  the same file again: report after {fig['report_again_s']} s ({fig['report_again_over_prepare']}x "
-              f"prepare); CPU s (server, the rest) {fig['report_again_cpu_s']}")
+              f"prepare); {fig['report_again_cpu_s']}")
     print(f"  another tab's first page: {fig['probe_idle_s']} s idle, {fig['probe_during_prepare_s']} s during the "
           "preparation")
     print(f"  send {fig['send_s']} s, {fig['elements']:,} elements, server CPU {fig['client_cpu_us_per_element']} "
