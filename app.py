@@ -3,12 +3,10 @@
 In sandbox mode the sandbox runs in a process of its own (started once, stopped at exit) and
 /sandbox forwards to it (``linkedin/web/sandbox_proxy.py``): its work never stalls the pages.
 
-``streamlit run app.py`` serves ``app`` (Streamlit's Starlette app with our routes and its
-start-up, ``_serving``) and runs the script part below for every page view.
+``streamlit run app.py`` serves ``app`` (Streamlit's Starlette app with our routes)
+and runs the script part below for every page view.
 """
 
-import asyncio
-import contextlib
 import sys
 
 import streamlit as st
@@ -34,21 +32,12 @@ def _routes():
     return found
 
 
-@contextlib.asynccontextmanager
-async def _serving(_app):
-    """The server's start, on its event loop's thread (the main one, which loads pyarrow): freed
-    tables go back to the system whichever thread used them (``ui/memory.py``). Only a real
-    server gets here: AppTest runs the script part alone, and its process keeps its allocators."""
-    from ui import memory
-
-    memory.server_allocators(asyncio.get_running_loop())
-    yield
-
-
-app = st.App(__file__, routes=_routes(), lifespan=_serving)
+app = st.App(__file__, routes=_routes())
 
 if st.runtime.exists():
-    from ui import frame, startup
+    from ui import frame, memory, startup
 
     startup.freeze_imports()  # once per server process: see ui/startup.py
+    if startup.serving():  # not under AppTest: the test process keeps its allocators
+        memory.server_allocators()  # freed tables go back to the system, whichever thread used them (ui/memory.py)
     frame.run()

@@ -10,37 +10,27 @@ cycle still holds, ``release_unused`` for pyarrow's pool, ``malloc_trim`` for gl
 pages. It takes a few ms to tens of ms, so it runs when work is dropped, never per script run.
 
 Both only give back what is free where they can reach it, and a table is read and prepared by
-threads (a session's work thread, Arrow's and DuckDB's). So the server's process makes two
-choices once, at start-up (``server_allocators``, from the app's lifespan on the server's event
-loop), each measured on the analyst's path (``bench/browser_upload.py``, figures in
-bench/README.md, issue 16):
+threads (Arrow's pool, a session's work thread). So the server's process makes two choices once,
+at start-up (``server_allocators``), each measured on the analyst's path
+(``bench/browser_upload.py``, figures in bench/README.md, issue 16):
 
-- pyarrow keeps its bundled mimalloc, the fastest of its pools here (a 1M-row file read and
-  prepared in 0.61-0.65 s, against 0.75-0.78 s with glibc's malloc, pyarrow's "system" pool,
-  and 0.73-0.75 s with its jemalloc), and its release runs on the server's main thread, the
-  event loop's, which loaded pyarrow. mimalloc keeps what a thread's heap freed until that
-  thread allocates again, or, once the thread has ended, until a collection from the thread
-  it counts as main: from any other thread ``release_unused`` left 558-600 MiB of a dropped
-  1M-row preparation resident, from the main thread 128-138 MiB, most of it in the heaps of
-  Arrow's pool threads, which live on. So the app parses a file on the session's work thread
-  alone (``reader.read(..., threads=False)``, ~0.1 s more for a million rows): a 1M-row table
-  read that way went back to 11 MiB of its 126, against none of it with the defaults.
-  ``give_back`` from another thread waits up to ``RELEASE_WAIT`` seconds for the loop to run it.
+- pyarrow's buffers come from glibc's malloc (pyarrow's "system" pool) instead of its bundled
+  mimalloc, which keeps freed pages in the heap of the thread that used them, where
+  ``release_unused`` from another thread does not reach: a minute after a 1M-row file was
+  cleared, 289 MiB stayed resident in mimalloc's arena (404 MiB over the idle server in all);
 - glibc trims a thread's heap top once 8 MiB of it are free (``M_TRIM_THRESHOLD``).
   ``malloc_trim`` returns free pages inside every heap but never a thread heap's top, and
   glibc's own threshold for that rises with its dynamic mmap threshold up to 64 MiB, a whole
-  thread heap (a work thread's numpy arrays and Python objects stayed). Fixing one threshold
-  ends glibc's dynamic adjustment, so the mmap threshold is fixed too, at 32 MiB, the ceiling
-  glibc's own rule reaches after the first large free: big buffers stay in the heap (left at
-  128 KiB, each would be a fresh mapping, its pages faulted in again at every preparation).
+  thread heap: 159-198 MiB stayed over idle with the system pool alone, 80 with both.
+  Fixing one threshold ends glibc's dynamic adjustment, so the mmap threshold is fixed too, at
+  32 MiB, the ceiling glibc's own rule reaches after the first large free: big buffers stay in
+  the heap (left at 128 KiB, each was a fresh mapping, and the report took 2.13 s, not 1.3-1.5).
 
-The arena count and every other setting stay glibc's defaults; the library, the CLI and
-notebooks keep every default (no loop given: ``release_unused`` runs on the calling thread).
+The arena count and every other setting stay glibc's defaults.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ctypes
 import ctypes.util
 import gc
@@ -67,75 +57,40 @@ _LIBC = _libc()
 
 
 def give_back() -> None:
-    """Collect, then hand pyarrow's and glibc's free memory back to the system (thread-safe).
-
-    In the server, pyarrow's part runs on the event loop's thread (``server_allocators``): this
-    call waits for it there, at most ``RELEASE_WAIT`` seconds."""
+    """Collect, then hand pyarrow's and glibc's free memory back to the system (thread-safe)."""
     with _lock:
         gc.collect()
-    _release_pool()
-    if _LIBC is not None:
-        with _lock:
-            _LIBC.malloc_trim(0)
-
-
-def _release_pool() -> None:
-    loop, on = _main
-    if loop is None or on == threading.get_ident():
-        _release_here()
-        return
-    done = threading.Event()
-
-    def release() -> None:
         try:
-            _release_here()
-        finally:
-            done.set()
-
-    try:
-        loop.call_soon_threadsafe(release)
-    except RuntimeError:  # the loop has closed (the server is stopping): release here, as elsewhere
-        _release_here()
-        return
-    if not done.wait(RELEASE_WAIT):
-        log.warning("pyarrow's pool was not released within %.0f s: the event loop is busy", RELEASE_WAIT)
-
-
-def _release_here() -> None:
-    try:
-        pa.default_memory_pool().release_unused()
-    except Exception as err:  # an allocator without it: nothing to give back this way
-        log.debug("pyarrow pool release: %s", err)
+            pa.default_memory_pool().release_unused()
+        except Exception as err:  # an allocator without it: nothing to give back this way
+            log.debug("pyarrow pool release: %s", err)
+        if _LIBC is not None:
+            _LIBC.malloc_trim(0)
 
 
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
 TRIM_FROM = 8 << 20  # free bytes at a heap's top that glibc returns at once
 MMAP_FROM = 32 << 20  # buffers this large or larger get a mapping of their own
-RELEASE_WAIT = 5.0  # seconds ``give_back`` waits for the event loop to release pyarrow's pool
-_main: tuple[asyncio.AbstractEventLoop | None, int | None] = (None, None)  # the loop, its thread's ident
+_chosen = False
 
 
-def server_loop() -> asyncio.AbstractEventLoop | None:
-    """The loop pyarrow's pool is released on (``server_allocators``); None: the calling thread."""
-    return _main[0]
-
-
-def server_allocators(loop: asyncio.AbstractEventLoop) -> bool:
-    """From now on, pyarrow's pool is released on ``loop``'s thread and glibc trims a thread's
-    heap top past ``TRIM_FROM``, so that ``give_back`` returns a dropped table's memory whichever
+def server_allocators() -> bool:
+    """From now on, pyarrow's buffers come from glibc's malloc and glibc trims a thread's heap
+    top past ``TRIM_FROM``, so that ``give_back`` returns a dropped table's memory whichever
     thread used it (the why and the figures: the module's docstring).
 
-    For the app's server only, called once from its lifespan, on the event loop's thread, which
-    must be the thread that loaded pyarrow: the server's main thread, which imports app.py, and
-    this module, before any session's thread exists. Returns False where the C library is not glibc (glibc's part is left
-    out; the pool's release still moves to the loop)."""
-    global _main
+    For the app's server process only: its script calls this at every run, the first call
+    chooses. Buffers already made keep the pool they came from. Returns False, changing nothing,
+    where the C library is not glibc (no ``malloc_trim``: the defaults stay)."""
+    global _chosen
+    if _LIBC is None:
+        return False
     with _lock:
-        _main = (loop, threading.get_ident())
-        if _LIBC is None:
-            return False
-        _LIBC.mallopt(M_MMAP_THRESHOLD, MMAP_FROM)
-        _LIBC.mallopt(M_TRIM_THRESHOLD, TRIM_FROM)
+        if not _chosen:
+            pa.set_memory_pool(pa.system_memory_pool())
+            _LIBC.mallopt(M_MMAP_THRESHOLD, MMAP_FROM)
+            _LIBC.mallopt(M_TRIM_THRESHOLD, TRIM_FROM)
+            _chosen = True
     return True
 
 

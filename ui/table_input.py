@@ -113,10 +113,7 @@ def _open(given: tuple[str, str, bytes | str], kind: str, opts: dict,
     Returns the table, the guess, and the preparation's key and outcome (a finished ``Work``)."""
     source_id, name, data = given
     try:
-        # Parsed on this work thread, not on Arrow's pool: the table's memory then comes back
-        # whole once it is dropped and this thread has ended (``ui.memory``, issue 16).
-        table = reader.read_text(data, name=name) if isinstance(data, str) else reader.read(data, name=name,
-                                                                                              threads=False)
+        table = reader.read_text(data, name=name) if isinstance(data, str) else reader.read(data, name=name)
     except Exception as err:
         raise _Unreadable(err) from None
     say(_checking(table.num_rows, name))

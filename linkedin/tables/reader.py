@@ -53,13 +53,12 @@ _QUOTE = re.compile(rb'"')
 _MAPPED = 1 << 20  # files at least this large are mapped, not copied into memory
 
 
-def read(source: Any, *, name: str | None = None, threads: bool = True, **options: Any) -> Table:
+def read(source: Any, *, name: str | None = None, **options: Any) -> Table:
     """A table from bytes (or any bytes-like buffer: a ``memoryview``), a path, a file object
     (e.g. Streamlit's upload), a DataFrame, a Table, or text with line breaks (pasted).
 
     Excel is recognised by its content (an .xlsx is a zip file); anything else is read as CSV.
-    ``options`` go to ``read_csv`` (encoding, delimiter) or ``read_excel`` (sheet); ``threads``
-    to ``read_csv``."""
+    ``options`` go to ``read_csv`` (encoding, delimiter) or ``read_excel`` (sheet)."""
     if isinstance(source, Table):
         return source
     if isinstance(source, pd.DataFrame):
@@ -89,7 +88,7 @@ def read(source: Any, *, name: str | None = None, threads: bool = True, **option
         return read_excel(bytes(data), name=name, **options)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise TableError(f"{name} is an old Excel .xls file: save it as .xlsx or CSV and upload that")
-    return read_csv(data, name=name, threads=threads, **options)
+    return read_csv(data, name=name, **options)
 
 
 def rows_in(data: bytes | str) -> int | None:
@@ -182,14 +181,9 @@ def read_text(text: str, *, name: str = "pasted text") -> Table:
 
 
 def read_csv(data: bytes | memoryview, *, name: str = "upload.csv", encoding: str | None = None,
-             delimiter: str | None = None, threads: bool = True) -> Table:
+             delimiter: str | None = None) -> Table:
     """A CSV file's bytes (or a buffer of them) as a Table (see the module docstring for
-    delimiters and encodings).
-
-    ``threads``: parse on Arrow's thread pool (the default: 0.11-0.2 s for a million rows here,
-    against 0.21-0.23 s on the calling thread alone). False parses on the calling thread, so
-    that every buffer of the table comes from that thread's own heap: a server reads on a
-    session's work thread and, once it ended, gets the table's memory back whole (``ui.memory``)."""
+    delimiters and encodings)."""
     data = memoryview(data).cast("B")
     if not _NOT_BLANK.search(data):
         raise TableError(f"{name} is empty")
@@ -214,10 +208,10 @@ def read_csv(data: bytes | memoryview, *, name: str = "upload.csv", encoding: st
     limit_columns(len(first), name)
     names = column_names(first, name) if header else [f"column {i + 1}" for i in range(len(first))]
     try:
-        data_table = _parse(data, name, delimiter, names, header, skipped, threads)
+        data_table = _parse(data, name, delimiter, names, header, skipped)
     except _NotUtf8:
         data, encoding = _not_utf8(data, name)
-        data_table = _parse(data, name, delimiter, names, header, skipped, threads)
+        data_table = _parse(data, name, delimiter, names, header, skipped)
     if data_table.num_rows == 0:
         raise TableError(f"{name} has a header row but no data rows")
     limit_rows(data_table.num_rows, name)
@@ -293,13 +287,11 @@ def _sniff(lines: list[str]) -> str:
     return best
 
 
-def _parse(data: memoryview, name: str, delimiter: str, names: list[str], header: bool, skipped: int,
-           threads: bool = True) -> pa.Table:
+def _parse(data: memoryview, name: str, delimiter: str, names: list[str], header: bool, skipped: int) -> pa.Table:
     convert = pcsv.ConvertOptions(
         column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
     )
-    read_options = pcsv.ReadOptions(column_names=names, skip_rows=1 if header else 0, block_size=1 << 22,
-                                    use_threads=threads)
+    read_options = pcsv.ReadOptions(column_names=names, skip_rows=1 if header else 0, block_size=1 << 22)
 
     def read(multiline: bool, handler: Any = None) -> pa.Table:
         parse = pcsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline, invalid_row_handler=handler)

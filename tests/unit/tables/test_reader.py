@@ -144,21 +144,6 @@ def test_a_header_without_rows():
         table.read_csv(b"email,firstname\n", name="f.csv")
 
 
-def test_read_on_the_calling_thread_alone_is_the_same_table():
-    """``threads=False`` (the app's reading, on a session's work thread) changes where the table
-    is parsed, not what it is: the same cells, rows and refusals, over several of Arrow's blocks."""
-    body = b"".join(b'p%d@example.com,"Ann %d","a\nb",US\n' % (i, i) if i % 997 == 0 else
-                    b"p%d@example.com,Ann %d,x,US\n" % (i, i) for i in range(120_000))
-    data = b"email,firstname,note,country\n" + body  # 4 MiB: more than one of the reader's blocks
-    pooled, alone = table.read(data, name="p.csv"), table.read(data, name="p.csv", threads=False)
-    assert alone.num_rows == pooled.num_rows == 120_000
-    assert alone.data.equals(pooled.data) and alone.rows.equals(pooled.rows)
-    assert cells(alone)["note"][997] == "a\nb"
-    bad = b"email,firstname\na@b.com,Ann\nc@d.com,Bo,extra\n"
-    with pytest.raises(TableError, match=r"^row 3 of f\.csv has 3 values"):
-        table.read(bad, name="f.csv", threads=False)
-
-
 def test_a_row_with_too_many_values_is_named():
     data = b"email,firstname\na@b.com,Ann\nc@d.com,Bo,extra\ne@f.com,Cy\n"
     with pytest.raises(TableError, match=r"^row 3 of f\.csv has 3 values but the header has 2 columns"):
