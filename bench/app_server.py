@@ -3,9 +3,9 @@
 ``start`` runs the app as ``bin/run`` does on the sandbox (``streamlit run app.py`` on 127.0.0.1,
 a free port, its own sqlite file and secrets) and, unless the built-in sandbox is asked for,
 LinkedIn's sandbox in its own process with LINKEDIN_API_BASE_URL and LINKEDIN_OAUTH_BASE_URL
-pointing at it. ``RssSampler`` samples VmRSS, and the process's and the whole machine's CPU, in a
-thread; ``cpu_seconds`` reads utime + stime from /proc/PID/stat. Used by ``bench/browser_upload.py``; written so other browser benchmarks
-can share it.
+pointing at it. ``RssSampler`` samples VmRSS, the process's CPU and page faults and the whole
+machine's CPU, in a thread; ``cpu_seconds`` reads utime + stime from /proc/PID/stat. Used by
+``bench/browser_upload.py``; written so other browser benchmarks can share it.
 """
 
 from __future__ import annotations

@@ -22,7 +22,9 @@ signed in as its own demo member (Avery, Vic, Noa; two more ad accounts each, ``
    ``--probe none`` leaves it out, so ``report_s`` is the report's alone on the machine's cores);
    with ``--again`` the file is then cleared and chosen once more: ``report_again_s`` is the
    analyst's second upload in the running server, against ``prepare_s`` like for like (the first
-   upload into a fresh server is the counterpart of ``prepare_first_s``);
+   upload into a fresh server is the counterpart of ``prepare_first_s``); ``report_cpu_s`` and
+   ``report_again_cpu_s`` are, for each report's window, the server's CPU seconds, everything
+   else's (the browser, the sandbox) and the server's page faults;
 3. a segment is created, Add, "Send to LinkedIn", until "Upload finished." (``send_s``); the app
    server's CPU over the send (utime + stime of /proc/PID/stat) per element accepted is
    ``client_cpu_us_per_element`` (with LinkedIn in its own process, that is all the client's);
@@ -404,10 +406,11 @@ def _print(fig: dict) -> None:
           f"+{fig['rss_after_clear_over_idle_mib']} MiB (within {BACK_MIB} MB after {fig['back_s']} s)")
     print(f"  prepare() {fig['prepare_s']} s (first {fig['prepare_first_s']} s); 'Checking' after "
           f"{fig['checking_s']} s, report after {fig['report_s']} s ({fig['report_over_prepare']}x prepare, "
-          f"{fig['report_over_prepare_first']}x its first); (CPU s of the server, of the rest; the server's page faults) {fig['report_cpu_s']}")
+          f"{fig['report_over_prepare_first']}x its first)")
+    print(f"    in that window, CPU s of the server, CPU s of the rest, the server's page faults: {fig['report_cpu_s']}")
     if fig["report_again_s"] is not None:
         print(f"  the same file again: report after {fig['report_again_s']} s ({fig['report_again_over_prepare']}x "
-              f"prepare); {fig['report_again_cpu_s']}")
+              f"prepare); in that window {fig['report_again_cpu_s']}")
     print(f"  another tab's first page: {fig['probe_idle_s']} s idle, {fig['probe_during_prepare_s']} s during the "
           "preparation")
     print(f"  send {fig['send_s']} s, {fig['elements']:,} elements, server CPU {fig['client_cpu_us_per_element']} "

@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
 
         # What the page adds on a read: one snapshot per segment in sqlite (a file, WAL).
         with tempfile.TemporaryDirectory() as tmp:
-            history = History(Store(Path(tmp) / "bench.db"), linkedin=url)
+            history = History(Store(Path(tmp) / "bench.db"), linkedin=base)
             segs = [seg for _, seg in concurrent.portfolio(client, key).items()]
             for label in ("history: first snapshots", "history: unchanged (seen_at only)"):
                 started = time.perf_counter()

@@ -20,7 +20,6 @@ from requests_oauthlib import OAuth2Session
 
 from linkedin.api.errors import (
     ConnectionFailed,
-    LinkedInError,
     MalformedResponse,
     NeedsConsent,
     OAuthError,

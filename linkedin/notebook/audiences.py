@@ -25,7 +25,7 @@ import pandas as pd
 
 from linkedin.api import accounts as accounts_mod, segment_creation, segments as segments_mod, settings as config
 from linkedin.api.accounts import Account
-from linkedin.api.client import Client, RetryPolicy, StaticToken, TokenProvider, WatchedTokens
+from linkedin.api.client import Client, RetryPolicy, TokenProvider, WatchedTokens
 from linkedin.api.connection import Connection, identify
 from linkedin.api.errors import NotFound, SignInAgain, consent_guard
 from linkedin.api.segments import Segment
@@ -40,8 +40,7 @@ from linkedin.notebook.inputs import BadInput, kind_of, segment_id
 from linkedin.notebook.reports import Check, Health, SyncPlan, SyncResult, run_dict
 from linkedin.store import Store
 from linkedin.sync.runs import Run, Uploads
-from linkedin.sync.sender import Sender
-from linkedin.sync.upload import Sync, Target, source_without_table
+from linkedin.sync.upload import Sync, Target
 from linkedin.tables.preparation import prepare
 from linkedin.tables.prepared import Prepared
 

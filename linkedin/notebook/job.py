@@ -25,7 +25,7 @@ from linkedin.store import Store
 from linkedin.sync.ledger import MODES
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import VISIBILITY_TIMEOUT, Progress, Sender
-from linkedin.sync.upload import Sync, Target, email_source, results, source_without_table, warnings as plan_warnings
+from linkedin.sync.upload import Sync, Target, results, source_without_table, warnings as plan_warnings
 from linkedin.tables.prepared import Prepared
 
 SEGMENT_KINDS = {"USER": "users", "COMPANY": "companies"}

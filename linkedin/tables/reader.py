@@ -41,7 +41,6 @@ from linkedin.tables.table import (
     limit_rows,
     looks_like_data,
     not_a_table,
-    short,
 )
 from linkedin.tables.workbooks import cell, read_excel
 
