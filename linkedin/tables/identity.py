@@ -231,6 +231,6 @@ def _exact_duplicates(table: Table, columns: ColumnMap, positions: np.ndarray, c
     """Rows identical in every mapped cell to an earlier row; only rows sharing a key can be."""
     involved = np.bincount(codes)[codes] > 1
     take = pa.array(positions[involved])
-    cells = [pc.fill_null(table.column(c).take(take), "") for _, c in columns.pairs]
+    cells = [pc.fill_null(table.take(c, take), "") for _, c in columns.pairs]  # no whole column copied
     joined = pc.binary_join_element_wise(*cells, "\x1f") if len(cells) > 1 else cells[0]
     return int((~_first_seen(np.asarray(joined.dictionary_encode().indices))).sum())

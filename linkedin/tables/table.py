@@ -59,6 +59,13 @@ class Table:
         col = self.data.column(name)
         return col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
 
+    def take(self, name: str, indices: pa.Array) -> pa.Array:
+        """Some rows of one column, as a single string array: taken from its chunks first, so
+        only what is taken is copied (``column`` would copy the whole column to take a few)."""
+        if name not in self.data.column_names:
+            raise TableError(f"there is no column '{name}' (columns: {', '.join(self.columns)})")
+        return self.data.column(name).take(indices).combine_chunks()
+
     def head(self, n: int = 10) -> pd.DataFrame:
         """The first ``n`` rows for a preview, indexed by row number."""
         frame = self.data.slice(0, n).to_pandas()

@@ -413,3 +413,20 @@ def test_line_breaks_are_counted_across_the_counts_steps():
     for stop in (0, 1, step - 1, step, step + 1, 2 * step + 7, len(data)):
         assert table._count(memoryview(data), ord("\n"), stop) == data.count(b"\n", 0, stop), stop
     assert table.rows_in(b"email,first\n" + data) == 150_000 == table.read(b"email,first\n" + data).num_rows
+
+
+def test_a_few_rows_of_a_column_in_many_chunks_are_taken_as_the_whole_column_has_them():
+    """``Table.take`` takes from the chunks (the exact-duplicate check takes a few rows of each
+    mapped column): the same values, in the order asked, as one array; a column that is not
+    there is named."""
+    import pyarrow as pa
+
+    data = b"email,name\n" + b"".join(b"a%d@b.c,N%d\n" % (i, i) for i in range(400_000))  # 2+ of the reader's blocks
+    t = table.read(data, name="x.csv")
+    assert t.data.column("email").num_chunks > 1
+    rows = pa.array([399_999, 0, 200_001, 5])
+    taken = t.take("name", rows)
+    assert isinstance(taken, pa.StringArray) and taken.to_pylist() == t.column("name").take(rows).to_pylist()
+    assert taken.to_pylist() == ["N399999", "N0", "N200001", "N5"]
+    with pytest.raises(TableError, match="there is no column 'phone'"):
+        t.take("phone", rows)
