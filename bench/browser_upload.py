@@ -407,7 +407,8 @@ def _print(fig: dict) -> None:
     print(f"  prepare() {fig['prepare_s']} s (first {fig['prepare_first_s']} s); 'Checking' after "
           f"{fig['checking_s']} s, report after {fig['report_s']} s ({fig['report_over_prepare']}x prepare, "
           f"{fig['report_over_prepare_first']}x its first)")
-    print(f"    in that window, CPU s of the server, CPU s of the rest, the server's page faults: {fig['report_cpu_s']}")
+    print("    in that window, CPU s of the server, CPU s of the rest, the server's page faults: "
+          f"{fig['report_cpu_s']}")
     if fig["report_again_s"] is not None:
         print(f"  the same file again: report after {fig['report_again_s']} s ({fig['report_again_over_prepare']}x "
               f"prepare); in that window {fig['report_again_cpu_s']}")

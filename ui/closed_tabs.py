@@ -15,7 +15,8 @@ seconds through Streamlit's own thread-safe path for a session that must not res
 non-resumable, then shuts it down on the event loop, which drops its state and its uploaded
 files), what the session held is let go (below), and the freed memory is given back
 (``ui.memory``). A connection that returns within the grace period resumes its session as
-before; after it, the tab starts a new session (the same as a reload). The grace period is below Streamlit's TTL, which stays as the fallback.
+before; after it, the tab starts a new session (the same as a reload). The grace period is
+below Streamlit's TTL, which stays as the fallback.
 
 Closing is not enough to free a session's memory. Streamlit's runtime loop iterates over the
 connected sessions and keeps its loop variable bound to the last one it visited until it visits

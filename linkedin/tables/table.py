@@ -54,17 +54,18 @@ class Table:
         """One column as a single string array. A CSV is kept in the chunks it was parsed in, and
         a column's chunks are combined here, when it is needed: the preparation's threads do it
         for their own columns, side by side, instead of the reader for all of them in a row."""
-        if name not in self.data.column_names:
-            raise TableError(f"there is no column '{name}' (columns: {', '.join(self.columns)})")
-        col = self.data.column(name)
+        col = self._chunks(name)
         return col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
 
     def take(self, name: str, indices: pa.Array) -> pa.Array:
         """Some rows of one column, as a single string array: taken from its chunks first, so
         only what is taken is copied (``column`` would copy the whole column to take a few)."""
+        return self._chunks(name).take(indices).combine_chunks()
+
+    def _chunks(self, name: str) -> pa.ChunkedArray:
         if name not in self.data.column_names:
             raise TableError(f"there is no column '{name}' (columns: {', '.join(self.columns)})")
-        return self.data.column(name).take(indices).combine_chunks()
+        return self.data.column(name)
 
     def head(self, n: int = 10) -> pd.DataFrame:
         """The first ``n`` rows for a preview, indexed by row number."""
