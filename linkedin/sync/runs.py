@@ -12,6 +12,13 @@ A run belongs to the member who started it (``owner``: whatever key the caller g
 URN, never a token), and only that owner lists it or resumes it: analysts who share an
 ad account share its segments and ledger, not each other's uploads. Runs written before
 owners were recorded have none and belong to nobody: they are listed to no one.
+
+A run's items are stored a part at a time (``run_parts``: up to ``PART`` items of one action,
+their keys end to end and a byte of status and two of HTTP status each, with the part's counts
+beside), not a row an item: writing a batch's answers is one row rewritten, where a row an item
+made every answer an index entry moved (~4 s of sqlite's work for a million items, measured with
+``bench/upload.py --profile``). Only items with a message (LinkedIn's reason for a rejection)
+have a row of their own (``run_messages``).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -27,6 +34,9 @@ from linkedin.store import Store
 from linkedin.tables import keyarrays
 
 STATES = ("running", "paused", "failed", "done")
+PART = 5000  # items a part holds: a batch of LinkedIn's is at most one or two parts
+_CODE = {"pending": ord("p"), "accepted": ord("a"), "rejected": ord("r")}
+_STATUS = {code: status for status, code in _CODE.items()}
 
 
 @dataclass(frozen=True)
@@ -70,8 +80,55 @@ class Run:
         )
 
 
+class Pending:
+    """The next pending items of a run, as arrays (no Python object per item): their seqs, keys
+    (``S64``) and whether each is an ADD (else a REMOVE)."""
+
+    __slots__ = ("seqs", "keys", "adds")
+
+    def __init__(self, seqs: np.ndarray, keys: np.ndarray, adds: np.ndarray) -> None:
+        self.seqs, self.keys, self.adds = seqs, keys, adds
+
+    def __len__(self) -> int:
+        return len(self.seqs)
+
+    def items(self) -> list[tuple[int, str, str]]:
+        """The (seq, key, action) tuples, for the code that goes item by item."""
+        return [(seq, key, "ADD" if add else "REMOVE") for seq, key, add in
+                zip(self.seqs.tolist(), keyarrays.strings(self.keys), self.adds.tolist())]
+
+
+@dataclass
+class _Part:
+    """One stored part of a run, as arrays (changed in place, then written back)."""
+
+    number: int
+    first_seq: int
+    action: str
+    keys: np.ndarray  # S64
+    status: np.ndarray  # uint8 codes (_CODE)
+    http: np.ndarray  # uint16, 0 where none
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> "_Part":
+        number, first_seq, action, keys, status, http = row
+        return cls(number, first_seq, action, np.frombuffer(keys, keyarrays.DTYPE),
+                   np.frombuffer(status, np.uint8).copy(), np.frombuffer(http, "<u2").copy())
+
+    @property
+    def seqs(self) -> np.ndarray:
+        return np.arange(self.first_seq, self.first_seq + len(self.keys))
+
+    def counts(self) -> tuple[int, int, int]:
+        by = np.bincount(self.status, minlength=256)
+        return int(by[_CODE["pending"]]), int(by[_CODE["accepted"]]), int(by[_CODE["rejected"]])
+
+
+_PART_COLUMNS = "part, first_seq, action, keys, status, http"
+
+
 class Uploads:
-    """The ``runs`` and ``run_items`` tables."""
+    """The ``runs``, ``run_parts`` and ``run_messages`` tables."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -86,51 +143,74 @@ class Uploads:
             if "owner" not in db["runs"].columns_dict:  # a store from before owners: its runs keep none
                 db["runs"].add_column("owner", str)
             db["runs"].create_index(["owner", "created_at"], if_not_exists=True)
-            db["run_items"].create(
-                {"run_id": str, "seq": int, "key": str, "action": str, "status": str, "http_status": int,
-                 "message": str},
-                pk=("run_id", "seq"), if_not_exists=True,
+            db["run_parts"].create(
+                {"run_id": str, "part": int, "first_seq": int, "action": str, "n": int, "keys": bytes,
+                 "status": bytes, "http": bytes, "pending": int, "accepted": int, "rejected": int},
+                pk=("run_id", "part"), if_not_exists=True,
             )
-            db["run_items"].create_index(["run_id", "status", "seq"], if_not_exists=True)
+            db["run_messages"].create({"run_id": str, "seq": int, "message": str}, pk=("run_id", "seq"),
+                                      if_not_exists=True)
+            if "run_items" in db.table_names():
+                self._migrate()
+
+    def _migrate(self) -> None:
+        """Runs from before parts (a ``run_items`` row an item) are written as parts, then the old
+        table goes."""
+        db = self.store.db
+        with db.atomic():
+            for (run_id,) in db.execute("select distinct run_id from run_items").fetchall():
+                rows = db.execute("select seq, key, action, status, http_status, message from run_items "
+                                  "where run_id = ? order by seq", [run_id]).fetchall()
+                seq = 0
+                for action, group in _runs_of(rows, lambda row: row[2]):
+                    self._write_parts(run_id, seq, action, keyarrays.as_bytes([r[1] for r in group]),
+                                      np.array([_CODE.get(r[3], _CODE["pending"]) for r in group], np.uint8),
+                                      np.array([r[4] or 0 for r in group], "<u2"))
+                    seq += len(group)
+                db.conn.executemany("insert into run_messages (run_id, seq, message) values (?, ?, ?)",
+                                    [(run_id, i, r[5]) for i, r in enumerate(rows) if r[5] is not None])
+            db["run_items"].drop()
+
+    def _write_parts(self, run_id: str, seq: int, action: str, keys: np.ndarray,
+                     status: np.ndarray | None = None, http: np.ndarray | None = None) -> None:
+        """Items from ``seq`` on, of one action, as new parts (pending unless ``status``)."""
+        n = len(keys)
+        status = np.full(n, _CODE["pending"], np.uint8) if status is None else status
+        http = np.zeros(n, "<u2") if http is None else http
+        part = self.store.db.execute("select coalesce(max(part) + 1, 0) from run_parts where run_id = ?",
+                                     [run_id]).fetchone()[0]
+        rows = []
+        for start in range(0, n, PART):
+            made = _Part(part, seq + start, action, np.ascontiguousarray(keys[start:start + PART], keyarrays.DTYPE),
+                         status[start:start + PART], http[start:start + PART])
+            rows.append(self._row(run_id, made))
+            part += 1
+        self.store.db.conn.executemany(
+            "insert into run_parts (run_id, part, first_seq, action, n, keys, status, http, pending, accepted, "
+            "rejected) values (?,?,?,?,?,?,?,?,?,?,?)", rows)
+
+    @staticmethod
+    def _row(run_id: str, part: _Part) -> tuple:
+        return (run_id, part.number, part.first_seq, part.action, len(part.keys), part.keys.tobytes(),
+                part.status.tobytes(), part.http.astype("<u2").tobytes(), *part.counts())
 
     def create(self, *, owner: str, segment_id: str | int, segment_name: str, account: str, kind: str, mode: str,
                items: Iterable[tuple[str, str]] = (), needs_file: bool,
                columns: Iterable[tuple[str, np.ndarray]] = ()) -> str:
         """Write a new run of ``owner`` and all its items as pending; returns the run id. The items
-        are ``items``, (key, action) pairs, then ``columns``: (action, keys as ``S64``) in order.
-
-        A column of 64-character keys is written by sqlite itself from one JSON array a chunk
-        (``json_each``): a million items in ~0.9 s against ~3.1 s bound one by one from Python,
-        and no Python object per item."""
+        are ``items``, (key, action) pairs, then ``columns``: (action, keys as ``S64``) in order."""
         if not owner:
             raise ValueError("an upload run needs an owner")
         run_id = uuid.uuid4().hex[:12]
         now = time.time()
         with self.store.lock, self.store.db.atomic():
             total = 0
-            conn = self.store.db.conn
-            batch: list[tuple] = []
-            for seq, (key, action) in enumerate(items):
-                batch.append((run_id, seq, key, action, "pending"))
-                total += 1
-                if len(batch) >= 10_000:
-                    conn.executemany("insert into run_items (run_id, seq, key, action, status) values (?,?,?,?,?)", batch)
-                    batch.clear()
-            if batch:
-                conn.executemany("insert into run_items (run_id, seq, key, action, status) values (?,?,?,?,?)", batch)
-            for action, hexes in columns:
-                for start in range(0, len(hexes), 100_000):
-                    part = hexes[start:start + 100_000]
-                    text = keyarrays.json_array(part)
-                    if text is not None:
-                        conn.execute("insert into run_items (run_id, seq, key, action, status) "
-                                     "select ?, ? + key, value, ?, 'pending' from json_each(?)",
-                                     [run_id, total, action, text])
-                    else:  # keys of another width (tests'): one by one
-                        conn.executemany("insert into run_items (run_id, seq, key, action, status) values (?,?,?,?,?)",
-                                         [(run_id, total + i, key, action, "pending")
-                                          for i, key in enumerate(keyarrays.strings(part))])
-                    total += len(part)
+            groups = [(action, keyarrays.as_bytes([key for key, _ in group]))
+                      for action, group in _runs_of(list(items), lambda item: item[1])]
+            for action, hexes in [*groups, *columns]:
+                if len(hexes):
+                    self._write_parts(run_id, total, action, hexes)
+                    total += len(hexes)
             self.store.db["runs"].insert({
                 "id": run_id, "owner": owner, "segment_id": str(segment_id), "segment_name": segment_name, "account": account,
                 "kind": kind, "mode": mode, "state": "running" if total else "done", "total": total,
@@ -138,39 +218,104 @@ class Uploads:
             })
         return run_id
 
+    def _parts(self, run_id: str, where: str = "", args: Sequence[Any] = ()) -> Iterator[_Part]:
+        """The run's parts in order (those matching ``where``), read one at a time."""
+        after = -1
+        while True:
+            with self.store.lock:
+                row = self.store.db.execute(
+                    f"select {_PART_COLUMNS} from run_parts where run_id = ? and part > ? {where} "
+                    "order by part limit 1", [run_id, after, *args]).fetchone()
+            if row is None:
+                return
+            part = _Part.from_row(row)
+            after = part.number
+            yield part
+
+    def pending_batch(self, run_id: str, *, limit: int, action: str | None = None,
+                      after: int | None = None) -> Pending:
+        """The next pending items in order, REMOVEs and ADDs alike unless ``action``; only those past
+        seq ``after`` when given."""
+        seqs, keys, adds = [], [], []
+        left = limit
+        where, args = "and pending > 0 and first_seq + n - 1 > ?", [-1 if after is None else after]
+        if action:
+            where += " and action = ?"
+            args.append(action)
+        for part in self._parts(run_id, where, args):
+            take = part.status == _CODE["pending"]
+            if after is not None:
+                take &= part.seqs > after
+            at = np.flatnonzero(take)[:left]
+            seqs.append(part.first_seq + at)
+            keys.append(part.keys[at])
+            adds.append(np.full(len(at), part.action == "ADD"))
+            left -= len(at)
+            if not left:
+                break
+        if not seqs:
+            return Pending(np.zeros(0, np.int64), np.zeros(0, keyarrays.DTYPE), np.zeros(0, bool))
+        return Pending(np.concatenate(seqs), np.concatenate(keys), np.concatenate(adds))
+
     def pending(self, run_id: str, *, limit: int, action: str | None = None,
                 after: int | None = None) -> list[tuple[int, str, str]]:
-        """The next pending (seq, key, action) items in order, REMOVEs and ADDs alike unless ``action``;
-        only those past seq ``after`` when given."""
-        sql = "select seq, key, action from run_items where run_id = ? and status = 'pending'"
-        args: list[Any] = [run_id]
-        if after is not None:
-            sql += " and seq > ?"
-            args.append(after)
-        if action:
-            sql += " and action = ?"
-            args.append(action)
-        sql += " order by seq limit ?"
-        with self.store.lock:
-            return [tuple(r) for r in self.store.db.execute(sql, [*args, limit]).fetchall()]
+        """``pending_batch`` as (seq, key, action) tuples."""
+        return self.pending_batch(run_id, limit=limit, action=action, after=after).items()
 
     def mark(self, run_id: str, results: Iterable[tuple[int, str, int | None, str | None]], *,
              pending_between: tuple[int, int, str, int | None] | None = None) -> None:
         """Record LinkedIn's answer per item: (seq, accepted|rejected, HTTP status, message); then,
         with ``pending_between`` (first seq, last seq, status, HTTP status), the same answer for
-        every item between them still pending, in one statement."""
+        every item between them still pending."""
+        results = list(results)
+        seqs = np.array([r[0] for r in results], np.int64)
+        self.mark_batch(run_id, seqs, np.array([_CODE[r[1]] for r in results], np.uint8),
+                        np.array([r[2] or 0 for r in results], "<u2"),
+                        {seq: message for seq, _, _, message in results if message is not None},
+                        pending_between=pending_between)
+
+    def mark_batch(self, run_id: str, seqs: np.ndarray, codes: np.ndarray, http: np.ndarray,
+                   messages: dict[int, str], *,
+                   pending_between: tuple[int, int, str, int | None] | None = None) -> None:
+        """``mark`` from arrays: each item's seq, status code (``status_code``), HTTP status (0 for
+        none), and the messages by seq; a batch's answers rewrite the one or two parts it is in."""
+        low = [int(seqs.min())] if len(seqs) else []
+        high = [int(seqs.max())] if len(seqs) else []
+        if pending_between is not None:
+            low.append(pending_between[0])
+            high.append(pending_between[1])
+        if not low:
+            return
+        first, last = min(low), max(high)
         with self.store.lock, self.store.db.atomic():
-            self.store.db.conn.executemany(
-                "update run_items set status = ?, http_status = ?, message = ? where run_id = ? and seq = ?",
-                [(status, http, msg, run_id, seq) for seq, status, http, msg in results],
-            )
-            if pending_between is not None:
-                first, last, status, http = pending_between
-                self.store.db.conn.execute(
-                    "update run_items set status = ?, http_status = ?, message = null "
-                    "where run_id = ? and status = 'pending' and seq between ? and ?",
-                    [status, http, run_id, first, last])
-            self.store.db.conn.execute("update runs set updated_at = ? where id = ?", [time.time(), run_id])
+            db = self.store.db
+            rows = db.execute(f"select {_PART_COLUMNS} from run_parts where run_id = ? and first_seq <= ? "
+                              "and first_seq + n - 1 >= ? order by part", [run_id, last, first]).fetchall()
+            forget = []
+            for part in map(_Part.from_row, rows):
+                before = part.status.copy()
+                if pending_between is not None:
+                    low_seq, high_seq, status, code = pending_between
+                    span = part.seqs
+                    bulk = (part.status == _CODE["pending"]) & (span >= low_seq) & (span <= high_seq)
+                    part.status[bulk] = _CODE[status]
+                    part.http[bulk] = code or 0
+                inside = (seqs >= part.first_seq) & (seqs < part.first_seq + len(part.keys))
+                at = seqs[inside] - part.first_seq
+                part.status[at] = codes[inside]
+                part.http[at] = http[inside]
+                was = np.flatnonzero(before == _CODE["rejected"])  # a rejection's message goes with it
+                forget.extend((run_id, int(part.first_seq + i)) for i in was if part.status[i] != before[i] or
+                              int(part.first_seq + i) in messages)
+                db.execute("update run_parts set status = ?, http = ?, pending = ?, accepted = ?, rejected = ? "
+                           "where run_id = ? and part = ?",
+                           [part.status.tobytes(), part.http.tobytes(), *part.counts(), run_id, part.number])
+            if forget:
+                db.conn.executemany("delete from run_messages where run_id = ? and seq = ?", forget)
+            if messages:
+                db.conn.executemany("insert or replace into run_messages (run_id, seq, message) values (?, ?, ?)",
+                                    [(run_id, seq, message) for seq, message in messages.items()])
+            db.conn.execute("update runs set updated_at = ? where id = ?", [time.time(), run_id])
 
     def set_state(self, run_id: str, state: str, message: str | None = None) -> None:
         if state not in STATES:
@@ -179,19 +324,19 @@ class Uploads:
             self.store.db["runs"].update(run_id, {"state": state, "message": message, "updated_at": time.time()})
 
     def counts(self, run_id: str) -> dict[str, int]:
+        """Items by status (those with none left out)."""
         with self.store.lock:
-            rows = self.store.db.execute(
-                "select status, count(*) from run_items where run_id = ? group by status", [run_id]
-            ).fetchall()
-        return {s: n for s, n in rows}
+            row = self.store.db.execute("select sum(pending), sum(accepted), sum(rejected) from run_parts "
+                                        "where run_id = ?", [run_id]).fetchone()
+        return {s: n for s, n in zip(("pending", "accepted", "rejected"), row) if n}
 
     def counts_by_action(self, run_id: str) -> dict[tuple[str, str], int]:
         """(action, status) -> items: what a run added and removed, apart (the funnel counts ADDs)."""
         with self.store.lock:
-            rows = self.store.db.execute(
-                "select action, status, count(*) from run_items where run_id = ? group by action, status", [run_id]
-            ).fetchall()
-        return {(a, s): n for a, s, n in rows}
+            rows = self.store.db.execute("select action, sum(pending), sum(accepted), sum(rejected) from run_parts "
+                                         "where run_id = ? group by action", [run_id]).fetchall()
+        return {(action, status): n for action, *counts in rows
+                for status, n in zip(("pending", "accepted", "rejected"), counts) if n}
 
     def get(self, run_id: str) -> Run | None:
         """A run by id, whoever owns it: for the code that sends a run already in hand.
@@ -217,55 +362,79 @@ class Uploads:
         """Why items were rejected (LinkedIn's per-element message, or the app's), most frequent
         first, with how many: what a finished run with rejections must say."""
         with self.store.lock:
-            rows = self.store.db.execute(
-                "select coalesce(message, ''), count(*) as n from run_items where run_id = ? and status = 'rejected' "
-                "group by 1 order by n desc, 1 limit ?", [run_id, limit]).fetchall()
-        return [(m or "LinkedIn gave no reason", n) for m, n in rows]
+            rows = self.store.db.execute("select message, count(*) from run_messages where run_id = ? group by 1",
+                                         [run_id]).fetchall()
+        by = dict(rows)
+        silent = self.counts(run_id).get("rejected", 0) - sum(by.values())
+        if silent > 0:
+            by[""] = by.get("", 0) + silent
+        ranked = sorted(by.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [(m or "LinkedIn gave no reason", n) for m, n in ranked]
+
+    def items(self, run_id: str) -> Iterator[tuple[int, str, str, str, int | None, str | None]]:
+        """Every item in order: (seq, key, action, status, HTTP status, message)."""
+        with self.store.lock:
+            messages = dict(self.store.db.execute("select seq, message from run_messages where run_id = ?",
+                                                  [run_id]).fetchall())
+        for part in self._parts(run_id):
+            for seq, key, code, http in zip(part.seqs.tolist(), keyarrays.strings(part.keys), part.status.tolist(),
+                                            part.http.tolist()):
+                yield seq, key, part.action, _STATUS[code], http or None, messages.get(seq)
 
     def results(self, run_id: str) -> dict[str, tuple[str, str, int | None, str | None]]:
         """Per key: (action, status, HTTP status, message), for the results file."""
-        with self.store.lock:
-            rows = self.store.db.execute(
-                "select key, action, status, http_status, message from run_items where run_id = ?", [run_id]
-            ).fetchall()
-        return {k: (a, s, h, m) for k, a, s, h, m in rows}
+        return {key: (action, status, http, message) for _, key, action, status, http, message in self.items(run_id)}
+
+    def _groups(self, run_id: str) -> dict[tuple[str, str], list[np.ndarray]]:
+        """(status, action) -> the keys of the run's items in that state, in order, a part's each."""
+        groups: dict[tuple[str, str], list[np.ndarray]] = {}
+        for part in self._parts(run_id):
+            for code in np.unique(part.status).tolist():
+                groups.setdefault((_STATUS[code], part.action), []).append(part.keys[part.status == code])
+        return groups
 
     def keys_by_status(self, run_id: str, *, chunk: int) -> Iterator[tuple[str, str, list[str]]]:
         """The run's keys as (status, action, up to ``chunk`` keys), a chunk at a time: a page
         counts a million rows' results without holding a million answers (``outcomes``)."""
-        with self.store.lock:
-            statuses = self.store.db.execute(
-                "select distinct status, action from run_items where run_id = ?", [run_id]).fetchall()
-        for status, action in statuses:
-            after = -1
-            while True:
-                with self.store.lock:
-                    rows = self.store.db.execute(
-                        "select seq, key from run_items where run_id = ? and status = ? and action = ? and seq > ? "
-                        "order by seq limit ?", [run_id, status, action, after, chunk]).fetchall()
-                if not rows:
-                    break
-                after = rows[-1][0]
-                yield status, action, [k for _, k in rows]
+        for (status, action), parts in self._groups(run_id).items():
+            hexes = np.concatenate(parts)
+            for start in range(0, len(hexes), chunk):
+                yield status, action, list(keyarrays.strings(hexes[start:start + chunk]))
 
     def key_columns(self, run_id: str) -> list[tuple[str, str, np.ndarray]] | None:
-        """The run's keys as (status, action, keys as ``S64``), each group read as one blob of its
-        keys end to end (``group_concat``: no Python object per key); None when a key is not 64
-        characters (then ``keys_by_status``)."""
-        with self.store.lock:
-            groups = self.store.db.execute(
-                "select status, action, count(*), min(length(key)), max(length(key)), "
-                "cast(group_concat(key, '') as blob) from run_items where run_id = ? group by status, action",
-                [run_id]).fetchall()
-        width = keyarrays.WIDTH
-        if any(not (low == high == width and len(blob) == n * width) for _, _, n, low, high, blob in groups):
-            return None
-        return [(status, action, np.frombuffer(blob, keyarrays.DTYPE)) for status, action, _, _, _, blob in groups]
+        """The run's keys as (status, action, keys as ``S64``), no Python object per key; None when
+        a key is not 64 characters (then ``keys_by_status``)."""
+        columns = [(status, action, np.concatenate(parts)) for (status, action), parts in self._groups(run_id).items()]
+        full = all(not len(hexes) or bool(np.ascontiguousarray(hexes).view(np.uint8).reshape(-1, keyarrays.WIDTH)
+                                          [:, -1].all()) for _, _, hexes in columns)
+        return columns if full else None
 
     def rejected(self, run_id: str, *, limit: int) -> list[tuple[str, str, int | None, str | None]]:
         """(key, action, HTTP status, message) of items LinkedIn rejected, at most ``limit``."""
         with self.store.lock:
-            rows = self.store.db.execute(
-                "select key, action, http_status, message from run_items where run_id = ? and status = 'rejected' "
-                "order by seq limit ?", [run_id, limit]).fetchall()
-        return [tuple(r) for r in rows]
+            messages = dict(self.store.db.execute("select seq, message from run_messages where run_id = ?",
+                                                  [run_id]).fetchall())
+        found: list[tuple[str, str, int | None, str | None]] = []
+        for part in self._parts(run_id, "and rejected > 0"):
+            for i in np.flatnonzero(part.status == _CODE["rejected"])[:limit - len(found)].tolist():
+                found.append((part.keys[i].decode("ascii"), part.action, int(part.http[i]) or None,
+                              messages.get(part.first_seq + i)))
+            if len(found) >= limit:
+                break
+        return found
+
+
+def status_code(status: str) -> int:
+    """The byte a status is stored as (``Uploads.mark_batch``)."""
+    return _CODE[status]
+
+
+def _runs_of(items: list, action_of) -> list[tuple[str, list]]:
+    """``items`` cut where their action changes: (action, items) in order."""
+    out: list[tuple[str, list]] = []
+    for item in items:
+        action = action_of(item)
+        if not out or out[-1][0] != action:
+            out.append((action, []))
+        out[-1][1].append(item)
+    return out

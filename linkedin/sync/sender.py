@@ -27,15 +27,19 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator, Mapping
 
+import numpy as np
+
 from linkedin.api.client import Client, RawJSON, backoff_delay
 from linkedin.api.errors import LinkedInError, MalformedResponse, NotFound
 from linkedin.api.waits import Wait, countdown
 from linkedin.store import Store
 from linkedin.sync.ledger import Ledger, Plan, identity
 from linkedin.sync.removals import Removed
-from linkedin.sync.runs import Run, Uploads
+from linkedin.sync.runs import Pending, Run, Uploads, status_code
+from linkedin.tables import keyarrays
 
 log = logging.getLogger(__name__)
+_ACCEPTED, _REJECTED = status_code("accepted"), status_code("rejected")
 
 MAX_BATCH = 5000  # elements per BATCH_CREATE (vendor code: RudderStack, Segment)
 VISIBILITY_WAIT = 5.0  # LinkedIn: wait at least 5 s after creating a segment before adding members
@@ -183,9 +187,9 @@ class Sender:
             on_progress(Progress(run_id, run.total, done, counts["accepted"], counts["rejected"],
                                  batches_done, batches_total, rate, left / rate if rate and left else None, wait))
 
-        def next_batch(after: int | None) -> tuple[list[tuple[int, str, str]], Encoded | None]:
-            items = self.uploads.pending(run_id, limit=self.batch_size, after=after)
-            return items, self._encoded(items, source) if items else None
+        def next_batch(after: int | None) -> tuple[Pending, Encoded | None]:
+            batch = self.uploads.pending_batch(run_id, limit=self.batch_size, after=after)
+            return batch, self._encoded(batch, source) if len(batch) else None
 
         previous_hook = self.client.on_wait
         self.client.on_wait = report
@@ -200,21 +204,21 @@ class Sender:
             while True:
                 if should_stop and should_stop():
                     return self._pause(run_id, "Stopped. Resume to send the rest.")
-                items, encoded = following.result() if following is not None else next_batch(None)
+                batch, encoded = following.result() if following is not None else next_batch(None)
                 following = None
-                if not items:
+                if not len(batch):
                     break
                 if encoded is not None:
-                    following = ahead.submit(next_batch, items[-1][0])
+                    following = ahead.submit(next_batch, int(batch.seqs[-1]))
                     answer = self._send(run.segment_id, RawJSON(encoded.body), segment_created_at, report)
-                    accepted = self._apply_encoded(run_id, run.segment_id, items, encoded.kept, answer)
+                    accepted = self._apply_encoded(run_id, run.segment_id, batch, encoded.kept, answer)
                     counts["accepted"] += accepted
-                    counts["rejected"] += len(items) - accepted
-                    sent_here += len(items)
+                    counts["rejected"] += len(batch) - accepted
+                    sent_here += len(batch)
                     batches_done += 1
                     report()
                     continue
-                items, elements, unremovable = self._elements(run.segment_id, items, source)
+                items, elements, unremovable = self._elements(run.segment_id, batch.items(), source)
                 if unremovable:
                     self._drop(run_id, run.segment_id, unremovable)
                     counts["rejected"] += len(unremovable)
@@ -276,12 +280,12 @@ class Sender:
             elements.append(element if element.get("action") == action else {"action": action, **element})
         return sendable, elements, unremovable
 
-    def _encoded(self, items: list[tuple[int, str, str]], source: ElementSource) -> Encoded | None:
+    def _encoded(self, batch: Pending, source: ElementSource) -> Encoded | None:
         """The batch in JSON when it is all additions and the source can write it (else None)."""
         encode = getattr(source, "encoded", None)
-        if encode is None or self.kind != "users" or any(action != "ADD" for _, _, action in items):
+        if encode is None or self.kind != "users" or not bool(batch.adds.all()):
             return None
-        return encode([key for _, key, _ in items])
+        return encode(batch.keys)
 
     def _drop(self, run_id: str, segment_id: str, items: list[tuple[int, str, str]]) -> None:
         """Removals that cannot be sent: rejected with the reason, and no longer counted as sent."""
@@ -339,29 +343,29 @@ class Sender:
                               pending_between=(items[0][0], items[-1][0], "accepted", common) if bulk else None)
         return len(accepted["ADD"]) + len(accepted["REMOVE"])
 
-    def _apply_encoded(self, run_id: str, segment_id: str, items, kept: list[str | dict], answer: Any) -> int:
+    def _apply_encoded(self, run_id: str, segment_id: str, batch: Pending, kept: list[str | dict], answer: Any) -> int:
         """``_apply`` for a batch of additions sent as JSON: ``kept`` is each element's identity
-        as the ledger keeps it."""
+        as the ledger keeps it. The run's items are marked from arrays (``Uploads.mark_batch``)."""
         results = answer.get("elements") if isinstance(answer, dict) else None
-        if not isinstance(results, list) or len(results) != len(items):
+        if not isinstance(results, list) or len(results) != len(batch):
             raise MalformedResponse("LinkedIn's answer to a batch did not have one result per element")
-        statuses = [result.get("status") if isinstance(result, dict) else None for result in results]
-        common = max(set(statuses), key=statuses.count)
-        bulk = isinstance(common, int) and 200 <= common < 300
-        marks, entries = [], []
-        for (seq, key, _), text, result, status in zip(items, kept, results, statuses):
-            if isinstance(status, int) and 200 <= status < 300:
-                if not (bulk and status == common):
-                    marks.append((seq, "accepted", status, None))
-                entries.append((key, text))
-            else:
-                marks.append((seq, "rejected", status if isinstance(status, int) else None, _message(result)))
+        statuses = [result.get("status") if type(result) is dict else None for result in results]
+        http = np.array([status if type(status) is int and 0 < status < 1000 else 0 for status in statuses], np.int64)
+        ok = (http >= 200) & (http < 300)
+        codes = np.where(ok, _ACCEPTED, _REJECTED).astype(np.uint8)
+        refused = np.flatnonzero(~ok).tolist()
+        messages = {int(batch.seqs[i]): _message(results[i]) for i in refused}
+        if refused:
+            taken = np.flatnonzero(ok).tolist()
+            keys, kept = batch.keys[ok], [kept[i] for i in taken]
+        else:
+            keys = batch.keys
+        entries = list(zip(keyarrays.strings(keys), kept))
         store = self.uploads.store
         with store.lock, store.db.atomic():  # the ledger and the run in one commit
             if entries:
                 self.ledger.record_kept(segment_id, entries)
-            self.uploads.mark(run_id, marks,
-                              pending_between=(items[0][0], items[-1][0], "accepted", common) if bulk else None)
+            self.uploads.mark_batch(run_id, batch.seqs, codes, http.astype("<u2"), messages)
         return len(entries)
 
     def _pause(self, run_id: str, message: str) -> Run:

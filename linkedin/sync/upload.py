@@ -23,6 +23,7 @@ from linkedin.sync.ledger import Ledger, Plan, identity
 from linkedin.sync.profiles import Profiles, profile_of
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import ElementSource, Encoded, Progress, Sender
+from linkedin.tables import keyarrays
 from linkedin.tables.elements import joined
 from linkedin.tables.prepared import Prepared
 
@@ -86,7 +87,9 @@ class TableSource:
                                                          stock_symbol=self.stock_symbol)
         return dict(zip(present, built))  # each with "action": "ADD", which the sender keeps for an ADD
 
-    def encoded(self, keys: list[str]) -> Encoded | None:
+    def encoded(self, keys: "list[str] | np.ndarray") -> Encoded | None:
+        """The batch of additions for ``keys`` (strings, or ``S64`` as the sender has them) in JSON;
+        None for companies or when a key is not in the table."""
         if self.prepared.kind != "users":
             return None
         texts = self.prepared.texts_for_keys(keys)
@@ -96,7 +99,7 @@ class TableSource:
         identities: list[str | dict] = kept.to_pylist()
         named = np.flatnonzero(pc.equal(kept, "").to_numpy(zero_copy_only=False))
         if len(named):
-            present, built = self.prepared.elements_for_keys([keys[i] for i in named.tolist()], "ADD")
+            present, built = self.prepared.elements_for_keys(keyarrays.as_bytes(keys)[named], "ADD")
             for i, element in zip(named.tolist(), built):
                 identities[i] = identity(element, "users")
         return Encoded(b'{"elements": [' + joined(elements) + b"]}", identities)

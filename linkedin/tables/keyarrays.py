@@ -34,7 +34,10 @@ DTYPE = np.dtype(f"S{WIDTH}")
 
 def as_bytes(keys: pa.Array | pa.ChunkedArray | Iterable[str]) -> np.ndarray:
     """Keys as an ``S64`` array: a view of an Arrow string array whose keys are all 64 characters
-    (no copy), else a copy. ValueError for a key longer than 64 characters or not ASCII."""
+    (no copy), else a copy; an ``S64`` array as it is. ValueError for a key longer than 64
+    characters or not ASCII."""
+    if isinstance(keys, np.ndarray) and keys.dtype == DTYPE:
+        return keys
     if isinstance(keys, pa.ChunkedArray):
         keys = keys.combine_chunks()
     if isinstance(keys, pa.Array):

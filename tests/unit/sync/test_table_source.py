@@ -11,6 +11,7 @@ from linkedin.api.client import Client, StaticToken
 from linkedin.api.settings import Settings
 from linkedin.store import Store
 from linkedin.sync.ledger import Ledger
+from linkedin.sync.runs import Uploads
 from linkedin.sync.sender import Sender
 from linkedin.sync.upload import Sync, TableSource, Target
 from linkedin.tables.elements import build_elements, element_texts, joined
@@ -76,7 +77,7 @@ def sent(prepared, encoded: bool, rejected_first=False):
     texts = dict(store.db.execute("select key, ids from ledger").fetchall())
     ledger = {k: (text if "sealed" not in text else "sealed", ids)  # a sealed text differs each time (Fernet)
               for k, ids in Ledger(store, linkedin=API).identities(77, list(texts)).items() for text in [texts[k]]}
-    items = store.db.execute("select seq, key, action, status, http_status, message from run_items order by seq").fetchall()
+    items = list(Uploads(store).items(run.id))
     return run.accepted, run.rejected, [json.loads(b) for b in bodies], ledger, items
 
 
