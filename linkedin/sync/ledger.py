@@ -42,6 +42,7 @@ _encode = json.JSONEncoder(sort_keys=True).encode
 # A value JSON writes as it is (hashes, ad ids, LinkedIn's idTypes): no escaping to think of.
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 MODES = ("add", "remove", "mirror")
+PART = 5000  # keys a part of the ledger holds at most (a batch of LinkedIn's)
 # The identifying fields of an element: what a REMOVE needs, and nothing personal in plain text.
 USER_IDENTITY = ("userIds",)
 NAME_IDENTITY = ("firstName", "lastName", "title", "company", "country")  # a person sent by name only: sealed
@@ -173,8 +174,17 @@ def stored_ids(store: Store, table: str, linkedin: str, segment_id: str | int,
 
 
 class Ledger:
-    """The ``ledger`` table: (linkedin, segment_id, key) -> identity JSON, time sent; one
-    ``Ledger`` reads and writes the rows of one LinkedIn (``linkedin``: its API address)."""
+    """The ``ledger_parts`` table, per LinkedIn (``linkedin``: its API address) and segment: the
+    keys LinkedIn accepted and each one's identity, a part at a time.
+
+    A part is what one batch's answers added: its keys end to end (``S64``), their identities
+    as the ledger keeps them (``kept``), one a line, and its lowest and highest key. Writing a
+    batch of 5,000 is one row, where a row a key cost ~2.5 s of sqlite's work a million
+    (``bench/upload.py --profile``). A key is in one part of its segment at most: an addition
+    first takes any key it repeats out of the parts that hold it, and a removal rewrites the
+    parts that hold its keys without them (the old rows are overwritten: ``secure_delete``), so
+    a person's sealed names go with them at once. Only parts whose range of keys meets the
+    batch's are read: a run's batches go in key order, so each meets a few."""
 
     def __init__(self, store: Store, *, linkedin: str) -> None:
         if not linkedin:
@@ -183,17 +193,20 @@ class Ledger:
         self.linkedin = linkedin
         with store.lock:
             db = store.db
-            if "ledger" in db.table_names() and "linkedin" not in db["ledger"].columns_dict:
-                self._migrate()
-            db["ledger"].create(
-                {"linkedin": str, "segment_id": str, "key": str, "ids": str, "sent_at": float},
-                pk=("linkedin", "segment_id", "key"),
-                if_not_exists=True,
+            db["ledger_parts"].create(
+                {"id": int, "linkedin": str, "segment_id": str, "n": int, "lo": bytes, "hi": bytes,
+                 "sent_at": float, "keys": bytes, "ids": str},
+                pk="id", if_not_exists=True,
             )
+            db["ledger_parts"].create_index(["linkedin", "segment_id", "id"], if_not_exists=True)
+            if "ledger" in db.table_names():
+                if "linkedin" not in db["ledger"].columns_dict:
+                    self._migrate()
+                self._into_parts()
 
     def _migrate(self) -> None:
         """Rows from before the ledger was per LinkedIn: each takes the address its segment's
-        upload runs went to, else this opener's; the key becomes (linkedin, segment_id, key)."""
+        upload runs went to, else this opener's."""
         db = self.store.db
         by_segment, _ = self.store.linkedin_of_runs()
         with db.atomic():
@@ -201,53 +214,79 @@ class Ledger:
             db.conn.executemany("update ledger set linkedin = ? where segment_id = ? and linkedin is null",
                                 [(base, seg) for seg, base in by_segment.items()])
             db.execute("update ledger set linkedin = ? where linkedin is null", [self.linkedin])
-            db["ledger"].transform(pk=("linkedin", "segment_id", "key"),
-                                   column_order=("linkedin", "segment_id", "key"))
+
+    def _into_parts(self) -> None:
+        """The ledger as it was, a row a key, written as parts (in key order), then dropped."""
+        db = self.store.db
+        with db.atomic():
+            for linkedin, segment in db.execute("select distinct linkedin, segment_id from ledger").fetchall():
+                rows = db.execute("select key, ids from ledger where linkedin = ? and segment_id = ? order by key",
+                                  [linkedin, segment]).fetchall()
+                for start in range(0, len(rows), PART):
+                    chunk = rows[start:start + PART]
+                    self._insert(linkedin, segment, keyarrays.as_bytes([k for k, _ in chunk]),
+                                 [ids for _, ids in chunk])
+            db["ledger"].drop()
+
+    # reading ---------------------------------------------------------------------------
+
+    def _where(self, segment_id: str | int) -> tuple[str, list[Any]]:
+        return "linkedin = ? and segment_id = ?", [self.linkedin, str(segment_id)]
 
     def keys(self, segment_id: str | int) -> set[str]:
-        with self.store.lock:
-            rows = self.store.db.execute("select key from ledger where linkedin = ? and segment_id = ?",
-                                         [self.linkedin, str(segment_id)])
-            return {r[0] for r in rows.fetchall()}
+        return set(keyarrays.strings(self.key_bytes(segment_id)))
 
-    def key_bytes(self, segment_id: str | int, *, chunk: int = 50_000) -> np.ndarray:
-        """The segment's keys as one sorted ``S64`` array. Keys of 64 characters (SHA-256 hex: all
-        of them but tests') come as one blob of them end to end (``group_concat``: a million in
-        ~0.4 s against ~1.0 s as a million strings); others a chunk at a time."""
-        parts = []
+    def key_bytes(self, segment_id: str | int) -> np.ndarray:
+        """The segment's keys as one sorted ``S64`` array, read a part's blob at a time (no
+        Python object per key)."""
+        where, args = self._where(segment_id)
         with self.store.lock:
-            n, shortest, longest, blob = self.store.db.execute(
-                "select count(*), min(length(key)), max(length(key)), cast(group_concat(key, '') as blob) "
-                "from ledger where linkedin = ? and segment_id = ?", [self.linkedin, str(segment_id)]).fetchone()
-            if not n:
-                return np.zeros(0, keyarrays.DTYPE)
-            if shortest == longest == keyarrays.WIDTH and len(blob) == n * keyarrays.WIDTH:
-                return keyarrays.sorted_unique(np.frombuffer(blob, keyarrays.DTYPE))
-            del blob
-            cursor = self.store.db.execute("select key from ledger where linkedin = ? and segment_id = ?",
-                                           [self.linkedin, str(segment_id)])
-            while rows := cursor.fetchmany(chunk):
-                parts.append(keyarrays.as_bytes([r[0] for r in rows]))
-        return keyarrays.sorted_unique(np.concatenate(parts)) if parts else np.zeros(0, keyarrays.DTYPE)
+            blob = b"".join(row[0] for row in self.store.db.execute(f"select keys from ledger_parts where {where}",
+                                                                    args).fetchall())
+        if not blob:
+            return np.zeros(0, keyarrays.DTYPE)
+        return keyarrays.sorted_unique(np.frombuffer(blob, keyarrays.DTYPE))
 
     def version(self, segment_id: str | int) -> tuple[int, int]:
-        """(keys, highest rowid): changes whenever a key is added or forgotten, so a front door
-        may keep a plan until it does (an upsert of a kept key keeps both, and the plan too)."""
+        """(keys, highest part id): changes whenever a key is added or forgotten (a part is
+        written or rewritten), so a front door may keep a plan until it does."""
+        where, args = self._where(segment_id)
         with self.store.lock:
-            row = self.store.db.execute("select count(*), coalesce(max(rowid), 0) from ledger "
-                                        "where linkedin = ? and segment_id = ?",
-                                        [self.linkedin, str(segment_id)]).fetchone()
+            row = self.store.db.execute(f"select coalesce(sum(n), 0), coalesce(max(id), 0) from ledger_parts "
+                                        f"where {where}", args).fetchone()
         return int(row[0]), int(row[1])
 
     def count(self, segment_id: str | int) -> int:
+        return self.version(segment_id)[0]
+
+    def _meeting(self, segment_id: str | int, hexes: np.ndarray) -> list[tuple[int, np.ndarray, float]]:
+        """(id, keys, sent_at) of the segment's parts whose range meets that of ``hexes`` (sorted)."""
+        where, args = self._where(segment_id)
+        rows = self.store.db.execute(
+            f"select id, keys, sent_at from ledger_parts where {where} and lo <= ? and hi >= ? order by id",
+            [*args, hexes[-1].tobytes().ljust(keyarrays.WIDTH, b"\0"), hexes[0].tobytes().ljust(keyarrays.WIDTH, b"\0")]
+        ).fetchall()
+        return [(part, np.frombuffer(keys, keyarrays.DTYPE), sent_at) for part, keys, sent_at in rows]
+
+    def stored(self, segment_id: str | int, keys: Iterable[str]) -> dict[str, str]:
+        """Each key's identity as stored (``kept``'s text), for the keys the segment holds."""
+        wanted = keyarrays.sorted_unique(keyarrays.as_bytes(list(keys)))
+        if not len(wanted):
+            return {}
+        found: dict[str, str] = {}
         with self.store.lock:
-            return self.store.db["ledger"].count_where("linkedin = ? and segment_id = ?",
-                                                       [self.linkedin, str(segment_id)])
+            for part, hexes, _ in self._meeting(segment_id, wanted):
+                at = np.flatnonzero(keyarrays.isin(hexes, wanted))
+                if len(at):
+                    ids = self.store.db.execute("select ids from ledger_parts where id = ?", [part]).fetchone()[0]
+                    lines = ids.split("\n")
+                    for i in at.tolist():
+                        found[hexes[i].decode("ascii")] = lines[i]
+        return found
 
     def identities(self, segment_id: str | int, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
         """The stored identity of each key (to build REMOVE elements for absent members)."""
-        rows = stored_ids(self.store, "ledger", self.linkedin, segment_id, keys)
-        return {k: self._opened(json.loads(ids)) for k, ids in rows}
+        return {k: self._opened(json.loads(ids)) for k, ids in self.stored(segment_id, keys).items()}
 
     def _opened(self, stored: dict[str, Any]) -> dict[str, Any]:
         """A stored identity as sent; {} when it cannot say whom to remove (see the module)."""
@@ -256,7 +295,7 @@ class Ledger:
             return json.loads(plain) if plain else {}
         return _current(stored)
 
-    def _kept(self, ids: Mapping[str, Any]) -> str:
+    def kept(self, ids: Mapping[str, Any]) -> str:
         """An identity as the ledger keeps it: names sealed, identifiers as they are.
 
         The common one, a person by one id, is written from a template (the encoder's own text,
@@ -271,7 +310,7 @@ class Ledger:
         return _encode({SEALED: self.store.seal(text)}) if by_name(ids) else text
 
     def _kept_all(self, entries: list[tuple[str, Mapping[str, Any]]]) -> list[str]:
-        """``_kept`` of every entry, with the template's test made once for the batch: every id
+        """``kept`` of every entry, with the template's test made once for the batch: every id
         type and value joined is bare exactly when each is (profiled: the call and the regex per
         member were ~3 µs of a contact's send)."""
         texts: list[str | None] = []
@@ -287,39 +326,72 @@ class Ledger:
                     continue
             texts.append(None)
         if bare and not _BARE.fullmatch("".join(bare)):  # something to escape: each on its own
-            return [self._kept(ids) for _, ids in entries]
-        return [self._kept(ids) if text is None else text for text, (_, ids) in zip(texts, entries)]
+            return [self.kept(ids) for _, ids in entries]
+        return [self.kept(ids) if text is None else text for text, (_, ids) in zip(texts, entries)]
+
+    # writing -----------------------------------------------------------------------------
+
+    def _insert(self, linkedin: str, segment: str, hexes: np.ndarray, texts: list[str],
+                sent_at: float | None = None) -> None:
+        """New parts of keys and their stored identities (given in the same order)."""
+        order = keyarrays.order(hexes)
+        hexes = np.ascontiguousarray(hexes[order], keyarrays.DTYPE)
+        texts = [texts[i] for i in order.tolist()]
+        now = time.time() if sent_at is None else sent_at
+        rows = []
+        for start in range(0, len(hexes), PART):
+            part = hexes[start:start + PART]
+            rows.append((linkedin, segment, len(part), part[0].tobytes().ljust(keyarrays.WIDTH, b"\0"),
+                         part[-1].tobytes().ljust(keyarrays.WIDTH, b"\0"), now, part.tobytes(),
+                         "\n".join(texts[start:start + PART])))
+        self.store.db.conn.executemany("insert into ledger_parts (linkedin, segment_id, n, lo, hi, sent_at, keys, ids) "
+                                       "values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+    def _forget(self, segment_id: str | int, hexes: np.ndarray) -> None:
+        """Take ``hexes`` (sorted) out of the parts that hold them: each such part is rewritten
+        without them, or deleted when nothing is left."""
+        if not len(hexes):
+            return
+        db = self.store.db
+        for part, keys, sent_at in self._meeting(segment_id, hexes):
+            gone = keyarrays.isin(keys, hexes)
+            if not gone.any():
+                continue
+            ids = db.execute("select ids from ledger_parts where id = ?", [part]).fetchone()[0]
+            db.execute("delete from ledger_parts where id = ?", [part])
+            keep = np.flatnonzero(~gone).tolist()
+            if keep:
+                lines = ids.split("\n")
+                self._insert(self.linkedin, str(segment_id), keys[keep], [lines[i] for i in keep], sent_at)
 
     def record(self, segment_id: str | int, action: str, entries: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
         """Apply accepted elements: ADD stores the key and identity, REMOVE forgets the key (and
         so the sealed names of a person by name: the store overwrites deleted rows)."""
-        seg = str(segment_id)
-        now = time.time()
         entries = list(entries)
+        if action == "ADD":
+            self.record_kept(segment_id, list(zip([k for k, _ in entries], self._kept_all(entries))))
+            return
         with self.store.lock, self.store.db.atomic():
-            if action == "ADD":  # one statement for the batch: sqlite-utils' upsert costs ~10 µs a row in Python
-                self.store.db.conn.executemany(
-                    "insert into ledger (linkedin, segment_id, key, ids, sent_at) values (?, ?, ?, ?, ?) "
-                    "on conflict (linkedin, segment_id, key) do update set ids = excluded.ids, sent_at = excluded.sent_at",
-                    [(self.linkedin, seg, k, text, now) for (k, _), text in zip(entries, self._kept_all(entries))],
-                )
-            else:
-                self.store.db.conn.executemany(
-                    "delete from ledger where linkedin = ? and segment_id = ? and key = ?",
-                    [(self.linkedin, seg, k) for k, _ in entries]
-                )
+            self._forget(segment_id, keyarrays.sorted_unique(keyarrays.as_bytes([k for k, _ in entries])))
 
     def record_kept(self, segment_id: str | int, entries: list[tuple[str, "str | Mapping[str, Any]"]]) -> None:
         """``record`` of additions whose identities are mostly written already as the ledger keeps
-        them (``_kept``'s text); an identity given as a mapping (a person by name) is kept here."""
-        seg, now = str(segment_id), time.time()
+        them (``kept``'s text); an identity given as a mapping (a person by name) is kept here.
+        A key added again takes its new identity."""
+        if not entries:
+            return
+        last = {key: text for key, text in entries}  # a key twice in one batch: its last identity
+        self.record_batch(segment_id, keyarrays.as_bytes(list(last)),
+                          [text if type(text) is str else self.kept(text) for text in last.values()])
+
+    def record_batch(self, segment_id: str | int, hexes: np.ndarray, texts: list[str]) -> None:
+        """Additions as the sender has them: distinct keys (``S64``) and their identities as the
+        ledger keeps them, in the same order. A key added again takes its new identity."""
+        if not len(hexes):
+            return
         with self.store.lock, self.store.db.atomic():
-            self.store.db.conn.executemany(
-                "insert into ledger (linkedin, segment_id, key, ids, sent_at) values (?, ?, ?, ?, ?) "
-                "on conflict (linkedin, segment_id, key) do update set ids = excluded.ids, sent_at = excluded.sent_at",
-                [(self.linkedin, seg, k, text if type(text) is str else self._kept(text), now)
-                 for k, text in entries],
-            )
+            self._forget(segment_id, keyarrays.sorted_unique(hexes))
+            self._insert(self.linkedin, str(segment_id), hexes, texts)
 
     def plan(self, segment_id: str | int, keys: Iterable[str], mode: str) -> Plan:
         """Adds, removes and unchanged for ``mode``: add (keys not sent yet), remove (every

@@ -36,7 +36,6 @@ from linkedin.store import Store
 from linkedin.sync.ledger import Ledger, Plan, identity
 from linkedin.sync.removals import Removed
 from linkedin.sync.runs import Pending, Run, Uploads, status_code
-from linkedin.tables import keyarrays
 
 log = logging.getLogger(__name__)
 _ACCEPTED, _REJECTED = status_code("accepted"), status_code("rejected")
@@ -355,18 +354,15 @@ class Sender:
         codes = np.where(ok, _ACCEPTED, _REJECTED).astype(np.uint8)
         refused = np.flatnonzero(~ok).tolist()
         messages = {int(batch.seqs[i]): _message(results[i]) for i in refused}
+        keys = batch.keys
         if refused:
-            taken = np.flatnonzero(ok).tolist()
-            keys, kept = batch.keys[ok], [kept[i] for i in taken]
-        else:
-            keys = batch.keys
-        entries = list(zip(keyarrays.strings(keys), kept))
+            keys, kept = keys[ok], [kept[i] for i in np.flatnonzero(ok).tolist()]
+        texts = [text if type(text) is str else self.ledger.kept(text) for text in kept]
         store = self.uploads.store
         with store.lock, store.db.atomic():  # the ledger and the run in one commit
-            if entries:
-                self.ledger.record_kept(segment_id, entries)
+            self.ledger.record_batch(segment_id, keys, texts)
             self.uploads.mark_batch(run_id, batch.seqs, codes, http.astype("<u2"), messages)
-        return len(entries)
+        return len(texts)
 
     def _pause(self, run_id: str, message: str) -> Run:
         self.uploads.set_state(run_id, "paused", message)

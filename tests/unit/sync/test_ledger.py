@@ -27,7 +27,7 @@ def test_names_are_sealed_at_rest_read_back_and_gone_with_the_member(tmp_path):
     store = Store(tmp_path / "app.db", token_key=KEY)
     ledger = Ledger(store, linkedin=API)
     ledger.record(77, "ADD", [("e", identity(EMAIL, "users")), ("n", identity(NAMED, "users"))])
-    rows = dict(store.db.execute("select key, ids from ledger").fetchall())
+    rows = ledger.stored(77, ["e", "n"])
     assert json.loads(rows["e"]) == {"userIds": EMAIL["userIds"]}
     assert list(json.loads(rows["n"])) == ["sealed"] and "Smith" not in rows["n"] and "Acme" not in rows["n"]
     assert ledger.identities(77, ["e", "n"]) == {"e": {"userIds": EMAIL["userIds"]},
@@ -41,8 +41,7 @@ def test_names_are_sealed_at_rest_read_back_and_gone_with_the_member(tmp_path):
 def test_an_identity_that_cannot_say_whom_to_remove_reads_back_empty(tmp_path):
     Ledger(Store(tmp_path / "app.db", token_key=KEY), linkedin=API).record(77, "ADD", [("n", identity(NAMED, "users"))])
     other_key = Ledger(Store(tmp_path / "app.db", token_key="another key of at least 32 bytes!!"), linkedin=API)
-    other_key.store.db["ledger"].insert({"linkedin": API, "segment_id": "77", "key": "old", "ids": "{}",
-                                         "sent_at": 0.0})  # sent by name before names were kept
+    other_key.record_kept(77, [("old", "{}")])  # sent by name before names were kept
     assert other_key.identities(77, ["n", "old"]) == {"n": {}, "old": {}}
 
 
@@ -54,7 +53,7 @@ def test_an_identity_that_cannot_say_whom_to_remove_reads_back_empty(tmp_path):
     {"companyName": "Acme", "companyWebsiteDomain": "acme.com"},
 ])
 def test_an_identity_is_kept_as_the_json_encoder_writes_it(ids):
-    kept = Ledger(Store(), linkedin="https://api.linkedin.com")._kept(ids)
+    kept = Ledger(Store(), linkedin="https://api.linkedin.com").kept(ids)
     assert kept == json.dumps(ids, sort_keys=True) and json.loads(kept) == ids
 
 
@@ -81,3 +80,30 @@ def test_a_plan_reads_64_character_keys_from_the_ledger_as_one_blob_and_others_o
     assert (list(plan.add), list(plan.remove), list(plan.unchanged)) == ([f"{9:064x}"], hexed[:3], hexed[3:])
     ledger.record(7, "ADD", [("short", {})])
     assert list(keyarrays.strings(ledger.key_bytes(7))) == sorted([*hexed, "short"])
+
+
+def test_a_key_is_in_one_part_at_most_and_a_removal_rewrites_only_the_parts_that_hold_it(monkeypatch):
+    monkeypatch.setattr("linkedin.sync.ledger.PART", 2)
+    ledger = Ledger(Store(), linkedin=API)
+
+    def ids(value):
+        return {"userIds": [{"idType": "SHA256_EMAIL", "idValue": value}]}
+
+    def parts():
+        return ledger.store.db.execute("select id, n, lo, hi from ledger_parts order by id").fetchall()
+
+    ledger.record(7, "ADD", [(k, ids(k)) for k in ("a1", "a2", "a3")])  # one batch: parts of two, in key order
+    ledger.record(7, "ADD", [(k, ids(k)) for k in ("c1", "c2")])
+    assert [(n, lo.rstrip(b"\0"), hi.rstrip(b"\0")) for _, n, lo, hi in parts()] == [
+        (2, b"a1", b"a2"), (1, b"a3", b"a3"), (2, b"c1", b"c2")]
+    before = ledger.version(7)
+    ledger.record(7, "ADD", [("a2", ids("again"))])  # added again: its new identity, still one key
+    assert ledger.count(7) == 5 and ledger.version(7) != before
+    assert ledger.identities(7, ["a2", "a1", "zz"]) == {"a2": ids("again"), "a1": ids("a1")}
+    untouched = [row for row in parts() if row[2].startswith(b"c")]
+    ledger.record(7, "REMOVE", [("a1", {}), ("a3", {})])
+    assert ledger.keys(7) == {"a2", "c1", "c2"} and ledger.count(7) == 3
+    assert [row for row in parts() if row[2].startswith(b"c")] == untouched  # out of the removal's range
+    ledger.record(7, "REMOVE", [("a2", {})])
+    assert ledger.keys(7) == {"c1", "c2"} and len(parts()) == 1  # an emptied part is gone
+    assert Ledger(ledger.store, linkedin="https://other").keys(7) == set()

@@ -72,9 +72,11 @@ def test_rows_from_before_take_the_linkedin_their_runs_went_to_else_the_openers(
     store = Store(path, token_key=KEY)
     Ledger(store, linkedin=REAL)  # opened by a real-LinkedIn app: what no run tells goes to it
     History(store, linkedin=REAL)
-    assert store.db.execute("select linkedin, segment_id, key from ledger order by key").fetchall() == [
-        (SANDBOX, "77", "a"), (REAL, "88", "b"), (REAL, "99", "c")]
-    assert store.db["ledger"].pks == ["linkedin", "segment_id", "key"]
+    kept = {(base, seg): Ledger(store, linkedin=base).keys(seg) for base in (SANDBOX, REAL) for seg in ("77", "88", "99")}
+    assert {where: keys for where, keys in kept.items() if keys} == {
+        (SANDBOX, "77"): {"a"}, (REAL, "88"): {"b"}, (REAL, "99"): {"c"}}
+    assert "ledger" not in store.db.table_names()  # a row a key no more: parts (``ledger_parts``)
+    assert Ledger(store, linkedin=REAL).identities("88", ["b"]) == {"b": {}}
     assert store.db.execute("select linkedin, segment_id from segment_snapshots order by id").fetchall() == [
         (SANDBOX, 77),  # by its segment's run
         (REAL, 55),  # by its account's run

@@ -74,7 +74,7 @@ def sent(prepared, encoded: bool, rejected_first=False):
         mocked.add_callback(responses.POST, URL, callback=answer(rejected_first))
         run = sync.run(sync.start(sync.plan("add"), owner="me"))
         bodies = [c.request.body for c in mocked.calls]
-    texts = dict(store.db.execute("select key, ids from ledger").fetchall())
+    texts = Ledger(store, linkedin=API).stored(77, Ledger(store, linkedin=API).keys(77))
     ledger = {k: (text if "sealed" not in text else "sealed", ids)  # a sealed text differs each time (Fernet)
               for k, ids in Ledger(store, linkedin=API).identities(77, list(texts)).items() for text in [texts[k]]}
     items = list(Uploads(store).items(run.id))
