@@ -36,6 +36,7 @@ import pyarrow as pa
 from linkedin.store import Store
 from linkedin.tables import keyarrays
 from linkedin.tables.adids import ad_id
+from linkedin.tables.elements import joined
 
 # One encoder for every identity kept: ``json.dumps`` with options builds a new one per call.
 _encode = json.JSONEncoder(sort_keys=True).encode
@@ -331,19 +332,21 @@ class Ledger:
 
     # writing -----------------------------------------------------------------------------
 
-    def _insert(self, linkedin: str, segment: str, hexes: np.ndarray, texts: list[str],
+    def _insert(self, linkedin: str, segment: str, hexes: np.ndarray, texts: "list[str] | pa.Array",
                 sent_at: float | None = None) -> None:
-        """New parts of keys and their stored identities (given in the same order)."""
+        """New parts of keys and their stored identities (given in the same order), in key order."""
+        texts = texts if isinstance(texts, pa.Array) else pa.array(texts, pa.string())
         order = keyarrays.order(hexes)
-        hexes = np.ascontiguousarray(hexes[order], keyarrays.DTYPE)
-        texts = [texts[i] for i in order.tolist()]
+        if not bool((order == np.arange(len(order))).all()):
+            hexes, texts = hexes[order], texts.take(pa.array(order))
+        hexes = np.ascontiguousarray(hexes, keyarrays.DTYPE)
         now = time.time() if sent_at is None else sent_at
         rows = []
         for start in range(0, len(hexes), PART):
             part = hexes[start:start + PART]
             rows.append((linkedin, segment, len(part), part[0].tobytes().ljust(keyarrays.WIDTH, b"\0"),
                          part[-1].tobytes().ljust(keyarrays.WIDTH, b"\0"), now, part.tobytes(),
-                         "\n".join(texts[start:start + PART])))
+                         joined(texts.slice(start, PART), b"\n").decode("utf-8")))
         self.store.db.conn.executemany("insert into ledger_parts (linkedin, segment_id, n, lo, hi, sent_at, keys, ids) "
                                        "values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
@@ -384,7 +387,7 @@ class Ledger:
         self.record_batch(segment_id, keyarrays.as_bytes(list(last)),
                           [text if type(text) is str else self.kept(text) for text in last.values()])
 
-    def record_batch(self, segment_id: str | int, hexes: np.ndarray, texts: list[str]) -> None:
+    def record_batch(self, segment_id: str | int, hexes: np.ndarray, texts: "list[str] | pa.Array") -> None:
         """Additions as the sender has them: distinct keys (``S64``) and their identities as the
         ledger keeps them, in the same order. A key added again takes its new identity."""
         if not len(hexes):

@@ -13,10 +13,10 @@ URN, never a token), and only that owner lists it or resumes it: analysts who sh
 ad account share its segments and ledger, not each other's uploads. Runs written before
 owners were recorded have none and belong to nobody: they are listed to no one.
 
-A run's items are stored a part at a time (``run_parts``: up to ``PART`` items of one action,
-their keys end to end and a byte of status and two of HTTP status each, with the part's counts
-beside), not a row an item: writing a batch's answers is one row rewritten, where a row an item
-made every answer an index entry moved (~4 s of sqlite's work for a million items, measured with
+A run's items are stored a part at a time (``run_parts``: up to ``PART`` items of one action, a
+byte of status and two of HTTP status each, with the part's counts beside; their keys end to end
+in ``run_keys``, written once), not a row an item: writing a batch's answers is one small row
+rewritten, where a row an item made every answer an index entry moved (~4 s of sqlite's work for a million items, measured with
 ``bench/upload.py --profile``). Only items with a message (LinkedIn's reason for a rejection)
 have a row of their own (``run_messages``).
 """
@@ -105,30 +105,30 @@ class _Part:
     number: int
     first_seq: int
     action: str
-    keys: np.ndarray  # S64
     status: np.ndarray  # uint8 codes (_CODE)
     http: np.ndarray  # uint16, 0 where none
+    keys: np.ndarray | None = None  # S64, when read
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> "_Part":
-        number, first_seq, action, keys, status, http = row
-        return cls(number, first_seq, action, np.frombuffer(keys, keyarrays.DTYPE),
-                   np.frombuffer(status, np.uint8).copy(), np.frombuffer(http, "<u2").copy())
+        number, first_seq, action, status, http, *keys = row
+        return cls(number, first_seq, action, np.frombuffer(status, np.uint8).copy(),
+                   np.frombuffer(http, "<u2").copy(), np.frombuffer(keys[0], keyarrays.DTYPE) if keys else None)
 
     @property
     def seqs(self) -> np.ndarray:
-        return np.arange(self.first_seq, self.first_seq + len(self.keys))
+        return np.arange(self.first_seq, self.first_seq + len(self.status))
 
     def counts(self) -> tuple[int, int, int]:
         by = np.bincount(self.status, minlength=256)
         return int(by[_CODE["pending"]]), int(by[_CODE["accepted"]]), int(by[_CODE["rejected"]])
 
 
-_PART_COLUMNS = "part, first_seq, action, keys, status, http"
+_PART_COLUMNS = "p.part, p.first_seq, p.action, p.status, p.http"
 
 
 class Uploads:
-    """The ``runs``, ``run_parts`` and ``run_messages`` tables."""
+    """The ``runs``, ``run_parts``, ``run_keys`` and ``run_messages`` tables."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -144,10 +144,12 @@ class Uploads:
                 db["runs"].add_column("owner", str)
             db["runs"].create_index(["owner", "created_at"], if_not_exists=True)
             db["run_parts"].create(
-                {"run_id": str, "part": int, "first_seq": int, "action": str, "n": int, "keys": bytes,
-                 "status": bytes, "http": bytes, "pending": int, "accepted": int, "rejected": int},
+                {"run_id": str, "part": int, "first_seq": int, "action": str, "n": int, "pending": int,
+                 "accepted": int, "rejected": int, "status": bytes, "http": bytes},
                 pk=("run_id", "part"), if_not_exists=True,
             )
+            db["run_keys"].create({"run_id": str, "part": int, "keys": bytes}, pk=("run_id", "part"),
+                                  if_not_exists=True)
             db["run_messages"].create({"run_id": str, "seq": int, "message": str}, pk=("run_id", "seq"),
                                       if_not_exists=True)
             if "run_items" in db.table_names():
@@ -179,20 +181,17 @@ class Uploads:
         http = np.zeros(n, "<u2") if http is None else http
         part = self.store.db.execute("select coalesce(max(part) + 1, 0) from run_parts where run_id = ?",
                                      [run_id]).fetchone()[0]
-        rows = []
+        rows, blobs = [], []
         for start in range(0, n, PART):
-            made = _Part(part, seq + start, action, np.ascontiguousarray(keys[start:start + PART], keyarrays.DTYPE),
-                         status[start:start + PART], http[start:start + PART])
-            rows.append(self._row(run_id, made))
+            made = _Part(part, seq + start, action, status[start:start + PART], http[start:start + PART])
+            rows.append((run_id, made.number, made.first_seq, made.action, len(made.status), *made.counts(),
+                         made.status.tobytes(), made.http.astype("<u2").tobytes()))
+            blobs.append((run_id, part, np.ascontiguousarray(keys[start:start + PART], keyarrays.DTYPE).tobytes()))
             part += 1
         self.store.db.conn.executemany(
-            "insert into run_parts (run_id, part, first_seq, action, n, keys, status, http, pending, accepted, "
-            "rejected) values (?,?,?,?,?,?,?,?,?,?,?)", rows)
-
-    @staticmethod
-    def _row(run_id: str, part: _Part) -> tuple:
-        return (run_id, part.number, part.first_seq, part.action, len(part.keys), part.keys.tobytes(),
-                part.status.tobytes(), part.http.astype("<u2").tobytes(), *part.counts())
+            "insert into run_parts (run_id, part, first_seq, action, n, pending, accepted, rejected, status, http) "
+            "values (?,?,?,?,?,?,?,?,?,?)", rows)
+        self.store.db.conn.executemany("insert into run_keys (run_id, part, keys) values (?, ?, ?)", blobs)
 
     def create(self, *, owner: str, segment_id: str | int, segment_name: str, account: str, kind: str, mode: str,
                items: Iterable[tuple[str, str]] = (), needs_file: bool,
@@ -224,8 +223,9 @@ class Uploads:
         while True:
             with self.store.lock:
                 row = self.store.db.execute(
-                    f"select {_PART_COLUMNS} from run_parts where run_id = ? and part > ? {where} "
-                    "order by part limit 1", [run_id, after, *args]).fetchone()
+                    f"select {_PART_COLUMNS}, k.keys from run_parts p join run_keys k using (run_id, part) "
+                    f"where p.run_id = ? and p.part > ? {where} order by p.part limit 1",
+                    [run_id, after, *args]).fetchone()
             if row is None:
                 return
             part = _Part.from_row(row)
@@ -238,9 +238,9 @@ class Uploads:
         seq ``after`` when given."""
         seqs, keys, adds = [], [], []
         left = limit
-        where, args = "and pending > 0 and first_seq + n - 1 > ?", [-1 if after is None else after]
+        where, args = "and p.pending > 0 and p.first_seq + p.n - 1 > ?", [-1 if after is None else after]
         if action:
-            where += " and action = ?"
+            where += " and p.action = ?"
             args.append(action)
         for part in self._parts(run_id, where, args):
             take = part.status == _CODE["pending"]
@@ -289,7 +289,7 @@ class Uploads:
         first, last = min(low), max(high)
         with self.store.lock, self.store.db.atomic():
             db = self.store.db
-            rows = db.execute(f"select {_PART_COLUMNS} from run_parts where run_id = ? and first_seq <= ? "
+            rows = db.execute(f"select {_PART_COLUMNS} from run_parts p where run_id = ? and first_seq <= ? "
                               "and first_seq + n - 1 >= ? order by part", [run_id, last, first]).fetchall()
             forget = []
             for part in map(_Part.from_row, rows):
@@ -300,7 +300,7 @@ class Uploads:
                     bulk = (part.status == _CODE["pending"]) & (span >= low_seq) & (span <= high_seq)
                     part.status[bulk] = _CODE[status]
                     part.http[bulk] = code or 0
-                inside = (seqs >= part.first_seq) & (seqs < part.first_seq + len(part.keys))
+                inside = (seqs >= part.first_seq) & (seqs < part.first_seq + len(part.status))
                 at = seqs[inside] - part.first_seq
                 part.status[at] = codes[inside]
                 part.http[at] = http[inside]
@@ -415,7 +415,7 @@ class Uploads:
             messages = dict(self.store.db.execute("select seq, message from run_messages where run_id = ?",
                                                   [run_id]).fetchall())
         found: list[tuple[str, str, int | None, str | None]] = []
-        for part in self._parts(run_id, "and rejected > 0"):
+        for part in self._parts(run_id, "and p.rejected > 0"):
             for i in np.flatnonzero(part.status == _CODE["rejected"])[:limit - len(found)].tolist():
                 found.append((part.keys[i].decode("ascii"), part.action, int(part.http[i]) or None,
                               messages.get(part.first_seq + i)))

@@ -28,6 +28,8 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterator, Mapping
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from linkedin.api.client import Client, RawJSON, backoff_delay
 from linkedin.api.errors import LinkedInError, MalformedResponse, NotFound
@@ -58,10 +60,12 @@ ElementSource = Callable[[list[str]], Mapping[str, Mapping[str, Any]]]
 class Encoded:
     """A batch of additions already written as JSON, from a source that can (``ElementSource``
     with an ``encoded(keys)`` method, returning one or None): the request body, and each
-    element's identity as the ledger keeps it, in the order of the keys."""
+    element's identity as the ledger keeps it, in the order of the keys, as one Arrow array
+    (no Python object per element)."""
 
     body: bytes
-    kept: list[str | dict]  # the ledger's text, or the identity of a person by name, which it seals
+    kept: pa.Array  # each element's identity as the ledger keeps it; "" for a person by name, whose
+    named: dict[int, dict]  # identity is here by position (ascending), for the ledger to seal
 
 
 class NeedsFile(LinkedInError):
@@ -210,7 +214,7 @@ class Sender:
                 if encoded is not None:
                     following = ahead.submit(next_batch, int(batch.seqs[-1]))
                     answer = self._send(run.segment_id, RawJSON(encoded.body), segment_created_at, report)
-                    accepted = self._apply_encoded(run_id, run.segment_id, batch, encoded.kept, answer)
+                    accepted = self._apply_encoded(run_id, run.segment_id, batch, encoded, answer)
                     counts["accepted"] += accepted
                     counts["rejected"] += len(batch) - accepted
                     sent_here += len(batch)
@@ -342,27 +346,37 @@ class Sender:
                               pending_between=(items[0][0], items[-1][0], "accepted", common) if bulk else None)
         return len(accepted["ADD"]) + len(accepted["REMOVE"])
 
-    def _apply_encoded(self, run_id: str, segment_id: str, batch: Pending, kept: list[str | dict], answer: Any) -> int:
-        """``_apply`` for a batch of additions sent as JSON: ``kept`` is each element's identity
-        as the ledger keeps it. The run's items are marked from arrays (``Uploads.mark_batch``)."""
+    def _apply_encoded(self, run_id: str, segment_id: str, batch: Pending, encoded: Encoded, answer: Any) -> int:
+        """``_apply`` for a batch of additions sent as JSON (``Encoded``), from arrays: the ledger
+        takes the accepted keys and their identities as one part (``Ledger.record_batch``), the
+        run its answers (``Uploads.mark_batch``)."""
         results = answer.get("elements") if isinstance(answer, dict) else None
         if not isinstance(results, list) or len(results) != len(batch):
             raise MalformedResponse("LinkedIn's answer to a batch did not have one result per element")
-        statuses = [result.get("status") if type(result) is dict else None for result in results]
-        http = np.array([status if type(status) is int and 0 < status < 1000 else 0 for status in statuses], np.int64)
+        first = results[0] if results else None
+        status = first.get("status") if type(first) is dict else None
+        if type(status) is int and 200 <= status < 300 and results.count(first) == len(results):
+            http = np.full(len(results), status, np.int64)  # every answer the same: LinkedIn's usual
+        else:
+            statuses = [result.get("status") if type(result) is dict else None for result in results]
+            http = np.array([s if type(s) is int and 0 < s < 1000 else 0 for s in statuses], np.int64)
         ok = (http >= 200) & (http < 300)
-        codes = np.where(ok, _ACCEPTED, _REJECTED).astype(np.uint8)
         refused = np.flatnonzero(~ok).tolist()
         messages = {int(batch.seqs[i]): _message(results[i]) for i in refused}
-        keys = batch.keys
+        keys, texts = batch.keys, encoded.kept
+        if encoded.named:
+            mask = np.zeros(len(texts), bool)
+            mask[list(encoded.named)] = True
+            texts = pc.replace_with_mask(texts, pa.array(mask), pa.array(
+                [self.ledger.kept(ids) for ids in encoded.named.values()], pa.string()))
         if refused:
-            keys, kept = keys[ok], [kept[i] for i in np.flatnonzero(ok).tolist()]
-        texts = [text if type(text) is str else self.ledger.kept(text) for text in kept]
+            keys, texts = keys[ok], texts.filter(pa.array(ok))
         store = self.uploads.store
         with store.lock, store.db.atomic():  # the ledger and the run in one commit
             self.ledger.record_batch(segment_id, keys, texts)
-            self.uploads.mark_batch(run_id, batch.seqs, codes, http.astype("<u2"), messages)
-        return len(texts)
+            self.uploads.mark_batch(run_id, batch.seqs, np.where(ok, _ACCEPTED, _REJECTED).astype(np.uint8),
+                                    http.astype("<u2"), messages)
+        return len(keys)
 
     def _pause(self, run_id: str, message: str) -> Run:
         self.uploads.set_state(run_id, "paused", message)

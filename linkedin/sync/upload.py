@@ -96,13 +96,12 @@ class TableSource:
         if texts is None:
             return None
         elements, kept = texts
-        identities: list[str | dict] = kept.to_pylist()
-        named = np.flatnonzero(pc.equal(kept, "").to_numpy(zero_copy_only=False))
-        if len(named):
-            present, built = self.prepared.elements_for_keys(keyarrays.as_bytes(keys)[named], "ADD")
-            for i, element in zip(named.tolist(), built):
-                identities[i] = identity(element, "users")
-        return Encoded(b'{"elements": [' + joined(elements) + b"]}", identities)
+        named: dict[int, dict] = {}
+        at = np.flatnonzero(pc.equal(kept, "").to_numpy(zero_copy_only=False))
+        if len(at):
+            present, built = self.prepared.elements_for_keys(keyarrays.as_bytes(keys)[at], "ADD")
+            named = {i: identity(element, "users") for i, element in zip(at.tolist(), built)}
+        return Encoded(b'{"elements": [' + joined(elements) + b"]}", kept, named)
 
 
 def source(prepared: Prepared, *, industries: str = "string", stock_symbol: bool = True) -> TableSource:

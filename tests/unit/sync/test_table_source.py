@@ -57,8 +57,10 @@ def test_a_person_by_name_is_handed_to_the_ledger_as_a_dict_for_it_to_seal():
     keys = prepared.keys.to_pylist()
     encoded = source.encoded(keys)
     assert json.loads(encoded.body)["elements"] == [source([k])[k] for k in keys]
-    assert [k for k in encoded.kept if not isinstance(k, str)] == [
-        {"firstName": "Al", "lastName": "Bo", "company": "Acme", "country": "US"}]
+    assert list(encoded.named.values()) == [{"firstName": "Al", "lastName": "Bo", "company": "Acme", "country": "US"}]
+    assert [encoded.kept[i].as_py() for i in encoded.named] == [""]  # the rest as the ledger keeps them
+    assert all(text.startswith('{"userIds": [') for i, text in enumerate(encoded.kept.to_pylist())
+               if i not in encoded.named)
     assert source.encoded(keys + ["f" * 64]) is None  # not in the table: the dict path says why
 
 
