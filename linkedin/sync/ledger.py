@@ -222,9 +222,8 @@ class Ledger:
         with db.atomic():
             for linkedin, segment in db.execute("select distinct linkedin, segment_id from ledger").fetchall():
                 rows = db.execute("select key, ids from ledger where linkedin = ? and segment_id = ? order by key",
-                                  [linkedin, segment]).fetchall()
-                for start in range(0, len(rows), PART):
-                    chunk = rows[start:start + PART]
+                                  [linkedin, segment])
+                while chunk := rows.fetchmany(PART):  # a part at a time: never the whole ledger in memory
                     self._insert(linkedin, segment, keyarrays.as_bytes([k for k, _ in chunk]),
                                  [ids for _, ids in chunk])
             db["ledger"].drop()

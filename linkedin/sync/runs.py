@@ -162,15 +162,16 @@ class Uploads:
         with db.atomic():
             for (run_id,) in db.execute("select distinct run_id from run_items").fetchall():
                 rows = db.execute("select seq, key, action, status, http_status, message from run_items "
-                                  "where run_id = ? order by seq", [run_id]).fetchall()
+                                  "where run_id = ? order by seq", [run_id])
                 seq = 0
-                for action, group in _runs_of(rows, lambda row: row[2]):
-                    self._write_parts(run_id, seq, action, keyarrays.as_bytes([r[1] for r in group]),
-                                      np.array([_CODE.get(r[3], _CODE["pending"]) for r in group], np.uint8),
-                                      np.array([r[4] or 0 for r in group], "<u2"))
-                    seq += len(group)
-                db.conn.executemany("insert into run_messages (run_id, seq, message) values (?, ?, ?)",
-                                    [(run_id, i, r[5]) for i, r in enumerate(rows) if r[5] is not None])
+                while chunk := rows.fetchmany(PART):  # a part at a time: never a whole run in memory
+                    for action, group in _runs_of(chunk, lambda row: row[2]):
+                        self._write_parts(run_id, seq, action, keyarrays.as_bytes([r[1] for r in group]),
+                                          np.array([_CODE.get(r[3], _CODE["pending"]) for r in group], np.uint8),
+                                          np.array([r[4] or 0 for r in group], "<u2"))
+                        db.conn.executemany("insert into run_messages (run_id, seq, message) values (?, ?, ?)",
+                                            [(run_id, seq + i, r[5]) for i, r in enumerate(group) if r[5] is not None])
+                        seq += len(group)
             db["run_items"].drop()
 
     def _write_parts(self, run_id: str, seq: int, action: str, keys: np.ndarray,

@@ -107,3 +107,18 @@ def test_a_key_is_in_one_part_at_most_and_a_removal_rewrites_only_the_parts_that
     ledger.record(7, "REMOVE", [("a2", {})])
     assert ledger.keys(7) == {"c1", "c2"} and len(parts()) == 1  # an emptied part is gone
     assert Ledger(ledger.store, linkedin="https://other").keys(7) == set()
+
+
+def test_a_ledger_stored_a_row_a_key_is_moved_into_parts_in_key_order(tmp_path, monkeypatch):
+    monkeypatch.setattr("linkedin.sync.ledger.PART", 2)
+    store = Store(tmp_path / "app.db", token_key=KEY)
+    with store.lock:  # the ledger as it was: a row a key
+        store.db["ledger"].create({"linkedin": str, "segment_id": str, "key": str, "ids": str, "sent_at": float},
+                                  pk=("linkedin", "segment_id", "key"))
+        store.db["ledger"].insert_all([{"linkedin": API, "segment_id": "7", "key": k, "ids": json.dumps({"n": k}),
+                                        "sent_at": 0.0} for k in ("k5", "k1", "k4", "k2", "k3")])
+    ledger = Ledger(store, linkedin=API)
+    assert "ledger" not in store.db.table_names()
+    assert ledger.keys(7) == {"k1", "k2", "k3", "k4", "k5"}
+    assert ledger.stored(7, ["k3", "k5"]) == {"k3": '{"n": "k3"}', "k5": '{"n": "k5"}'}
+    assert store.db.execute("select n from ledger_parts order by id").fetchall() == [(2,), (2,), (1,)]

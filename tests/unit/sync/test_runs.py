@@ -98,7 +98,8 @@ def test_items_are_stored_a_part_at_a_time_and_answers_rewrite_only_their_part(m
     assert uploads.key_columns(run_id) is None  # keys of another width than SHA-256's
 
 
-def test_runs_stored_an_item_a_row_are_moved_into_parts(tmp_db):
+def test_runs_stored_an_item_a_row_are_moved_into_parts(tmp_db, monkeypatch):
+    monkeypatch.setattr("linkedin.sync.runs.PART", 2)  # read and written two items at a time
     store = Store(tmp_db)
     key = "e" * 64
     with store.lock:  # run_items as it was: a row an item
