@@ -44,6 +44,7 @@ _encode = json.JSONEncoder(sort_keys=True).encode
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 MODES = ("add", "remove", "mirror")
 PART = 5000  # keys a part of the ledger holds at most (a batch of LinkedIn's)
+COMPACT_AT = 16  # parts meeting one batch's range of keys: then the segment's parts are rewritten
 # The identifying fields of an element: what a REMOVE needs, and nothing personal in plain text.
 USER_IDENTITY = ("userIds",)
 NAME_IDENTITY = ("firstName", "lastName", "title", "company", "country")  # a person sent by name only: sealed
@@ -349,13 +350,14 @@ class Ledger:
         self.store.db.conn.executemany("insert into ledger_parts (linkedin, segment_id, n, lo, hi, sent_at, keys, ids) "
                                        "values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
-    def _forget(self, segment_id: str | int, hexes: np.ndarray) -> None:
+    def _forget(self, segment_id: str | int, hexes: np.ndarray) -> int:
         """Take ``hexes`` (sorted) out of the parts that hold them: each such part is rewritten
-        without them, or deleted when nothing is left."""
+        without them, or deleted when nothing is left. Returns how many parts met their range."""
         if not len(hexes):
-            return
+            return 0
         db = self.store.db
-        for part, keys, sent_at in self._meeting(segment_id, hexes):
+        meeting = self._meeting(segment_id, hexes)
+        for part, keys, sent_at in meeting:
             gone = keyarrays.isin(keys, hexes)
             if not gone.any():
                 continue
@@ -365,6 +367,21 @@ class Ledger:
             if keep:
                 lines = ids.split("\n")
                 self._insert(self.linkedin, str(segment_id), keys[keep], [lines[i] for i in keep], sent_at)
+        return len(meeting)
+
+    def _compact(self, segment_id: str | int) -> None:
+        """The segment's parts rewritten as parts of ``PART`` keys in key order, whose ranges do
+        not meet: after many small runs each part spans nearly every key, and every batch would
+        read them all. Amortized: it happens once ``COMPACT_AT`` parts meet one batch."""
+        db = self.store.db
+        where, args = self._where(segment_id)
+        rows = db.execute(f"select keys, ids, sent_at from ledger_parts where {where}", args).fetchall()
+        hexes = np.concatenate([np.frombuffer(keys, keyarrays.DTYPE) for keys, _, _ in rows])
+        texts = pa.concat_arrays([pa.array(ids.split("\n"), pa.string()) for _, ids, _ in rows])
+        sent_at = max(at for _, _, at in rows)
+        del rows
+        db.execute(f"delete from ledger_parts where {where}", args)
+        self._insert(self.linkedin, str(segment_id), hexes, texts, sent_at)
 
     def record(self, segment_id: str | int, action: str, entries: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
         """Apply accepted elements: ADD stores the key and identity, REMOVE forgets the key (and
@@ -392,8 +409,10 @@ class Ledger:
         if not len(hexes):
             return
         with self.store.lock, self.store.db.atomic():
-            self._forget(segment_id, keyarrays.sorted_unique(hexes))
+            met = self._forget(segment_id, keyarrays.sorted_unique(hexes))
             self._insert(self.linkedin, str(segment_id), hexes, texts)
+            if met >= COMPACT_AT:
+                self._compact(segment_id)
 
     def plan(self, segment_id: str | int, keys: Iterable[str], mode: str) -> Plan:
         """Adds, removes and unchanged for ``mode``: add (keys not sent yet), remove (every

@@ -122,3 +122,18 @@ def test_a_ledger_stored_a_row_a_key_is_moved_into_parts_in_key_order(tmp_path, 
     assert ledger.keys(7) == {"k1", "k2", "k3", "k4", "k5"}
     assert ledger.stored(7, ["k3", "k5"]) == {"k3": '{"n": "k3"}', "k5": '{"n": "k5"}'}
     assert store.db.execute("select n from ledger_parts order by id").fetchall() == [(2,), (2,), (1,)]
+
+
+def test_parts_from_many_small_runs_are_compacted_into_parts_whose_ranges_do_not_meet(monkeypatch):
+    monkeypatch.setattr("linkedin.sync.ledger.PART", 4)
+    monkeypatch.setattr("linkedin.sync.ledger.COMPACT_AT", 3)
+    ledger = Ledger(Store(), linkedin=API)
+    for day in range(3):  # each run a key at each end of the key space: every part meets every batch
+        ledger.record_kept(7, [(f"a{day}", f'{{"d": {day}}}'), (f"z{day}", f'{{"d": {day}}}')])
+    assert ledger.store.db.execute("select count(*) from ledger_parts").fetchone() == (3,)
+    ledger.record_kept(7, [("a9", "{}"), ("z9", "{}")])  # meets three: compacted
+    parts = ledger.store.db.execute("select lo, hi, n from ledger_parts order by lo").fetchall()
+    assert [n for _, _, n in parts] == [4, 4]
+    assert all(parts[i][1] < parts[i + 1][0] for i in range(len(parts) - 1))  # ranges apart
+    assert ledger.keys(7) == {"a0", "a1", "a2", "a9", "z0", "z1", "z2", "z9"}
+    assert ledger.stored(7, ["a1", "z9"]) == {"a1": '{"d": 1}', "z9": "{}"}
