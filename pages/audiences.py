@@ -10,7 +10,7 @@ from linkedin.api.errors import LinkedInError
 from linkedin.demo.controls import SandboxControl
 from linkedin.insights import attention, charts, portfolio
 from ui import campaign_use, first_run, reconnect, segment_detail, segments_table, session, since_last_visit
-from ui.format import code, plain, when
+from ui.format import plain
 
 ALL = "All accounts"
 

@@ -6,7 +6,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from linkedin.demo.controls import SandboxControl
-from linkedin.store import Store
 from linkedin.web import resources as context
 from tests.integration.helpers import connect_sandbox
 from ui import session

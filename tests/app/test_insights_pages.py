@@ -12,7 +12,6 @@ from streamlit.testing.v1 import AppTest
 from linkedin.api import segment_creation
 from linkedin.demo.controls import SandboxControl
 from linkedin.insights import portfolio
-from linkedin.insights.history import History
 from linkedin.insights.portfolio import member_key
 from linkedin.insights.visits import Visits
 from linkedin.sync.upload import Sync, Target
