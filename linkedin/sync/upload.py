@@ -13,7 +13,6 @@ from typing import Callable
 
 import numpy as np
 import pandas as pd
-import pyarrow.compute as pc
 
 from linkedin.api.accounts import Account, require_manageable
 from linkedin.api.client import Client
@@ -23,7 +22,6 @@ from linkedin.sync.ledger import Ledger, Plan, identity
 from linkedin.sync.profiles import Profiles, profile_of
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import ElementSource, Encoded, Progress, Sender
-from linkedin.tables import keyarrays
 from linkedin.tables.elements import joined
 from linkedin.tables.prepared import Prepared
 
@@ -87,7 +85,7 @@ class TableSource:
                                                          stock_symbol=self.stock_symbol)
         return dict(zip(present, built))  # each with "action": "ADD", which the sender keeps for an ADD
 
-    def encoded(self, keys: "list[str] | np.ndarray") -> Encoded | None:
+    def encoded(self, keys: list[str] | np.ndarray) -> Encoded | None:
         """The batch of additions for ``keys`` (strings, or ``S64`` as the sender has them) in JSON;
         None for companies or when a key is not in the table."""
         if self.prepared.kind != "users":
@@ -95,13 +93,9 @@ class TableSource:
         texts = self.prepared.texts_for_keys(keys)
         if texts is None:
             return None
-        elements, kept = texts
-        named: dict[int, dict] = {}
-        at = np.flatnonzero(pc.equal(kept, "").to_numpy(zero_copy_only=False))
-        if len(at):
-            present, built = self.prepared.elements_for_keys(keyarrays.as_bytes(keys)[at], "ADD")
-            named = {i: identity(element, "users") for i, element in zip(at.tolist(), built)}
-        return Encoded(b'{"elements": [' + joined(elements) + b"]}", kept, named)
+        elements, kept, named = texts
+        return Encoded(b'{"elements": [' + joined(elements) + b"]}", kept,
+                       {i: identity(element, "users") for i, element in named.items()})
 
 
 def source(prepared: Prepared, *, industries: str = "string", stock_symbol: bool = True) -> TableSource:

@@ -16,6 +16,7 @@ from typing import Iterator, Mapping, Sequence, TypeVar
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from linkedin.tables import identifiers as ids, keyarrays
 from linkedin.tables.columns import COMPANIES, USERS, ColumnMap
@@ -122,13 +123,20 @@ class Prepared:
             out.extend(build_elements(self.kind, self._fields_at(part, names), action, industries_list=industries == "list"))
         return list(present), out
 
-    def texts_for_keys(self, keys: Sequence[str], action: str = "ADD") -> tuple[pa.Array, pa.Array] | None:
-        """Contacts' elements for ``keys`` as JSON texts, in the order given, and their ids as the
-        ledger keeps them (``elements.element_texts``); None unless the table has every key."""
+    def texts_for_keys(self, keys: Sequence[str] | np.ndarray,
+                       action: str = "ADD") -> tuple[pa.Array, pa.Array, dict[int, dict]] | None:
+        """Contacts' elements for ``keys`` as JSON texts, in the order given, their ids as the
+        ledger keeps them (``elements.element_texts``: "" for a person with none), and the
+        elements of those people by name, by position, from the same fields (a second look-up of
+        a batch's ~20 of them cost 1.5 ms a batch); None unless the table has every key."""
         at = self.key_index.find(keyarrays.as_bytes(keys))
         if not len(at) or bool((at < 0).any()):
             return None
-        return element_texts(self._fields_at(at, self._element_fields(action, "string", True)), action)
+        fields = self._fields_at(at, self._element_fields(action, "string", True))
+        elements, kept = element_texts(fields, action)
+        named = np.flatnonzero(pc.equal(kept, "").to_numpy(zero_copy_only=False))
+        built = build_elements(self.kind, fields.take(pa.array(named)), action) if len(named) else []
+        return elements, kept, dict(zip(named.tolist(), built))
 
     def elements(
         self, action: str = "ADD", rows: Sequence[int] | None = None, *, industries: str = "string",
