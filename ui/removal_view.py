@@ -18,7 +18,7 @@ from linkedin.api.errors import AuthError, LinkedInError
 from linkedin.insights import usage
 from linkedin.insights.portfolio import member_key
 from linkedin.sync import removals
-from linkedin.sync.ledger import Plan
+from linkedin.sync.plans import Plan
 from linkedin.sync.runs import Run
 from linkedin.sync.upload import Target
 from linkedin.tables.prepared import Prepared

@@ -16,7 +16,8 @@ import streamlit as st
 from linkedin.api.connection import Connection
 from linkedin.insights.portfolio import member_key
 from linkedin.sync import upload as sync_mod
-from linkedin.sync.ledger import Ledger, Plan
+from linkedin.sync.ledger import Ledger
+from linkedin.sync.plans import Plan
 from linkedin.sync.runs import Uploads
 from linkedin.sync.upload import Sync, Target
 from linkedin.tables.prepared import Prepared

@@ -18,7 +18,7 @@ import pandas as pd
 
 from linkedin.api.connection import member_label
 from linkedin.api.oauth import Heartbeat
-from linkedin.sync.ledger import Plan
+from linkedin.sync.plans import Plan
 from linkedin.sync.runs import Run
 from linkedin.tables.prepared import Prepared
 

@@ -7,8 +7,9 @@
     run_id = sync.start(plan)                         # every key written down before the first batch
     run = sync.run(run_id)                            # batches of 5,000; resumable when stopped
 
-Modules: ``ledger`` (per LinkedIn and segment, the hashed keys LinkedIn accepted and what
-removing each needs; ``Plan``), ``runs``
+Modules: ``plans`` (``Plan``, ``Keys``: what a sync would add, remove and keep, as sorted
+key arrays), ``ledger`` (per LinkedIn and segment, the hashed keys LinkedIn accepted and what
+removing each needs, a part at a time; ``Ledger.plan``), ``runs``
 (``Run`` and ``Uploads``: every key of a run and its answer, where it stopped),
 ``sender`` (``Sender``: BATCH_CREATE calls, LinkedIn's per-element answers, pauses,
 ``Progress``), ``upload`` (``Sync`` and ``Target``: one table into one segment, the

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any, Iterable
 
 from linkedin.store import Store
-from linkedin.sync.ledger import Plan
+from linkedin.sync.plans import Plan
 from linkedin.tables.prepared import Prepared
 
 TABLE = "run_profiles"

@@ -32,7 +32,8 @@ import numpy as np
 import pyarrow.compute as pc
 
 from linkedin.store import Store
-from linkedin.sync.ledger import Keys, Ledger, Plan, by_name, stored_ids
+from linkedin.sync.ledger import Ledger, by_name, stored_ids
+from linkedin.sync.plans import Keys, Plan
 from linkedin.sync.runs import Run, Uploads
 from linkedin.tables import keyarrays
 from linkedin.tables.prepared import Prepared

@@ -35,7 +35,8 @@ from linkedin.api.client import Client, RawJSON, backoff_delay
 from linkedin.api.errors import LinkedInError, MalformedResponse, NotFound
 from linkedin.api.waits import Wait, countdown
 from linkedin.store import Store
-from linkedin.sync.ledger import Ledger, Plan, identity
+from linkedin.sync.ledger import Ledger, identity
+from linkedin.sync.plans import Plan
 from linkedin.sync.removals import Removed
 from linkedin.sync.runs import Pending, Run, Uploads, status_code
 

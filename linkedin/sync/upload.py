@@ -18,7 +18,8 @@ from linkedin.api.accounts import Account, require_manageable
 from linkedin.api.client import Client
 from linkedin.store import Store
 from linkedin.sync import removals
-from linkedin.sync.ledger import Ledger, Plan, identity
+from linkedin.sync.ledger import Ledger, identity
+from linkedin.sync.plans import Plan
 from linkedin.sync.profiles import Profiles, profile_of
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import ElementSource, Encoded, Progress, Sender

@@ -16,7 +16,7 @@ from linkedin.api.connection import identify
 from linkedin.api.oauth import OAuth, Token
 from linkedin.api.settings import Settings
 from linkedin.store import Store
-from linkedin.sync.ledger import Plan
+from linkedin.sync.plans import Plan
 from linkedin.sync.sender import Sender
 
 API = "https://api.linkedin.com"

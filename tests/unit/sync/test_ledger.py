@@ -6,7 +6,8 @@ import json
 import pytest
 
 from linkedin.store import Store
-from linkedin.sync.ledger import Keys, Ledger, Plan, identity
+from linkedin.sync.ledger import Ledger, identity
+from linkedin.sync.plans import Keys, Plan
 from linkedin.tables import keyarrays
 
 API = "https://api.linkedin.com"  # the LinkedIn these ledgers and histories belong to

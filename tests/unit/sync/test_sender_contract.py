@@ -251,7 +251,7 @@ def test_plan_modes():
 def test_a_removal_with_nothing_to_identify_the_member_is_never_sent_and_says_why():
     """A person sent by name only before names were kept: LinkedIn would reject an element with
     no identifier; the run says why instead, and the ledger no longer counts it (mirror converges)."""
-    from linkedin.sync.ledger import Plan
+    from linkedin.sync.plans import Plan
     from linkedin.sync.sender import UNREMOVABLE
 
     responses.add_callback(responses.POST, URL, callback=ok_callback)
