@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.flows import click_row, connect, main, open_page, wait_for_app
+from tests.e2e.flows import click_row, connect, main, open_page
 from ui.segments_table import WRAP_PX
 
 pytestmark = pytest.mark.e2e
