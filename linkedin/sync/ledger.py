@@ -80,6 +80,11 @@ def _current(stored: dict[str, Any]) -> dict[str, Any]:
     return {**stored, "userIds": shaped}
 
 
+def _bound(key: bytes) -> bytes:
+    """A key as a part's lowest or highest one is stored: its 64 bytes, as sqlite compares them."""
+    return bytes(key).ljust(keyarrays.WIDTH, b"\0")
+
+
 def stored_ids(store: Store, table: str, linkedin: str, segment_id: str | int,
                keys: Iterable[str]) -> list[tuple[str, str]]:
     """(key, ids JSON) of ``keys`` in a per-LinkedIn, per-segment table of identities (the ledger,
@@ -186,7 +191,7 @@ class Ledger:
         where, args = self._where(segment_id)
         rows = self.store.db.execute(
             f"select id, keys, sent_at from ledger_parts where {where} and lo <= ? and hi >= ? order by id",
-            [*args, hexes[-1].tobytes().ljust(keyarrays.WIDTH, b"\0"), hexes[0].tobytes().ljust(keyarrays.WIDTH, b"\0")]
+            [*args, _bound(hexes[-1]), _bound(hexes[0])]
         ).fetchall()
         return [(part, np.frombuffer(keys, keyarrays.DTYPE), sent_at) for part, keys, sent_at in rows]
 
@@ -265,8 +270,7 @@ class Ledger:
         rows = []
         for start in range(0, len(hexes), PART):
             part = hexes[start:start + PART]
-            rows.append((linkedin, segment, len(part), part[0].tobytes().ljust(keyarrays.WIDTH, b"\0"),
-                         part[-1].tobytes().ljust(keyarrays.WIDTH, b"\0"), now, part.tobytes(),
+            rows.append((linkedin, segment, len(part), _bound(part[0]), _bound(part[-1]), now, part.tobytes(),
                          joined(texts.slice(start, PART), b"\n").decode("utf-8")))
         self.store.db.conn.executemany("insert into ledger_parts (linkedin, segment_id, n, lo, hi, sent_at, keys, ids) "
                                        "values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
