@@ -294,20 +294,19 @@ class Uploads:
                               "and first_seq + n - 1 >= ? order by part", [run_id, last, first]).fetchall()
             forget = []
             for part in map(_Part.from_row, rows):
-                before = part.status.copy()
+                inside = (seqs >= part.first_seq) & (seqs < part.first_seq + len(part.status))
+                at = seqs[inside] - part.first_seq
+                # An item answered before (only those have a message) loses its last answer's message.
+                again = at[part.status[at] != _CODE["pending"]]
+                forget.extend((run_id, int(part.first_seq + i)) for i in again.tolist())
                 if pending_between is not None:
                     low_seq, high_seq, status, code = pending_between
                     span = part.seqs
                     bulk = (part.status == _CODE["pending"]) & (span >= low_seq) & (span <= high_seq)
                     part.status[bulk] = _CODE[status]
                     part.http[bulk] = code or 0
-                inside = (seqs >= part.first_seq) & (seqs < part.first_seq + len(part.status))
-                at = seqs[inside] - part.first_seq
                 part.status[at] = codes[inside]
                 part.http[at] = http[inside]
-                was = np.flatnonzero(before == _CODE["rejected"])  # a rejection's message goes with it
-                forget.extend((run_id, int(part.first_seq + i)) for i in was if part.status[i] != before[i] or
-                              int(part.first_seq + i) in messages)
                 db.execute("update run_parts set status = ?, http = ?, pending = ?, accepted = ?, rejected = ? "
                            "where run_id = ? and part = ?",
                            [part.status.tobytes(), part.http.tobytes(), *part.counts(), run_id, part.number])
