@@ -161,6 +161,7 @@ class Ledger:
         return "linkedin = ? and segment_id = ?", [self.linkedin, str(segment_id)]
 
     def keys(self, segment_id: str | int) -> set[str]:
+        """The segment's keys as strings (for the few callers that want a set)."""
         return set(keyarrays.strings(self.key_bytes(segment_id)))
 
     def key_bytes(self, segment_id: str | int) -> np.ndarray:

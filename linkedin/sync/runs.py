@@ -16,9 +16,9 @@ owners were recorded have none and belong to nobody: they are listed to no one.
 A run's items are stored a part at a time (``run_parts``: up to ``PART`` items of one action, a
 byte of status and two of HTTP status each, with the part's counts beside; their keys end to end
 in ``run_keys``, written once), not a row an item: writing a batch's answers is one small row
-rewritten, where a row an item made every answer an index entry moved (~4 s of sqlite's work for a million items, measured with
-``bench/upload.py --profile``). Only items with a message (LinkedIn's reason for a rejection)
-have a row of their own (``run_messages``).
+rewritten, where a row an item made every answer an index entry moved (~4 s of sqlite's work for
+a million items, measured with ``bench/upload.py --profile``). Only items with a message
+(LinkedIn's reason for a rejection) have a row of their own (``run_messages``).
 """
 
 from __future__ import annotations
