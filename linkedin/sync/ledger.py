@@ -85,22 +85,6 @@ def _bound(key: bytes) -> bytes:
     return bytes(key).ljust(keyarrays.WIDTH, b"\0")
 
 
-def stored_ids(store: Store, table: str, linkedin: str, segment_id: str | int,
-               keys: Iterable[str]) -> list[tuple[str, str]]:
-    """(key, ids JSON) of ``keys`` in a per-LinkedIn, per-segment table of identities (the ledger,
-    ``removals``' removed table), read in chunks under sqlite's limit of bound variables."""
-    wanted = list(keys)
-    found: list[tuple[str, str]] = []
-    with store.lock:
-        for start in range(0, len(wanted), 900):
-            chunk = wanted[start:start + 900]
-            marks = ",".join("?" * len(chunk))
-            found.extend(store.db.execute(
-                f"select key, ids from {table} where linkedin = ? and segment_id = ? and key in ({marks})",
-                [linkedin, str(segment_id), *chunk]).fetchall())
-    return found
-
-
 class Ledger:
     """The ``ledger_parts`` table, per LinkedIn (``linkedin``: its API address) and segment: the
     keys LinkedIn accepted and each one's identity, a part at a time.

@@ -32,7 +32,7 @@ import numpy as np
 import pyarrow.compute as pc
 
 from linkedin.store import Store
-from linkedin.sync.ledger import Ledger, by_name, stored_ids
+from linkedin.sync.ledger import Ledger, by_name
 from linkedin.sync.plans import Keys, Plan
 from linkedin.sync.runs import Run, Uploads
 from linkedin.tables import keyarrays
@@ -126,7 +126,18 @@ class Removed:
                 self.store.db["removed"].upsert_all(rows, pk=("linkedin", "segment_id", "key"), batch_size=1000)
 
     def identities(self, segment_id: str | int, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
-        return {k: json.loads(ids) for k, ids in stored_ids(self.store, "removed", self.linkedin, segment_id, keys)}
+        """The kept identity of each of ``keys`` removed from the segment, read in chunks under
+        sqlite's limit of bound variables."""
+        wanted = list(keys)
+        found: dict[str, dict[str, Any]] = {}
+        with self.store.lock:
+            for start in range(0, len(wanted), 900):
+                chunk = wanted[start:start + 900]
+                rows = self.store.db.execute(
+                    f"select key, ids from removed where linkedin = ? and segment_id = ? and key in "
+                    f"({','.join('?' * len(chunk))})", [self.linkedin, str(segment_id), *chunk]).fetchall()
+                found.update((key, json.loads(ids)) for key, ids in rows)
+        return found
 
 
 @dataclass(frozen=True)
