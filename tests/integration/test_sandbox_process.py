@@ -28,13 +28,24 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def sandbox_children() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children() if "linkedin.sandbox" in " ".join(p.cmdline())]
+    found = []
+    for child in psutil.Process().children():
+        try:
+            if "linkedin.sandbox" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.NoSuchProcess:  # it ended between the listing and the look
+            pass
+    return found
 
 
 def gone(pid: int, within: float) -> bool:
+    """Whether the process ends (or is a zombie) within the bound; the watcher may reap it at any moment."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        if not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+        try:
+            if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+                return True
+        except psutil.NoSuchProcess:
             return True
         time.sleep(0.05)
     return False
