@@ -6,6 +6,7 @@
     .venv/bin/python bench/browser_upload.py --rows 1000000 --after close   # or: clear (default), another
     .venv/bin/python bench/browser_upload.py --rows 1000000 --probe none    # no other tab during the check
     .venv/bin/python bench/browser_upload.py --rows 1000000 --again         # and the same file a second time
+    .venv/bin/python bench/browser_upload.py --rows 1000000 --again 5       # ... and five times more: medians
 
 Each run starts its own app server as ``bin/run`` does on the sandbox (``streamlit run app.py`` on
 127.0.0.1, a free port, its own sqlite file and secrets). LinkedIn is by default the standalone
@@ -20,11 +21,12 @@ signed in as its own demo member (Avery, Vic, Noa; two more ad accounts each, ``
    on screen, ``report_s`` to the quality report's "Unique to send"; meanwhile another browser
    context loads the app's first page (``probe_during_prepare_s``, against ``probe_idle_s`` before;
    ``--probe none`` leaves it out, so ``report_s`` is the report's alone on the machine's cores);
-   with ``--again`` the file is then cleared and chosen once more: ``report_again_s`` is the
-   analyst's second upload in the running server, against ``prepare_s`` like for like (the first
-   upload into a fresh server is the counterpart of ``prepare_first_s``); ``report_cpu_s`` and
-   ``report_again_cpu_s`` are, for each report's window, the server's CPU seconds, everything
-   else's (the browser, the sandbox) and the server's page faults;
+   with ``--again`` the file is then cleared and chosen once more (``--again N``: N times):
+   ``report_again_s`` is the analyst's second upload in the running server (the median of the N,
+   each in ``report_again_all_s``), against ``prepare_s`` like for like (the first upload into a
+   fresh server is the counterpart of ``prepare_first_s``); ``report_cpu_s`` and
+   ``report_again_cpu_s`` are, for the first report's window and the first again, the server's
+   CPU seconds, everything else's (the browser, the sandbox) and the server's page faults;
 3. a segment is created, Add, "Send to LinkedIn", until "Upload finished." (``send_s``); the app
    server's CPU over the send (utime + stime of /proc/PID/stat) per element accepted is
    ``client_cpu_us_per_element`` (with LinkedIn in its own process, that is all the client's);
@@ -34,8 +36,10 @@ signed in as its own demo member (Avery, Vic, Noa; two more ad accounts each, ``
    150 MB of idle.
 
 VmRSS is sampled every 0.1 s in a thread. ``prepare_s`` is the library's own ``prepare()`` of the
-same file in a child process before the browser part (best of three: the app's server is a
-long-running process too; ``prepare_first_s`` is the first). With several sessions every session
+same file in a child process before the browser part (best of three, or of N + 2 with ``--again
+N``: the app's server is a long-running process too; ``prepare_first_s`` is the first,
+``prepare_median_s`` the median of the others, the like-for-like counterpart of a median of
+reports: ``report_again_over_prepare_median``). With several sessions every session
 must show its own file, segment and member and none of another's (``crossed``); ``failed``
 counts steps that failed, pages that showed an exception and tracebacks in the server's log.
 """
@@ -46,6 +50,7 @@ import argparse
 import asyncio
 import json
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,6 +112,7 @@ class Session:
     segment: str
     failures: list[str] = field(default_factory=list)
     t: dict[str, float] = field(default_factory=dict)  # monotonic marks
+    again: list[tuple[float, float]] = field(default_factory=list)  # (transfer, report) of each upload again
     upload_done: float | None = None
     accepted: int = 0
     seen: str = ""  # the page's text after the send
@@ -229,7 +235,7 @@ class Run:
     sessions: list[Session]
     after: str
     probe: bool = True  # another tab loads the first page during the first file's check
-    again: bool = False  # the file cleared and chosen a second time before the send
+    again: int = 0  # times the file is cleared and chosen again before the send
     probe_idle: float = 0.0
     probe_busy: float | None = None
 
@@ -255,11 +261,12 @@ async def _drive(run: Run, base: str, rss: RssSampler, pid: int, marks: dict) ->
         async def one(page: Page, s: Session) -> None:
             try:
                 await _choose(page, s, s.csv, run.rows)
-                if run.again:  # the analyst's second upload into the running server
-                    first = dict(s.t)
+                first = dict(s.t)
+                for _ in range(run.again):  # the analyst's next uploads into the running server
                     await _clear(page)
                     await _choose(page, s, s.csv, run.rows, dialog=True)
-                    s.t = {**first, "again_transfer": s.t["transfer"], "again_report": s.t["report"]}
+                    s.again.append((s.t["transfer"], s.t["report"]))
+                s.t = first
                 await page.screenshot(path=str(ROOT / "test-artifacts" / f"browser_upload_{s.index}_report.png"))
                 await _send(page, s)
                 await page.screenshot(path=str(ROOT / "test-artifacts" / f"browser_upload_{s.index}_sent.png"),
@@ -325,7 +332,7 @@ def _crossed(sessions: list[Session]) -> list[str]:
 
 
 def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path, probe: bool = True,
-            again: bool = False) -> dict:
+            again: int = 0) -> dict:
     servers = start(tmp, mounted)
     try:
         _control(servers.control, "/settings", {"segment_visibility_delay_seconds": 0})
@@ -337,7 +344,7 @@ def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path, prob
             other = tmp / f"other_{i}.csv"
             other.write_bytes(contacts(1000, seed=900 + i))
             people.append(Session(i, member.id, member.name, csv, other, f"Bench {rows:,} of session {i}"))
-        times = library_prepare(people[0].csv)
+        times = library_prepare(people[0].csv, repeat=max(3, again + 2))
         run = Run(rows, people, after, probe, again)
         rss = RssSampler(servers.app.pid)
         rss.start()
@@ -365,6 +372,9 @@ def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path, prob
     send_cpu = marks["cpu"] - cpu_before_send[0] if cpu_before_send else None
     first = people[0].t
     ok = [s for s in people if "sent" in s.t]
+    agains = [report - transfer for transfer, report in people[0].again]
+    again_s = statistics.median(agains) if agains else None
+    steady = statistics.median(times[1:])
     return {
         "rows": rows, "sessions": sessions, "after": after, "sandbox": "mounted" if mounted else "own process",
         "probe": "during the check" if probe else "none",
@@ -375,18 +385,17 @@ def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path, prob
                                                                             default=0)) - idle) / MIB),
         "rss_after_clear_over_idle_mib": round((marks["after"] - idle) / MIB),
         "back_s": round(marks["back"] - marks["dropped"], 1) if "back" in marks else None,
-        "prepare_s": round(min(times), 2), "prepare_first_s": round(times[0], 2),
+        "prepare_s": round(min(times), 2), "prepare_first_s": round(times[0], 2), "prepare_median_s": round(steady, 2),
         "checking_s": round(first["checking"] - first["transfer"], 2) if "checking" in first else None,
         "report_s": round(first["report"] - first["transfer"], 2) if "report" in first else None,
         "report_over_prepare": round((first["report"] - first["transfer"]) / min(times), 2) if "report" in first
         else None,
-        "report_again_s": round(first["again_report"] - first["again_transfer"], 2) if "again_report" in first
-        else None,
-        "report_again_over_prepare": round((first["again_report"] - first["again_transfer"]) / min(times), 2)
-        if "again_report" in first else None,
+        "report_again_s": round(again_s, 2) if agains else None,
+        "report_again_all_s": [round(a, 2) for a in agains],
+        "report_again_over_prepare": round(again_s / min(times), 2) if agains else None,
+        "report_again_over_prepare_median": round(again_s / steady, 2) if agains else None,
         "report_cpu_s": rss.cpu(first["transfer"], first["report"]) if "report" in first else None,
-        "report_again_cpu_s": rss.cpu(first["again_transfer"], first["again_report"]) if "again_report" in first
-        else None,
+        "report_again_cpu_s": rss.cpu(*people[0].again[0]) if agains else None,
         "report_over_prepare_first": round((first["report"] - first["transfer"]) / times[0], 2) if "report" in first
         else None,
         "probe_idle_s": round(run.probe_idle, 2),
@@ -404,14 +413,16 @@ def _print(fig: dict) -> None:
     print(f"  server RSS idle {fig['idle_rss_mib']} MiB; peak +{fig['peak_rss_over_idle_mib']} MiB "
           f"(+{fig['peak_rss_report_over_idle_mib']} until the report); after {fig['after']} "
           f"+{fig['rss_after_clear_over_idle_mib']} MiB (within {BACK_MIB} MB after {fig['back_s']} s)")
-    print(f"  prepare() {fig['prepare_s']} s (first {fig['prepare_first_s']} s); 'Checking' after "
+    print(f"  prepare() {fig['prepare_s']} s (first {fig['prepare_first_s']} s, median {fig['prepare_median_s']} s); "
+          f"'Checking' after "
           f"{fig['checking_s']} s, report after {fig['report_s']} s ({fig['report_over_prepare']}x prepare, "
           f"{fig['report_over_prepare_first']}x its first)")
     print("    in that window, CPU s of the server, CPU s of the rest, the server's page faults: "
           f"{fig['report_cpu_s']}")
     if fig["report_again_s"] is not None:
         print(f"  the same file again: report after {fig['report_again_s']} s ({fig['report_again_over_prepare']}x "
-              f"prepare); in that window {fig['report_again_cpu_s']}")
+              f"prepare, {fig['report_again_over_prepare_median']}x its median; each: {fig['report_again_all_s']}); "
+              f"in the first's window {fig['report_again_cpu_s']}")
     print(f"  another tab's first page: {fig['probe_idle_s']} s idle, {fig['probe_during_prepare_s']} s during the "
           "preparation")
     print(f"  send {fig['send_s']} s, {fig['elements']:,} elements, server CPU {fig['client_cpu_us_per_element']} "
@@ -431,8 +442,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="LinkedIn in its own process (default) or the app's built-in sandbox")
     parser.add_argument("--probe", choices=("during", "none"), default="during",
                         help="another tab loads the first page during the first file's check (default), or none")
-    parser.add_argument("--again", action="store_true",
-                        help="clear the file after its report and choose it again (the second upload is timed too)")
+    parser.add_argument("--again", type=int, nargs="?", const=1, default=0, metavar="N",
+                        help="clear the file after its report and choose it again, N times (default 1): each timed")
     parser.add_argument("--json", action="store_true", help="one JSON object per run")
     args = parser.parse_args(argv)
     (ROOT / "test-artifacts").mkdir(exist_ok=True)
