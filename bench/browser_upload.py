@@ -383,6 +383,9 @@ def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path, prob
         "peak_rss_over_idle_mib": round((rss.peak(marks["start"]) - idle) / MIB),
         "peak_rss_report_over_idle_mib": round((rss.peak(marks["start"], max((s.t.get("report", 0) for s in people),
                                                                             default=0)) - idle) / MIB),
+        "rss_at_send_over_idle_mib": round((rss.peak(min(s.t["send"] for s in ok) - 0.3, min(s.t["send"] for s in ok))
+                                             - idle) / MIB) if ok else None,
+        "peak_rss_send_over_idle_mib": round((rss.peak(min(s.t["send"] for s in ok)) - idle) / MIB) if ok else None,
         "rss_after_clear_over_idle_mib": round((marks["after"] - idle) / MIB),
         "back_s": round(marks["back"] - marks["dropped"], 1) if "back" in marks else None,
         "prepare_s": round(min(times), 2), "prepare_first_s": round(times[0], 2), "prepare_median_s": round(steady, 2),
@@ -411,7 +414,8 @@ def _print(fig: dict) -> None:
     print(f"{fig['rows']:,} rows x {fig['sessions']} session(s) ({fig['file_mib']} MiB each), sandbox "
           f"{fig['sandbox']}, then {fig['after']}:")
     print(f"  server RSS idle {fig['idle_rss_mib']} MiB; peak +{fig['peak_rss_over_idle_mib']} MiB "
-          f"(+{fig['peak_rss_report_over_idle_mib']} until the report); after {fig['after']} "
+          f"(+{fig['peak_rss_report_over_idle_mib']} until the report, +{fig['peak_rss_send_over_idle_mib']} from the "
+          f"send's click, +{fig['rss_at_send_over_idle_mib']} at it); after {fig['after']} "
           f"+{fig['rss_after_clear_over_idle_mib']} MiB (within {BACK_MIB} MB after {fig['back_s']} s)")
     print(f"  prepare() {fig['prepare_s']} s (first {fig['prepare_first_s']} s, median {fig['prepare_median_s']} s); "
           f"'Checking' after "

@@ -2,8 +2,8 @@
 send without the network, and what stays once everything is dropped.
 
 Prepares the file, plans it three times (as a page rerun did), writes the run down, then builds
-every batch and records it in the ledger as the sender does after LinkedIn accepts it (no HTTP:
-this is the client's own memory), drops it all and gives memory back as the app does
+every batch and records its answers and the ledger as the sender does after LinkedIn accepts it
+(``Sender._apply_encoded``, no HTTP: this is the client's own memory), drops it all and gives memory back as the app does
 (``ui/memory.give_back``: a collection, pyarrow's pool, glibc's ``malloc_trim``). Runs against
 the tree it is started from, so the same file measures an older checkout (whose source has no
 ``encoded``: it builds dicts and JSON, as its sender did).
@@ -58,22 +58,26 @@ def main() -> None:
         run_id = sender.start(owner="o", segment_id=77, segment_name="S", account="a", plan=plan, needs_file=True)
         print(f"  run written down               {rss() - idle:>5} MiB")
         source = upload.source(prepared)
-        keys = [k for _, k, _ in Uploads(store).pending(run_id, limit=10**7)]
+        uploads = Uploads(store)
         peak = 0
-        for start in range(0, len(keys), 5000):
-            part = keys[start:start + 5000]
-            if hasattr(source, "encoded"):
-                sender.ledger.record_kept(77, list(zip(part, source.encoded(part).kept)))
-            else:
+        if hasattr(uploads, "pending_batch"):  # as the sender does it: arrays, LinkedIn accepting every element
+            while len(batch := uploads.pending_batch(run_id, limit=5000)):
+                encoded = source.encoded(batch.keys)
+                sender._apply_encoded(run_id, "77", batch, encoded, {"elements": [{"status": 201}] * len(batch)})
+                peak = max(peak, rss() - idle)
+        else:  # an older checkout: a dict and JSON per element
+            keys = [k for _, k, _ in uploads.pending(run_id, limit=10**7)]
+            for start in range(0, len(keys), 5000):
+                part = keys[start:start + 5000]
                 built = source(part)
                 json.dumps({"elements": [{"action": "ADD", **built[k]} for k in part]})
                 sender.ledger.record(77, "ADD", [(k, {f: v for f, v in built[k].items() if f == "userIds"}
                                                   if built[k].get("userIds") else
                                                   {f: v for f, v in built[k].items() if f != "action"})
                                                  for k in part])
-            peak = max(peak, rss() - idle)
+                peak = max(peak, rss() - idle)
         print(f"  every batch built and recorded {peak:>5} MiB at most")
-        del keys, source, plan, prepared, sender
+        del source, plan, prepared, sender
         memory.give_back()
         print(f"  all dropped, given back        {rss() - idle:>5} MiB")
 

@@ -3,8 +3,8 @@
 ``upload.results`` spells one row per input row (a million rows: a Python dict entry and a
 pandas row each, hundreds of MB held as long as they are shown). A page needs the counts and
 the few rows LinkedIn rejected; the full table is built only when the analyst downloads it.
-Here the run's keys are read from the store as one blob per status (``Uploads.key_columns``)
-and found in the table's ``key_index`` (keys of another width: a chunk at a time, matched with
+Here the run's keys are read from the store a stored part at a time (``Uploads.key_parts``) and
+found in the table's ``key_index`` (keys of another width: a chunk at a time, matched with
 ``pc.is_in``), each row weighted by itself plus its duplicates: a few bytes a row, and nothing
 kept after the counts.
 """
@@ -20,9 +20,10 @@ import pyarrow.compute as pc
 
 from linkedin.store import Store
 from linkedin.sync.runs import Uploads
+from linkedin.tables import keyarrays
 from linkedin.tables.prepared import Prepared
 
-CHUNK = 100_000  # keys read from the store at a time
+CHUNK = 100_000  # keys of another width than SHA-256's matched at a time
 REFUSED_SHOWN = 1_000  # rows LinkedIn rejected, listed on a page (the results file has all)
 
 # Codes of a sent row's state, in the order a later code wins (a key is in a run once).
@@ -47,20 +48,23 @@ def _states(prepared: Prepared, store: Store, run_id: str) -> tuple[np.ndarray, 
     """Per row to send: its state code, and whether its action was REMOVE."""
     state = np.zeros(len(prepared), dtype=np.int8)
     removed = np.zeros(len(prepared), dtype=bool)
-    columns = Uploads(store).key_columns(run_id)
-    if columns is not None:  # SHA-256 keys, found through the table's index (no string per key)
-        for status, action, hexes in columns:
+    other: dict[tuple[str, str], list[str]] = {}  # keys of another width than SHA-256's (runs of old)
+    for status, action, hexes in Uploads(store).key_parts(run_id):
+        if keyarrays.full_width(hexes):  # found through the table's index: no string per key
             at = prepared.key_index.find(hexes)
             at = at[at >= 0]
             state[at] = _CODES.get(status, _PENDING)
             if action == "REMOVE":
                 removed[at] = True
-        return state, removed
-    for status, action, keys in Uploads(store).keys_by_status(run_id, chunk=CHUNK):
-        hit = pc.is_in(prepared.keys, value_set=pa.array(keys, pa.string())).to_numpy(zero_copy_only=False)
-        state[hit] = _CODES.get(status, _PENDING)
-        if action == "REMOVE":
-            removed |= hit
+        else:
+            other.setdefault((status, action), []).extend(keyarrays.strings(hexes))
+    for (status, action), keys in other.items():
+        for start in range(0, len(keys), CHUNK):
+            value_set = pa.array(keys[start:start + CHUNK], pa.string())
+            hit = pc.is_in(prepared.keys, value_set=value_set).to_numpy(zero_copy_only=False)
+            state[hit] = _CODES.get(status, _PENDING)
+            if action == "REMOVE":
+                removed |= hit
     return state, removed
 
 

@@ -385,29 +385,13 @@ class Uploads:
         """Per key: (action, status, HTTP status, message), for the results file."""
         return {key: (action, status, http, message) for _, key, action, status, http, message in self.items(run_id)}
 
-    def _groups(self, run_id: str) -> dict[tuple[str, str], list[np.ndarray]]:
-        """(status, action) -> the keys of the run's items in that state, in order, a part's each."""
-        groups: dict[tuple[str, str], list[np.ndarray]] = {}
+    def key_parts(self, run_id: str) -> Iterator[tuple[str, str, np.ndarray]]:
+        """The run's keys as (status, action, keys as ``S64``), a stored part's keys of one status at
+        a time: a page counts a million rows' results holding a part's keys, never the run's
+        (``outcomes``; the run's keys in one array were 61 MB, and its look-up's copies as much again)."""
         for part in self._parts(run_id):
             for code in np.unique(part.status).tolist():
-                groups.setdefault((_STATUS[code], part.action), []).append(part.keys[part.status == code])
-        return groups
-
-    def keys_by_status(self, run_id: str, *, chunk: int) -> Iterator[tuple[str, str, list[str]]]:
-        """The run's keys as (status, action, up to ``chunk`` keys), a chunk at a time: a page
-        counts a million rows' results without holding a million answers (``outcomes``)."""
-        for (status, action), parts in self._groups(run_id).items():
-            hexes = np.concatenate(parts)
-            for start in range(0, len(hexes), chunk):
-                yield status, action, list(keyarrays.strings(hexes[start:start + chunk]))
-
-    def key_columns(self, run_id: str) -> list[tuple[str, str, np.ndarray]] | None:
-        """The run's keys as (status, action, keys as ``S64``), no Python object per key; None when
-        a key is not 64 characters (then ``keys_by_status``)."""
-        columns = [(status, action, np.concatenate(parts)) for (status, action), parts in self._groups(run_id).items()]
-        full = all(not len(hexes) or bool(np.ascontiguousarray(hexes).view(np.uint8).reshape(-1, keyarrays.WIDTH)
-                                          [:, -1].all()) for _, _, hexes in columns)
-        return columns if full else None
+                yield _STATUS[code], part.action, part.keys[part.status == code]
 
     def rejected(self, run_id: str, *, limit: int) -> list[tuple[str, str, int | None, str | None]]:
         """(key, action, HTTP status, message) of items LinkedIn rejected, at most ``limit``."""

@@ -89,6 +89,11 @@ def json_array(hexes: np.ndarray) -> str | None:
     return "[" + out.tobytes()[:-1].decode("ascii") + "]"
 
 
+def full_width(hexes: np.ndarray) -> bool:
+    """True when every key of an ``S64`` array is 64 characters (a SHA-256 hex), none shorter."""
+    return not len(hexes) or bool(np.ascontiguousarray(hexes).view(np.uint8).reshape(-1, WIDTH)[:, -1].all())
+
+
 def strings(hexes: np.ndarray, *, chunk: int = 10_000) -> Iterator[str]:
     """The keys as Python strings, made a chunk at a time (for the few callers that iterate)."""
     for start in range(0, len(hexes), chunk):

@@ -46,13 +46,14 @@ def test_row_counts_are_the_results_files_counts():
         == prepared.quality.rows
 
 
-def test_counts_read_in_chunks_match_one_read(monkeypatch):
+def test_counts_read_a_part_at_a_time_match_one_part(monkeypatch):
     store = Store()
     prepared = prepare(CONTACTS, "users")
-    run_id = _run(store, prepared, rejected_every=5, pending_every=13)
-    whole = outcomes.row_counts(prepared, store, run_id)
-    monkeypatch.setattr(outcomes, "CHUNK", 7)
-    assert outcomes.row_counts(prepared, store, run_id) == whole
+    whole = outcomes.row_counts(prepared, store, _run(store, prepared, rejected_every=5, pending_every=13))
+    monkeypatch.setattr("linkedin.sync.runs.PART", 7)  # the run stored seven items a part
+    parted = _run(store, prepared, rejected_every=5, pending_every=13)
+    assert Uploads(store).store.db.execute("select count(*) from run_parts where run_id = ?", [parted]).fetchone()[0] > 9
+    assert outcomes.row_counts(prepared, store, parted) == whole
 
 
 def test_refused_rows_are_the_results_files_rejected_rows():
@@ -77,3 +78,23 @@ def test_a_mirrors_removals_in_the_table_are_counted_by_key():
                             needs_file=True)
     uploads.mark(run_id, [(seq, "accepted", 201, None) for seq in range(5)])
     assert outcomes.row_counts(prepared, store, run_id).removed_in_table == 4
+
+
+def test_keys_of_another_width_are_matched_a_chunk_at_a_time(monkeypatch):
+    store = Store()
+    prepared = prepare(CONTACTS, "users")
+    keys = prepared.keys.to_pylist()
+    uploads = Uploads(store)
+    run_id = uploads.create(owner=OWNER, segment_id=1, segment_name="S", account="a", kind="users", mode="add",
+                            items=[(k, "ADD") for k in keys[:5]] + [("short", "ADD")], needs_file=True)
+    uploads.mark(run_id, [(0, "rejected", 400, "Invalid")] + [(seq, "accepted", 201, None) for seq in range(1, 6)])
+    expected = outcomes.row_counts(prepared, store, run_id)
+    assert (expected.accepted, expected.rejected) == (4 + _repeats(prepared, keys[1:5]), 1 + _repeats(prepared, keys[:1]))
+    monkeypatch.setattr(outcomes, "CHUNK", 2)
+    assert outcomes.row_counts(prepared, store, run_id) == expected
+
+
+def _repeats(prepared, keys: list[str]) -> int:
+    """Rows not sent because they repeat one of ``keys``' rows (they share its fate)."""
+    rows = {row for key, row in zip(prepared.keys.to_pylist(), prepared.rows.tolist()) if key in keys}
+    return sum(1 for kept in prepared.duplicates["kept_row"] if kept in rows)

@@ -91,11 +91,10 @@ def test_items_are_stored_a_part_at_a_time_and_answers_rewrite_only_their_part(m
     assert uploads.rejected(run_id, limit=5) == [("a2", "ADD", None, None)]
     assert uploads.store.db.execute("select count(*) from run_messages").fetchone() == (0,)
     columns: dict[tuple[str, str], list[str]] = {}
-    for status, action, chunk in uploads.keys_by_status(run_id, chunk=2):
-        assert len(chunk) <= 2
-        columns.setdefault((status, action), []).extend(chunk)
+    for status, action, keys in uploads.key_parts(run_id):
+        assert keys.dtype == "S64" and not keyarrays.full_width(keys)  # keys of another width than SHA-256's
+        columns.setdefault((status, action), []).extend(keyarrays.strings(keys))
     assert columns[("accepted", "ADD")] == ["a0", "a1", "a3"] and columns[("pending", "REMOVE")] == ["r0"]
-    assert uploads.key_columns(run_id) is None  # keys of another width than SHA-256's
 
 
 def test_runs_stored_an_item_a_row_are_moved_into_parts(tmp_db, monkeypatch):
