@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import numpy as np
 import pyarrow as pa
@@ -149,15 +149,17 @@ class Ledger:
         return set(keyarrays.strings(self.key_bytes(segment_id)))
 
     def key_bytes(self, segment_id: str | int) -> np.ndarray:
-        """The segment's keys as one sorted ``S64`` array, read a part's blob at a time (no
-        Python object per key)."""
+        """The segment's keys as one sorted ``S64`` array (no Python object per key)."""
+        parts = list(self._key_parts(segment_id))
+        return keyarrays.sorted_unique(np.concatenate(parts)) if parts else np.zeros(0, keyarrays.DTYPE)
+
+    def _key_parts(self, segment_id: str | int) -> Iterator[np.ndarray]:
+        """The segment's keys a part at a time (each sorted, ``S64``; a key is in one part at most),
+        read from the store as they are used."""
         where, args = self._where(segment_id)
         with self.store.lock:
-            blob = b"".join(row[0] for row in self.store.db.execute(f"select keys from ledger_parts where {where}",
-                                                                    args).fetchall())
-        if not blob:
-            return np.zeros(0, keyarrays.DTYPE)
-        return keyarrays.sorted_unique(np.frombuffer(blob, keyarrays.DTYPE))
+            for (keys,) in self.store.db.execute(f"select keys from ledger_parts where {where}", args):
+                yield np.frombuffer(keys, keyarrays.DTYPE)
 
     def version(self, segment_id: str | int) -> tuple[int, int]:
         """(keys, highest part id): changes whenever a key is added or forgotten (a part is
@@ -329,15 +331,24 @@ class Ledger:
         key of the table), mirror (make what the app sent equal to the table)."""
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        # The ledger is read a part at a time and each part's keys found in the table's: the
+        # segment's keys in one sorted array, and the look-up's copies of it, were ~250 MB at the
+        # replan after a million-key send (bench/browser_upload.py's peak, issue 16).
         table = Keys(keys).hexes
-        sent = self.key_bytes(segment_id)
-        in_sent = keyarrays.isin(table, sent)
-        both, size = Keys.of_sorted(table[in_sent]), len(sent)
+        in_sent = np.zeros(len(table), bool)
+        size, gone = 0, []
+        for part in self._key_parts(segment_id):
+            at = keyarrays.find(table, part)
+            in_sent[at[at >= 0]] = True
+            size += len(part)
+            if mode == "mirror":
+                gone.append(part[at < 0])
+        both = Keys.of_sorted(table[in_sent])
         if mode == "add":
             return Plan(mode, Keys.of_sorted(table[~in_sent]), Keys(), both, size, 0)
         if mode == "remove":
             # Removing a member LinkedIn does not have is harmless (201 "by design"), and the
             # segment may hold members another tool sent: remove every key of the table.
             return Plan(mode, Keys(), Keys.of_sorted(table), Keys(), size, len(both))
-        gone = Keys.of_sorted(sent[~keyarrays.isin(sent, table)])
-        return Plan(mode, Keys.of_sorted(table[~in_sent]), gone, both, size, len(gone))
+        gone_keys = Keys.of_sorted(keyarrays.sorted_unique(np.concatenate(gone))) if gone else Keys()
+        return Plan(mode, Keys.of_sorted(table[~in_sent]), gone_keys, both, size, len(gone_keys))

@@ -83,6 +83,24 @@ def test_a_plan_reads_64_character_keys_from_the_ledger_as_one_blob_and_others_o
     assert list(keyarrays.strings(ledger.key_bytes(7))) == sorted([*hexed, "short"])
 
 
+@pytest.mark.parametrize("mode", ["add", "remove", "mirror"])
+def test_a_plan_reads_the_ledger_a_part_at_a_time_and_agrees_with_sets(monkeypatch, mode):
+    monkeypatch.setattr("linkedin.sync.ledger.PART", 3)
+    ledger = Ledger(Store(), linkedin=API)
+    hexed = [f"{i:064x}" for i in range(20)]
+    for batch in (hexed[0:7], hexed[12:20:2], hexed[5:11]):  # parts whose ranges meet
+        ledger.record_kept(7, [(k, "{}") for k in batch])
+    assert ledger.store.db.execute("select count(*) from ledger_parts").fetchone()[0] >= 4
+    sent = set(hexed[0:11]) | set(hexed[12:20:2])
+    table = set(hexed[8:16]) | {f"{99:064x}"}
+    plan = ledger.plan(7, sorted(table), mode)
+    expected = {"add": (table - sent, set(), table & sent, 0),
+                "remove": (set(), table, set(), len(table & sent)),
+                "mirror": (table - sent, sent - table, table & sent, len(sent - table))}[mode]
+    assert (plan.add, plan.remove, plan.unchanged, plan.removed_from_ledger) == expected
+    assert plan.ledger_size == len(sent) == ledger.count(7)
+
+
 def test_a_key_is_in_one_part_at_most_and_a_removal_rewrites_only_the_parts_that_hold_it(monkeypatch):
     monkeypatch.setattr("linkedin.sync.ledger.PART", 2)
     ledger = Ledger(Store(), linkedin=API)
