@@ -106,4 +106,4 @@ def compute(keys: Mapping[str, Iterable[str] | np.ndarray]) -> Overlap:
 
 def of_segments(ledger, segments: Mapping[str, int | str]) -> Overlap:
     """The overlap of segments (label -> segment id) from a ``sync.ledger.Ledger``."""
-    return compute({label: np.array(sorted(ledger.keys(seg_id)), dtype="S64") for label, seg_id in segments.items()})
+    return compute({label: ledger.key_bytes(seg_id) for label, seg_id in segments.items()})  # sorted S64, no strings

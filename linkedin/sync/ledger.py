@@ -153,6 +153,15 @@ class Ledger:
         parts = list(self._key_parts(segment_id))
         return keyarrays.sorted_unique(np.concatenate(parts)) if parts else np.zeros(0, keyarrays.DTYPE)
 
+    def holds(self, segment_id: str | int, hexes: np.ndarray) -> np.ndarray:
+        """Which of ``hexes`` (``S64``, sorted and distinct) the segment holds, as a mask, read a
+        part at a time (never the segment's keys in one array)."""
+        held = np.zeros(len(hexes), bool)
+        for part in self._key_parts(segment_id):
+            at = keyarrays.find(hexes, part)
+            held[at[at >= 0]] = True
+        return held
+
     def _key_parts(self, segment_id: str | int) -> Iterator[np.ndarray]:
         """The segment's keys a part at a time (each sorted, ``S64``; a key is in one part at most),
         read from the store as they are used."""

@@ -156,10 +156,12 @@ class UndoPlan:
 
 def plan_undo(store: Store, run: Run, *, linkedin: str) -> UndoPlan:
     """What adding back ``run``'s accepted removals would send."""
-    removed = [k for k, (action, status, _, _) in Uploads(store).results(run.id).items()
-               if action == "REMOVE" and status == "accepted"]
-    present = Ledger(store, linkedin=linkedin).keys(run.segment_id)
-    gone = [k for k in removed if k not in present]
+    # The run's removals and the segment's keys are read a part at a time, as S64 arrays: a
+    # mirror that removed a million members makes no string or answer per key until ``gone``.
+    accepted = [hexes for status, action, hexes in Uploads(store).key_parts(run.id)
+                if action == "REMOVE" and status == "accepted"]
+    removed = keyarrays.sorted_unique(np.concatenate(accepted)) if accepted else np.zeros(0, keyarrays.DTYPE)
+    gone = list(keyarrays.strings(removed[~Ledger(store, linkedin=linkedin).holds(run.segment_id, removed)]))
     kept = Removed(store, linkedin=linkedin).identities(run.segment_id, gone)
     keys = frozenset(k for k in gone if kept.get(k))
     return UndoPlan(run, keys, len(removed) - len(gone), len(gone) - len(keys))

@@ -99,6 +99,8 @@ def test_a_plan_reads_the_ledger_a_part_at_a_time_and_agrees_with_sets(monkeypat
                 "mirror": (table - sent, sent - table, table & sent, len(sent - table))}[mode]
     assert (plan.add, plan.remove, plan.unchanged, plan.removed_from_ledger) == expected
     assert plan.ledger_size == len(sent) == ledger.count(7)
+    wanted = keyarrays.sorted_unique(keyarrays.as_bytes(sorted(table)))
+    assert ledger.holds(7, wanted).tolist() == [key in sent for key in keyarrays.strings(wanted)]
 
 
 def test_a_key_is_in_one_part_at_most_and_a_removal_rewrites_only_the_parts_that_hold_it(monkeypatch):
