@@ -73,7 +73,7 @@ def test_a_batch_of_identities_is_kept_as_the_json_encoder_writes_each(values):
     assert kept == [json.dumps(ids, sort_keys=True) for _, ids in entries]
 
 
-def test_a_plan_reads_64_character_keys_from_the_ledger_as_one_blob_and_others_one_by_one():
+def test_a_mirror_plan_and_a_key_of_another_width_read_back_in_order():
     ledger = Ledger(Store(), linkedin=API)
     hexed = sorted(f"{i:064x}" for i in range(5))
     ledger.record(7, "ADD", [(k, {"userIds": [{"idType": "SHA256_EMAIL", "idValue": k}]}) for k in hexed])
