@@ -19,7 +19,7 @@ from linkedin.api.client import Client
 from linkedin.store import Store
 from linkedin.sync import removals
 from linkedin.sync.ledger import Ledger, identity
-from linkedin.sync.plans import Plan
+from linkedin.sync.plans import Keys, Plan
 from linkedin.sync.profiles import Profiles, profile_of
 from linkedin.sync.runs import Run, Uploads
 from linkedin.sync.sender import ElementSource, Encoded, Progress, Sender
@@ -47,7 +47,10 @@ class Target:
 def plan(store: Store, prepared: Prepared, target: Target, mode: str, *, linkedin: str) -> Plan:
     """What ``mode`` would add, remove and leave alone, from ``linkedin``'s ledger (its API
     address): nothing is sent."""
-    return Ledger(store, linkedin=linkedin).plan(target.segment_id, prepared.keys, mode)
+    # A prepared table's keys are distinct, and its index (which the sender uses too) has them
+    # in order: 0.04 s where sorting them again took 0.4-0.5 s a million keys.
+    keys = Keys.of_sorted(prepared.key_index.in_order())
+    return Ledger(store, linkedin=linkedin).plan(target.segment_id, keys, mode)
 
 
 def warnings(plan_: Plan, target: Target) -> list[str]:

@@ -38,6 +38,7 @@ def test_keys_sharing_their_first_eight_characters_still_sort_and_are_found():
     index = keyarrays.Index(keyarrays.as_bytes(shared))
     wanted = keyarrays.as_bytes(["abcdefgha", "abcdefgh", "abcdefghz", "abcdefghq", "b", "c"])
     assert index.find(wanted).tolist() == [3, 2, 0, -1, 5, -1]
+    assert list(keyarrays.strings(index.in_order())) == sorted(shared)
 
 
 def test_an_index_finds_each_key_in_the_arrays_own_order():
@@ -45,6 +46,7 @@ def test_an_index_finds_each_key_in_the_arrays_own_order():
     index = keyarrays.Index(keyarrays.as_bytes(pa.array(keys)))
     wanted = [keys[7], hexes("absent")[0], keys[999], keys[0]]
     assert index.find(keyarrays.as_bytes(wanted)).tolist() == [7, -1, 999, 0]
+    assert list(keyarrays.strings(index.in_order())) == sorted(keys)
     assert keyarrays.Index(keyarrays.as_bytes([])).find(keyarrays.as_bytes(["a"])).tolist() == [-1]
 
 
