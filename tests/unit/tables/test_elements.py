@@ -116,3 +116,21 @@ def test_building_elements_leaves_the_garbage_collector_alone(monkeypatch):
 
 def test_the_docstring_example_holds():
     assert doctest.testmod(elements) == (0, 1)  # (failed, attempted)
+
+
+ODD = ["plain", "", 'say "hi"', "back\\slash", "tab\there", "new\nline", "Zoë", "日本", "\x7f", "~ok!", None,
+       "emoji \U0001F600", "#$%&'()*+,-./"]
+
+
+@pytest.mark.parametrize("start", [0, 1, 5])
+def test_a_quoted_value_is_what_the_encoder_writes_whatever_it_holds_and_wherever_the_array_starts(start):
+    values = pa.array(ODD * 3, pa.string()).slice(start)  # an array that starts inside its buffers
+    got = elements.quoted(values, "<", ">").to_pylist()
+    assert got == [None if v is None else f"<{json.dumps(v)}>" for v in (ODD * 3)[start:]]
+
+
+def test_values_that_need_no_escape_are_quoted_without_the_encoder(monkeypatch):
+    monkeypatch.setattr(elements.json, "dumps", lambda v: pytest.fail(f"encoder called for {v!r}"))
+    hashes = pa.array(["ab" * 32, None, "38400000-8cf0-11bd-b23e-10b96e40000d"])
+    assert elements.quoted(hashes).to_pylist() == ['"' + "ab" * 32 + '"', None, '"38400000-8cf0-11bd-b23e-10b96e40000d"']
+    assert elements.quoted(pa.array([None, None], pa.string())).to_pylist() == [None, None]
