@@ -50,6 +50,9 @@ import pyarrow.compute as pc
 from linkedin.tables.columns import USERS
 
 ID_TYPES = ("SHA256_EMAIL", "SHA512_EMAIL", "GOOGLE_AID", "APPLE_IDFA")
+# A person's kept identity (the ledger's) when its one id is its ledger key as SHA256_EMAIL, as
+# most are: the ledger writes the identity back from the key rather than storing it again.
+KEY_ONLY = "="
 USER_COLUMNS = (*ID_TYPES, "firstName", "lastName", "title", "company", "country")
 COMPANY_COLUMNS = (
     "companyName", "companyWebsiteDomain", "companyEmailDomain", "organizationUrn", "companyPageUrl",

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from linkedin.tables import identifiers as ids, keyarrays
 from linkedin.tables.columns import COMPANIES, USERS, ColumnMap
-from linkedin.tables.elements import COMPANY_COLUMNS, USER_COLUMNS, build_elements, element_texts
+from linkedin.tables.elements import COMPANY_COLUMNS, KEY_ONLY, USER_COLUMNS, build_elements, element_texts
 from linkedin.tables.quality import Quality
 
 BATCH_MAX = 5000  # elements per BATCH_CREATE call (linkedin-api.md §11)
@@ -126,7 +126,8 @@ class Prepared:
     def texts_for_keys(self, keys: Sequence[str] | np.ndarray,
                        action: str = "ADD") -> tuple[pa.Array, pa.Array, dict[int, dict]] | None:
         """Contacts' elements for ``keys`` as JSON texts, in the order given, their ids as the
-        ledger keeps them (``elements.element_texts``: "" for a person with none), and the
+        ledger keeps them (``elements.element_texts``: "" for a person with none, ``KEY_ONLY``
+        where the one id is the key as SHA256_EMAIL: ~100 bytes a member less to write), and the
         elements of those people by name, by position, from the same fields (a second look-up of
         a batch's ~20 of them cost 1.5 ms a batch); None unless the table has every key."""
         at = self.key_index.find(keyarrays.as_bytes(keys))
@@ -134,6 +135,14 @@ class Prepared:
             return None
         fields = self._fields_at(at, self._element_fields(action, "string", True))
         elements, kept = element_texts(fields, action)
+        if self.email_keyed is not None:
+            only = self.email_keyed[at].copy()
+            for name in ("SHA512_EMAIL", "GOOGLE_AID", "APPLE_IDFA"):
+                column = fields.column(name)
+                if column.null_count < len(column):
+                    only &= column.is_null().to_numpy(zero_copy_only=False)
+            if only.any():
+                kept = pc.if_else(pa.array(only), KEY_ONLY, kept)
         named = np.flatnonzero(pc.equal(kept, "").to_numpy(zero_copy_only=False))
         built = build_elements(self.kind, fields.take(pa.array(named)), action) if len(named) else []
         return elements, kept, dict(zip(named.tolist(), built))

@@ -9,6 +9,7 @@ from linkedin.store import Store
 from linkedin.sync.ledger import Ledger, identity
 from linkedin.sync.plans import Keys, Plan
 from linkedin.tables import keyarrays
+from linkedin.tables.elements import KEY_ONLY
 
 API = "https://api.linkedin.com"  # the LinkedIn these ledgers and histories belong to
 
@@ -158,3 +159,18 @@ def test_parts_from_many_small_runs_are_compacted_into_parts_whose_ranges_do_not
     assert all(parts[i][1] < parts[i + 1][0] for i in range(len(parts) - 1))  # ranges apart
     assert ledger.keys(7) == {"a0", "a1", "a2", "a9", "z0", "z1", "z2", "z9"}
     assert ledger.stored(7, ["a1", "z9"]) == {"a1": '{"d": 1}', "z9": "{}"}
+
+
+def test_an_identity_that_is_its_key_is_stored_as_a_mark_and_read_back_whole(monkeypatch):
+    monkeypatch.setattr("linkedin.sync.ledger.PART", 2)
+    ledger = Ledger(Store(), linkedin=API)
+    keys = [f"{i:064x}" for i in range(3)]
+    aid = '{"userIds": [{"idType": "GOOGLE_AID", "idValue": "38400000-8cf0-11bd-b23e-10b96e40000d"}]}'
+    ledger.record_batch(7, keyarrays.as_bytes(keys), [KEY_ONLY, aid, KEY_ONLY])
+    lines = [line for (ids,) in ledger.store.db.execute("select ids from ledger_parts") for line in ids.split("\n")]
+    assert sorted(lines) == sorted([KEY_ONLY, aid, KEY_ONLY])  # the key is not written again
+    whole = {k: json.dumps({"userIds": [{"idType": "SHA256_EMAIL", "idValue": k}]}) for k in keys}
+    assert ledger.stored(7, keys) == {keys[0]: whole[keys[0]], keys[1]: aid, keys[2]: whole[keys[2]]}
+    assert ledger.identities(7, keys[:1]) == {keys[0]: json.loads(whole[keys[0]])}
+    ledger.record(7, "REMOVE", [(keys[1], {})])  # its part rewritten without it: the mark moves with its key
+    assert ledger.stored(7, keys) == {keys[0]: whole[keys[0]], keys[2]: whole[keys[2]]}

@@ -14,7 +14,7 @@ from linkedin.sync.ledger import Ledger
 from linkedin.sync.runs import Uploads
 from linkedin.sync.sender import Sender
 from linkedin.sync.upload import Sync, TableSource, Target
-from linkedin.tables.elements import build_elements, element_texts, joined
+from linkedin.tables.elements import KEY_ONLY, build_elements, element_texts, joined
 from linkedin.tables.preparation import prepare
 
 SETTINGS = Settings(client_id="cid", client_secret="s", redirect_uri="https://a/cb", cookie_secret="x" * 32)
@@ -59,8 +59,17 @@ def test_a_person_by_name_is_handed_to_the_ledger_as_a_dict_for_it_to_seal():
     assert json.loads(encoded.body)["elements"] == [source([k])[k] for k in keys]
     assert list(encoded.named.values()) == [{"firstName": "Al", "lastName": "Bo", "company": "Acme", "country": "US"}]
     assert [encoded.kept[i].as_py() for i in encoded.named] == [""]  # the rest as the ledger keeps them
-    assert all(text.startswith('{"userIds": [') for i, text in enumerate(encoded.kept.to_pylist())
-               if i not in encoded.named)
+    shapes = []
+    for i, (key, text) in enumerate(zip(keys, encoded.kept.to_pylist())):
+        if i in encoded.named:
+            continue
+        ids = source([key])[key]["userIds"]
+        if ids == [{"idType": "SHA256_EMAIL", "idValue": key}]:  # the key itself: the ledger writes it back
+            assert text == KEY_ONLY
+        else:
+            assert json.loads(text) == {"userIds": ids}
+        shapes.append(text == KEY_ONLY)
+    assert set(shapes) == {True, False}
     assert source.encoded(keys + ["f" * 64]) is None  # not in the table: the dict path says why
 
 
