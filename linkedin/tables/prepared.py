@@ -61,13 +61,14 @@ class Prepared:
             [pa.array(self.rows, pa.int64()), self.keys, *sent.columns], names=["row", "key", *sent.column_names]
         )
 
-    def _fields_at(self, index: np.ndarray, names: Sequence[str]) -> pa.Table:
-        """The element fields ``names`` of the rows to send at ``index``."""
-        take = pa.array(index, pa.int64())
+    def _fields_at(self, index: np.ndarray, names: Sequence[str], hexes: np.ndarray | None = None) -> pa.Table:
+        """The element fields ``names`` of the rows to send at ``index`` (``hexes``: their keys as
+        ``S64``, when the caller has them: not taken from ``keys`` again)."""
         sub = self.fields.select([n for n in names if n in self.fields.column_names])
         sub = sub.take(pa.array(self.positions[index], pa.int64()))
         if self.email_keyed is not None and "SHA256_EMAIL" in names:
-            keyed = ids.keep(self.keys.take(take), pa.array(self.email_keyed[index]))
+            keys = keyarrays.as_strings(hexes) if hexes is not None else self.keys.take(pa.array(index, pa.int64()))
+            keyed = ids.keep(keys, pa.array(self.email_keyed[index]))
             sub = sub.add_column(0, "SHA256_EMAIL", keyed)
         return sub.select(list(names))
 
@@ -130,10 +131,11 @@ class Prepared:
         where the one id is the key as SHA256_EMAIL: ~100 bytes a member less to write), and the
         elements of those people by name, by position, from the same fields (a second look-up of
         a batch's ~20 of them cost 1.5 ms a batch); None unless the table has every key."""
-        at = self.key_index.find(keyarrays.as_bytes(keys))
+        hexes = keyarrays.as_bytes(keys)
+        at = self.key_index.find(hexes)
         if not len(at) or bool((at < 0).any()):
             return None
-        fields = self._fields_at(at, self._element_fields(action, "string", True))
+        fields = self._fields_at(at, self._element_fields(action, "string", True), hexes)
         elements, kept = element_texts(fields, action)
         if self.email_keyed is not None:
             only = self.email_keyed[at].copy()
