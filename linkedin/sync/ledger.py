@@ -85,6 +85,11 @@ def _key_only(key: str) -> str:
     return f'{{"userIds": [{{"idType": "SHA256_EMAIL", "idValue": "{key}"}}]}}'
 
 
+def _words(keys: bytes) -> bytes:
+    """A part's keys' first eight bytes, as the ``prefixes`` column keeps them."""
+    return keyarrays.prefixes(np.frombuffer(keys, keyarrays.DTYPE)).tobytes()
+
+
 def _depth(ranges: list[tuple[bytes, bytes]]) -> int:
     """The most of these (lowest, highest key) ranges that hold one key: 1 when none overlap."""
     events = sorted([(lo, 0) for lo, _ in ranges] + [(hi, 1) for _, hi in ranges])  # a start before an end
@@ -114,7 +119,9 @@ class Ledger:
     first takes any key it repeats out of the parts that hold it, and a removal rewrites the
     parts that hold its keys without them (the old rows are overwritten: ``secure_delete``), so
     a person's sealed names go with them at once. Only parts whose range of keys meets the
-    batch's are read: a run's batches go in key order, so each meets a few."""
+    batch's are looked at (a run's batches go in key order, so each meets a few), and of those
+    only the ones holding one of its keys' first eight bytes (``prefixes``, 8 bytes a key) are
+    read whole: a later run's new keys meet every part of a big segment, and hold none."""
 
     def __init__(self, store: Store, *, linkedin: str) -> None:
         if not linkedin:
@@ -125,14 +132,26 @@ class Ledger:
             db = store.db
             db["ledger_parts"].create(
                 {"id": int, "linkedin": str, "segment_id": str, "n": int, "lo": bytes, "hi": bytes,
-                 "sent_at": float, "keys": bytes, "ids": str},
+                 "sent_at": float, "keys": bytes, "ids": str, "prefixes": bytes},
                 pk="id", if_not_exists=True,
             )
             db["ledger_parts"].create_index(["linkedin", "segment_id", "id"], if_not_exists=True)
+            if "prefixes" not in db["ledger_parts"].columns_dict:
+                self._add_prefixes()
             if "ledger" in db.table_names():
                 if "linkedin" not in db["ledger"].columns_dict:
                     self._migrate()
                 self._into_parts()
+
+    def _add_prefixes(self) -> None:
+        """Parts written before their keys' prefixes were kept get them, a part at a time."""
+        db = self.store.db
+        with db.atomic():
+            db["ledger_parts"].add_column("prefixes", bytes)
+            rows = db.execute("select id, keys from ledger_parts")
+            while batch := rows.fetchmany(64):
+                db.conn.executemany("update ledger_parts set prefixes = ? where id = ?",
+                                    [(_words(keys), part) for part, keys in batch])
 
     def _migrate(self) -> None:
         """Rows from before the ledger was per LinkedIn: each takes the address its segment's
@@ -200,14 +219,26 @@ class Ledger:
     def count(self, segment_id: str | int) -> int:
         return self.version(segment_id)[0]
 
-    def _meeting(self, segment_id: str | int, hexes: np.ndarray) -> list[tuple[int, np.ndarray, float]]:
-        """(id, keys, sent_at) of the segment's parts whose range meets that of ``hexes`` (sorted)."""
+    def _meeting(self, segment_id: str | int, hexes: np.ndarray) -> list[tuple[int, bytes, bytes, float, np.ndarray | None]]:
+        """(id, lo, hi, sent_at, keys) of the segment's parts whose range meets that of ``hexes``
+        (sorted). A part's keys are read only when one of its keys' first eight bytes is one of
+        ``hexes``' (else None: it holds none of them): a batch of new keys into a segment of a
+        million reads 8 bytes a key, not 64 (0.11 s a batch of 5,000 before)."""
         where, args = self._where(segment_id)
-        rows = self.store.db.execute(
-            f"select id, keys, sent_at from ledger_parts where {where} and lo <= ? and hi >= ? order by id",
+        db = self.store.db
+        rows = db.execute(
+            f"select id, lo, hi, sent_at, prefixes from ledger_parts where {where} and lo <= ? and hi >= ? order by id",
             [*args, _bound(hexes[-1]), _bound(hexes[0])]
         ).fetchall()
-        return [(part, np.frombuffer(keys, keyarrays.DTYPE), sent_at) for part, keys, sent_at in rows]
+        wanted = keyarrays.prefixes(hexes)
+        met = []
+        for part, lo, hi, sent_at, words in rows:
+            keys = None
+            if words is None or keyarrays.meets(wanted, np.frombuffer(words, ">u8")):
+                keys = np.frombuffer(db.execute("select keys from ledger_parts where id = ?", [part]).fetchone()[0],
+                                     keyarrays.DTYPE)
+            met.append((part, lo, hi, sent_at, keys))
+        return met
 
     def stored(self, segment_id: str | int, keys: Iterable[str]) -> dict[str, str]:
         """Each key's identity as stored (``kept``'s text), for the keys the segment holds."""
@@ -216,7 +247,9 @@ class Ledger:
             return {}
         found: dict[str, str] = {}
         with self.store.lock:
-            for part, hexes, _ in self._meeting(segment_id, wanted):
+            for part, _, _, _, hexes in self._meeting(segment_id, wanted):
+                if hexes is None:
+                    continue
                 at = np.flatnonzero(keyarrays.isin(hexes, wanted))
                 if len(at):
                     ids = self.store.db.execute("select ids from ledger_parts where id = ?", [part]).fetchone()[0]
@@ -286,9 +319,9 @@ class Ledger:
         for start in range(0, len(hexes), PART):
             part = hexes[start:start + PART]
             rows.append((linkedin, segment, len(part), _bound(part[0]), _bound(part[-1]), now, part.tobytes(),
-                         joined(texts.slice(start, PART), b"\n").decode("utf-8")))
-        self.store.db.conn.executemany("insert into ledger_parts (linkedin, segment_id, n, lo, hi, sent_at, keys, ids) "
-                                       "values (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                         joined(texts.slice(start, PART), b"\n").decode("utf-8"), keyarrays.prefixes(part).tobytes()))
+        self.store.db.conn.executemany("insert into ledger_parts (linkedin, segment_id, n, lo, hi, sent_at, keys, ids, "
+                                       "prefixes) values (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
 
     def _forget(self, segment_id: str | int, hexes: np.ndarray) -> int:
         """Take ``hexes`` (sorted) out of the parts that hold them: each such part is rewritten
@@ -298,8 +331,10 @@ class Ledger:
             return 0
         db = self.store.db
         meeting = self._meeting(segment_id, hexes)
-        depth = _depth([(bytes(keys[0]), bytes(keys[-1])) for _, keys, _ in meeting if len(keys)])
-        for part, keys, sent_at in meeting:
+        depth = _depth([(lo, hi) for _, lo, hi, _, _ in meeting])
+        for part, _, _, sent_at, keys in meeting:
+            if keys is None:
+                continue
             gone = keyarrays.isin(keys, hexes)
             if not gone.any():
                 continue

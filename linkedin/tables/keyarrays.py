@@ -100,8 +100,8 @@ def strings(hexes: np.ndarray, *, chunk: int = 10_000) -> Iterator[str]:
         yield from (b.decode("ascii") for b in hexes[start:start + chunk].tolist())
 
 
-def _prefixes(hexes: np.ndarray) -> np.ndarray:
-    """The first eight bytes of each key as one big-endian word: compares as the bytes do."""
+def prefixes(hexes: np.ndarray) -> np.ndarray:
+    """The first eight bytes of each key as one big-endian word (``>u8``): compares as the bytes do."""
     rows = np.ascontiguousarray(hexes, DTYPE).view(np.uint8).reshape(-1, WIDTH)
     return np.ascontiguousarray(rows[:, :8]).view(">u8").reshape(-1)
 
@@ -111,11 +111,11 @@ def order(hexes: np.ndarray) -> np.ndarray:
     keys already in order (a run's batch) are seen so in one pass, with no sort."""
     if len(hexes) < 2:
         return np.arange(len(hexes))
-    prefixes = _prefixes(hexes)
-    if bool((prefixes[1:] > prefixes[:-1]).all()):
+    words = prefixes(hexes)
+    if bool((words[1:] > words[:-1]).all()):
         return np.arange(len(hexes))
-    by = np.argsort(prefixes, kind="stable")
-    ranked = prefixes[by]
+    by = np.argsort(words, kind="stable")
+    ranked = words[by]
     if bool((ranked[1:] == ranked[:-1]).any()):
         return np.argsort(hexes, kind="stable")
     return by
@@ -142,6 +142,16 @@ def find(table: np.ndarray, wanted: np.ndarray) -> np.ndarray:
     return at
 
 
+def meets(wanted: np.ndarray, words: np.ndarray) -> bool:
+    """Whether any of the sorted words ``wanted`` is among the sorted ``words`` (``prefixes`` of two
+    key arrays: no key of one is in the other unless this is True)."""
+    if not len(wanted) or not len(words):
+        return False
+    at = np.searchsorted(words, wanted)
+    inside = at < len(words)
+    return bool((words[at[inside]] == wanted[inside]).any())
+
+
 def isin(hexes: np.ndarray, table: np.ndarray) -> np.ndarray:
     """True where a key of ``hexes`` is in the sorted ``table``."""
     return find(table, hexes) >= 0
@@ -156,7 +166,7 @@ class Index:
     def __init__(self, hexes: np.ndarray) -> None:
         self.hexes = np.ascontiguousarray(hexes, DTYPE)
         self.by = order(self.hexes)
-        self.prefixes = _prefixes(self.hexes)[self.by]
+        self.prefixes = prefixes(self.hexes)[self.by]
 
     def in_order(self) -> np.ndarray:
         """The keys sorted (``S64``), taken in the index's order: no sort again."""
@@ -168,7 +178,7 @@ class Index:
         out = np.full(len(wanted), -1, np.int64)
         if not n or not len(wanted):
             return out
-        words = _prefixes(wanted)
+        words = prefixes(wanted)
         at = np.searchsorted(self.prefixes, words)
         inside = at < n
         near = np.zeros(len(wanted), bool)

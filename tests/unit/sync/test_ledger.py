@@ -3,6 +3,7 @@ name only sealed with the store's key (never in the clear), deleted with the mem
 
 import json
 
+import numpy as np
 import pytest
 
 from linkedin.store import Store
@@ -191,3 +192,42 @@ def test_an_identity_that_is_its_key_is_stored_as_a_mark_and_read_back_whole(mon
     assert ledger.identities(7, keys[:1]) == {keys[0]: json.loads(whole[keys[0]])}
     ledger.record(7, "REMOVE", [(keys[1], {})])  # its part rewritten without it: the mark moves with its key
     assert ledger.stored(7, keys) == {keys[0]: whole[keys[0]], keys[2]: whole[keys[2]]}
+
+
+def test_parts_written_before_prefixes_were_kept_get_them_on_open(tmp_path, monkeypatch):
+    monkeypatch.setattr("linkedin.sync.ledger.PART", 2)
+    store = Store(tmp_path / "app.db", token_key=KEY)
+    keys = [f"{i:064x}" for i in range(4)]
+    Ledger(store, linkedin=API).record_kept(7, [(k, "{}") for k in keys])
+    with store.lock:  # the parts as they were: no prefixes column
+        store.db.execute("create table old as select id, linkedin, segment_id, n, lo, hi, sent_at, keys, ids "
+                         "from ledger_parts")
+        store.db["ledger_parts"].drop()
+        store.db.execute("alter table old rename to ledger_parts")
+    ledger = Ledger(Store(tmp_path / "app.db", token_key=KEY), linkedin=API)
+    rows = ledger.store.db.execute("select keys, prefixes from ledger_parts").fetchall()
+    assert len(rows) == 2 and all(words == keyarrays.prefixes(np.frombuffer(blob, "S64")).tobytes()
+                                  for blob, words in rows)
+    ledger.record(7, "REMOVE", [(keys[1], {})])
+    assert ledger.keys(7) == {keys[0], keys[2], keys[3]}
+
+
+def test_a_batch_reads_the_keys_of_only_the_parts_whose_prefixes_it_meets(monkeypatch):
+    monkeypatch.setattr("linkedin.sync.ledger.PART", 2)
+    ledger = Ledger(Store(), linkedin=API)
+    old = [f"{i:016x}" * 4 for i in (1, 2, 3, 4)]
+    ledger.record_kept(7, [(k, "{}") for k in old])
+    read = []
+    original = ledger.store.db.execute
+
+    def watching(sql, *args):
+        if sql.startswith("select keys from ledger_parts where id"):
+            read.append(args[0][0])
+        return original(sql, *args)
+
+    monkeypatch.setattr(ledger.store.db, "execute", watching)
+    ledger.record_kept(7, [(f"{i:016x}" * 4, "{}") for i in (5, 6)])  # new keys: no part's keys read
+    assert read == []
+    ledger.record_kept(7, [(old[2], '{"again": 1}')])  # a key added again: only its part is read
+    assert len(read) == 1
+    assert ledger.stored(7, [old[2]]) == {old[2]: '{"again": 1}'} and ledger.count(7) == 6
