@@ -7,6 +7,11 @@ number of batch calls against the goal of exactly ceil(N / 5000) when nothing fa
 the time of each phase.
 
     .venv/bin/python bench/upload.py [--rows 1000000]
+    .venv/bin/python bench/upload.py --then 10000   # and the next day: the same file with 10,000 new rows
+
+``--then N`` is an analyst's next upload into the same segment: the file again with N more
+rows (another seed), planned against the ledger the first send left (N to add) and sent; it
+prints that run's plan and send and the client's CPU per element it sent.
 """
 
 from __future__ import annotations
@@ -56,6 +61,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--profile", action="store_true", help="print where the client's send time goes (cProfile)")
+    parser.add_argument("--then", type=int, default=0, metavar="N",
+                        help="then upload the file again with N new rows to the same segment")
     args = parser.parse_args()
     port = free_port()
     proc = start_sandbox(port)
@@ -111,6 +118,8 @@ def main() -> None:
                 run = sync.run(run_id)
             send, send_cpu = time.perf_counter() - t, time.process_time() - cpu
             batch_calls = client.calls - calls_before
+            if args.then:
+                later = next_day(sync, client, store, target, csv_path, args.then, tmp)
     finally:
         proc.terminate()
         proc.wait(10)
@@ -127,6 +136,32 @@ def main() -> None:
     print(f"send:                       {send:>11.1f}s  ({len(prepared) / send:,.0f} elements/s)")
     print(f"client CPU while sending:   {send_cpu:>11.1f}s  ({send_cpu / send:.0%} of the send; "
           f"{send_cpu / len(prepared) * 1e6:.2f} µs per element: building, encoding, results and ledger)")
+    if args.then:
+        rows, added, plan_s, sent_s, cpu_s = later
+        print(f"next upload, {rows:,} rows:   {added:,} to add; prepare + plan + write run down {plan_s:.1f}s; "
+              f"send {sent_s:.2f}s; client CPU {cpu_s:.2f}s ({cpu_s / max(added, 1) * 1e6:.1f} µs per element sent)")
+
+
+def next_day(sync: Sync, client, store: Store, target: Target, csv_path: str, new: int, tmp: str):
+    """The same file with ``new`` more rows, into the same segment: (rows, to add, seconds to
+    prepare, plan and write the run down, seconds to send, client CPU seconds of the send)."""
+    more = os.path.join(tmp, "more.csv")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "make_data.py"), "contacts", "--rows", str(new),
+                    "--seed", "99", "--out", more], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    both = os.path.join(tmp, "both.csv")
+    with open(both, "wb") as out, open(csv_path, "rb") as first, open(more, "rb") as second:
+        out.write(first.read())
+        second.readline()  # its header
+        out.write(second.read())
+    t = time.perf_counter()
+    prepared = prepare(both, "users")
+    again = Sync(client, store, prepared, target)
+    plan = again.plan("add")
+    run_id = again.start(plan, owner="bench")
+    planned = time.perf_counter() - t
+    t, cpu = time.perf_counter(), time.process_time()
+    run = again.run(run_id)
+    return prepared.quality.rows, run.accepted + run.rejected, planned, time.perf_counter() - t, time.process_time() - cpu
 
 
 if __name__ == "__main__":
