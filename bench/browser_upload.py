@@ -30,6 +30,8 @@ signed in as its own demo member (Avery, Vic, Noa; two more ad accounts each, ``
 3. a segment is created, Add, "Send to LinkedIn", until "Upload finished." (``send_s``); the app
    server's CPU over the send (utime + stime of /proc/PID/stat) per element accepted is
    ``client_cpu_us_per_element`` (with LinkedIn in its own process, that is all the client's);
+   ``rss_at_send_over_idle_mib`` is the RSS at the click, ``peak_rss_send_over_idle_mib`` the
+   peak from it on (the page's results and its plan against the filled segment included);
 4. the analyst clears the file (the uploader's x), closes the tab (``--after close``) or chooses
    another file (``--after another``), and the server's RSS is watched for up to a minute:
    ``rss_after_clear_over_idle_mib`` is its last reading, ``back_s`` when it first came within
