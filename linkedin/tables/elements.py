@@ -108,10 +108,11 @@ def _needs_encoder(values: pa.Array) -> np.ndarray | None:
     anything past ASCII is not. One numpy pass over the bytes, where a regular expression over
     each value cost 0.13 µs a 64-character hash (element_texts' largest part)."""
     n = len(values)
-    if not n or values.null_count == n:
+    _, offset_buffer, data_buffer = values.buffers()
+    if not n or values.null_count == n or data_buffer is None:  # no value has a byte
         return None
-    offsets = np.frombuffer(values.buffers()[1], np.int32)[values.offset:values.offset + n + 1]
-    data = np.frombuffer(values.buffers()[2], np.uint8)[offsets[0]:offsets[-1]]
+    offsets = np.frombuffer(offset_buffer, np.int32)[values.offset:values.offset + n + 1]
+    data = np.frombuffer(data_buffer, np.uint8)[offsets[0]:offsets[-1]]
     bad = (data < 0x20) | (data > 0x7E) | (data == 0x22) | (data == 0x5C)
     if not bad.any():
         return None

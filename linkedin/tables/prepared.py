@@ -138,7 +138,7 @@ class Prepared:
         fields = self._fields_at(at, self._element_fields(action, "string", True), hexes)
         elements, kept = element_texts(fields, action)
         if self.email_keyed is not None:
-            only = self.email_keyed[at].copy()
+            only = self.email_keyed[at]  # a copy: fancy indexing
             for name in ("SHA512_EMAIL", "GOOGLE_AID", "APPLE_IDFA"):
                 column = fields.column(name)
                 if column.null_count < len(column):
