@@ -154,7 +154,7 @@ def test_parts_from_many_small_runs_are_compacted_into_parts_whose_ranges_do_not
     for day in range(3):  # each run a key at each end of the key space: every part meets every batch
         ledger.record_kept(7, [(f"a{day}", f'{{"d": {day}}}'), (f"z{day}", f'{{"d": {day}}}')])
     assert ledger.store.db.execute("select count(*) from ledger_parts").fetchone() == (3,)
-    ledger.record_kept(7, [("a9", "{}"), ("z9", "{}")])  # meets three: compacted
+    ledger.record_kept(7, [("a9", "{}"), ("z9", "{}")])  # meets three small parts: merged with it
     parts = ledger.store.db.execute("select lo, hi, n from ledger_parts order by lo").fetchall()
     assert [n for _, _, n in parts] == [4, 4]
     assert all(parts[i][1] < parts[i + 1][0] for i in range(len(parts) - 1))  # ranges apart
@@ -162,21 +162,23 @@ def test_parts_from_many_small_runs_are_compacted_into_parts_whose_ranges_do_not
     assert ledger.stored(7, ["a1", "z9"]) == {"a1": '{"d": 1}', "z9": "{}"}
 
 
-def test_parts_side_by_side_are_not_compacted_for_meeting_a_batch_that_spans_them(monkeypatch):
-    monkeypatch.setattr("linkedin.sync.ledger.PART", 2)
+def test_only_small_parts_are_compacted_and_never_for_a_batch_that_spans_full_ones(monkeypatch):
+    monkeypatch.setattr("linkedin.sync.ledger.PART", 4)
     monkeypatch.setattr("linkedin.sync.ledger.COMPACT_AT", 3)
     ledger = Ledger(Store(), linkedin=API)
-    ledger.record_kept(7, [(k, "{}") for k in ("b", "c", "d", "e", "f", "g")])  # one sorted send: three parts apart
-    before = ledger.store.db.execute("select id, lo, hi from ledger_parts order by id").fetchall()
-    ledger.record_kept(7, [("a", "{}"), ("z", "{}")])  # a day's new keys at both ends: meets every part
-    after = ledger.store.db.execute("select id, lo, hi from ledger_parts order by id").fetchall()
-    assert after[:3] == before and len(after) == 4  # nothing rewritten: the new part beside them
-    ledger.record_kept(7, [("a1", "{}"), ("z1", "{}")])  # two parts over any key: still left alone
-    assert ledger.store.db.execute("select count(*) from ledger_parts").fetchone() == (5,)
-    ledger.record_kept(7, [("a2", "{}"), ("z2", "{}")])  # three over "c": compacted
-    parts = ledger.store.db.execute("select lo, hi from ledger_parts order by lo").fetchall()
-    assert len(parts) == 6 and all(parts[i][1] < parts[i + 1][0] for i in range(len(parts) - 1))
-    assert ledger.keys(7) == {"a", "a1", "a2", "b", "c", "d", "e", "f", "g", "z", "z1", "z2"}
+    ledger.record_kept(7, [(k, "{}") for k in ("b", "c", "d", "e", "f", "g", "h", "i")])  # one send: two full parts
+    full = ledger.store.db.execute("select id, lo, hi from ledger_parts order by id").fetchall()
+
+    def parts():
+        return ledger.store.db.execute("select id, n from ledger_parts order by id").fetchall()
+
+    for day in range(3):  # a day's new keys at both ends: each batch meets every part
+        ledger.record_kept(7, [(f"a{day}", "{}"), (f"z{day}", "{}")])
+    assert [n for _, n in parts()] == [4, 4, 2, 2, 2]  # two small parts met each batch: fewer than three
+    ledger.record_kept(7, [("a9", "{}"), ("z9", "{}")])  # three small parts met: merged with this batch
+    assert ledger.store.db.execute("select id, lo, hi from ledger_parts order by id").fetchall()[:2] == full
+    assert [n for _, n in parts()] == [4, 4, 4, 4]  # the full parts as they were, the small ones merged
+    assert ledger.count(7) == 16 and {"a0", "a9", "z2", "b", "i"} <= ledger.keys(7)
 
 
 def test_an_identity_that_is_its_key_is_stored_as_a_mark_and_read_back_whole(monkeypatch):
