@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, TimeoutError as PlaywrightTimeout, expect
 
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.flows import connect, main, open_page, wait_for_app
@@ -30,10 +30,19 @@ def segment_box(page: Page):
 
 
 def choose(page: Page, box, text: str) -> None:
-    """Pick an option of a select box by typing part of it, as a person can."""
-    box.click()
-    page.keyboard.type(text)
-    page.get_by_role("option", name=re.compile(re.escape(text))).first.click()
+    """Pick an option of a select box by typing part of it, as a person can. A click that lands
+    while the page is drawn again can leave the box closed: then it is clicked again."""
+    option = page.get_by_role("option", name=re.compile(re.escape(text))).first
+    for _ in range(3):
+        wait_for_app(page)
+        box.click()
+        page.keyboard.type(text)
+        try:
+            option.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
     wait_for_app(page)
 
 
