@@ -80,9 +80,11 @@ def _current(stored: dict[str, Any]) -> dict[str, Any]:
     return {**stored, "userIds": shaped}
 
 
-def _key_only(key: str) -> str:
-    """The kept identity ``KEY_ONLY`` stands for: the key as the one SHA256_EMAIL, as ``kept`` writes it."""
-    return f'{{"userIds": [{{"idType": "SHA256_EMAIL", "idValue": "{key}"}}]}}'
+def _one_id(kind: str, value: str) -> str:
+    """A person kept by one bare id (letters, digits, _ and -), as the encoder writes it (a test
+    says so): the common identity, written from this template by ``kept``, ``_kept_all`` and,
+    for the mark ``KEY_ONLY`` (the key as the one SHA256_EMAIL), by ``stored``."""
+    return f'{{"userIds": [{{"idType": "{kind}", "idValue": "{value}"}}]}}'
 
 
 def _words(keys: bytes) -> bytes:
@@ -246,7 +248,7 @@ class Ledger:
                     lines = ids.split("\n")
                     for i in at.tolist():
                         key = hexes[i].decode("ascii")
-                        found[key] = _key_only(key) if lines[i] == KEY_ONLY else lines[i]
+                        found[key] = _one_id("SHA256_EMAIL", key) if lines[i] == KEY_ONLY else lines[i]
         return found
 
     def identities(self, segment_id: str | int, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
@@ -270,7 +272,7 @@ class Ledger:
             one = user_ids[0]
             kind, value = one.get("idType"), one.get("idValue")
             if len(one) == 2 and type(kind) is str and type(value) is str and _BARE.fullmatch(kind + value):
-                return f'{{"userIds": [{{"idType": "{kind}", "idValue": "{value}"}}]}}'
+                return _one_id(kind, value)
         text = _encode(ids)
         return _encode({SEALED: self.store.seal(text)}) if by_name(ids) else text
 
@@ -287,7 +289,7 @@ class Ledger:
                 if type(kind) is str and type(value) is str:
                     bare.append(kind)
                     bare.append(value)
-                    texts.append(f'{{"userIds": [{{"idType": "{kind}", "idValue": "{value}"}}]}}')
+                    texts.append(_one_id(kind, value))
                     continue
             texts.append(None)
         if bare and not _BARE.fullmatch("".join(bare)):  # something to escape: each on its own

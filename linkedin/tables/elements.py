@@ -47,6 +47,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from linkedin.tables import keyarrays
 from linkedin.tables.columns import USERS
 
 ID_TYPES = ("SHA256_EMAIL", "SHA512_EMAIL", "GOOGLE_AID", "APPLE_IDFA")
@@ -113,7 +114,7 @@ def _needs_encoder(values: pa.Array) -> np.ndarray | None:
         return None
     offsets = np.frombuffer(offset_buffer, np.int32)[values.offset:values.offset + n + 1]
     data = np.frombuffer(data_buffer, np.uint8)[offsets[0]:offsets[-1]]
-    bad = (data < 0x20) | (data > 0x7E) | (data == 0x22) | (data == 0x5C)
+    bad = keyarrays.json_unsafe(data)
     if not bad.any():
         return None
     odd = np.zeros(n, bool)
