@@ -38,6 +38,7 @@ if st.runtime.exists():
     from ui import frame, memory, startup
 
     startup.freeze_imports()  # once per server process: see ui/startup.py
+    startup.share_uploaded_bytes()  # a run's copy of the uploaded file shares its bytes (ui/startup.py)
     if startup.serving():  # not under AppTest: the test process keeps its allocators
         memory.server_allocators()  # freed tables go back to the system, whichever thread used them (ui/memory.py)
     frame.run()

@@ -14,10 +14,17 @@ threads (Arrow's pool, a session's work thread). So the server's process makes t
 at start-up (``server_allocators``), each measured on the analyst's path
 (``bench/browser_upload.py``, figures in bench/README.md, issue 16):
 
-- pyarrow's buffers come from glibc's malloc (pyarrow's "system" pool) instead of its bundled
+- pyarrow's buffers come from its bundled jemalloc instead of its default
   mimalloc, which keeps freed pages in the heap of the thread that used them, where
   ``release_unused`` from another thread does not reach: a minute after a 1M-row file was
-  cleared, 289 MiB stayed resident in mimalloc's arena (404 MiB over the idle server in all);
+  cleared, 289 MiB stayed resident in mimalloc's arena (404 MiB over the idle server in all).
+  jemalloc's arenas are not a thread's own, and pyarrow builds it (on Linux) with a
+  background thread that returns freed pages a second after their last use. Glibc's malloc
+  (pyarrow's "system" pool, the choice until the eleventh session, and the fallback where a
+  build has no jemalloc) gives memory back as well, but at every free: the next upload then
+  faulted its ~800 MiB in afresh, 4 KiB at a time (210,000-225,000 page faults during a 1M
+  report against ~155,000 with jemalloc), and its report took 1.53-1.72x the library's
+  ``prepare()`` against 1.45-1.57x;
 - glibc trims a thread's heap top once 8 MiB of it are free (``M_TRIM_THRESHOLD``).
   ``malloc_trim`` returns free pages inside every heap but never a thread heap's top, and
   glibc's own threshold for that rises with its dynamic mmap threshold up to 64 MiB, a whole
@@ -25,8 +32,9 @@ at start-up (``server_allocators``), each measured on the analyst's path
   Fixing one threshold ends glibc's dynamic adjustment, so the mmap threshold is fixed too, at
   32 MiB, the ceiling glibc's own rule reaches after the first large free: big buffers stay in
   the heap (left at 128 KiB, each was a fresh mapping, and the report took 2.13 s, not 1.3-1.5).
+  Glibc still holds what numpy and Python allocate.
 
-The arena count and every other setting stay glibc's defaults.
+The arena counts and every other setting stay the allocators' defaults.
 """
 
 from __future__ import annotations
@@ -75,9 +83,10 @@ _chosen = False
 
 
 def server_allocators() -> bool:
-    """From now on, pyarrow's buffers come from glibc's malloc and glibc trims a thread's heap
-    top past ``TRIM_FROM``, so that ``give_back`` returns a dropped table's memory whichever
-    thread used it (the why and the figures: the module's docstring).
+    """From now on, pyarrow's buffers come from jemalloc (glibc's malloc where pyarrow was built
+    without it) and glibc trims a thread's heap top past ``TRIM_FROM``, so that ``give_back``
+    returns a dropped table's memory whichever thread used it (the why and the figures: the
+    module's docstring).
 
     For the app's server process only: its script calls this at every run, the first call
     chooses. Buffers already made keep the pool they came from. Returns False, changing nothing,
@@ -87,11 +96,19 @@ def server_allocators() -> bool:
         return False
     with _lock:
         if not _chosen:
-            pa.set_memory_pool(pa.system_memory_pool())
+            pa.set_memory_pool(_server_pool())
             _LIBC.mallopt(M_MMAP_THRESHOLD, MMAP_FROM)
             _LIBC.mallopt(M_TRIM_THRESHOLD, TRIM_FROM)
             _chosen = True
     return True
+
+
+def _server_pool() -> pa.MemoryPool:
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a build without jemalloc (Windows, some conda builds)
+        log.info("pyarrow has no jemalloc here: its buffers come from glibc's malloc")
+        return pa.system_memory_pool()
 
 
 def rss_mib() -> float:

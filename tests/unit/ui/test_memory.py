@@ -38,12 +38,15 @@ def test_give_back_soon_runs_once_for_many_calls(monkeypatch):
 def test_a_table_read_by_arrows_threads_goes_back_once_the_server_chose_its_allocators():
     """Issue 16, goal 1: with pyarrow's bundled mimalloc, a table read by Arrow's pool threads
     inside a session's work thread left 35-58 MiB of its ~250 resident after ``give_back`` here
-    (289 MiB in the app's server after a 1M-row file); with the server's choice, 5-7 MiB."""
+    (289 MiB in the app's server after a 1M-row file); with the server's choice, 5-7 MiB, at
+    once with glibc's malloc, within 1.5 s with jemalloc (its background thread returns the
+    rest of the pages on its decay curve: a 1M-row preparation's ~530 MiB in 1.2-1.4 s)."""
     code = (
-        "import io, threading, pyarrow as pa, pyarrow.csv as csv, pyarrow.compute as pc\n"
+        "import io, threading, time, pyarrow as pa, pyarrow.csv as csv, pyarrow.compute as pc\n"
         "from ui import memory\n"
-        "assert memory.server_allocators() and pa.default_memory_pool().backend_name == 'system'\n"
+        "assert memory.server_allocators()\n"
         "assert memory.server_allocators()  # a second call (the next script run) changes nothing\n"
+        "print(pa.default_memory_pool().backend_name)\n"
         "raw = b'email,first,last,company,title,country\\n' + b''.join(\n"
         "    b'p%d@example.com,Ann%d,Lee%d,Acme %d,Engineer %d,US\\n' % (i, i, i, i, i) for i in range(1_000_000))\n"
         "memory.give_back(); before = memory.rss_mib()\n"
@@ -54,13 +57,17 @@ def test_a_table_read_by_arrows_threads_goes_back_once_the_server_chose_its_allo
         "    held.append(memory.rss_mib() - before)\n"
         "    del t, s\n"
         "w = threading.Thread(target=work); w.start(); w.join()\n"
-        "memory.give_back()\n"
-        "print(round(held[0]), round(memory.rss_mib() - before))\n"
+        "memory.give_back(); start = time.monotonic()\n"
+        "while memory.rss_mib() - before >= 20 and time.monotonic() - start < 10:\n"
+        "    time.sleep(0.1)\n"
+        "print(round(held[0]), round(memory.rss_mib() - before), round(time.monotonic() - start, 1))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
-    held, after = map(int, out.stdout.split())
-    assert held > 150 and after < 20, (held, after)
+    pool, figures = out.stdout.splitlines()[-2:]
+    held, after, seconds = figures.split()
+    assert pool in ("jemalloc", "system"), pool  # never mimalloc, pyarrow's default here
+    assert int(held) > 150 and int(after) < 20 and float(seconds) < 5, (held, after, seconds)
 
 
 def test_a_threads_heap_top_goes_back_once_the_server_chose_its_allocators():
