@@ -107,3 +107,13 @@ def test_a_threads_heap_top_goes_back_once_the_server_chose_its_allocators():
     while len(default) < 8 and not any(left >= 15 for _, left in default):
         default.append(run("default"))
     assert any(left >= 15 for _, left in default), default  # glibc's own rule keeps the top: what the choice is for
+
+
+def test_the_server_takes_jemalloc_where_pyarrow_has_it_and_glibcs_malloc_where_it_does_not(monkeypatch):
+    assert memory._server_pool().backend_name == "jemalloc"  # pyarrow's Linux wheels bundle it
+
+    def missing():
+        raise pa.ArrowNotImplementedError("This Arrow build does not enable jemalloc")
+
+    monkeypatch.setattr(pa, "jemalloc_memory_pool", missing)
+    assert memory._server_pool().backend_name == "system"
