@@ -14,17 +14,17 @@ threads (Arrow's pool, a session's work thread). So the server's process makes t
 at start-up (``server_allocators``), each measured on the analyst's path
 (``bench/browser_upload.py``, figures in bench/README.md, issue 16):
 
-- pyarrow's buffers come from its bundled jemalloc instead of its default
-  mimalloc, which keeps freed pages in the heap of the thread that used them, where
-  ``release_unused`` from another thread does not reach: a minute after a 1M-row file was
-  cleared, 289 MiB stayed resident in mimalloc's arena (404 MiB over the idle server in all).
-  jemalloc's arenas are not a thread's own, and pyarrow builds it (on Linux) with a
-  background thread that returns freed pages a second after their last use. Glibc's malloc
-  (pyarrow's "system" pool, the choice until the eleventh session, and the fallback where a
-  build has no jemalloc) gives memory back as well, but at every free: the next upload then
-  faulted its ~800 MiB in afresh, 4 KiB at a time (210,000-225,000 page faults during a 1M
-  report against ~155,000 with jemalloc), and its report took 1.53-1.72x the library's
-  ``prepare()`` against 1.45-1.57x;
+- pyarrow's buffers come from its bundled jemalloc instead of its default mimalloc, which
+  keeps freed pages in the heap of the thread that used them, where ``release_unused`` from
+  another thread does not reach: a minute after a 1M-row file was cleared, 289 MiB stayed
+  resident in mimalloc's arena (404 MiB over the idle server in all). jemalloc's arenas are
+  not a thread's own, and pyarrow builds it (on Linux) with a background thread that returns
+  freed pages about a second after their last use (a 1M preparation's ~530 MiB within 1.2-1.4
+  s of ``give_back``). Glibc's malloc (pyarrow's "system" pool: the choice until the eleventh
+  session, and the fallback where a build has no jemalloc) gives memory back as well, but at
+  every free: each upload then faulted its ~800 MiB in afresh, 4 KiB at a time (198,000-230,000
+  page faults during a 1M report against 146,000-160,000 with jemalloc), and a second upload's
+  report took 1.53-1.94x the library's ``prepare()`` against 1.45-1.57x with jemalloc;
 - glibc trims a thread's heap top once 8 MiB of it are free (``M_TRIM_THRESHOLD``).
   ``malloc_trim`` returns free pages inside every heap but never a thread heap's top, and
   glibc's own threshold for that rises with its dynamic mmap threshold up to 64 MiB, a whole
