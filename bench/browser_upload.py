@@ -29,7 +29,8 @@ signed in as its own demo member (Avery, Vic, Noa; two more ad accounts each, ``
    CPU seconds, everything else's (the browser, the sandbox) and the server's page faults;
 3. a segment is created, Add, "Send to LinkedIn", until "Upload finished." (``send_s``); the app
    server's CPU over the send (utime + stime of /proc/PID/stat) per element accepted is
-   ``client_cpu_us_per_element`` (with LinkedIn in its own process, that is all the client's);
+   ``client_cpu_us_per_element`` (with LinkedIn in its own process, that is all the client's),
+   and over the send's wall time ``client_cpu_share``; ``elements_per_s`` the send's rate;
    ``rss_at_send_over_idle_mib`` is the RSS at the click, ``peak_rss_send_over_idle_mib`` the
    peak from it on (the page's results and its plan against the filled segment included);
 4. the analyst clears the file (the uploader's x), closes the tab (``--after close``) or chooses
@@ -375,6 +376,7 @@ def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path, prob
     first = people[0].t
     ok = [s for s in people if "sent" in s.t]
     agains = [report - transfer for transfer, report in people[0].again]
+    send_s = max(s.t["sent"] for s in ok) - min(s.t["send"] for s in ok) if ok else None
     again_s = statistics.median(agains) if agains else None
     steady = statistics.median(times[1:])
     return {
@@ -405,9 +407,11 @@ def measure(rows: int, sessions: int, after: str, mounted: bool, tmp: Path, prob
         else None,
         "probe_idle_s": round(run.probe_idle, 2),
         "probe_during_prepare_s": round(run.probe_busy, 2) if run.probe_busy is not None else None,
-        "send_s": round(max(s.t["sent"] for s in ok) - min(s.t["send"] for s in ok), 1) if ok else None,
+        "send_s": round(send_s, 1) if send_s else None,
         "elements": elements,
+        "elements_per_s": round(elements / send_s) if send_s and elements else None,
         "client_cpu_us_per_element": round(send_cpu / elements * 1e6, 2) if send_cpu and elements else None,
+        "client_cpu_share": round(send_cpu / send_s, 2) if send_cpu and send_s else None,
         "failed": len(failures), "failures": failures[:20], "crossed": crossed,
     }
 
@@ -431,8 +435,8 @@ def _print(fig: dict) -> None:
               f"in the first's window {fig['report_again_cpu_s']}")
     print(f"  another tab's first page: {fig['probe_idle_s']} s idle, {fig['probe_during_prepare_s']} s during the "
           "preparation")
-    print(f"  send {fig['send_s']} s, {fig['elements']:,} elements, server CPU {fig['client_cpu_us_per_element']} "
-          "us an element")
+    print(f"  send {fig['send_s']} s, {fig['elements']:,} elements ({fig['elements_per_s']} a second), server CPU "
+          f"{fig['client_cpu_us_per_element']} us an element, {fig['client_cpu_share']} of the send's wall time")
     print(f"  failed {fig['failed']}; crossed between sessions {len(fig['crossed'])}")
     for line in fig["failures"] + fig["crossed"]:
         print(f"    {line}")
