@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from linkedin.tables import digests
+from linkedin.tables import digests, keyarrays
 from linkedin.tables.columns import ColumnMap
 from linkedin.tables.table import Table
 
@@ -145,14 +145,6 @@ def prefixed_level(prefix: str, values: pa.Array, drop: int = 0) -> Level:
     return Level(valid(values), values=values, prefix=prefix, drop=drop)
 
 
-def _key_strings(hexes: np.ndarray) -> pa.Array:
-    """An ``S64`` array as a pyarrow string array (no copy)."""
-    n = len(hexes)
-    hexes = np.ascontiguousarray(hexes)
-    offsets = np.arange(0, 64 * (n + 1), 64, dtype=np.int32)
-    return pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(hexes))
-
-
 def _fingerprints(hexes: np.ndarray) -> np.ndarray:
     """A 64-bit fingerprint of each key (from its first 16 hex digits: 64 bits of the hash)."""
     words = np.ascontiguousarray(hexes.view(np.uint8).reshape(-1, 64)[:, :16]).view(np.uint64)
@@ -209,7 +201,7 @@ def dedupe(table: Table, columns: ColumnMap, found: Identified, hexes: np.ndarra
         "kept_row": pa.array(rows[positions[first_at[codes[dups]]]], pa.int64()),
     })
     exact = _exact_duplicates(table, columns, positions, codes) if len(dups) else 0
-    return Dedupe(positions[first], _key_strings(_take_hexes(hexes, first)), duplicates, exact)
+    return Dedupe(positions[first], keyarrays.as_strings(_take_hexes(hexes, first)), duplicates, exact)
 
 
 def _words(hexes: np.ndarray) -> np.ndarray:
